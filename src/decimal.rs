@@ -1,0 +1,190 @@
+//! Exact decimal numbers for thresholds and scores: no floating point anywhere.
+
+use std::cmp::Ordering;
+use std::fmt;
+
+/// The most digits after the decimal point.
+pub const MAX_SCALE: u32 = 18;
+/// The most significant digits in all.
+pub const MAX_DIGITS: usize = 28;
+
+/// An exact decimal number: `mantissa / 10^scale`, kept normalised (no
+/// trailing zeros after the point), so that equal numbers are equal values.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct Decimal {
+    mantissa: i128,
+    scale: u32,
+}
+
+/// Why a text is not a decimal number.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum DecimalError {
+    /// Not of the form `-?digits(.digits)?`.
+    Syntax,
+    /// More than [`MAX_SCALE`] digits after the point.
+    TooManyDecimals,
+    /// More than [`MAX_DIGITS`] significant digits.
+    TooManyDigits,
+}
+
+impl fmt::Display for DecimalError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            DecimalError::Syntax => write!(f, "not a decimal number"),
+            DecimalError::TooManyDecimals => {
+                write!(f, "more than {MAX_SCALE} digits after the decimal point")
+            }
+            DecimalError::TooManyDigits => write!(f, "more than {MAX_DIGITS} significant digits"),
+        }
+    }
+}
+
+impl Decimal {
+    /// The number `n`.
+    pub fn from_int(n: i64) -> Decimal {
+        Decimal { mantissa: i128::from(n), scale: 0 }
+    }
+
+    /// Parses `-?digits(.digits)?`; an exponent (`1e3`) is accepted as in JSON.
+    pub fn parse(text: &str) -> Result<Decimal, DecimalError> {
+        let (negative, rest) = match text.strip_prefix('-') {
+            Some(r) => (true, r),
+            None => (false, text),
+        };
+        let (number, exponent) = match rest.find(['e', 'E']) {
+            Some(i) => {
+                let exp_text = rest.get(i + 1..).ok_or(DecimalError::Syntax)?;
+                let exp_text = exp_text.strip_prefix('+').unwrap_or(exp_text);
+                let exp: i64 = exp_text.parse().map_err(|_| DecimalError::Syntax)?;
+                (rest.get(..i).ok_or(DecimalError::Syntax)?, exp)
+            }
+            None => (rest, 0),
+        };
+        let (int_part, frac_part) = match number.split_once('.') {
+            Some((i, f)) => (i, f),
+            None => (number, ""),
+        };
+        if int_part.is_empty()
+            || !int_part.bytes().all(|b| b.is_ascii_digit())
+            || !frac_part.bytes().all(|b| b.is_ascii_digit())
+            || (number.contains('.') && frac_part.is_empty())
+        {
+            return Err(DecimalError::Syntax);
+        }
+        // Digits without leading zeros and the power of ten that scales them.
+        let digits: String = int_part.chars().chain(frac_part.chars()).collect();
+        let digits = digits.trim_start_matches('0');
+        let digits = if digits.is_empty() { "0" } else { digits };
+        let frac_len = i64::try_from(frac_part.len()).map_err(|_| DecimalError::TooManyDigits)?;
+        let mut scale = frac_len.saturating_sub(exponent);
+        let mut digits = digits.to_string();
+        if scale < 0 {
+            if digits != "0" {
+                let zeros = usize::try_from(-scale).map_err(|_| DecimalError::TooManyDigits)?;
+                if digits.len().saturating_add(zeros) > MAX_DIGITS {
+                    return Err(DecimalError::TooManyDigits);
+                }
+                digits.push_str(&"0".repeat(zeros));
+            }
+            scale = 0;
+        }
+        // Trailing zeros after the point carry no value.
+        while scale > 0 && digits.len() > 1 && digits.ends_with('0') {
+            digits.pop();
+            scale -= 1;
+        }
+        if digits == "0" {
+            scale = 0;
+        }
+        if digits.len() > MAX_DIGITS {
+            return Err(DecimalError::TooManyDigits);
+        }
+        let scale = u32::try_from(scale).map_err(|_| DecimalError::TooManyDecimals)?;
+        if scale > MAX_SCALE {
+            return Err(DecimalError::TooManyDecimals);
+        }
+        let magnitude: i128 = digits.parse().map_err(|_| DecimalError::TooManyDigits)?;
+        let mantissa = if negative { -magnitude } else { magnitude };
+        Ok(Decimal { mantissa, scale })
+    }
+
+    /// The whole part and the fraction scaled to 18 digits, both with the
+    /// sign of the number, which order decimals exactly without overflow.
+    fn parts(self) -> (i128, i128) {
+        let pow = 10i128.pow(self.scale);
+        let whole = self.mantissa / pow;
+        let frac = (self.mantissa % pow) * 10i128.pow(MAX_SCALE - self.scale);
+        (whole, frac)
+    }
+}
+
+impl Ord for Decimal {
+    fn cmp(&self, other: &Decimal) -> Ordering {
+        self.parts().cmp(&other.parts())
+    }
+}
+
+impl PartialOrd for Decimal {
+    fn partial_cmp(&self, other: &Decimal) -> Option<Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl fmt::Display for Decimal {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let digits = self.mantissa.unsigned_abs().to_string();
+        let sign = if self.mantissa < 0 { "-" } else { "" };
+        let scale = self.scale as usize;
+        if scale == 0 {
+            return write!(f, "{sign}{digits}");
+        }
+        let padded = format!("{digits:0>width$}", width = scale + 1);
+        let (whole, frac) = padded.split_at(padded.len() - scale);
+        write!(f, "{sign}{whole}.{frac}")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[track_caller]
+    fn round_trip(text: &str, shown: &str) {
+        assert_eq!(Decimal::parse(text).unwrap().to_string(), shown);
+    }
+
+    #[test]
+    fn parses_and_prints() {
+        round_trip("0.35", "0.35");
+        round_trip("-0.050", "-0.05");
+        round_trip("12", "12");
+        round_trip("1.0", "1");
+        round_trip("0.000", "0");
+        round_trip("-0", "0");
+        round_trip("2.5e2", "250");
+        round_trip("25e-3", "0.025");
+        round_trip("0.000000000000000001", "0.000000000000000001");
+    }
+
+    #[test]
+    fn rejects_bad_text() {
+        assert_eq!(Decimal::parse("1."), Err(DecimalError::Syntax));
+        assert_eq!(Decimal::parse(".5"), Err(DecimalError::Syntax));
+        assert_eq!(Decimal::parse("NaN"), Err(DecimalError::Syntax));
+        assert_eq!(Decimal::parse("1e"), Err(DecimalError::Syntax));
+        assert_eq!(Decimal::parse("0.0000000000000000001"), Err(DecimalError::TooManyDecimals));
+        assert_eq!(Decimal::parse(&"9".repeat(29)), Err(DecimalError::TooManyDigits));
+        assert_eq!(Decimal::parse("1e999999999999"), Err(DecimalError::TooManyDigits));
+    }
+
+    #[test]
+    fn orders_exactly() {
+        let d = |s| Decimal::parse(s).unwrap();
+        assert!(d("0.35") < d("0.351"));
+        assert!(d("-1.5") < d("-1.2"));
+        assert!(d("-0.5") < d("0.3"));
+        assert_eq!(d("0.10"), d("0.1"));
+        assert!(d(&"9".repeat(28)) > d("0.999999999999999999"));
+        assert_eq!(d("3").cmp(&Decimal::from_int(3)), Ordering::Equal);
+    }
+}

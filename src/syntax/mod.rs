@@ -1,0 +1,44 @@
+//! Syntax: source text to AST, or every syntax error in words.
+//!
+//! The grammar in `grammar/dd_rules.pest` is the only definition of the
+//! syntax. Before pest runs, [`scan`] rejects inputs that would recurse too
+//! deeply or are too large, so no input can overflow the stack; pest errors
+//! are translated to words in [`errors`]; [`lower`] turns pest pairs into the
+//! AST. This module knows nothing about facts or types.
+
+pub(crate) mod ast;
+mod errors;
+mod lower;
+mod scan;
+
+use pest::Parser as _;
+
+use crate::limits;
+use crate::report::diagnostic::Diagnostic;
+use crate::span::Span;
+
+/// The pest parser generated from the grammar.
+#[derive(pest_derive::Parser)]
+#[grammar = "../grammar/dd_rules.pest"]
+pub(crate) struct RulesParser;
+
+/// Parses a whole file into its AST, or returns every syntax error found.
+pub(crate) fn parse(source: &str) -> Result<ast::File, Vec<Diagnostic>> {
+    if source.len() > limits::MAX_SOURCE_BYTES {
+        return Err(vec![Diagnostic::error(
+            "DD004",
+            Span::new(0, 0),
+            format!(
+                "the ruleset is {} bytes long, more than the limit of {} bytes",
+                source.len(),
+                limits::MAX_SOURCE_BYTES
+            ),
+        )
+        .help("split the ruleset or shorten it")]);
+    }
+    scan::check_nesting(source)?;
+    let pairs = RulesParser::parse(Rule::file, source).map_err(|e| vec![errors::translate(&e, source)])?;
+    lower::lower_file(pairs)
+}
+
+
