@@ -42,7 +42,10 @@ impl fmt::Display for DecimalError {
 impl Decimal {
     /// The number `n`.
     pub fn from_int(n: i64) -> Decimal {
-        Decimal { mantissa: i128::from(n), scale: 0 }
+        Decimal {
+            mantissa: i128::from(n),
+            scale: 0,
+        }
     }
 
     /// Parses `-?digits(.digits)?`; an exponent (`1e3`) is accepted as in JSON.
@@ -172,9 +175,18 @@ mod tests {
         assert_eq!(Decimal::parse(".5"), Err(DecimalError::Syntax));
         assert_eq!(Decimal::parse("NaN"), Err(DecimalError::Syntax));
         assert_eq!(Decimal::parse("1e"), Err(DecimalError::Syntax));
-        assert_eq!(Decimal::parse("0.0000000000000000001"), Err(DecimalError::TooManyDecimals));
-        assert_eq!(Decimal::parse(&"9".repeat(29)), Err(DecimalError::TooManyDigits));
-        assert_eq!(Decimal::parse("1e999999999999"), Err(DecimalError::TooManyDigits));
+        assert_eq!(
+            Decimal::parse("0.0000000000000000001"),
+            Err(DecimalError::TooManyDecimals)
+        );
+        assert_eq!(
+            Decimal::parse(&"9".repeat(29)),
+            Err(DecimalError::TooManyDigits)
+        );
+        assert_eq!(
+            Decimal::parse("1e999999999999"),
+            Err(DecimalError::TooManyDigits)
+        );
     }
 
     #[test]
@@ -186,5 +198,28 @@ mod tests {
         assert_eq!(d("0.10"), d("0.1"));
         assert!(d(&"9".repeat(28)) > d("0.999999999999999999"));
         assert_eq!(d("3").cmp(&Decimal::from_int(3)), Ordering::Equal);
+    }
+}
+
+impl serde::Serialize for Decimal {
+    /// Serialises as an exact JSON number (with serde_json), never through a float.
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let raw = serde_json::value::RawValue::from_string(self.to_string())
+            .map_err(serde::ser::Error::custom)?;
+        raw.serialize(serializer)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Decimal {
+    /// Reads an exact JSON number, or a string holding one (with serde_json).
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Decimal, D::Error> {
+        let raw = Box::<serde_json::value::RawValue>::deserialize(deserializer)?;
+        let text = raw.get();
+        let text = text
+            .strip_prefix('"')
+            .and_then(|t| t.strip_suffix('"'))
+            .unwrap_or(text);
+        Decimal::parse(text)
+            .map_err(|e| serde::de::Error::custom(format!("`{text}` is not an exact decimal: {e}")))
     }
 }

@@ -1,6 +1,83 @@
+//! # dd-rules
+//!
+//! Human-rights due diligence for sales of products and services with
+//! surveillance capabilities, as rules: policy authors write red flags,
+//! safeguards and a disposition policy in `.rules` files; this crate parses,
+//! type-checks and compiles them, and evaluates transactions into a report
+//! that says, for every flag, whether it is raised, clear or unknown (and
+//! which missing facts keep it unknown), with the evidence it used, the
+//! safeguards in place or missing, and a recommended disposition.
+//!
+//! A report is a recommendation for human review, never a legal clearance.
+//!
+//! ```
+//! use dd_rules::{RuleSet, Status};
+//!
+//! let rules = RuleSet::compile(r#"
+//!     ruleset "example" { version: "1" title: "Example" source: "Internal policy" }
+//!     enum Civic { open, narrowed, obstructed, repressed, closed }
+//!     record Country { civic_space: Civic  freedom_score: int }
+//!     facts { country: Country }
+//!     safeguard contract.cutoff { step: 6 title: "Right to cut off support" when: false }
+//!     flag S3.closed_civic_space {
+//!         step: 3  severity: high  title: "Civic space is repressed or closed"
+//!         when: country.civic_space >= repressed or country.freedom_score < 35
+//!         mitigated_by: contract.cutoff
+//!     }
+//!     outcomes { proceed, escalate }
+//!     disposition {
+//!         when any flags(raised, unmitigated) or any flags(unknown) => escalate
+//!         otherwise => proceed
+//!     }
+//! "#, "example.rules")?;
+//!
+//! let report = rules.evaluate_json(r#"{"id": "T-1", "country": {"civic_space": "open"}}"#)?;
+//! let flag = report.flag("S3.closed_civic_space").unwrap();
+//! assert_eq!(flag.status, Status::Unknown);
+//! assert_eq!(flag.missing, ["country.freedom_score"]);
+//! assert_eq!(report.disposition, "escalate");
+//!
+//! let report = rules.evaluate_json(r#"{"country": {"civic_space": "closed"}}"#)?;
+//! assert_eq!(report.flag("S3.closed_civic_space").unwrap().status, Status::Raised);
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+//!
+//! The pipeline is `syntax` (text to AST) → `check` (AST to typed rules, or
+//! every error) → `compile` (typed rules to slot-resolved nodes) → `eval`
+//! (facts to report); see `ARCHITECTURE.md`.
+
 #![forbid(unsafe_code)]
-pub(crate) mod decimal;
+#![warn(missing_docs)]
+#![cfg_attr(
+    not(test),
+    deny(
+        clippy::unwrap_used,
+        clippy::expect_used,
+        clippy::panic,
+        clippy::indexing_slicing
+    )
+)]
+
+pub(crate) mod check;
+pub(crate) mod compile;
+pub mod decimal;
+mod error;
+pub(crate) mod eval;
+pub mod facts;
 pub(crate) mod limits;
+pub(crate) mod report;
+mod ruleset;
 pub(crate) mod span;
 pub(crate) mod syntax;
-pub(crate) mod report { pub(crate) mod diagnostic; }
+
+pub use decimal::Decimal;
+pub use error::{Error, EvalError, RulesError};
+pub use facts::transaction::Transaction;
+pub use facts::{Facts, FactsError};
+pub use report::diagnostic::{Code, Diagnostic, DiagnosticLevel, Diagnostics, Style};
+pub use report::{
+    Evidence, FlagReport, Mitigation, NOTICE, Report, RulesetRef, SafeguardReport, SafeguardStatus,
+    Severity, Status,
+};
+pub use ruleset::{BUNDLED_FILE, BUNDLED_SOURCE, RuleSet, check_source};
+pub use span::Span;

@@ -12,7 +12,7 @@ use crate::span::Span;
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 #[serde(rename_all = "lowercase")]
 #[non_exhaustive]
-pub enum Severity {
+pub enum DiagnosticLevel {
     /// The ruleset is accepted, but probably not as meant.
     Warning,
     /// The ruleset is rejected.
@@ -36,7 +36,8 @@ pub struct Diagnostic {
     /// The stable code.
     pub code: Code,
     /// Error or warning.
-    pub severity: Severity,
+    #[serde(rename = "severity")]
+    pub level: DiagnosticLevel,
     /// A lowercase one-line message, user input in backticks, no final period.
     pub message: String,
     /// Where the problem is.
@@ -57,7 +58,7 @@ impl Diagnostic {
     pub(crate) fn error(code: &'static str, span: Span, message: impl Into<String>) -> Diagnostic {
         Diagnostic {
             code: Code(code),
-            severity: Severity::Error,
+            level: DiagnosticLevel::Error,
             message: message.into(),
             span,
             label: None,
@@ -67,8 +68,15 @@ impl Diagnostic {
     }
 
     /// A warning with a message at a span.
-    pub(crate) fn warning(code: &'static str, span: Span, message: impl Into<String>) -> Diagnostic {
-        Diagnostic { severity: Severity::Warning, ..Diagnostic::error(code, span, message) }
+    pub(crate) fn warning(
+        code: &'static str,
+        span: Span,
+        message: impl Into<String>,
+    ) -> Diagnostic {
+        Diagnostic {
+            level: DiagnosticLevel::Warning,
+            ..Diagnostic::error(code, span, message)
+        }
     }
 
     /// Adds the text under the caret.
@@ -120,11 +128,18 @@ impl Diagnostics {
     pub(crate) fn new(file: Arc<str>, source: Arc<str>, mut items: Vec<Diagnostic>) -> Diagnostics {
         // Sources are reported in reading order, errors before warnings at one place.
         items.sort_by(|a, b| {
-            (a.span.start, std::cmp::Reverse(a.severity), a.code)
-                .cmp(&(b.span.start, std::cmp::Reverse(b.severity), b.code))
+            (a.span.start, std::cmp::Reverse(a.level), a.code).cmp(&(
+                b.span.start,
+                std::cmp::Reverse(b.level),
+                b.code,
+            ))
         });
         items.dedup();
-        Diagnostics { file, source, items }
+        Diagnostics {
+            file,
+            source,
+            items,
+        }
     }
 
     /// The file name the diagnostics refer to.
@@ -154,17 +169,21 @@ impl Diagnostics {
 
     /// Whether any diagnostic is an error.
     pub fn has_errors(&self) -> bool {
-        self.items.iter().any(|d| d.severity == Severity::Error)
+        self.items.iter().any(|d| d.level == DiagnosticLevel::Error)
     }
 
     /// The errors only.
     pub fn errors(&self) -> impl Iterator<Item = &Diagnostic> {
-        self.items.iter().filter(|d| d.severity == Severity::Error)
+        self.items
+            .iter()
+            .filter(|d| d.level == DiagnosticLevel::Error)
     }
 
     /// The warnings only.
     pub fn warnings(&self) -> impl Iterator<Item = &Diagnostic> {
-        self.items.iter().filter(|d| d.severity == Severity::Warning)
+        self.items
+            .iter()
+            .filter(|d| d.level == DiagnosticLevel::Warning)
     }
 
     /// Renders every diagnostic the way rustc does: `error[DD021]: …`, the
@@ -183,9 +202,9 @@ impl Diagnostics {
     }
 
     fn report<'a>(&'a self, d: &'a Diagnostic) -> Vec<Group<'a>> {
-        let level = match d.severity {
-            Severity::Error => Level::ERROR,
-            Severity::Warning => Level::WARNING,
+        let level = match d.level {
+            DiagnosticLevel::Error => Level::ERROR,
+            DiagnosticLevel::Warning => Level::WARNING,
         };
         let len = self.source.len();
         let clamp = |s: Span| s.start.min(len)..s.end.min(len).max(s.start.min(len));
@@ -193,11 +212,20 @@ impl Diagnostics {
         if let Some(label) = &d.label {
             primary = primary.label(label.as_str());
         }
-        let mut snippet = Snippet::source(&*self.source).path(&*self.file).annotation(primary);
+        let mut snippet = Snippet::source(&*self.source)
+            .path(&*self.file)
+            .annotation(primary);
         for (span, text) in &d.notes {
-            snippet = snippet.annotation(AnnotationKind::Context.span(clamp(*span)).label(text.as_str()));
+            snippet = snippet.annotation(
+                AnnotationKind::Context
+                    .span(clamp(*span))
+                    .label(text.as_str()),
+            );
         }
-        let mut group = level.primary_title(d.message.as_str()).id(d.code.0).element(snippet);
+        let mut group = level
+            .primary_title(d.message.as_str())
+            .id(d.code.0)
+            .element(snippet);
         if let Some(help) = &d.help {
             group = group.element(Level::HELP.message(help.as_str()));
         }
@@ -215,7 +243,7 @@ impl Diagnostics {
                 let mut v = serde_json::json!({
                     "file": &*self.file,
                     "code": d.code.0,
-                    "severity": d.severity,
+                    "severity": d.level,
                     "message": d.message,
                     "span": {"start": d.span.start, "end": d.span.end},
                     "line": line,

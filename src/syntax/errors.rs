@@ -146,14 +146,17 @@ fn found_at(source: &str, pos: usize) -> (String, Span) {
         return ("end of file".to_string(), Span::new(pos, pos));
     };
     let len = if first.is_alphanumeric() || first == '_' {
-        rest.find(|c: char| !(c.is_alphanumeric() || c == '_')).unwrap_or(rest.len())
+        rest.find(|c: char| !(c.is_alphanumeric() || c == '_'))
+            .unwrap_or(rest.len())
     } else {
         first.len_utf8()
     };
     let token = rest.get(..len).unwrap_or("");
     let shown = match token {
         "\n" | "\r" => "end of line".to_string(),
-        t if t.chars().all(char::is_control) => format!("control character U+{:04X}", u32::from(first)),
+        t if t.chars().all(char::is_control) => {
+            format!("control character U+{:04X}", u32::from(first))
+        }
         t => format!("`{t}`"),
     };
     (shown, Span::new(pos, pos + len))

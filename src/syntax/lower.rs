@@ -62,7 +62,11 @@ pub(super) fn lower_file(mut pairs: Pairs<'_, Rule>) -> Result<File, Vec<Diagnos
         }
     }
     let errors = lw.errors.into_inner();
-    if errors.is_empty() { Ok(file) } else { Err(errors) }
+    if errors.is_empty() {
+        Ok(file)
+    } else {
+        Err(errors)
+    }
 }
 
 fn span(pair: &Pair<'_, Rule>) -> Span {
@@ -140,13 +144,19 @@ impl Lowerer {
     }
 
     fn lower_ident(&self, pair: Pair<'_, Rule>) -> Ident {
-        Ident { name: pair.as_str().to_string(), span: span(&pair) }
+        Ident {
+            name: pair.as_str().to_string(),
+            span: span(&pair),
+        }
     }
 
     /// `path` and `decl_id` have the same shape.
     fn lower_path(&self, pair: Pair<'_, Rule>) -> Path {
         let span = span(&pair);
-        Path { segments: pair.into_inner().map(|p| self.lower_ident(p)).collect(), span }
+        Path {
+            segments: pair.into_inner().map(|p| self.lower_ident(p)).collect(),
+            span,
+        }
     }
 
     fn lower_string(&self, pair: Pair<'_, Rule>) -> StrLit {
@@ -215,7 +225,11 @@ impl Lowerer {
                         span(pair),
                         format!("the number `{}` does not fit in 64 bits", pair.as_str()),
                     )
-                    .help(format!("whole numbers range from {} to {}", i64::MIN, i64::MAX)),
+                    .help(format!(
+                        "whole numbers range from {} to {}",
+                        i64::MIN,
+                        i64::MAX
+                    )),
                 );
                 None
             }
@@ -248,8 +262,16 @@ impl Lowerer {
                 _ => props.extend(self.lower_prop(p)),
             }
         }
-        let name = name.unwrap_or(StrLit { value: String::new(), span });
-        Header { docs, name, props, span }
+        let name = name.unwrap_or(StrLit {
+            value: String::new(),
+            span,
+        });
+        Header {
+            docs,
+            name,
+            props,
+            span,
+        }
     }
 
     fn lower_enum_decl(&self, pair: Pair<'_, Rule>) -> EnumDecl {
@@ -264,7 +286,12 @@ impl Lowerer {
                 _ => variants.push(self.lower_documented_ident(p)),
             }
         }
-        EnumDecl { docs, name: name.unwrap_or_else(|| missing_ident(span)), variants, span }
+        EnumDecl {
+            docs,
+            name: name.unwrap_or_else(|| missing_ident(span)),
+            variants,
+            span,
+        }
     }
 
     /// `variant` and `outcome`: an optional doc comment and a name.
@@ -293,7 +320,12 @@ impl Lowerer {
                 _ => fields.push(self.lower_field(p)),
             }
         }
-        RecordDecl { docs, name: name.unwrap_or_else(|| missing_ident(span)), fields, span }
+        RecordDecl {
+            docs,
+            name: name.unwrap_or_else(|| missing_ident(span)),
+            fields,
+            span,
+        }
     }
 
     fn lower_facts_decl(&self, pair: Pair<'_, Rule>) -> FactsDecl {
@@ -329,7 +361,9 @@ impl Lowerer {
     fn lower_type(&self, pair: Pair<'_, Rule>) -> TypeExpr {
         let span = span(&pair);
         let rule = pair.as_rule();
-        let inner = parts(pair).next().map_or_else(|| missing_ident(span), |p| self.lower_ident(p));
+        let inner = parts(pair)
+            .next()
+            .map_or_else(|| missing_ident(span), |p| self.lower_ident(p));
         match rule {
             Rule::set_type => TypeExpr::Set(inner, span),
             Rule::list_type => TypeExpr::List(inner, span),
@@ -346,10 +380,23 @@ impl Lowerer {
             match p.as_rule() {
                 Rule::docs => docs = Some(self.lower_docs(p)),
                 Rule::ident => name = Some(self.lower_ident(p)),
-                _ => body = self.lower_expr(p, Nest { depth: 0, quantifiers: 0 }),
+                _ => {
+                    body = self.lower_expr(
+                        p,
+                        Nest {
+                            depth: 0,
+                            quantifiers: 0,
+                        },
+                    )
+                }
             }
         }
-        Some(PredicateDecl { docs, name: name?, body: body?, span })
+        Some(PredicateDecl {
+            docs,
+            name: name?,
+            body: body?,
+            span,
+        })
     }
 
     /// The docs, id and properties shared by flags and safeguards.
@@ -365,20 +412,33 @@ impl Lowerer {
                 _ => props.extend(self.lower_prop(p)),
             }
         }
-        let id = id.unwrap_or_else(|| Path { segments: vec![missing_ident(span)], span });
+        let id = id.unwrap_or_else(|| Path {
+            segments: vec![missing_ident(span)],
+            span,
+        });
         (docs, id, props)
     }
 
     fn lower_flag_decl(&self, pair: Pair<'_, Rule>) -> FlagDecl {
         let span = span(&pair);
         let (docs, id, props) = self.lower_rule_parts(pair);
-        FlagDecl { docs, id, props, span }
+        FlagDecl {
+            docs,
+            id,
+            props,
+            span,
+        }
     }
 
     fn lower_safeguard_decl(&self, pair: Pair<'_, Rule>) -> SafeguardDecl {
         let span = span(&pair);
         let (docs, id, props) = self.lower_rule_parts(pair);
-        SafeguardDecl { docs, id, props, span }
+        SafeguardDecl {
+            docs,
+            id,
+            props,
+            span,
+        }
     }
 
     fn lower_prop(&self, pair: Pair<'_, Rule>) -> Option<Prop> {
@@ -395,11 +455,17 @@ impl Lowerer {
                 PropValue::Step(self.lower_int(&p), span(&p))
             }
             Rule::severity_prop => PropValue::Severity(self.lower_ident(inner.next()?)),
-            Rule::when_prop => {
-                PropValue::When(self.lower_expr(inner.next()?, Nest { depth: 0, quantifiers: 0 })?)
-            }
+            Rule::when_prop => PropValue::When(self.lower_expr(
+                inner.next()?,
+                Nest {
+                    depth: 0,
+                    quantifiers: 0,
+                },
+            )?),
             Rule::evidence_prop => PropValue::Evidence(inner.map(|p| self.lower_path(p)).collect()),
-            Rule::mitigated_prop => PropValue::MitigatedBy(inner.map(|p| self.lower_path(p)).collect()),
+            Rule::mitigated_prop => {
+                PropValue::MitigatedBy(inner.map(|p| self.lower_path(p)).collect())
+            }
             // INVARIANT: the grammar allows no other property rules.
             _ => return None,
         };
@@ -416,7 +482,11 @@ impl Lowerer {
                 _ => outcomes.push(self.lower_documented_ident(p)),
             }
         }
-        OutcomesDecl { docs, outcomes, span }
+        OutcomesDecl {
+            docs,
+            outcomes,
+            span,
+        }
     }
 
     fn lower_disposition_decl(&self, pair: Pair<'_, Rule>) -> DispositionDecl {
@@ -444,7 +514,11 @@ impl Lowerer {
                 _ => {}
             }
         }
-        Some(DispCase { cond, outcome: outcome?, span })
+        Some(DispCase {
+            cond,
+            outcome: outcome?,
+            span,
+        })
     }
 
     fn lower_disp_expr(&self, pair: Pair<'_, Rule>, depth: usize) -> Option<DispExpr> {
@@ -455,8 +529,8 @@ impl Lowerer {
         let result = PRATT
             .map_primary(|p| match p.as_rule() {
                 Rule::disp_expr => self.lower_disp_expr(p, depth + 1),
-                Rule::disp_any => Some(DispExpr::Any(self.lower_selector(parts(p).next()?))),
-                Rule::disp_no => Some(DispExpr::No(self.lower_selector(parts(p).next()?))),
+                Rule::disp_any => Some(DispExpr::Any(self.lower_selector(selector_of(p)?))),
+                Rule::disp_no => Some(DispExpr::No(self.lower_selector(selector_of(p)?))),
                 Rule::disp_count => {
                     let mut inner = p.into_inner().filter(|q| q.as_rule() != Rule::kw_count);
                     let sel = self.lower_selector(inner.next()?);
@@ -503,8 +577,12 @@ impl Lowerer {
                 Rule::severity_filter | Rule::step_filter => {
                     let rule = p.as_rule();
                     let mut inner = parts(p).filter(|q| q.as_rule() != Rule::kw_severity);
-                    let (Some(op), Some(value)) = (inner.next(), inner.next()) else { continue };
-                    let Some(op) = cmp_op(op.as_rule()) else { continue };
+                    let (Some(op), Some(value)) = (inner.next(), inner.next()) else {
+                        continue;
+                    };
+                    let Some(op) = cmp_op(op.as_rule()) else {
+                        continue;
+                    };
                     if rule == Rule::severity_filter {
                         filters.push(Filter::Severity(op, self.lower_ident(value)));
                     } else {
@@ -524,13 +602,19 @@ impl Lowerer {
             self.error(too_deep(span(&pair)));
             return None;
         }
-        let inner = Nest { depth: nest.depth + nots + 1, quantifiers: nest.quantifiers };
+        let inner = Nest {
+            depth: nest.depth + nots + 1,
+            quantifiers: nest.quantifiers,
+        };
         PRATT
             .map_primary(|p| self.lower_operand(p, inner))
             .map_prefix(|op, rhs| {
                 let rhs = rhs?;
                 let span = span(&op).to(rhs.span);
-                Some(Expr { kind: ExprKind::Not(Box::new(rhs)), span })
+                Some(Expr {
+                    kind: ExprKind::Not(Box::new(rhs)),
+                    span,
+                })
             })
             .map_infix(|lhs, op, rhs| {
                 let (lhs, rhs) = (lhs?, rhs?);
@@ -565,9 +649,15 @@ impl Lowerer {
                         }
                         match rule {
                             Rule::in_op => ExprKind::In(Box::new(lhs), Box::new(rhs)),
-                            Rule::contains_op => ExprKind::Contains(SetTest::One, Box::new(lhs), Box::new(rhs)),
-                            Rule::contains_any => ExprKind::Contains(SetTest::Any, Box::new(lhs), Box::new(rhs)),
-                            Rule::contains_all => ExprKind::Contains(SetTest::All, Box::new(lhs), Box::new(rhs)),
+                            Rule::contains_op => {
+                                ExprKind::Contains(SetTest::One, Box::new(lhs), Box::new(rhs))
+                            }
+                            Rule::contains_any => {
+                                ExprKind::Contains(SetTest::Any, Box::new(lhs), Box::new(rhs))
+                            }
+                            Rule::contains_all => {
+                                ExprKind::Contains(SetTest::All, Box::new(lhs), Box::new(rhs))
+                            }
                             Rule::contains_none => {
                                 ExprKind::Contains(SetTest::None, Box::new(lhs), Box::new(rhs))
                             }
@@ -625,7 +715,10 @@ impl Lowerer {
             );
             return None;
         }
-        let inner_nest = Nest { depth: nest.depth + 1, quantifiers: nest.quantifiers + 1 };
+        let inner_nest = Nest {
+            depth: nest.depth + 1,
+            quantifiers: nest.quantifiers + 1,
+        };
         let mut quant = Quant::Any;
         let mut binder = None;
         let mut list = None;
@@ -649,16 +742,27 @@ impl Lowerer {
     }
 }
 
+/// The `selector` inside `any …` or `no …`.
+fn selector_of(pair: Pair<'_, Rule>) -> Option<Pair<'_, Rule>> {
+    pair.into_inner().find(|p| p.as_rule() == Rule::selector)
+}
+
 fn span_of(pair: &Pair<'_, Rule>) -> Span {
     span(pair)
 }
 
 fn missing_ident(span: Span) -> Ident {
-    Ident { name: String::new(), span }
+    Ident {
+        name: String::new(),
+        span,
+    }
 }
 
 fn is_comparison(e: &Expr) -> bool {
-    matches!(e.kind, ExprKind::Cmp(..) | ExprKind::In(..) | ExprKind::Contains(..))
+    matches!(
+        e.kind,
+        ExprKind::Cmp(..) | ExprKind::In(..) | ExprKind::Contains(..)
+    )
 }
 
 fn cmp_op(rule: Rule) -> Option<CmpOp> {
@@ -690,6 +794,10 @@ fn longest_not_run(pair: &Pair<'_, Rule>) -> usize {
 }
 
 fn too_deep(span: Span) -> Diagnostic {
-    Diagnostic::error("DD002", span, format!("the condition is nested more than {MAX_EXPR_DEPTH} deep"))
-        .help("name a part of the condition with a `predicate` and use its name")
+    Diagnostic::error(
+        "DD002",
+        span,
+        format!("the condition is nested more than {MAX_EXPR_DEPTH} deep"),
+    )
+    .help("name a part of the condition with a `predicate` and use its name")
 }

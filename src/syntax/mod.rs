@@ -11,6 +11,7 @@ mod errors;
 mod lower;
 mod scan;
 
+pub(crate) use errors::join_or;
 use pest::Parser as _;
 
 use crate::limits;
@@ -25,20 +26,21 @@ pub(crate) struct RulesParser;
 /// Parses a whole file into its AST, or returns every syntax error found.
 pub(crate) fn parse(source: &str) -> Result<ast::File, Vec<Diagnostic>> {
     if source.len() > limits::MAX_SOURCE_BYTES {
-        return Err(vec![Diagnostic::error(
-            "DD004",
-            Span::new(0, 0),
-            format!(
-                "the ruleset is {} bytes long, more than the limit of {} bytes",
-                source.len(),
-                limits::MAX_SOURCE_BYTES
-            ),
-        )
-        .help("split the ruleset or shorten it")]);
+        return Err(vec![
+            Diagnostic::error(
+                "DD004",
+                Span::new(0, 0),
+                format!(
+                    "the ruleset is {} bytes long, more than the limit of {} bytes",
+                    source.len(),
+                    limits::MAX_SOURCE_BYTES
+                ),
+            )
+            .help("split the ruleset or shorten it"),
+        ]);
     }
     scan::check_nesting(source)?;
-    let pairs = RulesParser::parse(Rule::file, source).map_err(|e| vec![errors::translate(&e, source)])?;
+    let pairs =
+        RulesParser::parse(Rule::file, source).map_err(|e| vec![errors::translate(&e, source)])?;
     lower::lower_file(pairs)
 }
-
-

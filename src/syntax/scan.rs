@@ -33,7 +33,9 @@ pub(super) fn check_nesting(source: &str) -> Result<(), Vec<Diagnostic>> {
             }
             b'/' if bytes.get(i + 1) == Some(&b'*') => {
                 i += 2;
-                while i < bytes.len() && !(bytes.get(i) == Some(&b'*') && bytes.get(i + 1) == Some(&b'/')) {
+                while i < bytes.len()
+                    && !(bytes.get(i) == Some(&b'*') && bytes.get(i + 1) == Some(&b'/'))
+                {
                     i += 1;
                 }
                 i += 1;
@@ -41,13 +43,15 @@ pub(super) fn check_nesting(source: &str) -> Result<(), Vec<Diagnostic>> {
             b'(' | b'{' | b'[' => {
                 depth += 1;
                 if depth > MAX_BRACKET_DEPTH {
-                    return Err(vec![Diagnostic::error(
-                        "DD002",
-                        Span::new(i, i + 1),
-                        format!("brackets are nested more than {MAX_BRACKET_DEPTH} deep"),
-                    )
-                    .label("too deep")
-                    .help("name a part of the condition with a `predicate` and use its name")]);
+                    return Err(vec![
+                        Diagnostic::error(
+                            "DD002",
+                            Span::new(i, i + 1),
+                            format!("brackets are nested more than {MAX_BRACKET_DEPTH} deep"),
+                        )
+                        .label("too deep")
+                        .help("name a part of the condition with a `predicate` and use its name"),
+                    ]);
                 }
             }
             b')' | b'}' | b']' => depth = depth.saturating_sub(1),

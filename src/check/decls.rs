@@ -1,0 +1,763 @@
+//! Checks the declarations: the header, predicates, safeguards, flags,
+//! outcomes and the disposition policy, and the links between them.
+
+use indexmap::IndexMap;
+
+use super::expr::ExprChecker;
+use super::ir::{Base, Cond, FactRef, PredId, SetExpr, SetOrValue, Value};
+use super::suggest::did_you_mean;
+use super::*;
+use crate::facts::schema::Type;
+use crate::report::Severity;
+use crate::syntax::ast::{Decl, DispExpr, Filter, Prop, PropValue};
+
+/// The properties of one declaration, each at most once.
+struct Props<'a> {
+    found: IndexMap<&'static str, &'a Prop>,
+}
+
+impl<'a> Props<'a> {
+    fn collect(props: &'a [Prop], what: &str, diags: &mut Vec<Diagnostic>) -> Props<'a> {
+        let mut found: IndexMap<&'static str, &'a Prop> = IndexMap::new();
+        for p in props {
+            let key = p.value.key();
+            if let Some(first) = found.get(key) {
+                diags.push(
+                    Diagnostic::error(
+                        "DD030",
+                        p.key_span,
+                        format!("the {what} gives `{key}` twice"),
+                    )
+                    .note(first.key_span, "first given here"),
+                );
+                continue;
+            }
+            found.insert(key, p);
+        }
+        Props { found }
+    }
+
+    fn get(&self, key: &str) -> Option<&'a PropValue> {
+        self.found.get(key).map(|p| &p.value)
+    }
+
+    /// Reports each required property that is missing.
+    fn require(&self, keys: &[&str], what: &str, at: Span, diags: &mut Vec<Diagnostic>) -> bool {
+        let mut ok = true;
+        for key in keys {
+            if !self.found.contains_key(key) {
+                diags.push(
+                    Diagnostic::error("DD030", at, format!("the {what} has no `{key}`"))
+                        .help(format!("add `{key}: …` to the {what}")),
+                );
+                ok = false;
+            }
+        }
+        ok
+    }
+
+    fn string(&self, key: &str) -> Option<String> {
+        match self.get(key)? {
+            PropValue::Version(s)
+            | PropValue::Title(s)
+            | PropValue::Source(s)
+            | PropValue::Citation(s) => Some(s.value.clone()),
+            _ => None,
+        }
+    }
+}
+
+/// Where to put the caret for a declaration: its id.
+fn id_span(id: &ast::Path) -> Span {
+    id.span
+}
+
+fn check_step(
+    value: &PropValue,
+    range: std::ops::RangeInclusive<u8>,
+    what: &str,
+    diags: &mut Vec<Diagnostic>,
+) -> Option<u8> {
+    let PropValue::Step(n, span) = value else {
+        return None;
+    };
+    let n = (*n)?;
+    match u8::try_from(n).ok().filter(|s| range.contains(s)) {
+        Some(s) => Some(s),
+        None => {
+            diags.push(
+                Diagnostic::error(
+                    "DD028",
+                    *span,
+                    format!("step `{n}` is out of range for a {what}"),
+                )
+                .help(format!(
+                    "the steps of a {what} are {} to {}",
+                    range.start(),
+                    range.end()
+                )),
+            );
+            None
+        }
+    }
+}
+
+fn check_severity(ident: &ast::Ident, diags: &mut Vec<Diagnostic>) -> Option<Severity> {
+    let found = Severity::from_name(&ident.name);
+    if found.is_none() {
+        let names = Severity::ALL.map(Severity::as_str);
+        diags.push(
+            Diagnostic::error(
+                "DD029",
+                ident.span,
+                format!("unknown severity `{}`", ident.name),
+            )
+            .help(did_you_mean(&ident.name, names).unwrap_or_else(|| {
+                "the severities are `low`, `medium`, `high` and `critical`".into()
+            })),
+        );
+    }
+    found
+}
+
+/// Checks every declaration but the schema; `None` when something required is missing.
+pub(super) fn check_decls(
+    file: &ast::File,
+    source: &str,
+    schema: Schema,
+    diags: &mut Vec<Diagnostic>,
+) -> Option<Checked> {
+    // Predicates, flags and safeguards share one namespace of ids.
+    let mut ids: IndexMap<String, Span> = IndexMap::new();
+    let mut declare = |name: String, span: Span, diags: &mut Vec<Diagnostic>| -> bool {
+        if let Some(first) = ids.get(&name) {
+            diags.push(
+                Diagnostic::error("DD010", span, format!("`{name}` is declared twice"))
+                    .label("declared again here")
+                    .note(*first, "first declared here")
+                    .help("predicates, flags and safeguards need distinct ids"),
+            );
+            return false;
+        }
+        ids.insert(name, span);
+        true
+    };
+
+    let mut header: Option<(HeaderInfo, Span)> = None;
+    let mut predicate_decls = Vec::new();
+    let mut predicate_names: IndexMap<String, (PredId, Span)> = IndexMap::new();
+    let mut safeguard_decls = Vec::new();
+    let mut flag_decls = Vec::new();
+    let mut outcomes_decl: Option<&ast::OutcomesDecl> = None;
+    let mut disposition_decl: Option<&ast::DispositionDecl> = None;
+    for decl in &file.decls {
+        match decl {
+            Decl::Header(h) => {
+                if let Some((_, first)) = &header {
+                    diags.push(
+                        Diagnostic::error("DD013", h.name.span, "the ruleset has two headers")
+                            .note(*first, "first header here"),
+                    );
+                    continue;
+                }
+                let props = Props::collect(&h.props, "ruleset header", diags);
+                props.require(
+                    &["version", "title", "source"],
+                    "ruleset header",
+                    h.name.span,
+                    diags,
+                );
+                if h.name.value.trim().is_empty() {
+                    diags.push(Diagnostic::error(
+                        "DD030",
+                        h.name.span,
+                        "the ruleset has an empty name",
+                    ));
+                }
+                let info = HeaderInfo {
+                    name: h.name.value.clone(),
+                    version: props.string("version").unwrap_or_default(),
+                    title: props.string("title").unwrap_or_default(),
+                    source: props.string("source").unwrap_or_default(),
+                    docs: h.docs.clone(),
+                };
+                header = Some((info, h.name.span));
+            }
+            Decl::Predicate(p) => {
+                if declare(p.name.name.clone(), p.name.span, diags) {
+                    predicate_names
+                        .insert(p.name.name.clone(), (predicate_decls.len(), p.name.span));
+                    predicate_decls.push(p);
+                }
+            }
+            Decl::Safeguard(s) => {
+                if declare(s.id.dotted(), id_span(&s.id), diags) {
+                    safeguard_decls.push(s);
+                }
+            }
+            Decl::Flag(f) => {
+                if declare(f.id.dotted(), id_span(&f.id), diags) {
+                    flag_decls.push(f);
+                }
+            }
+            Decl::Outcomes(o) => {
+                if outcomes_decl.is_some() {
+                    diags.push(
+                        Diagnostic::error(
+                            "DD013",
+                            Span::new(o.span.start, o.span.start + 8),
+                            "the outcomes are declared twice",
+                        )
+                        .help("list every outcome in one `outcomes { … }` block"),
+                    );
+                    continue;
+                }
+                outcomes_decl = Some(o);
+            }
+            Decl::Disposition(d) => {
+                if disposition_decl.is_some() {
+                    diags.push(Diagnostic::error(
+                        "DD013",
+                        Span::new(d.span.start, d.span.start + 11),
+                        "the disposition policy is declared twice",
+                    ));
+                    continue;
+                }
+                disposition_decl = Some(d);
+            }
+            Decl::Enum(_) | Decl::Record(_) | Decl::Facts(_) => {}
+        }
+    }
+    if header.is_none() {
+        diags.push(
+            Diagnostic::error("DD013", Span::new(0, 0), "the ruleset has no header")
+                .help("start the file with `ruleset \"name\" { version: \"…\" title: \"…\" source: \"…\" }`"),
+        );
+    }
+
+    // Predicates, with the edges of their dependency graph.
+    let mut predicates = Vec::new();
+    let mut deps: Vec<Vec<PredId>> = Vec::new();
+    let mut used_preds = vec![false; predicate_decls.len()];
+    for p in &predicate_decls {
+        let mut cx = ExprChecker::new(&schema, &predicate_names, diags);
+        let body = cx.cond(&p.body);
+        let uses = std::mem::take(&mut cx.uses);
+        for u in &uses {
+            if let Some(x) = used_preds.get_mut(*u) {
+                *x = true;
+            }
+        }
+        deps.push(uses);
+        predicates.push(Predicate {
+            name: p.name.name.clone(),
+            docs: p.docs.clone(),
+            body: body.unwrap_or(Cond::Const(false)),
+            span: p.name.span,
+        });
+    }
+    let predicate_order = order_predicates(&predicates, &deps, diags);
+
+    // Safeguards.
+    let mut safeguards = Vec::new();
+    let mut safeguard_index: IndexMap<String, usize> = IndexMap::new();
+    for s in &safeguard_decls {
+        let props = Props::collect(&s.props, "safeguard", diags);
+        props.require(&["step", "title", "when"], "safeguard", s.id.span, diags);
+        let step = props
+            .get("step")
+            .and_then(|v| check_step(v, 5..=7, "safeguard", diags));
+        let when = match props.get("when") {
+            Some(PropValue::When(e)) => {
+                let mut cx = ExprChecker::new(&schema, &predicate_names, diags);
+                let c = cx.cond(e);
+                for u in cx.uses {
+                    if let Some(x) = used_preds.get_mut(u) {
+                        *x = true;
+                    }
+                }
+                c
+            }
+            _ => None,
+        };
+        safeguard_index.insert(s.id.dotted(), safeguards.len());
+        safeguards.push(Safeguard {
+            id: s.id.dotted(),
+            step: step.unwrap_or(5),
+            title: props.string("title").unwrap_or_default(),
+            citation: props.string("citation"),
+            docs: s.docs.clone(),
+            when: when.unwrap_or(Cond::Const(false)),
+            span: s.id.span,
+        });
+    }
+
+    // Flags.
+    let mut flags = Vec::new();
+    let mut used_safeguards = vec![false; safeguards.len()];
+    for f in &flag_decls {
+        let props = Props::collect(&f.props, "flag", diags);
+        props.require(
+            &["step", "severity", "title", "when"],
+            "flag",
+            f.id.span,
+            diags,
+        );
+        let step = props
+            .get("step")
+            .and_then(|v| check_step(v, 1..=4, "flag", diags));
+        let severity = match props.get("severity") {
+            Some(PropValue::Severity(id)) => check_severity(id, diags),
+            _ => None,
+        };
+        let mut flag_uses = Vec::new();
+        let when = match props.get("when") {
+            Some(PropValue::When(e)) => {
+                let mut cx = ExprChecker::new(&schema, &predicate_names, diags);
+                let c = cx.cond(e);
+                flag_uses = cx.uses;
+                c
+            }
+            _ => None,
+        };
+        for u in &flag_uses {
+            if let Some(x) = used_preds.get_mut(*u) {
+                *x = true;
+            }
+        }
+        let evidence = match props.get("evidence") {
+            Some(PropValue::Evidence(paths)) => {
+                let mut cx = ExprChecker::new(&schema, &predicate_names, diags);
+                paths.iter().filter_map(|p| cx.fact(p, true)).collect()
+            }
+            _ => when
+                .as_ref()
+                .map(|w| default_evidence(w, &predicates))
+                .unwrap_or_default(),
+        };
+        let mut mitigated_by = Vec::new();
+        if let Some(PropValue::MitigatedBy(ids)) = props.get("mitigated_by") {
+            for id in ids {
+                let name = id.dotted();
+                match safeguard_index.get(&name) {
+                    Some(&i) => {
+                        if mitigated_by.contains(&i) {
+                            diags.push(Diagnostic::warning(
+                                "DD104",
+                                id.span,
+                                format!("the safeguard `{name}` is listed twice"),
+                            ));
+                            continue;
+                        }
+                        mitigated_by.push(i);
+                        if let Some(x) = used_safeguards.get_mut(i) {
+                            *x = true;
+                        }
+                    }
+                    None => {
+                        let what = if predicate_names.contains_key(&name) {
+                            Some(format!("`{name}` is a predicate, not a safeguard"))
+                        } else if flag_decls.iter().any(|g| g.id.dotted() == name) {
+                            Some(format!("`{name}` is a flag, not a safeguard"))
+                        } else {
+                            None
+                        };
+                        let message =
+                            what.unwrap_or_else(|| format!("no safeguard is named `{name}`"));
+                        diags.push(Diagnostic::error("DD025", id.span, message).maybe_help(
+                            did_you_mean(&name, safeguard_index.keys().map(String::as_str)),
+                        ));
+                    }
+                }
+            }
+        }
+        flags.push(Flag {
+            id: f.id.dotted(),
+            step: step.unwrap_or(1),
+            severity: severity.unwrap_or(Severity::Low),
+            title: props.string("title").unwrap_or_default(),
+            citation: props.string("citation"),
+            docs: f.docs.clone(),
+            when: when.unwrap_or(Cond::Const(false)),
+            evidence,
+            mitigated_by,
+            span: f.id.span,
+        });
+    }
+
+    // Outcomes and the disposition.
+    let mut outcomes: Vec<Outcome> = Vec::new();
+    let mut outcome_spans: IndexMap<String, Span> = IndexMap::new();
+    match outcomes_decl {
+        Some(o) => {
+            for (docs, name) in &o.outcomes {
+                if let Some(first) = outcome_spans.get(&name.name) {
+                    diags.push(
+                        Diagnostic::error(
+                            "DD010",
+                            name.span,
+                            format!("the outcome `{}` is declared twice", name.name),
+                        )
+                        .note(*first, "first declared here"),
+                    );
+                    continue;
+                }
+                outcome_spans.insert(name.name.clone(), name.span);
+                outcomes.push(Outcome {
+                    name: name.name.clone(),
+                    docs: docs.clone(),
+                });
+            }
+        }
+        None => diags.push(
+            Diagnostic::error("DD013", Span::new(0, 0), "the ruleset declares no outcomes")
+                .help("add `outcomes { proceed, escalate, … }`, least strict first"),
+        ),
+    }
+    let mut cases = Vec::new();
+    let mut produced = vec![false; outcomes.len()];
+    match disposition_decl {
+        Some(d) => {
+            let mut otherwise_seen: Option<Span> = None;
+            for case in &d.cases {
+                if let Some(at) = otherwise_seen {
+                    diags.push(
+                        Diagnostic::error(
+                            "DD033",
+                            case.span,
+                            "this case comes after `otherwise` and can never apply",
+                        )
+                        .note(at, "`otherwise` applies to everything that reaches it")
+                        .help("move `otherwise` to the end"),
+                    );
+                    continue;
+                }
+                let outcome = match outcome_spans.get_index_of(&case.outcome.name) {
+                    Some(i) => {
+                        if let Some(p) = produced.get_mut(i) {
+                            *p = true;
+                        }
+                        Some(i)
+                    }
+                    None => {
+                        diags.push(
+                            Diagnostic::error(
+                                "DD026",
+                                case.outcome.span,
+                                format!("`{}` is not a declared outcome", case.outcome.name),
+                            )
+                            .help(
+                                did_you_mean(
+                                    &case.outcome.name,
+                                    outcome_spans.keys().map(String::as_str),
+                                )
+                                .unwrap_or_else(|| "declare it in `outcomes { … }`".into()),
+                            ),
+                        );
+                        None
+                    }
+                };
+                let cond = match &case.cond {
+                    Some(c) => match check_disp(c, diags) {
+                        Some(c) => Some(c),
+                        None => continue,
+                    },
+                    None => {
+                        otherwise_seen = Some(case.span);
+                        None
+                    }
+                };
+                let text = source.get(case.span.start..case.span.end).unwrap_or("");
+                let text = text.split_whitespace().collect::<Vec<_>>().join(" ");
+                if let Some(outcome) = outcome {
+                    cases.push(Case {
+                        cond,
+                        outcome,
+                        text,
+                    });
+                }
+            }
+            if otherwise_seen.is_none() {
+                diags.push(
+                    Diagnostic::error("DD033", Span::new(d.span.start, d.span.start + 11), "the disposition has no `otherwise` case")
+                        .help("end the disposition with `otherwise => <outcome>` so that every report gets one"),
+                );
+            }
+        }
+        None => diags.push(
+            Diagnostic::error(
+                "DD013",
+                Span::new(0, 0),
+                "the ruleset declares no disposition policy",
+            )
+            .help("add `disposition { when … => <outcome> otherwise => <outcome> }`"),
+        ),
+    }
+
+    // Warnings for what is declared but never used.
+    for (p, used) in predicates.iter().zip(&used_preds) {
+        if !used {
+            diags.push(
+                Diagnostic::warning(
+                    "DD100",
+                    p.span,
+                    format!("the predicate `{}` is never used", p.name),
+                )
+                .help("use it in a flag or safeguard, or remove it"),
+            );
+        }
+    }
+    for (s, used) in safeguards.iter().zip(&used_safeguards) {
+        if !used {
+            diags.push(
+                Diagnostic::warning(
+                    "DD101",
+                    s.span,
+                    format!("the safeguard `{}` mitigates no flag", s.id),
+                )
+                .help("name it in the `mitigated_by` of the flags it addresses"),
+            );
+        }
+    }
+    for ((name, span), used) in outcome_spans.iter().zip(&produced) {
+        if !used {
+            diags.push(Diagnostic::warning(
+                "DD102",
+                *span,
+                format!("the disposition never yields the outcome `{name}`"),
+            ));
+        }
+    }
+
+    let (header, _) = header?;
+    Some(Checked {
+        header,
+        schema,
+        predicates,
+        predicate_order,
+        safeguards,
+        flags,
+        outcomes,
+        cases,
+        warnings: Vec::new(),
+    })
+}
+
+/// Sorts predicates so that each comes after those it uses, reporting every cycle.
+fn order_predicates(
+    predicates: &[Predicate],
+    deps: &[Vec<PredId>],
+    diags: &mut Vec<Diagnostic>,
+) -> Vec<PredId> {
+    let n = predicates.len();
+    let mut users: Vec<Vec<PredId>> = vec![Vec::new(); n];
+    let mut pending: Vec<usize> = vec![0; n];
+    for (p, ds) in deps.iter().enumerate() {
+        let mut ds = ds.clone();
+        ds.sort_unstable();
+        ds.dedup();
+        if let Some(c) = pending.get_mut(p) {
+            *c = ds.len();
+        }
+        for d in ds {
+            if let Some(u) = users.get_mut(d) {
+                u.push(p);
+            }
+        }
+    }
+    let mut order: Vec<PredId> = (0..n).filter(|&p| pending.get(p) == Some(&0)).collect();
+    let mut i = 0;
+    while let Some(&p) = order.get(i) {
+        i += 1;
+        for &u in users.get(p).map(Vec::as_slice).unwrap_or(&[]) {
+            if let Some(c) = pending.get_mut(u) {
+                *c -= 1;
+                if *c == 0 {
+                    order.push(u);
+                }
+            }
+        }
+    }
+    // What is left lies on or behind a cycle: walk each cycle once and report it.
+    let mut reported = vec![false; n];
+    for start in 0..n {
+        if pending.get(start) == Some(&0) || reported.get(start) == Some(&true) {
+            continue;
+        }
+        let mut path: Vec<PredId> = Vec::new();
+        let mut at = start;
+        while !path.contains(&at) {
+            path.push(at);
+            let Some(next) = deps
+                .get(at)
+                .and_then(|ds| ds.iter().copied().find(|d| pending.get(*d) != Some(&0)))
+            else {
+                break;
+            };
+            at = next;
+        }
+        let Some(pos) = path.iter().position(|p| *p == at) else {
+            continue;
+        };
+        let cycle = path.get(pos..).unwrap_or(&[]);
+        if cycle.iter().any(|p| reported.get(*p) == Some(&true)) {
+            continue;
+        }
+        let names: Vec<String> = cycle
+            .iter()
+            .filter_map(|p| predicates.get(*p))
+            .map(|p| format!("`{}`", p.name))
+            .collect();
+        if let Some(first) = cycle.first().and_then(|p| predicates.get(*p)) {
+            let mut d = Diagnostic::error("DD027", first.span, format!("the predicate `{}` depends on itself", first.name))
+                .help(format!("the cycle is {} → `{}`; a predicate may not use itself, directly or through others", names.join(" → "), first.name));
+            for p in cycle.iter().skip(1).filter_map(|p| predicates.get(*p)) {
+                d = d.note(p.span, "part of the cycle");
+            }
+            diags.push(d);
+        }
+        for p in cycle {
+            if let Some(r) = reported.get_mut(*p) {
+                *r = true;
+            }
+        }
+    }
+    order
+}
+
+/// The root facts a condition reads, through the predicates it uses: quoted
+/// when a flag does not list its evidence.
+fn default_evidence(cond: &Cond, predicates: &[Predicate]) -> Vec<FactRef> {
+    let mut out: Vec<FactRef> = Vec::new();
+    let mut seen_preds: Vec<PredId> = Vec::new();
+    let mut todo: Vec<&Cond> = vec![cond];
+    let mut push = |f: &FactRef, out: &mut Vec<FactRef>| {
+        if f.base == Base::Root
+            && !matches!(f.ty, Type::Record(_))
+            && !out.iter().any(|o| o.fields == f.fields)
+        {
+            out.push(f.clone());
+        }
+    };
+    while let Some(c) = todo.pop() {
+        let mut values: Vec<&Value> = Vec::new();
+        match c {
+            Cond::Const(_) => {}
+            Cond::Fact(f) | Cond::Known(f) => push(f, &mut out),
+            Cond::Not(i) => todo.push(i),
+            Cond::And(items) | Cond::Or(items) => todo.extend(items.iter().rev()),
+            Cond::Cmp(_, a, b) => values.extend([a, b]),
+            Cond::In(v, s) => {
+                values.push(v);
+                if let SetExpr::Fact(f) = s {
+                    push(f, &mut out);
+                }
+            }
+            Cond::Contains(_, f, right) => {
+                push(f, &mut out);
+                match right {
+                    SetOrValue::Set(SetExpr::Fact(g)) => push(g, &mut out),
+                    SetOrValue::Value(v) => values.push(v),
+                    SetOrValue::Set(SetExpr::Lit(_)) => {}
+                }
+            }
+            Cond::Quant(_, list, _, _) => push(list, &mut out),
+            Cond::Pred(p) => {
+                if !seen_preds.contains(p) {
+                    seen_preds.push(*p);
+                    if let Some(pred) = predicates.get(*p) {
+                        todo.push(&pred.body);
+                    }
+                }
+            }
+        }
+        for v in values {
+            match v {
+                Value::Fact(f) | Value::Count(f, _, _) => push(f, &mut out),
+                Value::Lit(_) => {}
+            }
+        }
+    }
+    out
+}
+
+fn check_disp(e: &DispExpr, diags: &mut Vec<Diagnostic>) -> Option<DispCond> {
+    Some(match e {
+        DispExpr::Any(s) => DispCond::Any(check_selector(s, diags)?),
+        DispExpr::No(s) => DispCond::No(check_selector(s, diags)?),
+        DispExpr::Count(s, op, n, _) => DispCond::Count(check_selector(s, diags)?, *op, (*n)?),
+        DispExpr::Not(i) => DispCond::Not(Box::new(check_disp(i, diags)?)),
+        DispExpr::And(items) => DispCond::And(
+            items
+                .iter()
+                .map(|i| check_disp(i, diags))
+                .collect::<Vec<_>>()
+                .into_iter()
+                .collect::<Option<_>>()?,
+        ),
+        DispExpr::Or(items) => DispCond::Or(
+            items
+                .iter()
+                .map(|i| check_disp(i, diags))
+                .collect::<Vec<_>>()
+                .into_iter()
+                .collect::<Option<_>>()?,
+        ),
+    })
+}
+
+const STATUS_WORDS: [&str; 5] = ["raised", "clear", "unknown", "mitigated", "unmitigated"];
+
+fn check_selector(s: &ast::Selector, diags: &mut Vec<Diagnostic>) -> Option<Selector> {
+    let mut sel = Selector::default();
+    let mut ok = true;
+    let mut mitigation: Vec<bool> = Vec::new();
+    for f in &s.filters {
+        match f {
+            Filter::Status(word) => match word.name.as_str() {
+                "raised" => sel.statuses[0] = true,
+                "clear" => sel.statuses[1] = true,
+                "unknown" => sel.statuses[2] = true,
+                "mitigated" => mitigation.push(true),
+                "unmitigated" => mitigation.push(false),
+                other => {
+                    diags.push(
+                        Diagnostic::error("DD036", word.span, format!("unknown flag filter `{other}`")).help(
+                            did_you_mean(other, STATUS_WORDS).unwrap_or_else(|| {
+                                "filter flags by `raised`, `clear`, `unknown`, `mitigated`, `unmitigated`, `severity` or `step`".into()
+                            }),
+                        ),
+                    );
+                    ok = false;
+                }
+            },
+            Filter::Severity(op, level) => match check_severity(level, diags) {
+                Some(l) => sel.severity.push((*op, l)),
+                None => ok = false,
+            },
+            Filter::Step(op, n, span) => match n {
+                Some(n) if (1..=4).contains(n) => sel.step.push((*op, *n)),
+                Some(n) => {
+                    diags.push(
+                        Diagnostic::error(
+                            "DD028",
+                            *span,
+                            format!("step `{n}` is out of range for a flag"),
+                        )
+                        .help("the steps of a flag are 1 to 4"),
+                    );
+                    ok = false;
+                }
+                None => ok = false,
+            },
+        }
+    }
+    // Naming both `mitigated` and `unmitigated` asks for either.
+    if mitigation.contains(&true) != mitigation.contains(&false) {
+        sel.mitigated = mitigation.first().copied();
+    }
+    if sel.statuses == [false; 3] {
+        sel.statuses = [true; 3];
+    }
+    ok.then_some(sel)
+}

@@ -1,0 +1,669 @@
+//! Type-checks conditions and resolves every name in them.
+
+use indexmap::IndexMap;
+
+use super::ir::*;
+use super::suggest::did_you_mean;
+use crate::facts::schema::{EnumId, RecordId, Schema, Type};
+use crate::report::diagnostic::Diagnostic;
+use crate::span::Span;
+use crate::syntax::ast::{self, CmpOp, ExprKind, SetTest};
+
+/// Checks the expressions of one declaration at a time.
+pub(super) struct ExprChecker<'a> {
+    pub schema: &'a Schema,
+    /// Every predicate by name, with its id.
+    pub predicates: &'a IndexMap<String, (PredId, Span)>,
+    pub diags: &'a mut Vec<Diagnostic>,
+    /// The quantifier variables in scope, innermost last.
+    binders: Vec<(String, RecordId)>,
+    /// The predicates referred to, for the dependency graph and unused warnings.
+    pub uses: Vec<PredId>,
+}
+
+/// What a value expression turned out to be.
+struct Typed {
+    value: Value,
+    ty: Type,
+}
+
+fn describe(kind: &ExprKind) -> &'static str {
+    match kind {
+        ExprKind::Bool(_) => "`true` or `false`",
+        ExprKind::Int(_) | ExprKind::Decimal(_) => "a number",
+        ExprKind::Str(_) => "a string",
+        ExprKind::Set(_) => "a set",
+        ExprKind::Count(..) => "a count",
+        _ => "a condition",
+    }
+}
+
+impl<'a> ExprChecker<'a> {
+    pub fn new(
+        schema: &'a Schema,
+        predicates: &'a IndexMap<String, (PredId, Span)>,
+        diags: &'a mut Vec<Diagnostic>,
+    ) -> ExprChecker<'a> {
+        ExprChecker {
+            schema,
+            predicates,
+            diags,
+            binders: Vec::new(),
+            uses: Vec::new(),
+        }
+    }
+
+    fn err(&mut self, d: Diagnostic) {
+        self.diags.push(d);
+    }
+
+    fn type_name(&self, ty: Type) -> String {
+        self.schema.type_name(ty)
+    }
+
+    fn root_fields(&self) -> impl Iterator<Item = &str> {
+        self.schema
+            .records
+            .get(self.schema.root)
+            .into_iter()
+            .flat_map(|r| r.fields.keys().map(String::as_str))
+    }
+
+    fn is_root_field(&self, name: &str) -> bool {
+        self.root_fields().any(|f| f == name)
+    }
+
+    fn binder(&self, name: &str) -> Option<(usize, RecordId)> {
+        self.binders
+            .iter()
+            .enumerate()
+            .rev()
+            .find(|(_, (n, _))| n == name)
+            .map(|(i, (_, r))| (i + 1, *r))
+    }
+
+    /// A bare name that is neither a fact, a variable nor a predicate: an enum
+    /// value, if the other side of the comparison says which enum.
+    fn is_bare_value(&self, e: &ast::Expr) -> bool {
+        match &e.kind {
+            ExprKind::Path(p) => {
+                let [seg] = p.segments.as_slice() else {
+                    return false;
+                };
+                self.binder(&seg.name).is_none()
+                    && !self.is_root_field(&seg.name)
+                    && !self.predicates.contains_key(&seg.name)
+            }
+            _ => false,
+        }
+    }
+
+    /// Checks a condition.
+    pub fn cond(&mut self, e: &ast::Expr) -> Option<Cond> {
+        match &e.kind {
+            ExprKind::Bool(b) => Some(Cond::Const(*b)),
+            ExprKind::Not(inner) => Some(Cond::Not(Box::new(self.cond(inner)?))),
+            ExprKind::And(items) | ExprKind::Or(items) => {
+                // Check every operand, so that all their errors are reported.
+                let checked: Vec<Option<Cond>> = items.iter().map(|i| self.cond(i)).collect();
+                let items: Vec<Cond> = checked.into_iter().collect::<Option<_>>()?;
+                Some(if matches!(e.kind, ExprKind::And(_)) {
+                    Cond::And(items)
+                } else {
+                    Cond::Or(items)
+                })
+            }
+            ExprKind::Path(path) => {
+                if let [seg] = path.segments.as_slice() {
+                    if self.binder(&seg.name).is_none() && !self.is_root_field(&seg.name) {
+                        if let Some((id, _)) = self.predicates.get(&seg.name) {
+                            self.uses.push(*id);
+                            return Some(Cond::Pred(*id));
+                        }
+                    }
+                }
+                let fact = self.fact(path, true)?;
+                if fact.ty != Type::Bool {
+                    let ty = self.type_name(fact.ty);
+                    self.err(
+                        Diagnostic::error(
+                            "DD023",
+                            path.span,
+                            format!(
+                                "expected a condition, found `{}` of type `{ty}`",
+                                path.dotted()
+                            ),
+                        )
+                        .label(format!("this is a `{ty}`"))
+                        .help("compare it with a value, e.g. with `==`, `<` or `in`"),
+                    );
+                    return None;
+                }
+                Some(Cond::Fact(fact))
+            }
+            ExprKind::Cmp(op, lhs, rhs) => self.comparison(*op, lhs, rhs, e.span),
+            ExprKind::In(lhs, rhs) => self.membership(lhs, rhs),
+            ExprKind::Contains(test, lhs, rhs) => self.contains(*test, lhs, rhs),
+            ExprKind::Quant(q, binder, list, body) => {
+                let list = self.list(list)?;
+                let body = self.with_binder(binder, &list, |c| c.cond(body))?;
+                Some(Cond::Quant(*q, list, binder.name.clone(), Box::new(body?)))
+            }
+            ExprKind::Known(path) => Some(Cond::Known(self.fact(path, true)?)),
+            ExprKind::Int(_)
+            | ExprKind::Decimal(_)
+            | ExprKind::Str(_)
+            | ExprKind::Set(_)
+            | ExprKind::Count(..) => {
+                self.err(
+                    Diagnostic::error(
+                        "DD023",
+                        e.span,
+                        format!("expected a condition, found {}", describe(&e.kind)),
+                    )
+                    .help("a condition is true or false: compare the value with something"),
+                );
+                None
+            }
+        }
+    }
+
+    /// Runs `f` with a quantifier variable in scope. `None` when the name is taken.
+    fn with_binder<T>(
+        &mut self,
+        binder: &ast::Ident,
+        list: &FactRef,
+        f: impl FnOnce(&mut Self) -> T,
+    ) -> Option<T> {
+        let Type::List(record) = list.ty else {
+            return None;
+        };
+        let taken = if self.binder(&binder.name).is_some() {
+            Some("another variable in scope")
+        } else if self.is_root_field(&binder.name) {
+            Some("a root fact")
+        } else if self.predicates.contains_key(&binder.name) {
+            Some("a predicate")
+        } else {
+            None
+        };
+        if let Some(what) = taken {
+            self.err(
+                Diagnostic::error(
+                    "DD032",
+                    binder.span,
+                    format!("the variable `{}` has the name of {what}", binder.name),
+                )
+                .help("choose another name for the variable"),
+            );
+            return None;
+        }
+        self.binders.push((binder.name.clone(), record));
+        let out = f(self);
+        self.binders.pop();
+        Some(out)
+    }
+
+    /// Resolves a path that must be a `list<…>` fact.
+    fn list(&mut self, path: &ast::Path) -> Option<FactRef> {
+        let fact = self.fact(path, true)?;
+        if !matches!(fact.ty, Type::List(_)) {
+            let ty = self.type_name(fact.ty);
+            self.err(
+                Diagnostic::error(
+                    "DD023",
+                    path.span,
+                    format!("expected a list, found `{}` of type `{ty}`", path.dotted()),
+                )
+                .help("`any`, `all` and `count` range over a `list<…>` fact"),
+            );
+            return None;
+        }
+        Some(fact)
+    }
+
+    /// Resolves a fact path. Paths may not pass through lists; `report`
+    /// says whether an unknown name is an error here (it always is).
+    pub fn fact(&mut self, path: &ast::Path, report: bool) -> Option<FactRef> {
+        let Some((first, rest)) = path.segments.split_first() else {
+            return None;
+        };
+        let (base, mut record, mut fields_iter_start) = match self.binder(&first.name) {
+            Some((level, record)) => (
+                Base::Binder {
+                    name: first.name.clone(),
+                    level,
+                    record,
+                },
+                record,
+                1,
+            ),
+            None => (Base::Root, self.schema.root, 0),
+        };
+        if matches!(base, Base::Binder { .. }) && rest.is_empty() {
+            self.err(
+                Diagnostic::error(
+                    "DD023",
+                    path.span,
+                    format!("`{}` is an element of a list, not a fact", first.name),
+                )
+                .help(format!(
+                    "name one of its fields, e.g. `{}.<field>`",
+                    first.name
+                )),
+            );
+            return None;
+        }
+        let mut fields = Vec::new();
+        let mut ty = Type::Record(record);
+        for seg in path.segments.iter().skip(fields_iter_start) {
+            match ty {
+                Type::Record(r) => record = r,
+                Type::List(_) => {
+                    if report {
+                        let so_far = fields.join(".");
+                        self.err(
+                            Diagnostic::error(
+                                "DD034",
+                                seg.span,
+                                format!("cannot read `{}` through the list `{so_far}`", seg.name),
+                            )
+                            .help(format!(
+                                "test the elements with `any(x in {so_far} where x.{})`",
+                                seg.name
+                            )),
+                        );
+                    }
+                    return None;
+                }
+                other => {
+                    if report {
+                        let ty = self.type_name(other);
+                        self.err(Diagnostic::error(
+                            "DD021",
+                            seg.span,
+                            format!(
+                                "`{}` is a `{ty}` and has no field `{}`",
+                                fields.join("."),
+                                seg.name
+                            ),
+                        ));
+                    }
+                    return None;
+                }
+            }
+            let rec = self.schema.record(record)?;
+            match rec.fields.get(&seg.name) {
+                Some(f) => {
+                    ty = f.ty;
+                    fields.push(seg.name.clone());
+                }
+                None => {
+                    if report {
+                        let candidates: Vec<&str> = if fields.is_empty() && fields_iter_start == 0 {
+                            self.root_fields()
+                                .chain(self.binders.iter().map(|(n, _)| n.as_str()))
+                                .chain(self.predicates.keys().map(String::as_str))
+                                .collect()
+                        } else {
+                            rec.fields.keys().map(String::as_str).collect()
+                        };
+                        let help = did_you_mean(&seg.name, candidates);
+                        let message = if fields.is_empty() && fields_iter_start == 0 {
+                            format!("unknown fact `{}`", seg.name)
+                        } else {
+                            format!("the record `{}` has no field `{}`", rec.name, seg.name)
+                        };
+                        self.err(Diagnostic::error("DD021", seg.span, message).maybe_help(help));
+                    }
+                    return None;
+                }
+            }
+            fields_iter_start = 0;
+        }
+        Some(FactRef {
+            base,
+            fields,
+            ty,
+            span: path.span,
+        })
+    }
+
+    /// Checks a value, resolving bare names as values of `expect` when given.
+    fn value(&mut self, e: &ast::Expr, expect: Option<EnumId>) -> Option<Typed> {
+        let (value, ty) = match &e.kind {
+            ExprKind::Bool(b) => (Value::Lit(Lit::Bool(*b)), Type::Bool),
+            ExprKind::Int(n) => (Value::Lit(Lit::Int(*n)), Type::Int),
+            ExprKind::Decimal(d) => (Value::Lit(Lit::Decimal(*d)), Type::Decimal),
+            ExprKind::Str(s) => (Value::Lit(Lit::Str(s.clone())), Type::String),
+            ExprKind::Path(path) => {
+                if let (Some(e_id), true) = (expect, self.is_bare_value(e)) {
+                    let name = path.segments.first().map_or("", |s| s.name.as_str());
+                    let variant = self.variant(e_id, name, path.span)?;
+                    (Value::Lit(Lit::Enum(e_id, variant)), Type::Enum(e_id))
+                } else if let [seg] = path.segments.as_slice()
+                    && self.predicates.contains_key(&seg.name)
+                    && self.binder(&seg.name).is_none()
+                    && !self.is_root_field(&seg.name)
+                {
+                    self.err(
+                        Diagnostic::error(
+                            "DD023",
+                            path.span,
+                            format!("the predicate `{}` is a condition, not a value", seg.name),
+                        )
+                        .help("use the predicate on its own, or with `not`"),
+                    );
+                    return None;
+                } else {
+                    let fact = self.fact(path, true)?;
+                    let ty = fact.ty;
+                    (Value::Fact(fact), ty)
+                }
+            }
+            ExprKind::Count(binder, list, body) => {
+                let list = self.list(list)?;
+                let body = match body {
+                    Some(b) => Some(Box::new(self.with_binder(binder, &list, |c| c.cond(b))??)),
+                    None => {
+                        self.with_binder(binder, &list, |_| ())?;
+                        None
+                    }
+                };
+                (Value::Count(list, binder.name.clone(), body), Type::Int)
+            }
+            _ => {
+                self.err(
+                    Diagnostic::error(
+                        "DD023",
+                        e.span,
+                        format!("expected a value, found {}", describe(&e.kind)),
+                    )
+                    .help("compare facts and values; join conditions with `and` or `or`"),
+                );
+                return None;
+            }
+        };
+        Some(Typed { value, ty })
+    }
+
+    fn variant(&mut self, e: EnumId, name: &str, span: Span) -> Option<u16> {
+        let def = self.schema.enums.get(e)?;
+        match def.variants.get_index_of(name) {
+            Some(i) => u16::try_from(i).ok(),
+            None => {
+                let help =
+                    did_you_mean(name, def.variants.keys().map(String::as_str)).or_else(|| {
+                        let all: Vec<String> = def
+                            .variants
+                            .keys()
+                            .take(12)
+                            .map(|v| format!("`{v}`"))
+                            .collect();
+                        Some(format!(
+                            "the values of `{}` are {}",
+                            def.name,
+                            crate::syntax::join_or(
+                                &all.iter().map(String::as_str).collect::<Vec<_>>()
+                            )
+                        ))
+                    });
+                let d = Diagnostic::error(
+                    "DD022",
+                    span,
+                    format!("`{}` has no value `{name}`", def.name),
+                )
+                .maybe_help(help);
+                self.err(d);
+                None
+            }
+        }
+    }
+
+    /// Checks both sides of a binary operator, resolving a bare name on
+    /// either side as a value of the other side's enum.
+    fn pair(&mut self, lhs: &ast::Expr, rhs: &ast::Expr) -> Option<(Typed, Typed)> {
+        let enum_of = |t: &Typed| match t.ty {
+            Type::Enum(e) | Type::Set(e) => Some(e),
+            _ => None,
+        };
+        if self.is_bare_value(lhs) && !self.is_bare_value(rhs) {
+            let r = self.value(rhs, None)?;
+            let l = self.value(lhs, enum_of(&r))?;
+            Some((l, r))
+        } else {
+            let l = self.value(lhs, None);
+            let r = self.value(rhs, l.as_ref().and_then(enum_of));
+            Some((l?, r?))
+        }
+    }
+
+    fn comparison(
+        &mut self,
+        op: CmpOp,
+        lhs: &ast::Expr,
+        rhs: &ast::Expr,
+        span: Span,
+    ) -> Option<Cond> {
+        let (l, r) = self.pair(lhs, rhs)?;
+        let numeric = |t: Type| matches!(t, Type::Int | Type::Decimal);
+        let is_count = |v: &Value| matches!(v, Value::Count(..));
+        let ok = match (l.ty, r.ty) {
+            (a, b) if numeric(a) && numeric(b) => {
+                if (is_count(&l.value) && b == Type::Decimal)
+                    || (is_count(&r.value) && a == Type::Decimal)
+                {
+                    self.err(
+                        Diagnostic::error(
+                            "DD023",
+                            span,
+                            "a count is a whole number and cannot be compared with a decimal",
+                        )
+                        .help("compare the count with a whole number"),
+                    );
+                    return None;
+                }
+                true
+            }
+            (Type::Enum(a), Type::Enum(b)) => a == b,
+            (Type::String, Type::String) | (Type::Bool, Type::Bool) => {
+                if !matches!(op, CmpOp::Eq | CmpOp::Ne) {
+                    let ty = self.type_name(l.ty);
+                    self.err(
+                        Diagnostic::error(
+                            "DD023",
+                            span,
+                            format!(
+                                "values of type `{ty}` can only be compared with `==` and `!=`"
+                            ),
+                        )
+                        .help("numbers and enum values have an order; strings and booleans do not"),
+                    );
+                    return None;
+                }
+                true
+            }
+            _ => false,
+        };
+        if !ok {
+            let (lt, rt) = (self.type_name(l.ty), self.type_name(r.ty));
+            self.err(
+                Diagnostic::error("DD023", span, format!("cannot compare `{lt}` with `{rt}`"))
+                    .note(lhs.span, format!("this is `{lt}`"))
+                    .note(rhs.span, format!("this is `{rt}`")),
+            );
+            return None;
+        }
+        Some(Cond::Cmp(op, l.value, r.value))
+    }
+
+    /// Checks a set literal or a set fact whose elements must be of type `elem`.
+    fn set(&mut self, e: &ast::Expr, elem: Type) -> Option<SetExpr> {
+        match &e.kind {
+            ExprKind::Set(items) => {
+                if let Type::Enum(id) = elem {
+                    let mut mask = 0u128;
+                    let mut ok = true;
+                    for item in items {
+                        match self.value(item, Some(id)) {
+                            Some(Typed {
+                                value: Value::Lit(Lit::Enum(_, v)),
+                                ..
+                            }) => mask |= 1u128 << v,
+                            Some(t) => {
+                                let ty = self.type_name(t.ty);
+                                let want = self.type_name(elem);
+                                self.err(Diagnostic::error(
+                                    "DD023",
+                                    item.span,
+                                    format!("expected a value of `{want}`, found `{ty}`"),
+                                ));
+                                ok = false;
+                            }
+                            None => ok = false,
+                        }
+                    }
+                    return ok.then_some(SetExpr::Lit(SetLit::Enum(id, mask)));
+                }
+                let mut values = Vec::new();
+                let mut ok = true;
+                for item in items {
+                    let Some(t) = self.value(item, None) else {
+                        ok = false;
+                        continue;
+                    };
+                    let fits = match (elem, t.ty) {
+                        (Type::Int | Type::Decimal, Type::Int | Type::Decimal) => true,
+                        (a, b) => a == b,
+                    };
+                    match t.value {
+                        Value::Lit(lit) if fits => values.push(lit),
+                        _ => {
+                            let want = self.type_name(elem);
+                            self.err(
+                                Diagnostic::error(
+                                    "DD023",
+                                    item.span,
+                                    format!("expected a literal `{want}` in the set"),
+                                )
+                                .help("a set literal lists constant values"),
+                            );
+                            ok = false;
+                        }
+                    }
+                }
+                ok.then_some(SetExpr::Lit(SetLit::Values(values)))
+            }
+            ExprKind::Path(path) => {
+                let fact = self.fact(path, true)?;
+                match (fact.ty, elem) {
+                    (Type::Set(a), Type::Enum(b)) if a == b => Some(SetExpr::Fact(fact)),
+                    (ty, _) => {
+                        let (have, want) = (self.type_name(ty), self.type_name(elem));
+                        self.err(Diagnostic::error(
+                            "DD023",
+                            path.span,
+                            format!(
+                                "expected a set of `{want}`, found `{}` of type `{have}`",
+                                path.dotted()
+                            ),
+                        ));
+                        None
+                    }
+                }
+            }
+            other => {
+                let want = self.type_name(elem);
+                self.err(
+                    Diagnostic::error(
+                        "DD023",
+                        e.span,
+                        format!("expected a set of `{want}`, found {}", describe(other)),
+                    )
+                    .help("write a set as `{a, b, c}`"),
+                );
+                None
+            }
+        }
+    }
+
+    fn membership(&mut self, lhs: &ast::Expr, rhs: &ast::Expr) -> Option<Cond> {
+        // The element's type decides how the set's names are read.
+        let elem = if self.is_bare_value(lhs) {
+            // `police in end_user.kinds`: the set fact gives the enum.
+            let ExprKind::Path(p) = &rhs.kind else {
+                self.value(lhs, None)?;
+                return None;
+            };
+            let fact = self.fact(p, true)?;
+            let Type::Set(e) = fact.ty else {
+                let ty = self.type_name(fact.ty);
+                self.err(Diagnostic::error(
+                    "DD023",
+                    rhs.span,
+                    format!("expected a set, found `{ty}`"),
+                ));
+                return None;
+            };
+            self.value(lhs, Some(e))?
+        } else {
+            self.value(lhs, None)?
+        };
+        if matches!(elem.value, Value::Count(..))
+            || !matches!(
+                elem.ty,
+                Type::Int | Type::Decimal | Type::String | Type::Enum(_)
+            )
+        {
+            let ty = self.type_name(elem.ty);
+            self.err(
+                Diagnostic::error("DD023", lhs.span, format!("`in` tests a number, string or enum value, not `{ty}`"))
+                    .help("for a set fact, use `contains any of`, `contains all of` or `contains none of`"),
+            );
+            return None;
+        }
+        let set = self.set(rhs, elem.ty)?;
+        Some(Cond::In(elem.value, set))
+    }
+
+    fn contains(&mut self, test: SetTest, lhs: &ast::Expr, rhs: &ast::Expr) -> Option<Cond> {
+        let ExprKind::Path(path) = &lhs.kind else {
+            self.err(Diagnostic::error(
+                "DD023",
+                lhs.span,
+                "`contains` needs a set fact on its left",
+            ));
+            return None;
+        };
+        let fact = self.fact(path, true)?;
+        let Type::Set(e) = fact.ty else {
+            let ty = self.type_name(fact.ty);
+            self.err(
+                Diagnostic::error(
+                    "DD023",
+                    lhs.span,
+                    format!("`contains` needs a set fact on its left, found `{ty}`"),
+                )
+                .help("use `==` or `in` for a single value"),
+            );
+            return None;
+        };
+        let right = match test {
+            SetTest::One => {
+                let v = self.value(rhs, Some(e))?;
+                if v.ty != Type::Enum(e) {
+                    let (have, want) = (self.type_name(v.ty), self.type_name(Type::Enum(e)));
+                    self.err(Diagnostic::error(
+                        "DD023",
+                        rhs.span,
+                        format!("expected a value of `{want}`, found `{have}`"),
+                    ));
+                    return None;
+                }
+                SetOrValue::Value(v.value)
+            }
+            _ => SetOrValue::Set(self.set(rhs, Type::Enum(e))?),
+        };
+        Some(Cond::Contains(test, fact, right))
+    }
+}

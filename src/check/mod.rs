@@ -1,0 +1,140 @@
+//! Check: AST and schema to checked rules, or every error found.
+//!
+//! A [`Checked`] ruleset can only be built here, after every name is resolved,
+//! every expression is well typed, predicates form no cycle and the
+//! disposition policy is complete. Architecture Invariant: a ruleset that
+//! passes the checker never meets a type error when evaluated.
+
+mod decls;
+mod expr;
+pub(crate) mod ir;
+mod schema;
+pub(crate) mod suggest;
+
+use crate::facts::schema::Schema;
+use crate::report::Severity;
+use crate::report::diagnostic::Diagnostic;
+use crate::span::Span;
+use crate::syntax::ast::{self, CmpOp};
+use ir::{Cond, FactRef, PredId};
+
+/// The ruleset header.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct HeaderInfo {
+    pub name: String,
+    pub version: String,
+    pub title: String,
+    pub source: String,
+    pub docs: Option<String>,
+}
+
+/// A named, reusable condition.
+#[derive(Clone, Debug)]
+pub(crate) struct Predicate {
+    pub name: String,
+    pub docs: Option<String>,
+    pub body: Cond,
+    pub span: Span,
+}
+
+/// A safeguard of steps 5-7.
+#[derive(Clone, Debug)]
+pub(crate) struct Safeguard {
+    pub id: String,
+    pub step: u8,
+    pub title: String,
+    pub citation: Option<String>,
+    pub docs: Option<String>,
+    pub when: Cond,
+    pub span: Span,
+}
+
+/// A red flag of steps 1-4.
+#[derive(Clone, Debug)]
+pub(crate) struct Flag {
+    pub id: String,
+    pub step: u8,
+    pub severity: Severity,
+    pub title: String,
+    pub citation: Option<String>,
+    pub docs: Option<String>,
+    pub when: Cond,
+    /// The facts quoted in the report, root paths only.
+    pub evidence: Vec<FactRef>,
+    /// Indexes into [`Checked::safeguards`]; the flag is mitigated when all are in place.
+    pub mitigated_by: Vec<usize>,
+    pub span: Span,
+}
+
+/// A declared outcome of the disposition, least strict first.
+#[derive(Clone, Debug)]
+pub(crate) struct Outcome {
+    pub name: String,
+    pub docs: Option<String>,
+}
+
+/// One case of the disposition policy.
+#[derive(Clone, Debug)]
+pub(crate) struct Case {
+    /// `None` for `otherwise`.
+    pub cond: Option<DispCond>,
+    /// An index into [`Checked::outcomes`].
+    pub outcome: usize,
+    /// The case as written, quoted in reports.
+    pub text: String,
+}
+
+/// A condition over the flags' results; always true or false.
+#[derive(Clone, Debug)]
+pub(crate) enum DispCond {
+    Any(Selector),
+    No(Selector),
+    Count(Selector, CmpOp, i64),
+    Not(Box<DispCond>),
+    And(Vec<DispCond>),
+    Or(Vec<DispCond>),
+}
+
+/// Which flags a disposition condition counts.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct Selector {
+    /// Allowed statuses (raised, clear, unknown); all when none is named.
+    pub statuses: [bool; 3],
+    /// `Some(true)` for `mitigated`, `Some(false)` for `unmitigated`.
+    pub mitigated: Option<bool>,
+    pub severity: Vec<(CmpOp, Severity)>,
+    pub step: Vec<(CmpOp, i64)>,
+}
+
+/// A ruleset that passed the checker.
+#[derive(Clone, Debug)]
+pub(crate) struct Checked {
+    pub header: HeaderInfo,
+    pub schema: Schema,
+    pub predicates: Vec<Predicate>,
+    /// Predicates in dependency order: each after those it uses.
+    pub predicate_order: Vec<PredId>,
+    pub safeguards: Vec<Safeguard>,
+    pub flags: Vec<Flag>,
+    pub outcomes: Vec<Outcome>,
+    pub cases: Vec<Case>,
+    /// Warnings found on the way; errors would have stopped the checker.
+    pub warnings: Vec<Diagnostic>,
+}
+
+/// Checks a parsed file. On failure, the diagnostics hold every error and warning found.
+pub(crate) fn check(file: &ast::File, source: &str) -> Result<Checked, Vec<Diagnostic>> {
+    let mut diags = Vec::new();
+    let schema = schema::build(file, &mut diags);
+    let checked = decls::check_decls(file, source, schema, &mut diags);
+    let has_errors = diags
+        .iter()
+        .any(|d| d.level == crate::report::diagnostic::DiagnosticLevel::Error);
+    match checked {
+        Some(mut c) if !has_errors => {
+            c.warnings = diags;
+            Ok(c)
+        }
+        _ => Err(diags),
+    }
+}

@@ -1,0 +1,398 @@
+//! Builds the fact schema from the `enum`, `record` and `facts` declarations.
+
+use indexmap::IndexMap;
+
+use super::suggest::did_you_mean;
+use crate::facts::schema::{EnumDef, FieldDef, RecordDef, RecordId, Schema, Type};
+use crate::limits::{MAX_ENUM_VARIANTS, MAX_SCHEMA_DEPTH};
+use crate::report::diagnostic::Diagnostic;
+use crate::span::Span;
+use crate::syntax::ast::{self, Decl, TypeExpr};
+
+const BUILTIN_TYPES: [&str; 4] = ["bool", "int", "decimal", "string"];
+
+/// Builds the schema, reporting every problem in `diags`. Fields whose type
+/// cannot be resolved are left out, so that later stages still run.
+pub(super) fn build(file: &ast::File, diags: &mut Vec<Diagnostic>) -> Schema {
+    let mut schema = Schema::default();
+    // Type names: enums and records share one namespace with the built-in types.
+    let mut type_spans: IndexMap<String, Span> = IndexMap::new();
+    let mut declare_type = |name: &ast::Ident, diags: &mut Vec<Diagnostic>| -> bool {
+        if BUILTIN_TYPES.contains(&name.name.as_str()) {
+            diags.push(Diagnostic::error(
+                "DD010",
+                name.span,
+                format!(
+                    "`{}` is a built-in type and cannot be declared again",
+                    name.name
+                ),
+            ));
+            return false;
+        }
+        if let Some(first) = type_spans.get(&name.name) {
+            diags.push(
+                Diagnostic::error(
+                    "DD010",
+                    name.span,
+                    format!("the type `{}` is declared twice", name.name),
+                )
+                .label("declared again here")
+                .note(*first, "first declared here"),
+            );
+            return false;
+        }
+        type_spans.insert(name.name.clone(), name.span);
+        true
+    };
+
+    let mut record_decls: Vec<(&Vec<ast::FieldDecl>, RecordId)> = Vec::new();
+    let mut facts_decl: Option<&ast::FactsDecl> = None;
+    for decl in &file.decls {
+        match decl {
+            Decl::Enum(e) => {
+                if !declare_type(&e.name, diags) {
+                    continue;
+                }
+                let mut variants: IndexMap<String, Option<String>> = IndexMap::new();
+                let mut spans: IndexMap<&str, Span> = IndexMap::new();
+                for (docs, v) in &e.variants {
+                    if let Some(first) = spans.get(v.name.as_str()) {
+                        diags.push(
+                            Diagnostic::error(
+                                "DD012",
+                                v.span,
+                                format!(
+                                    "the enum `{}` lists the value `{}` twice",
+                                    e.name.name, v.name
+                                ),
+                            )
+                            .note(*first, "first listed here"),
+                        );
+                        continue;
+                    }
+                    spans.insert(&v.name, v.span);
+                    variants.insert(v.name.clone(), docs.clone());
+                }
+                if variants.is_empty() {
+                    diags.push(Diagnostic::error(
+                        "DD012",
+                        e.name.span,
+                        format!("the enum `{}` has no values", e.name.name),
+                    ));
+                }
+                if variants.len() > MAX_ENUM_VARIANTS {
+                    diags.push(Diagnostic::error(
+                        "DD035",
+                        e.name.span,
+                        format!(
+                            "the enum `{}` has {} values, more than the limit of {MAX_ENUM_VARIANTS}",
+                            e.name.name,
+                            variants.len()
+                        ),
+                    ));
+                }
+                schema.enums.push(EnumDef {
+                    name: e.name.name.clone(),
+                    docs: e.docs.clone(),
+                    variants,
+                    span: e.name.span,
+                });
+            }
+            Decl::Record(r) => {
+                if !declare_type(&r.name, diags) {
+                    continue;
+                }
+                record_decls.push((&r.fields, schema.records.len()));
+                schema.records.push(RecordDef {
+                    name: r.name.name.clone(),
+                    docs: r.docs.clone(),
+                    fields: IndexMap::new(),
+                    size: 0,
+                    span: r.name.span,
+                });
+            }
+            Decl::Facts(f) => {
+                if let Some(first) = facts_decl {
+                    diags.push(
+                        Diagnostic::error(
+                            "DD013",
+                            f.span.to(Span::new(f.span.start, f.span.start + 5)),
+                            "the fact schema is declared twice",
+                        )
+                        .note(
+                            Span::new(first.span.start, first.span.start + 5),
+                            "first declared here",
+                        )
+                        .help("put every root fact in one `facts` block"),
+                    );
+                    continue;
+                }
+                facts_decl = Some(f);
+            }
+            _ => {}
+        }
+    }
+    // The root record of the `facts` block comes last.
+    schema.root = schema.records.len();
+    let root_span = facts_decl.map_or(Span::new(0, 0), |f| {
+        Span::new(f.span.start, f.span.start + 5)
+    });
+    schema.records.push(RecordDef {
+        name: "facts".into(),
+        docs: facts_decl.and_then(|f| f.docs.clone()),
+        fields: IndexMap::new(),
+        size: 0,
+        span: root_span,
+    });
+    match facts_decl {
+        Some(f) => record_decls.push((&f.fields, schema.root)),
+        None => diags.push(
+            Diagnostic::error(
+                "DD013",
+                Span::new(0, 0),
+                "the ruleset declares no fact schema",
+            )
+            .help("add a `facts { … }` block that lists the root facts"),
+        ),
+    }
+
+    for (fields, rid) in record_decls {
+        let mut resolved: IndexMap<String, FieldDef> = IndexMap::new();
+        for field in fields {
+            if let Some(first) = resolved.get(&field.name.name) {
+                diags.push(
+                    Diagnostic::error(
+                        "DD011",
+                        field.name.span,
+                        format!("the field `{}` is declared twice", field.name.name),
+                    )
+                    .note(first.span, "first declared here"),
+                );
+                continue;
+            }
+            if field.name.name.is_empty() {
+                continue;
+            }
+            if rid == schema.root && field.name.name == crate::facts::ID_KEY {
+                diags.push(
+                    Diagnostic::error(
+                        "DD011",
+                        field.name.span,
+                        "the root fact `id` is reserved for the transaction id",
+                    )
+                    .help("name the fact differently, e.g. `reference`"),
+                );
+                continue;
+            }
+            if let Some(ty) = resolve_type(&schema, &field.ty, diags) {
+                resolved.insert(
+                    field.name.name.clone(),
+                    FieldDef {
+                        ty,
+                        offset: 0,
+                        docs: field.docs.clone(),
+                        span: field.name.span,
+                    },
+                );
+            }
+        }
+        if let Some(r) = schema.records.get_mut(rid) {
+            r.fields = resolved;
+        }
+    }
+    lay_out(&mut schema, diags);
+    schema
+}
+
+fn resolve_type(schema: &Schema, ty: &TypeExpr, diags: &mut Vec<Diagnostic>) -> Option<Type> {
+    let all_names = || {
+        BUILTIN_TYPES
+            .iter()
+            .copied()
+            .chain(schema.enums.iter().map(|e| e.name.as_str()))
+            .chain(schema.records.iter().map(|r| r.name.as_str()))
+            .collect::<Vec<_>>()
+    };
+    let unknown = |name: &ast::Ident, candidates: Vec<&str>| {
+        Diagnostic::error("DD020", name.span, format!("unknown type `{}`", name.name))
+            .maybe_help(did_you_mean(&name.name, candidates))
+    };
+    match ty {
+        TypeExpr::Named(name) => Some(match name.name.as_str() {
+            "bool" => Type::Bool,
+            "int" => Type::Int,
+            "decimal" => Type::Decimal,
+            "string" => Type::String,
+            other => {
+                if let Some(e) = schema.enum_named(other) {
+                    Type::Enum(e)
+                } else if let Some(r) = schema.record_named(other) {
+                    Type::Record(r)
+                } else {
+                    diags.push(unknown(name, all_names()));
+                    return None;
+                }
+            }
+        }),
+        TypeExpr::Set(name, _) => match schema.enum_named(&name.name) {
+            Some(e) => Some(Type::Set(e)),
+            None => {
+                let d = if schema.record_named(&name.name).is_some()
+                    || BUILTIN_TYPES.contains(&name.name.as_str())
+                {
+                    Diagnostic::error(
+                        "DD020",
+                        name.span,
+                        format!(
+                            "a set holds enum values, and `{}` is not an enum",
+                            name.name
+                        ),
+                    )
+                    .help("declare an `enum` for the values, or use `list<…>` for records")
+                } else {
+                    unknown(name, schema.enums.iter().map(|e| e.name.as_str()).collect())
+                };
+                diags.push(d);
+                None
+            }
+        },
+        TypeExpr::List(name, _) => match schema.record_named(&name.name) {
+            Some(r) => Some(Type::List(r)),
+            None => {
+                let d = if schema.enum_named(&name.name).is_some()
+                    || BUILTIN_TYPES.contains(&name.name.as_str())
+                {
+                    Diagnostic::error(
+                        "DD020",
+                        name.span,
+                        format!("a list holds records, and `{}` is not a record", name.name),
+                    )
+                    .help("use `set<…>` for enum values, or declare a `record`")
+                } else {
+                    unknown(
+                        name,
+                        schema.records.iter().map(|r| r.name.as_str()).collect(),
+                    )
+                };
+                diags.push(d);
+                None
+            }
+        },
+    }
+}
+
+/// Computes every record's size and every field's offset. A record that
+/// contains itself (not through a list) has no finite layout (DD031).
+fn lay_out(schema: &mut Schema, diags: &mut Vec<Diagnostic>) {
+    #[derive(Clone, Copy, PartialEq)]
+    enum State {
+        Todo,
+        Active,
+        Done,
+    }
+    let mut state = vec![State::Todo; schema.records.len()];
+    // An explicit stack keeps this iterative: (record, next field to look at, depth).
+    for start in 0..schema.records.len() {
+        if state.get(start) != Some(&State::Todo) {
+            continue;
+        }
+        let mut stack: Vec<(RecordId, usize)> = vec![(start, 0)];
+        if let Some(s) = state.get_mut(start) {
+            *s = State::Active;
+        }
+        while let Some(&(rid, at)) = stack.last() {
+            let depth = stack.len();
+            let field = schema
+                .records
+                .get(rid)
+                .and_then(|r| r.fields.get_index(at))
+                .map(|(_, f)| (f.ty, f.span));
+            // Dropping a field keeps `at` where it is; otherwise move on.
+            let mut drop_field = |schema: &mut Schema| {
+                if let Some(r) = schema.records.get_mut(rid) {
+                    r.fields.shift_remove_index(at);
+                }
+            };
+            let mut advance = true;
+            match field {
+                Some((Type::Record(child), span)) => match state.get(child).copied() {
+                    Some(State::Todo) => {
+                        if depth >= MAX_SCHEMA_DEPTH {
+                            diags.push(Diagnostic::error(
+                                "DD031",
+                                span,
+                                format!("records are nested more than {MAX_SCHEMA_DEPTH} deep"),
+                            ));
+                            drop_field(schema);
+                            advance = false;
+                        }
+                        if let Some(s) = state.get_mut(child) {
+                            *s = State::Active;
+                        }
+                        if let Some(top) = stack.last_mut() {
+                            top.1 += 1;
+                        }
+                        stack.push((child, 0));
+                        continue;
+                    }
+                    Some(State::Active) => {
+                        let name = schema
+                            .records
+                            .get(child)
+                            .map_or("", |r| r.name.as_str())
+                            .to_string();
+                        diags.push(
+                            Diagnostic::error(
+                                "DD031",
+                                span,
+                                format!("the record `{name}` contains itself"),
+                            )
+                            .help("a record can hold others of its kind only through `list<…>`"),
+                        );
+                        // Drop the field so the layout stays finite.
+                        drop_field(schema);
+                        advance = false;
+                    }
+                    _ => {}
+                },
+                Some(_) => {}
+                None => {
+                    // Every child is laid out: assign offsets and the size.
+                    let sizes: Vec<usize> = schema
+                        .records
+                        .get(rid)
+                        .map(|r| {
+                            r.fields
+                                .values()
+                                .map(|f| match f.ty {
+                                    Type::Record(c) => {
+                                        1 + schema.records.get(c).map_or(0, |c| c.size)
+                                    }
+                                    _ => 1,
+                                })
+                                .collect()
+                        })
+                        .unwrap_or_default();
+                    if let Some(r) = schema.records.get_mut(rid) {
+                        let mut offset = 0;
+                        for (f, size) in r.fields.values_mut().zip(sizes) {
+                            f.offset = offset;
+                            offset += size;
+                        }
+                        r.size = offset;
+                    }
+                    if let Some(s) = state.get_mut(rid) {
+                        *s = State::Done;
+                    }
+                    stack.pop();
+                    continue;
+                }
+            }
+            if advance {
+                if let Some(top) = stack.last_mut() {
+                    top.1 += 1;
+                }
+            }
+        }
+    }
+}

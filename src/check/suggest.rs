@@ -1,0 +1,81 @@
+//! "Did you mean": the closest known name to a misspelt one.
+
+/// The edit distance between two strings, counting a swap of neighbours as one edit.
+fn distance(a: &str, b: &str) -> usize {
+    let a: Vec<char> = a.chars().collect();
+    let b: Vec<char> = b.chars().collect();
+    let width = b.len() + 1;
+    let mut d = vec![0usize; (a.len() + 1) * width];
+    let at = |i: usize, j: usize| i * width + j;
+    for i in 0..=a.len() {
+        if let Some(x) = d.get_mut(at(i, 0)) {
+            *x = i;
+        }
+    }
+    for j in 0..=b.len() {
+        if let Some(x) = d.get_mut(at(0, j)) {
+            *x = j;
+        }
+    }
+    for i in 1..=a.len() {
+        for j in 1..=b.len() {
+            let get = |i, j| d.get(at(i, j)).copied().unwrap_or(usize::MAX / 2);
+            let cost = usize::from(a.get(i - 1) != b.get(j - 1));
+            let mut best = (get(i - 1, j) + 1)
+                .min(get(i, j - 1) + 1)
+                .min(get(i - 1, j - 1) + cost);
+            if i > 1 && j > 1 && a.get(i - 1) == b.get(j - 2) && a.get(i - 2) == b.get(j - 1) {
+                best = best.min(get(i - 2, j - 2) + 1);
+            }
+            if let Some(x) = d.get_mut(at(i, j)) {
+                *x = best;
+            }
+        }
+    }
+    d.get(at(a.len(), b.len())).copied().unwrap_or(usize::MAX)
+}
+
+/// The candidate closest to `name`, if it is close enough to be a likely typo
+/// (or differs only in case).
+pub(crate) fn closest<'a>(
+    name: &str,
+    candidates: impl IntoIterator<Item = &'a str>,
+) -> Option<&'a str> {
+    let limit = (name.chars().count() / 3).max(1);
+    candidates
+        .into_iter()
+        .filter(|c| *c != name)
+        .map(|c| {
+            let d = if c.to_lowercase() == name.to_lowercase() {
+                0
+            } else {
+                distance(name, c)
+            };
+            (d, c)
+        })
+        .filter(|(d, _)| *d <= limit)
+        .min()
+        .map(|(_, c)| c)
+}
+
+/// "did you mean `x`?" for the closest candidate, if any.
+pub(crate) fn did_you_mean<'a>(
+    name: &str,
+    candidates: impl IntoIterator<Item = &'a str>,
+) -> Option<String> {
+    closest(name, candidates).map(|c| format!("did you mean `{c}`?"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn finds_typos() {
+        let names = ["freedom_score", "civic_space", "name"];
+        assert_eq!(closest("freedom_scor", names), Some("freedom_score"));
+        assert_eq!(closest("civic_spcae", names), Some("civic_space"));
+        assert_eq!(closest("Name", names), Some("name"));
+        assert_eq!(closest("budget", names), None);
+    }
+}

@@ -1,0 +1,350 @@
+//! Compile: checked rules to a program of slot-resolved nodes.
+//!
+//! Every fact path becomes a frame level and a slot number, every enum set a
+//! bit mask, and every predicate a cached result evaluated once per
+//! transaction in dependency order. Architecture Invariant: evaluating a
+//! program does no string or hash look-up.
+
+use crate::check::ir::{Base, Cond, FactRef, Lit, SetExpr, SetLit, SetOrValue, Value};
+use crate::check::{Checked, DispCond, Selector};
+use crate::facts::schema::{RecordId, Schema, Type};
+use crate::report::Severity;
+use crate::syntax::ast::{CmpOp, Quant, SetTest};
+
+/// The index of a node in [`Program::nodes`].
+pub(crate) type NodeId = u32;
+
+/// Where a fact lives: the frame (0 for the root, `k` for the element bound
+/// by the `k`-th nested quantifier) and the slot in it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct At {
+    pub frame: u8,
+    pub slot: u32,
+}
+
+/// A list fact that a quantifier ranges over.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct List {
+    pub at: At,
+    /// The frame level the elements are bound to.
+    pub level: u8,
+    /// The record of the elements, for printing paths into them.
+    pub record: u32,
+}
+
+/// A value operand.
+#[derive(Clone, Debug)]
+pub(crate) enum Operand {
+    Fact(At),
+    Lit(Lit),
+    Count { list: List, body: Option<NodeId> },
+}
+
+/// One node of a compiled condition.
+#[derive(Clone, Debug)]
+pub(crate) enum Node {
+    Const(bool),
+    /// A `bool` fact.
+    Bool(At),
+    Not(NodeId),
+    And(Box<[NodeId]>),
+    Or(Box<[NodeId]>),
+    Cmp(CmpOp, Operand, Operand),
+    /// An enum value in a set: a literal mask, or a mask read from a set fact.
+    InMask(Operand, Mask),
+    /// A plain value in a literal list.
+    InValues(Operand, Box<[Lit]>),
+    /// A set fact tested against a mask.
+    SetTest(SetTest, At, Mask),
+    Quant(Quant, List, NodeId),
+    Known(At),
+    Pred(u32),
+}
+
+/// A set of enum values: constant, from a set fact, or one enum value.
+#[derive(Clone, Debug)]
+pub(crate) enum Mask {
+    Const(u128),
+    Fact(At),
+    Value(Operand),
+}
+
+/// A compiled flag.
+#[derive(Clone, Debug)]
+pub(crate) struct FlagCode {
+    pub cond: NodeId,
+    pub mitigated_by: Box<[u32]>,
+    /// The evidence facts: printed path, root slot and type.
+    pub evidence: Box<[(String, u32, Type)]>,
+}
+
+/// A compiled disposition condition.
+#[derive(Clone, Debug)]
+pub(crate) enum DispCode {
+    Any(SelCode),
+    No(SelCode),
+    Count(SelCode, CmpOp, i64),
+    Not(Box<DispCode>),
+    And(Box<[DispCode]>),
+    Or(Box<[DispCode]>),
+}
+
+/// A compiled selector: the static filters are resolved per flag already.
+#[derive(Clone, Debug)]
+pub(crate) struct SelCode {
+    /// The flags whose severity and step pass the filters.
+    pub flags: Box<[u32]>,
+    /// Allowed statuses: raised, clear, unknown.
+    pub statuses: [bool; 3],
+    pub mitigated: Option<bool>,
+}
+
+/// A whole compiled ruleset.
+#[derive(Clone, Debug)]
+pub(crate) struct Program {
+    pub nodes: Vec<Node>,
+    /// Predicates in dependency order, with the node of each body: (cache index, node).
+    pub predicates: Box<[(u32, NodeId)]>,
+    /// The node of each predicate's body, by predicate id.
+    pub predicate_nodes: Box<[NodeId]>,
+    pub safeguards: Box<[NodeId]>,
+    pub flags: Box<[FlagCode]>,
+    pub cases: Box<[(Option<DispCode>, u32)]>,
+    /// For each record (by id), the dotted field path of each of its slots.
+    pub slot_paths: Vec<Vec<String>>,
+    /// The root record.
+    pub root: u32,
+}
+
+/// Compiles checked rules.
+pub(crate) fn compile(checked: &Checked) -> Program {
+    let mut c = Compiler {
+        schema: &checked.schema,
+        nodes: Vec::new(),
+        binders: Vec::new(),
+    };
+    let mut predicate_nodes = vec![0; checked.predicates.len()];
+    let predicates = checked
+        .predicate_order
+        .iter()
+        .filter_map(|&p| {
+            let pred = checked.predicates.get(p)?;
+            let node = c.cond(&pred.body);
+            if let Some(slot) = predicate_nodes.get_mut(p) {
+                *slot = node;
+            }
+            Some((u32::try_from(p).ok()?, node))
+        })
+        .collect();
+    let safeguards = checked.safeguards.iter().map(|s| c.cond(&s.when)).collect();
+    let flags = checked
+        .flags
+        .iter()
+        .map(|f| FlagCode {
+            cond: c.cond(&f.when),
+            mitigated_by: f
+                .mitigated_by
+                .iter()
+                .filter_map(|&i| u32::try_from(i).ok())
+                .collect(),
+            evidence: f
+                .evidence
+                .iter()
+                .filter_map(|e| {
+                    let (slot, ty) = c
+                        .schema
+                        .resolve(c.schema.root, e.fields.iter().map(String::as_str))?;
+                    Some((e.fields.join("."), u32::try_from(slot).ok()?, ty))
+                })
+                .collect(),
+        })
+        .collect();
+    let cases = checked
+        .cases
+        .iter()
+        .map(|case| {
+            (
+                case.cond.as_ref().map(|d| disp(d, checked)),
+                u32::try_from(case.outcome).unwrap_or(0),
+            )
+        })
+        .collect();
+    let slot_paths = (0..checked.schema.records.len())
+        .map(|r| slot_paths(&checked.schema, r))
+        .collect();
+    Program {
+        nodes: c.nodes,
+        predicates,
+        predicate_nodes: predicate_nodes.into_boxed_slice(),
+        safeguards,
+        flags,
+        cases,
+        slot_paths,
+        root: u32::try_from(checked.schema.root).unwrap_or(0),
+    }
+}
+
+/// The dotted path of every slot of a record, nested records included.
+fn slot_paths(schema: &Schema, record: RecordId) -> Vec<String> {
+    let mut out = Vec::new();
+    fn walk(schema: &Schema, record: RecordId, prefix: &str, out: &mut Vec<String>, depth: usize) {
+        let Some(rec) = schema.record(record) else {
+            return;
+        };
+        for (name, field) in &rec.fields {
+            let path = if prefix.is_empty() {
+                name.clone()
+            } else {
+                format!("{prefix}.{name}")
+            };
+            out.push(path.clone());
+            // INVARIANT: the checker bounds record nesting, so `depth` stays small.
+            if let Type::Record(r) = field.ty
+                && depth < crate::limits::MAX_SCHEMA_DEPTH
+            {
+                walk(schema, r, &path, out, depth + 1);
+            }
+        }
+    }
+    walk(schema, record, "", &mut out, 0);
+    out
+}
+
+struct Compiler<'a> {
+    schema: &'a Schema,
+    nodes: Vec<Node>,
+    /// The record of each quantifier variable in scope, outermost first.
+    binders: Vec<RecordId>,
+}
+
+impl Compiler<'_> {
+    fn push(&mut self, node: Node) -> NodeId {
+        self.nodes.push(node);
+        // INVARIANT: the number of nodes is bounded by the source size limit.
+        u32::try_from(self.nodes.len() - 1).unwrap_or(u32::MAX)
+    }
+
+    fn at(&self, f: &FactRef) -> At {
+        let (frame, record) = match &f.base {
+            Base::Root => (0, self.schema.root),
+            Base::Binder { level, record, .. } => (*level, *record),
+        };
+        // INVARIANT: the checker resolved this path against the same schema.
+        let slot = self
+            .schema
+            .resolve(record, f.fields.iter().map(String::as_str))
+            .map_or(0, |(s, _)| s);
+        At {
+            frame: u8::try_from(frame).unwrap_or(u8::MAX),
+            slot: u32::try_from(slot).unwrap_or(u32::MAX),
+        }
+    }
+
+    fn cond(&mut self, c: &Cond) -> NodeId {
+        let node = match c {
+            Cond::Const(b) => Node::Const(*b),
+            Cond::Fact(f) => Node::Bool(self.at(f)),
+            Cond::Not(i) => Node::Not(self.cond(i)),
+            Cond::And(items) => Node::And(items.iter().map(|i| self.cond(i)).collect()),
+            Cond::Or(items) => Node::Or(items.iter().map(|i| self.cond(i)).collect()),
+            Cond::Cmp(op, a, b) => {
+                let (a, b) = (self.operand(a), self.operand(b));
+                Node::Cmp(*op, a, b)
+            }
+            Cond::In(v, set) => {
+                let v = self.operand(v);
+                match set {
+                    SetExpr::Lit(SetLit::Enum(_, m)) => Node::InMask(v, Mask::Const(*m)),
+                    SetExpr::Fact(f) => Node::InMask(v, Mask::Fact(self.at(f))),
+                    SetExpr::Lit(SetLit::Values(values)) => {
+                        Node::InValues(v, values.clone().into_boxed_slice())
+                    }
+                }
+            }
+            Cond::Contains(test, f, right) => {
+                let at = self.at(f);
+                let mask = match right {
+                    SetOrValue::Value(Value::Lit(Lit::Enum(_, i))) => Mask::Const(1u128 << i),
+                    SetOrValue::Value(v) => Mask::Value(self.operand(v)),
+                    SetOrValue::Set(SetExpr::Lit(SetLit::Enum(_, m))) => Mask::Const(*m),
+                    SetOrValue::Set(SetExpr::Lit(SetLit::Values(_))) => Mask::Const(0),
+                    SetOrValue::Set(SetExpr::Fact(g)) => Mask::Fact(self.at(g)),
+                };
+                Node::SetTest(*test, at, mask)
+            }
+            Cond::Quant(q, list, _, body) => {
+                let (list, body) = self.scoped(list, |c| c.cond(body));
+                Node::Quant(*q, list, body)
+            }
+            Cond::Known(f) => Node::Known(self.at(f)),
+            Cond::Pred(p) => Node::Pred(u32::try_from(*p).unwrap_or(u32::MAX)),
+        };
+        self.push(node)
+    }
+
+    /// Compiles `f` with the elements of `list` bound to the next frame level.
+    fn scoped<T>(&mut self, list: &FactRef, f: impl FnOnce(&mut Self) -> T) -> (List, T) {
+        // INVARIANT: the checker only lets quantifiers range over list facts.
+        let record = match list.ty {
+            Type::List(r) => r,
+            _ => 0,
+        };
+        let at = self.at(list);
+        self.binders.push(record);
+        let level = u8::try_from(self.binders.len()).unwrap_or(u8::MAX);
+        let out = f(self);
+        self.binders.pop();
+        (
+            List {
+                at,
+                level,
+                record: u32::try_from(record).unwrap_or(0),
+            },
+            out,
+        )
+    }
+
+    fn operand(&mut self, v: &Value) -> Operand {
+        match v {
+            Value::Lit(l) => Operand::Lit(l.clone()),
+            Value::Fact(f) => Operand::Fact(self.at(f)),
+            Value::Count(list, _, body) => {
+                let (list, body) = self.scoped(list, |c| body.as_ref().map(|b| c.cond(b)));
+                Operand::Count { list, body }
+            }
+        }
+    }
+}
+
+fn disp(d: &DispCond, checked: &Checked) -> DispCode {
+    match d {
+        DispCond::Any(s) => DispCode::Any(selector(s, checked)),
+        DispCond::No(s) => DispCode::No(selector(s, checked)),
+        DispCond::Count(s, op, n) => DispCode::Count(selector(s, checked), *op, *n),
+        DispCond::Not(i) => DispCode::Not(Box::new(disp(i, checked))),
+        DispCond::And(items) => DispCode::And(items.iter().map(|i| disp(i, checked)).collect()),
+        DispCond::Or(items) => DispCode::Or(items.iter().map(|i| disp(i, checked)).collect()),
+    }
+}
+
+fn selector(s: &Selector, checked: &Checked) -> SelCode {
+    let passes = |severity: Severity, step: u8| {
+        s.severity
+            .iter()
+            .all(|(op, level)| op.holds(severity.cmp(level)))
+            && s.step
+                .iter()
+                .all(|(op, n)| op.holds(i64::from(step).cmp(n)))
+    };
+    SelCode {
+        flags: checked
+            .flags
+            .iter()
+            .enumerate()
+            .filter(|(_, f)| passes(f.severity, f.step))
+            .filter_map(|(i, _)| u32::try_from(i).ok())
+            .collect(),
+        statuses: s.statuses,
+        mitigated: s.mitigated,
+    }
+}

@@ -1,0 +1,36 @@
+//! The errors of the public API: one enum whose variants wrap each stage's error.
+
+use crate::facts::FactsError;
+use crate::report::diagnostic::Diagnostics;
+
+/// Any error of dd-rules.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// The ruleset does not parse or check.
+    #[error(transparent)]
+    Rules(#[from] RulesError),
+    /// The facts document is malformed or does not fit the schema.
+    #[error(transparent)]
+    Facts(#[from] FactsError),
+    /// The facts cannot be evaluated by this ruleset.
+    #[error(transparent)]
+    Eval(#[from] EvalError),
+}
+
+/// A ruleset that does not parse or check, with every diagnostic found.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{diagnostics}")]
+pub struct RulesError {
+    /// Every error and warning, in source order.
+    pub diagnostics: Diagnostics,
+}
+
+/// Facts that cannot be evaluated by a ruleset.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum EvalError {
+    /// The facts were loaded for a ruleset with another schema.
+    #[error("the facts were loaded for another fact schema; load them with this ruleset")]
+    SchemaMismatch,
+}

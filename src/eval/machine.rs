@@ -1,0 +1,394 @@
+//! The compiled evaluator: runs a [`Program`] over one transaction's facts.
+//!
+//! Evaluation reads slots by number, never by name, and allocates nothing:
+//! the predicate cache and the result buffers belong to the caller. Only
+//! [`Machine::missing`], used to explain unknown results, builds strings.
+
+use std::collections::BTreeSet;
+
+use super::scalar::Scalar;
+use super::tri::{Range, Tri};
+use crate::check::ir::Lit;
+use crate::compile::{At, DispCode, List, Mask, Node, NodeId, Operand, Program, SelCode};
+use crate::facts::{Frame, Value};
+use crate::limits::MAX_QUANTIFIER_DEPTH;
+use crate::syntax::ast::{Quant, SetTest};
+
+/// The frames in scope: the root, then one per nested quantifier.
+const FRAMES: usize = MAX_QUANTIFIER_DEPTH + 1;
+
+/// What an operand evaluated to.
+enum Val<'f> {
+    Scalar(Scalar<'f>),
+    Count(Range),
+    Unknown,
+}
+
+/// Evaluates the nodes of a program for one transaction.
+pub(crate) struct Machine<'a, 'c> {
+    prog: &'a Program,
+    frames: [&'a Frame; FRAMES],
+    /// The result of each predicate, by predicate id.
+    cache: &'c mut [Tri],
+}
+
+impl<'a, 'c> Machine<'a, 'c> {
+    /// A machine over `root`, evaluating every predicate into `cache` first.
+    pub fn new(prog: &'a Program, root: &'a Frame, cache: &'c mut [Tri]) -> Machine<'a, 'c> {
+        let mut m = Machine {
+            prog,
+            frames: [root; FRAMES],
+            cache,
+        };
+        for &(p, node) in prog.predicates.iter() {
+            let value = m.eval(node);
+            if let Some(slot) = m.cache.get_mut(p as usize) {
+                *slot = value;
+            }
+        }
+        m
+    }
+
+    fn node(&self, id: NodeId) -> Option<&'a Node> {
+        self.prog.nodes.get(id as usize)
+    }
+
+    fn value(&self, at: At) -> &'a Value {
+        self.frames
+            .get(at.frame as usize)
+            .map_or(&Value::Absent, |f| f.value(at.slot as usize))
+    }
+
+    /// Evaluates a condition node.
+    pub fn eval(&mut self, id: NodeId) -> Tri {
+        let Some(node) = self.node(id) else {
+            return Tri::Unknown;
+        };
+        match node {
+            Node::Const(b) => Tri::from_bool(*b),
+            Node::Bool(at) => match self.value(*at) {
+                Value::Bool(b) => Tri::from_bool(*b),
+                _ => Tri::Unknown,
+            },
+            Node::Not(i) => self.eval(*i).not(),
+            Node::And(items) => {
+                let mut out = Tri::True;
+                for &i in items.iter() {
+                    match self.eval(i) {
+                        Tri::False => return Tri::False,
+                        Tri::Unknown => out = Tri::Unknown,
+                        Tri::True => {}
+                    }
+                }
+                out
+            }
+            Node::Or(items) => {
+                let mut out = Tri::False;
+                for &i in items.iter() {
+                    match self.eval(i) {
+                        Tri::True => return Tri::True,
+                        Tri::Unknown => out = Tri::Unknown,
+                        Tri::False => {}
+                    }
+                }
+                out
+            }
+            Node::Cmp(op, a, b) => {
+                let (a, b) = (self.operand(a), self.operand(b));
+                match (a, b) {
+                    (Val::Scalar(x), Val::Scalar(y)) => {
+                        Tri::from_bool(x.compare(y).is_some_and(|o| op.holds(o)))
+                    }
+                    (Val::Unknown, _) | (_, Val::Unknown) => Tri::Unknown,
+                    (x, y) => match (range(x), range(y)) {
+                        (Some(x), Some(y)) => x.compare(*op, y),
+                        _ => Tri::Unknown,
+                    },
+                }
+            }
+            Node::InMask(v, mask) => {
+                let item = self.operand(v);
+                let mask = self.mask(mask);
+                match (item, mask) {
+                    (Val::Scalar(Scalar::Enum(i)), Some(m)) => Tri::from_bool(m & bit(i) != 0),
+                    (Val::Unknown, _) | (_, None) => Tri::Unknown,
+                    _ => Tri::False,
+                }
+            }
+            Node::InValues(v, values) => {
+                match self.operand(v) {
+                    Val::Scalar(item) => Tri::from_bool(values.iter().any(|l| {
+                        item.compare(Scalar::of_lit(l)) == Some(std::cmp::Ordering::Equal)
+                    })),
+                    _ => Tri::Unknown,
+                }
+            }
+            Node::SetTest(test, at, mask) => {
+                let have = match self.value(*at) {
+                    Value::Set(m) => Some(*m),
+                    _ => None,
+                };
+                match (have, self.mask(mask)) {
+                    (Some(have), Some(want)) => Tri::from_bool(match test {
+                        SetTest::One | SetTest::Any => have & want != 0,
+                        SetTest::All => have & want == want,
+                        SetTest::None => have & want == 0,
+                    }),
+                    _ => Tri::Unknown,
+                }
+            }
+            Node::Quant(q, list, body) => {
+                let Value::List(elements) = self.value(list.at) else {
+                    return Tri::Unknown;
+                };
+                let (decisive, otherwise) = match q {
+                    Quant::Any => (Tri::True, Tri::False),
+                    Quant::All => (Tri::False, Tri::True),
+                };
+                let mut out = otherwise;
+                for element in elements {
+                    self.bind(*list, element);
+                    match self.eval(*body) {
+                        Tri::Unknown => out = Tri::Unknown,
+                        t if t == decisive => return decisive,
+                        _ => {}
+                    }
+                }
+                out
+            }
+            Node::Known(at) => Tri::from_bool(!matches!(self.value(*at), Value::Absent)),
+            Node::Pred(p) => self.cache.get(*p as usize).copied().unwrap_or(Tri::Unknown),
+        }
+    }
+
+    fn bind(&mut self, list: List, element: &'a Frame) {
+        if let Some(f) = self.frames.get_mut(list.level as usize) {
+            *f = element;
+        }
+    }
+
+    fn mask(&mut self, mask: &'a Mask) -> Option<u128> {
+        match mask {
+            Mask::Const(m) => Some(*m),
+            Mask::Fact(at) => match self.value(*at) {
+                Value::Set(m) => Some(*m),
+                _ => None,
+            },
+            Mask::Value(v) => match self.operand(v) {
+                Val::Scalar(Scalar::Enum(i)) => Some(bit(i)),
+                Val::Scalar(_) | Val::Count(_) => Some(0),
+                Val::Unknown => None,
+            },
+        }
+    }
+
+    fn operand(&mut self, v: &'a Operand) -> Val<'a> {
+        match v {
+            Operand::Lit(l) => Val::Scalar(lit(l)),
+            Operand::Fact(at) => match Scalar::of_value(self.value(*at)) {
+                Some(s) => Val::Scalar(s),
+                None => Val::Unknown,
+            },
+            Operand::Count { list, body } => {
+                let Value::List(elements) = self.value(list.at) else {
+                    return Val::Unknown;
+                };
+                let Some(body) = body else {
+                    let n = i64::try_from(elements.len()).unwrap_or(i64::MAX);
+                    return Val::Count(Range::exact(n));
+                };
+                let (mut sure, mut maybe) = (0i64, 0i64);
+                for element in elements {
+                    self.bind(*list, element);
+                    match self.eval(*body) {
+                        Tri::True => sure += 1,
+                        Tri::Unknown => maybe += 1,
+                        Tri::False => {}
+                    }
+                }
+                Val::Count(Range {
+                    lo: sure,
+                    hi: sure + maybe,
+                })
+            }
+        }
+    }
+
+    /// The disposition: the index of the first case whose condition holds.
+    pub fn disposition(prog: &Program, flags: &[Tri], mitigated: &[bool]) -> usize {
+        prog.cases
+            .iter()
+            .position(|(cond, _)| cond.as_ref().is_none_or(|c| disp(c, flags, mitigated)))
+            // INVARIANT: the checker requires an `otherwise` case, which always holds.
+            .unwrap_or(prog.cases.len().saturating_sub(1))
+    }
+}
+
+fn lit(l: &Lit) -> Scalar<'_> {
+    Scalar::of_lit(l)
+}
+
+fn bit(i: u16) -> u128 {
+    1u128.checked_shl(u32::from(i)).unwrap_or(0)
+}
+
+fn range(v: Val<'_>) -> Option<Range> {
+    match v {
+        Val::Count(r) => Some(r),
+        Val::Scalar(Scalar::Int(n)) => Some(Range::exact(n)),
+        _ => None,
+    }
+}
+
+fn disp(d: &DispCode, flags: &[Tri], mitigated: &[bool]) -> bool {
+    match d {
+        DispCode::Any(s) => count(s, flags, mitigated) > 0,
+        DispCode::No(s) => count(s, flags, mitigated) == 0,
+        DispCode::Count(s, op, n) => op.holds(count(s, flags, mitigated).cmp(n)),
+        DispCode::Not(i) => !disp(i, flags, mitigated),
+        DispCode::And(items) => items.iter().all(|i| disp(i, flags, mitigated)),
+        DispCode::Or(items) => items.iter().any(|i| disp(i, flags, mitigated)),
+    }
+}
+
+fn count(s: &SelCode, flags: &[Tri], mitigated: &[bool]) -> i64 {
+    let mut n = 0;
+    for &f in s.flags.iter() {
+        let status = match flags.get(f as usize) {
+            Some(Tri::True) => 0,
+            Some(Tri::False) => 1,
+            _ => 2,
+        };
+        let m = mitigated.get(f as usize).copied().unwrap_or(false);
+        if s.statuses.get(status).copied().unwrap_or(false)
+            && s.mitigated.is_none_or(|want| want == m)
+        {
+            n += 1;
+        }
+    }
+    n
+}
+
+/// Where the frames of the current scope are, for printing paths.
+pub(crate) struct Scope {
+    /// Per frame level: the printed path of the element and its record.
+    levels: Vec<(String, u32)>,
+}
+
+impl<'a> Machine<'a, '_> {
+    /// The absent facts that keep an unknown node undecided, as printed
+    /// paths. Call only for a node that evaluates to unknown.
+    pub fn missing(&mut self, id: NodeId, out: &mut BTreeSet<String>) {
+        let mut scope = Scope {
+            levels: vec![(String::new(), self.prog.root)],
+        };
+        self.missing_in(id, &mut scope, out);
+    }
+
+    fn path(&self, at: At, scope: &Scope) -> String {
+        let (prefix, record) = scope
+            .levels
+            .get(at.frame as usize)
+            .cloned()
+            .unwrap_or_default();
+        let name = self
+            .prog
+            .slot_paths
+            .get(record as usize)
+            .and_then(|p| p.get(at.slot as usize))
+            .map_or("?", String::as_str);
+        if prefix.is_empty() {
+            name.to_string()
+        } else {
+            format!("{prefix}.{name}")
+        }
+    }
+
+    fn absent(&self, at: At, scope: &Scope, out: &mut BTreeSet<String>) {
+        if matches!(self.value(at), Value::Absent) {
+            out.insert(self.path(at, scope));
+        }
+    }
+
+    fn missing_in(&mut self, id: NodeId, scope: &mut Scope, out: &mut BTreeSet<String>) {
+        let Some(node) = self.node(id) else { return };
+        match node {
+            Node::Const(_) | Node::Known(_) => {}
+            Node::Bool(at) => self.absent(*at, scope, out),
+            Node::Not(i) => self.missing_in(*i, scope, out),
+            Node::And(items) | Node::Or(items) => {
+                for &i in items.iter() {
+                    if self.eval(i) == Tri::Unknown {
+                        self.missing_in(i, scope, out);
+                    }
+                }
+            }
+            Node::Cmp(_, a, b) => {
+                self.operand_missing(a, scope, out);
+                self.operand_missing(b, scope, out);
+            }
+            Node::InMask(v, mask) => {
+                self.operand_missing(v, scope, out);
+                self.mask_missing(mask, scope, out);
+            }
+            Node::InValues(v, _) => self.operand_missing(v, scope, out),
+            Node::SetTest(_, at, mask) => {
+                self.absent(*at, scope, out);
+                self.mask_missing(mask, scope, out);
+            }
+            Node::Quant(_, list, body) => self.each_missing(*list, Some(*body), scope, out),
+            Node::Pred(p) => {
+                if let Some(&node) = self.prog.predicate_nodes.get(*p as usize) {
+                    // Predicates read root facts only.
+                    let mut root = Scope {
+                        levels: vec![(String::new(), self.prog.root)],
+                    };
+                    self.missing_in(node, &mut root, out);
+                }
+            }
+        }
+    }
+
+    fn mask_missing(&mut self, mask: &'a Mask, scope: &mut Scope, out: &mut BTreeSet<String>) {
+        match mask {
+            Mask::Const(_) => {}
+            Mask::Fact(at) => self.absent(*at, scope, out),
+            Mask::Value(v) => self.operand_missing(v, scope, out),
+        }
+    }
+
+    fn operand_missing(&mut self, v: &'a Operand, scope: &mut Scope, out: &mut BTreeSet<String>) {
+        match v {
+            Operand::Lit(_) => {}
+            Operand::Fact(at) => self.absent(*at, scope, out),
+            Operand::Count { list, body } => self.each_missing(*list, *body, scope, out),
+        }
+    }
+
+    /// The list's absence, or the facts missing in each element whose condition is unknown.
+    fn each_missing(
+        &mut self,
+        list: List,
+        body: Option<NodeId>,
+        scope: &mut Scope,
+        out: &mut BTreeSet<String>,
+    ) {
+        let Value::List(elements) = self.value(list.at) else {
+            self.absent(list.at, scope, out);
+            return;
+        };
+        let Some(body) = body else { return };
+        let list_path = self.path(list.at, scope);
+        for (i, element) in elements.iter().enumerate() {
+            self.bind(list, element);
+            if self.eval(body) == Tri::Unknown {
+                scope.levels.truncate(list.level as usize);
+                scope
+                    .levels
+                    .push((format!("{list_path}[{i}]"), list.record));
+                self.missing_in(body, scope, out);
+                scope.levels.truncate(list.level as usize);
+            }
+        }
+    }
+}

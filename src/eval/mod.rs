@@ -1,0 +1,7 @@
+//! Eval: facts to results, by the compiled program; and the reference interpreter.
+
+pub(crate) mod interp;
+pub(crate) mod machine;
+pub(crate) mod report;
+pub(crate) mod scalar;
+pub(crate) mod tri;

@@ -1,0 +1,601 @@
+//! Loads a JSON facts document straight into the slot layout, driven by the
+//! schema: no generic JSON tree is built, every value is checked against its
+//! field's type, and every error names the JSON path where it happened.
+
+use std::cell::RefCell;
+use std::fmt;
+
+use serde::Deserialize;
+use serde::de::{self, DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
+use serde_json::value::RawValue;
+
+use super::schema::{RecordId, Schema, Type};
+use super::{Facts, FactsError, Frame, Provenance, Slot, Value};
+use crate::check::suggest::did_you_mean;
+use crate::decimal::Decimal;
+use crate::limits::MAX_FACTS_BYTES;
+
+/// The top-level key that holds the transaction id, outside the schema.
+pub(crate) const ID_KEY: &str = "id";
+
+/// One step of a JSON path.
+enum Seg {
+    Field(String),
+    Index(usize),
+}
+
+/// What the visitors share: the schema, where they are, and the first error.
+struct Ctx<'s> {
+    schema: &'s Schema,
+    path: RefCell<Vec<Seg>>,
+    error: RefCell<Option<String>>,
+}
+
+impl Ctx<'_> {
+    /// Records a message for the current path and returns it as a serde error.
+    fn fail<E: de::Error>(&self, message: impl Into<String>) -> E {
+        let message = message.into();
+        let mut slot = self.error.borrow_mut();
+        if slot.is_none() {
+            *slot = Some(message.clone());
+        }
+        E::custom(message)
+    }
+
+    fn path_text(&self) -> String {
+        let mut out = String::new();
+        for seg in self.path.borrow().iter() {
+            match seg {
+                Seg::Field(name) => {
+                    if !out.is_empty() {
+                        out.push('.');
+                    }
+                    out.push_str(name);
+                }
+                Seg::Index(i) => out.push_str(&format!("[{i}]")),
+            }
+        }
+        out
+    }
+
+    fn enter(&self, seg: Seg) {
+        self.path.borrow_mut().push(seg);
+    }
+
+    fn leave(&self) {
+        self.path.borrow_mut().pop();
+    }
+}
+
+/// Loads `text` as the facts of one transaction.
+pub(crate) fn load_json(
+    schema: &Schema,
+    fingerprint: u64,
+    text: &str,
+) -> Result<Facts, FactsError> {
+    if text.len() > MAX_FACTS_BYTES {
+        return Err(FactsError {
+            path: String::new(),
+            line: 0,
+            column: 0,
+            message: format!(
+                "the facts document is {} bytes long, more than the limit of {MAX_FACTS_BYTES} bytes",
+                text.len()
+            ),
+        });
+    }
+    let ctx = Ctx {
+        schema,
+        path: RefCell::new(Vec::new()),
+        error: RefCell::new(None),
+    };
+    let root_size = schema.record(schema.root).map_or(0, |r| r.size);
+    let mut root = Frame::absent(root_size);
+    let mut id = None;
+    let mut de = serde_json::Deserializer::from_str(text);
+    let result = de
+        .deserialize_any(DocVisitor {
+            ctx: &ctx,
+            frame: &mut root,
+            id: &mut id,
+        })
+        .and_then(|()| de.end());
+    match result {
+        Ok(()) => Ok(Facts {
+            root,
+            id,
+            fingerprint,
+        }),
+        Err(e) => {
+            let message = match ctx.error.borrow_mut().take() {
+                Some(m) => m,
+                None => {
+                    let full = e.to_string();
+                    let suffix = format!(" at line {} column {}", e.line(), e.column());
+                    full.strip_suffix(&suffix).unwrap_or(&full).to_string()
+                }
+            };
+            Err(FactsError {
+                path: ctx.path_text(),
+                line: e.line(),
+                column: e.column(),
+                message,
+            })
+        }
+    }
+}
+
+/// The document: an object of root facts and an optional `"id"`.
+struct DocVisitor<'c, 's, 'f> {
+    ctx: &'c Ctx<'s>,
+    frame: &'f mut Frame,
+    id: &'f mut Option<String>,
+}
+
+impl<'de> Visitor<'de> for DocVisitor<'_, '_, '_> {
+    type Value = ();
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("an object of facts")
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
+        let mut id_seen = false;
+        let root = self.ctx.schema.root;
+        let mut seen = vec![false; self.ctx.schema.record(root).map_or(0, |r| r.fields.len())];
+        while let Some(key) = map.next_key::<String>()? {
+            if key == ID_KEY {
+                self.ctx.enter(Seg::Field(key));
+                if id_seen {
+                    return Err(self.ctx.fail("the key `id` is given twice"));
+                }
+                id_seen = true;
+                *self.id = map.next_value::<Option<String>>()?;
+                self.ctx.leave();
+                continue;
+            }
+            read_field(self.ctx, &mut map, root, key, self.frame, 0, &mut seen)?;
+        }
+        Ok(())
+    }
+}
+
+/// Reads the value of `key` in a record whose slots start at `base`.
+fn read_field<'de, A: MapAccess<'de>>(
+    ctx: &Ctx<'_>,
+    map: &mut A,
+    record: RecordId,
+    key: String,
+    frame: &mut Frame,
+    base: usize,
+    seen: &mut [bool],
+) -> Result<(), A::Error> {
+    let rec = ctx
+        .schema
+        .record(record)
+        .ok_or_else(|| ctx.fail("internal error: unknown record"))?;
+    let Some((index, _, field)) = rec.fields.get_full(&key) else {
+        let help = did_you_mean(&key, rec.fields.keys().map(String::as_str))
+            .map(|h| format!("; {h}"))
+            .unwrap_or_default();
+        let what = if record == ctx.schema.root {
+            "the facts".to_string()
+        } else {
+            format!("a `{}`", rec.name)
+        };
+        ctx.enter(Seg::Field(key.clone()));
+        return Err(ctx.fail(format!("unknown field `{key}` in {what}{help}")));
+    };
+    ctx.enter(Seg::Field(key.clone()));
+    match seen.get_mut(index) {
+        Some(true) => return Err(ctx.fail(format!("the field `{key}` is given twice"))),
+        Some(s) => *s = true,
+        None => {}
+    }
+    map.next_value_seed(FieldSeed {
+        ctx,
+        ty: field.ty,
+        frame,
+        slot: base + field.offset,
+    })?;
+    ctx.leave();
+    Ok(())
+}
+
+/// The value of one field, stored into its slot.
+struct FieldSeed<'c, 's, 'f> {
+    ctx: &'c Ctx<'s>,
+    ty: Type,
+    frame: &'f mut Frame,
+    slot: usize,
+}
+
+impl<'de> DeserializeSeed<'de> for FieldSeed<'_, '_, '_> {
+    type Value = ();
+
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
+        let FieldSeed {
+            ctx,
+            ty,
+            frame,
+            slot,
+        } = self;
+        let stored = match ty {
+            Type::Record(record) => {
+                return d.deserialize_any(RecordVisitor {
+                    ctx,
+                    record,
+                    frame,
+                    base: slot + 1,
+                    presence: Some(slot),
+                });
+            }
+            Type::List(record) => Slot {
+                value: d.deserialize_any(ListVisitor { ctx, record })?,
+                provenance: None,
+            },
+            Type::Decimal => {
+                let raw = Box::<RawValue>::deserialize(d)?;
+                decimal_from_raw(ctx, raw.get(), true)?
+            }
+            _ => d.deserialize_any(LeafVisitor {
+                ctx,
+                ty,
+                wrapper: true,
+            })?,
+        };
+        if let Some(s) = frame.slots.get_mut(slot) {
+            *s = stored;
+        }
+        Ok(())
+    }
+}
+
+/// A record: an object of fields, or `null`.
+struct RecordVisitor<'c, 's, 'f> {
+    ctx: &'c Ctx<'s>,
+    record: RecordId,
+    frame: &'f mut Frame,
+    base: usize,
+    /// The slot that says whether the record is present (none for list elements).
+    presence: Option<usize>,
+}
+
+impl<'de> Visitor<'de> for RecordVisitor<'_, '_, '_> {
+    type Value = ();
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let name = self
+            .ctx
+            .schema
+            .record(self.record)
+            .map_or("", |r| r.name.as_str());
+        write!(f, "an object (a `{name}`) or null")
+    }
+
+    fn visit_unit<E: de::Error>(self) -> Result<(), E> {
+        if self.presence.is_none() {
+            return Err(self.ctx.fail("a list element cannot be null"));
+        }
+        Ok(())
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
+        if let Some(p) = self.presence.and_then(|p| self.frame.slots.get_mut(p)) {
+            p.value = Value::Present;
+        }
+        let mut seen = vec![
+            false;
+            self.ctx
+                .schema
+                .record(self.record)
+                .map_or(0, |r| r.fields.len())
+        ];
+        while let Some(key) = map.next_key::<String>()? {
+            read_field(
+                self.ctx,
+                &mut map,
+                self.record,
+                key,
+                self.frame,
+                self.base,
+                &mut seen,
+            )?;
+        }
+        Ok(())
+    }
+}
+
+/// A list of records: an array of objects, or `null`.
+struct ListVisitor<'c, 's> {
+    ctx: &'c Ctx<'s>,
+    record: RecordId,
+}
+
+impl<'de> Visitor<'de> for ListVisitor<'_, '_> {
+    type Value = Value;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let name = self
+            .ctx
+            .schema
+            .record(self.record)
+            .map_or("", |r| r.name.as_str());
+        write!(f, "an array of objects (each a `{name}`) or null")
+    }
+
+    fn visit_unit<E: de::Error>(self) -> Result<Value, E> {
+        Ok(Value::Absent)
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Value, A::Error> {
+        let size = self.ctx.schema.record(self.record).map_or(0, |r| r.size);
+        let mut frames = Vec::new();
+        loop {
+            self.ctx.enter(Seg::Index(frames.len()));
+            let mut frame = Frame::absent(size);
+            let element = ElementSeed {
+                ctx: self.ctx,
+                record: self.record,
+                frame: &mut frame,
+            };
+            if seq.next_element_seed(element)?.is_none() {
+                self.ctx.leave();
+                break;
+            }
+            self.ctx.leave();
+            frames.push(frame);
+        }
+        Ok(Value::List(frames))
+    }
+}
+
+/// One element of a list.
+struct ElementSeed<'c, 's, 'f> {
+    ctx: &'c Ctx<'s>,
+    record: RecordId,
+    frame: &'f mut Frame,
+}
+
+impl<'de> DeserializeSeed<'de> for ElementSeed<'_, '_, '_> {
+    type Value = ();
+
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
+        d.deserialize_any(RecordVisitor {
+            ctx: self.ctx,
+            record: self.record,
+            frame: self.frame,
+            base: 0,
+            presence: None,
+        })
+    }
+}
+
+/// A leaf value of any type but `decimal`, optionally wrapped with provenance.
+struct LeafVisitor<'c, 's> {
+    ctx: &'c Ctx<'s>,
+    ty: Type,
+    /// Whether `{"value": …, "source": …, "as_of": …}` is accepted here.
+    wrapper: bool,
+}
+
+impl LeafVisitor<'_, '_> {
+    fn plain(value: Value) -> Slot {
+        Slot {
+            value,
+            provenance: None,
+        }
+    }
+}
+
+impl<'de> Visitor<'de> for LeafVisitor<'_, '_> {
+    type Value = Slot;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.ty {
+            Type::Bool => f.write_str("`true`, `false` or null"),
+            Type::Int => f.write_str("a whole number or null"),
+            Type::Decimal => f.write_str("a decimal number or null"),
+            Type::String => f.write_str("a string or null"),
+            Type::Enum(e) => {
+                let name = self.ctx.schema.enums.get(e).map_or("", |e| e.name.as_str());
+                write!(f, "a value of `{name}` as a string, or null")
+            }
+            Type::Set(e) => {
+                let name = self.ctx.schema.enums.get(e).map_or("", |e| e.name.as_str());
+                write!(f, "an array of `{name}` values, or null")
+            }
+            Type::Record(_) | Type::List(_) => f.write_str("a record or list"),
+        }
+    }
+
+    fn visit_unit<E: de::Error>(self) -> Result<Slot, E> {
+        Ok(Slot::default())
+    }
+
+    fn visit_bool<E: de::Error>(self, v: bool) -> Result<Slot, E> {
+        match self.ty {
+            Type::Bool => Ok(Self::plain(Value::Bool(v))),
+            _ => Err(de::Error::invalid_type(de::Unexpected::Bool(v), &self)),
+        }
+    }
+
+    fn visit_i64<E: de::Error>(self, v: i64) -> Result<Slot, E> {
+        match self.ty {
+            Type::Int => Ok(Self::plain(Value::Int(v))),
+            _ => Err(de::Error::invalid_type(de::Unexpected::Signed(v), &self)),
+        }
+    }
+
+    fn visit_u64<E: de::Error>(self, v: u64) -> Result<Slot, E> {
+        match (self.ty, i64::try_from(v)) {
+            (Type::Int, Ok(n)) => Ok(Self::plain(Value::Int(n))),
+            (Type::Int, Err(_)) => Err(self
+                .ctx
+                .fail(format!("the number {v} does not fit in 64 bits"))),
+            _ => Err(de::Error::invalid_type(de::Unexpected::Unsigned(v), &self)),
+        }
+    }
+
+    fn visit_f64<E: de::Error>(self, v: f64) -> Result<Slot, E> {
+        match self.ty {
+            Type::Int => Err(self.ctx.fail(format!("expected a whole number, found {v}"))),
+            _ => Err(de::Error::invalid_type(de::Unexpected::Float(v), &self)),
+        }
+    }
+
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<Slot, E> {
+        match self.ty {
+            Type::String => Ok(Self::plain(Value::Str(v.into()))),
+            Type::Enum(e) => Ok(Self::plain(Value::Enum(variant(self.ctx, e, v)?))),
+            _ => Err(de::Error::invalid_type(de::Unexpected::Str(v), &self)),
+        }
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Slot, A::Error> {
+        let Type::Set(e) = self.ty else {
+            return Err(de::Error::invalid_type(de::Unexpected::Seq, &self));
+        };
+        let mut mask = 0u128;
+        let mut i = 0;
+        loop {
+            self.ctx.enter(Seg::Index(i));
+            let Some(name) = seq.next_element::<String>()? else {
+                self.ctx.leave();
+                break;
+            };
+            mask |= 1u128 << variant(self.ctx, e, &name)?;
+            self.ctx.leave();
+            i += 1;
+        }
+        Ok(Self::plain(Value::Set(mask)))
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Slot, A::Error> {
+        if !self.wrapper {
+            return Err(self
+                .ctx
+                .fail("a value with provenance cannot hold another one"));
+        }
+        let mut value: Option<Slot> = None;
+        let mut provenance = Provenance::default();
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "value" if value.is_none() => {
+                    value = Some(map.next_value_seed(LeafSeed {
+                        ctx: self.ctx,
+                        ty: self.ty,
+                    })?);
+                }
+                "source" if provenance.source.is_none() => {
+                    provenance.source = Some(map.next_value()?)
+                }
+                "as_of" if provenance.as_of.is_none() => provenance.as_of = Some(map.next_value()?),
+                "value" | "source" | "as_of" => {
+                    return Err(self.ctx.fail(format!("the key `{key}` is given twice")));
+                }
+                other => {
+                    return Err(self.ctx.fail(format!(
+                        "unknown key `{other}` in a fact with provenance; the keys are `value`, `source` and `as_of`"
+                    )));
+                }
+            }
+        }
+        let Some(mut slot) = value else {
+            return Err(self.ctx.fail("a fact with provenance needs a `value`"));
+        };
+        slot.provenance = Some(Box::new(provenance));
+        Ok(slot)
+    }
+}
+
+/// The `value` inside a provenance wrapper.
+struct LeafSeed<'c, 's> {
+    ctx: &'c Ctx<'s>,
+    ty: Type,
+}
+
+impl<'de> DeserializeSeed<'de> for LeafSeed<'_, '_> {
+    type Value = Slot;
+
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Slot, D::Error> {
+        if self.ty == Type::Decimal {
+            let raw = Box::<RawValue>::deserialize(d)?;
+            return decimal_from_raw(self.ctx, raw.get(), false);
+        }
+        d.deserialize_any(LeafVisitor {
+            ctx: self.ctx,
+            ty: self.ty,
+            wrapper: false,
+        })
+    }
+}
+
+/// A provenance wrapper around a decimal, read from its raw text.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawWrapper {
+    value: Option<Box<RawValue>>,
+    source: Option<String>,
+    as_of: Option<String>,
+}
+
+/// Reads a decimal from its exact JSON text, so no digit passes through a float.
+fn decimal_from_raw<E: de::Error>(ctx: &Ctx<'_>, raw: &str, wrapper: bool) -> Result<Slot, E> {
+    let raw = raw.trim();
+    match raw.as_bytes().first() {
+        Some(b'n') => Ok(Slot::default()),
+        Some(b'{') if wrapper => {
+            let w: RawWrapper = serde_json::from_str(raw).map_err(|e| {
+                let full = e.to_string();
+                let suffix = format!(" at line {} column {}", e.line(), e.column());
+                ctx.fail::<E>(format!(
+                    "in a fact with provenance: {}",
+                    full.strip_suffix(&suffix).unwrap_or(&full)
+                ))
+            })?;
+            let Some(value) = w.value else {
+                return Err(ctx.fail("a fact with provenance needs a `value`"));
+            };
+            let mut slot = decimal_from_raw::<E>(ctx, value.get(), false)?;
+            slot.provenance = Some(Box::new(Provenance {
+                source: w.source,
+                as_of: w.as_of,
+            }));
+            Ok(slot)
+        }
+        Some(b'-' | b'0'..=b'9') => match Decimal::parse(raw) {
+            Ok(d) => Ok(Slot {
+                value: Value::Decimal(d),
+                provenance: None,
+            }),
+            Err(e) => Err(ctx.fail(format!("the number {raw} cannot be held exactly: {e}"))),
+        },
+        Some(b'"') => Err(ctx.fail("expected a decimal number, found a string")),
+        Some(b'{') => Err(ctx.fail("a value with provenance cannot hold another one")),
+        Some(b'[') => Err(ctx.fail("expected a decimal number, found an array")),
+        _ => Err(ctx.fail(format!("expected a decimal number, found `{raw}`"))),
+    }
+}
+
+/// The index of an enum value named in the facts.
+fn variant<E: de::Error>(ctx: &Ctx<'_>, e: usize, name: &str) -> Result<u16, E> {
+    let Some(def) = ctx.schema.enums.get(e) else {
+        return Err(ctx.fail("internal error: unknown enum"));
+    };
+    match def
+        .variants
+        .get_index_of(name)
+        .and_then(|i| u16::try_from(i).ok())
+    {
+        Some(i) => Ok(i),
+        None => {
+            let help =
+                did_you_mean(name, def.variants.keys().map(String::as_str)).unwrap_or_else(|| {
+                    let all: Vec<String> = def.variants.keys().map(|v| format!("`{v}`")).collect();
+                    format!("expected one of {}", all.join(", "))
+                });
+            Err(ctx.fail(format!("`{name}` is not a value of `{}`; {help}", def.name)))
+        }
+    }
+}

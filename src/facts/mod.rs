@@ -1,0 +1,115 @@
+//! Facts: the schema, the values of one transaction in the schema's slot
+//! layout, and loading them from JSON.
+//!
+//! Architecture Invariant: a loaded [`Facts`] always fits the layout of the
+//! schema it was loaded for: every slot holds a value of its field's type or
+//! is absent. Evaluation relies on this and checks only the fingerprint.
+
+mod load;
+pub(crate) mod render;
+pub(crate) mod schema;
+pub mod transaction;
+
+use std::fmt;
+
+use crate::decimal::Decimal;
+
+pub(crate) use load::{ID_KEY, load_json};
+
+/// Where a fact's value comes from, as the facts document said.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub(crate) struct Provenance {
+    pub source: Option<String>,
+    pub as_of: Option<String>,
+}
+
+/// The value in one slot.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub(crate) enum Value {
+    /// Absent or `null`: unknown.
+    #[default]
+    Absent,
+    /// A record-typed fact that is present; its fields have slots of their own.
+    Present,
+    Bool(bool),
+    Int(i64),
+    Decimal(Decimal),
+    Str(Box<str>),
+    /// The index of the enum value.
+    Enum(u16),
+    /// The enum values present, as bits.
+    Set(u128),
+    List(Vec<Frame>),
+}
+
+/// One slot: a value and where it came from.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub(crate) struct Slot {
+    pub value: Value,
+    pub provenance: Option<Box<Provenance>>,
+}
+
+/// The slots of the root facts, or of one list element.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub(crate) struct Frame {
+    pub slots: Vec<Slot>,
+}
+
+impl Frame {
+    /// A frame of `size` absent slots.
+    pub fn absent(size: usize) -> Frame {
+        Frame {
+            slots: vec![Slot::default(); size],
+        }
+    }
+
+    /// The value in a slot; a slot outside the frame reads as absent.
+    pub fn value(&self, slot: usize) -> &Value {
+        self.slots.get(slot).map_or(&Value::Absent, |s| &s.value)
+    }
+}
+
+/// The facts of one transaction, loaded against a ruleset's schema.
+///
+/// Build them with [`RuleSet::facts_from_json`](crate::RuleSet::facts_from_json)
+/// or [`RuleSet::facts_from_transaction`](crate::RuleSet::facts_from_transaction).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Facts {
+    pub(crate) root: Frame,
+    pub(crate) id: Option<String>,
+    pub(crate) fingerprint: u64,
+}
+
+impl Facts {
+    /// The transaction id, the top-level `"id"` of the document.
+    pub fn transaction_id(&self) -> Option<&str> {
+        self.id.as_deref()
+    }
+}
+
+/// Why a facts document was rejected: what is wrong, and where.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub struct FactsError {
+    /// The JSON path of the offending value, such as `parties[1].role`
+    /// (empty for the document itself).
+    pub path: String,
+    /// The 1-based line in the document, when known.
+    pub line: usize,
+    /// The 1-based column in the document, when known.
+    pub column: usize,
+    /// What is wrong, lowercase.
+    pub message: String,
+}
+
+impl fmt::Display for FactsError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if !self.path.is_empty() {
+            write!(f, "at `{}`: ", self.path)?;
+        }
+        write!(f, "{}", self.message)?;
+        if self.line > 0 {
+            write!(f, " (line {}, column {})", self.line, self.column)?;
+        }
+        Ok(())
+    }
+}

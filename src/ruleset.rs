@@ -1,0 +1,202 @@
+//! The compiled ruleset: the entry point of the public API.
+
+use std::sync::{Arc, OnceLock};
+
+use sha2::{Digest, Sha256};
+
+use crate::check::{self, Checked};
+use crate::compile::{self, Program};
+use crate::error::{Error, EvalError, RulesError};
+use crate::eval;
+use crate::facts::transaction::Transaction;
+use crate::facts::{Facts, FactsError, load_json};
+use crate::report::diagnostic::{Diagnostic, Diagnostics};
+use crate::report::{Report, RulesetRef, Severity};
+use crate::syntax;
+
+/// The source of the bundled ruleset, the 2020 State Department guidance.
+pub const BUNDLED_SOURCE: &str = include_str!("../rulesets/us-state-2020.rules");
+
+/// The file name the bundled ruleset reports in diagnostics.
+pub const BUNDLED_FILE: &str = "rulesets/us-state-2020.rules";
+
+/// A compiled ruleset: immutable, cheap to clone, and safe to share between
+/// threads that evaluate at the same time.
+#[derive(Clone)]
+pub struct RuleSet {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    checked: Checked,
+    program: Program,
+    reference: RulesetRef,
+    fingerprint: u64,
+    warnings: Diagnostics,
+}
+
+impl std::fmt::Debug for RuleSet {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("RuleSet")
+            .field("name", &self.inner.reference.name)
+            .field("version", &self.inner.reference.version)
+            .field("digest", &self.inner.reference.digest)
+            .finish_non_exhaustive()
+    }
+}
+
+/// Parses and checks a source, returning the checked rules and every diagnostic.
+fn front_end(source: &str) -> (Option<Checked>, Vec<Diagnostic>) {
+    let file = match syntax::parse(source) {
+        Ok(f) => f,
+        Err(diags) => return (None, diags),
+    };
+    match check::check(&file, source) {
+        Ok(mut c) => {
+            let warnings = std::mem::take(&mut c.warnings);
+            (Some(c), warnings)
+        }
+        Err(diags) => (None, diags),
+    }
+}
+
+/// Every diagnostic for a ruleset source, errors and warnings, without
+/// compiling it. This is what `dd-rules check` prints.
+pub fn check_source(source: &str, file_name: &str) -> Diagnostics {
+    let (_, diags) = front_end(source);
+    Diagnostics::new(file_name.into(), source.into(), diags)
+}
+
+fn hex_digest(source: &str) -> String {
+    let digest = Sha256::digest(source.as_bytes());
+    let mut out = String::with_capacity(7 + 64);
+    out.push_str("sha256:");
+    for byte in digest.iter() {
+        out.push_str(&format!("{byte:02x}"));
+    }
+    out
+}
+
+impl RuleSet {
+    /// Parses, checks and compiles a ruleset. `file_name` is only used in diagnostics.
+    ///
+    /// On failure the error holds every diagnostic found, not just the first.
+    pub fn compile(source: &str, file_name: &str) -> Result<RuleSet, RulesError> {
+        let (checked, diags) = front_end(source);
+        let diagnostics = Diagnostics::new(file_name.into(), source.into(), diags);
+        let Some(checked) = checked else {
+            return Err(RulesError { diagnostics });
+        };
+        let program = compile::compile(&checked);
+        let reference = RulesetRef {
+            name: checked.header.name.clone(),
+            version: checked.header.version.clone(),
+            digest: hex_digest(source),
+        };
+        let fingerprint = checked.schema.fingerprint();
+        Ok(RuleSet {
+            inner: Arc::new(Inner {
+                checked,
+                program,
+                reference,
+                fingerprint,
+                warnings: diagnostics,
+            }),
+        })
+    }
+
+    /// The bundled ruleset ([`BUNDLED_SOURCE`]), compiled once per process.
+    pub fn bundled() -> Result<RuleSet, RulesError> {
+        static BUNDLED: OnceLock<Result<RuleSet, RulesError>> = OnceLock::new();
+        BUNDLED
+            .get_or_init(|| RuleSet::compile(BUNDLED_SOURCE, BUNDLED_FILE))
+            .clone()
+    }
+
+    /// The warnings the checker found (a ruleset with errors does not compile).
+    pub fn warnings(&self) -> &Diagnostics {
+        &self.inner.warnings
+    }
+
+    /// The name, version and source digest, as reports quote them.
+    pub fn reference(&self) -> &RulesetRef {
+        &self.inner.reference
+    }
+
+    /// The ruleset's name.
+    pub fn name(&self) -> &str {
+        &self.inner.reference.name
+    }
+
+    /// The ruleset's version.
+    pub fn version(&self) -> &str {
+        &self.inner.reference.version
+    }
+
+    /// The ruleset's title.
+    pub fn title(&self) -> &str {
+        &self.inner.checked.header.title
+    }
+
+    /// The document the ruleset encodes.
+    pub fn source_citation(&self) -> &str {
+        &self.inner.checked.header.source
+    }
+
+    /// The outcomes the disposition may yield, least strict first.
+    pub fn outcomes(&self) -> impl Iterator<Item = &str> {
+        self.inner.checked.outcomes.iter().map(|o| o.name.as_str())
+    }
+
+    /// Every flag: id, step and severity, in declaration order.
+    pub fn flags(&self) -> impl Iterator<Item = (&str, u8, Severity)> {
+        self.inner
+            .checked
+            .flags
+            .iter()
+            .map(|f| (f.id.as_str(), f.step, f.severity))
+    }
+
+    /// Loads a JSON facts document against this ruleset's schema.
+    ///
+    /// The document is an object of root facts, plus an optional `"id"`
+    /// string naming the transaction. `null` or an absent key is unknown. A
+    /// fact may carry provenance: `{"value": 23, "source": "…", "as_of": "…"}`.
+    pub fn facts_from_json(&self, json: &str) -> Result<Facts, FactsError> {
+        load_json(&self.inner.checked.schema, self.inner.fingerprint, json)
+    }
+
+    /// Converts a typed [`Transaction`] into facts for this ruleset.
+    pub fn facts_from_transaction(&self, transaction: &Transaction) -> Result<Facts, FactsError> {
+        let json = serde_json::to_string(transaction).map_err(|e| FactsError {
+            path: String::new(),
+            line: 0,
+            column: 0,
+            message: format!("the transaction cannot be written as JSON: {e}"),
+        })?;
+        self.facts_from_json(&json)
+    }
+
+    /// Evaluates facts into a full report.
+    pub fn evaluate(&self, facts: &Facts) -> Result<Report, EvalError> {
+        if facts.fingerprint != self.inner.fingerprint {
+            return Err(EvalError::SchemaMismatch);
+        }
+        Ok(eval::report::build(
+            &self.inner.checked,
+            &self.inner.program,
+            facts,
+            self.inner.reference.clone(),
+        ))
+    }
+
+    /// Loads a JSON facts document and evaluates it.
+    pub fn evaluate_json(&self, json: &str) -> Result<Report, Error> {
+        let facts = self.facts_from_json(json)?;
+        Ok(self.evaluate(&facts)?)
+    }
+
+    pub(crate) fn checked(&self) -> &Checked {
+        &self.inner.checked
+    }
+}
