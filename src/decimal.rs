@@ -191,7 +191,9 @@ mod tests {
 
     #[test]
     fn orders_exactly() {
-        let d = |s| Decimal::parse(s).unwrap();
+        fn d(s: &str) -> Decimal {
+            Decimal::parse(s).unwrap()
+        }
         assert!(d("0.35") < d("0.351"));
         assert!(d("-1.5") < d("-1.2"));
         assert!(d("-0.5") < d("0.3"));

@@ -124,6 +124,13 @@ pub(crate) struct Checked {
 
 /// Checks a parsed file. On failure, the diagnostics hold every error and warning found.
 pub(crate) fn check(file: &ast::File, source: &str) -> Result<Checked, Vec<Diagnostic>> {
+    if file.decls.is_empty() {
+        return Err(vec![
+            Diagnostic::error("DD013", Span::new(0, 0), "the ruleset is empty").help(
+                "a ruleset needs a header, a `facts` schema, flags, `outcomes` and a `disposition`",
+            ),
+        ]);
+    }
     let mut diags = Vec::new();
     let schema = schema::build(file, &mut diags);
     let checked = decls::check_decls(file, source, schema, &mut diags);

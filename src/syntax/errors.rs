@@ -162,30 +162,172 @@ fn found_at(source: &str, pos: usize) -> (String, Span) {
     (shown, Span::new(pos, pos + len))
 }
 
+/// Tokens never worth naming: white space and comments, and the first
+/// characters of strings, numbers and names, which their rules name better.
+fn is_filler(token: &str) -> bool {
+    matches!(
+        token,
+        " " | "\t"
+            | "\r"
+            | "\n"
+            | "\r\n"
+            | "\u{FEFF}"
+            | "//"
+            | "/*"
+            | "///"
+            | "/"
+            | "\""
+            | "-"
+            | "_"
+    )
+}
+
+/// Rules that contain others: naming them beside the tokens they expect
+/// ("a flag" beside "`step`") says nothing new.
+fn is_container(rule: Rule) -> bool {
+    matches!(
+        rule,
+        Rule::file
+            | Rule::header
+            | Rule::enum_decl
+            | Rule::record_decl
+            | Rule::facts_decl
+            | Rule::predicate_decl
+            | Rule::flag_decl
+            | Rule::safeguard_decl
+            | Rule::outcomes_decl
+            | Rule::disposition_decl
+            | Rule::field
+            | Rule::set_type
+            | Rule::list_type
+            | Rule::expr
+            | Rule::disp_expr
+            | Rule::quantifier
+            | Rule::count_expr
+            | Rule::known_expr
+            | Rule::selector
+            | Rule::paren
+            | Rule::version_prop
+            | Rule::source_prop
+            | Rule::title_prop
+            | Rule::citation_prop
+            | Rule::step_prop
+            | Rule::severity_prop
+            | Rule::when_prop
+            | Rule::evidence_prop
+            | Rule::mitigated_prop
+    )
+}
+
+/// What may start an operand of a condition; listed together they read
+/// better as one phrase.
+const OPERAND_STARTS: [&str; 14] = [
+    "`(`",
+    "`{`",
+    "`not`",
+    "`true`",
+    "`false`",
+    "`any`",
+    "`all`",
+    "`count`",
+    "`known`",
+    "`any(…)` or `all(…)`",
+    "a decimal number",
+    "a name",
+    "a string",
+    "a whole number",
+];
+
 /// Translates a pest error into a DD001 diagnostic.
+///
+/// pest reports the rules it tried at the furthest position; with error
+/// detail on, it also reports the literal tokens (`:`, `}`) and the rules
+/// whose attempts failed there, which often point further and say more.
 pub(super) fn translate(err: &Error<Rule>, source: &str) -> Diagnostic {
-    let pos = match err.location {
+    let start = match err.location {
         InputLocation::Pos(p) => p,
         InputLocation::Span((s, _)) => s,
     };
-    let (found, span) = found_at(source, pos);
-    match &err.variant {
-        ErrorVariant::ParsingError { positives, .. } => {
-            let mut words: Vec<&str> = positives.iter().filter_map(|r| rule_words(*r)).collect();
-            words.sort_unstable();
-            words.dedup();
-            // "end of file" reads best last.
-            if let Some(i) = words.iter().position(|w| *w == "end of file") {
-                let eof = words.remove(i);
-                words.push(eof);
-            }
-            let message = if words.is_empty() {
-                format!("unexpected {found}")
-            } else {
-                format!("expected {}, found {found}", join_or(&words))
-            };
-            Diagnostic::error("DD001", span, message).label("unexpected here")
-        }
-        ErrorVariant::CustomError { message } => Diagnostic::error("DD001", span, message.clone()),
+    if let ErrorVariant::CustomError { message } = &err.variant {
+        return Diagnostic::error("DD001", found_at(source, start).1, message.clone());
     }
+    // Each word, and whether it names a containing rule.
+    let mut words: Vec<(String, bool)> = Vec::new();
+    let mut pos = start;
+    if let ErrorVariant::ParsingError { positives, .. } = &err.variant {
+        for rule in positives {
+            words.extend(rule_words(*rule).map(|w| (w.to_string(), is_container(*rule))));
+        }
+    }
+    if let Some(attempts) = err.parse_attempts()
+        && attempts.max_position >= pos
+    {
+        if attempts.max_position > pos {
+            words.clear();
+            pos = attempts.max_position;
+        }
+        for token in attempts.expected_tokens() {
+            // Character ranges and built-in rules print as `a..z` and `BUILTIN_RULE`;
+            // the rule that tried them is named instead.
+            let token = token.to_string();
+            if !is_filler(&token) && !token.contains("..") && token != "BUILTIN_RULE" {
+                words.push((format!("`{token}`"), false));
+            }
+        }
+        for stack in attempts.call_stacks() {
+            if let Some(rule) = stack.deepest.get_rule() {
+                words.extend(rule_words(*rule).map(|w| (w.to_string(), is_container(*rule))));
+            }
+        }
+    }
+    if words.iter().any(|(_, container)| !container) {
+        words.retain(|(_, container)| !container);
+    }
+    let mut words: Vec<String> = words.into_iter().map(|(w, _)| w).collect();
+    words.sort_unstable();
+    words.dedup();
+    let operand_starts = words
+        .iter()
+        .filter(|w| OPERAND_STARTS.contains(&w.as_str()))
+        .count();
+    if operand_starts >= 3 {
+        words.retain(|w| {
+            !OPERAND_STARTS.contains(&w.as_str()) && w != "a set" && w != "a condition"
+        });
+        words.push("a condition or value".to_string());
+    }
+    // "end of file" reads best last.
+    if let Some(i) = words.iter().position(|w| w == "end of file") {
+        let eof = words.remove(i);
+        words.push(eof);
+    }
+    // A reserved word where a name was expected deserves its own message.
+    let (first, first_span) = found_at(source, start);
+    let reserved = [
+        "`and`",
+        "`or`",
+        "`not`",
+        "`in`",
+        "`true`",
+        "`false`",
+        "`contains`",
+        "`where`",
+    ];
+    if words.iter().any(|w| w == "a name") && reserved.contains(&first.as_str()) {
+        return Diagnostic::error(
+            "DD001",
+            first_span,
+            format!("{first} is a reserved word and cannot be a name"),
+        )
+        .label("reserved")
+        .help("choose another name");
+    }
+    let (found, span) = found_at(source, pos);
+    let refs: Vec<&str> = words.iter().map(String::as_str).collect();
+    let message = if refs.is_empty() {
+        format!("unexpected {found}")
+    } else {
+        format!("expected {}, found {found}", join_or(&refs))
+    };
+    Diagnostic::error("DD001", span, message).label("unexpected here")
 }

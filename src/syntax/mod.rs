@@ -40,6 +40,8 @@ pub(crate) fn parse(source: &str) -> Result<ast::File, Vec<Diagnostic>> {
         ]);
     }
     scan::check_nesting(source)?;
+    // Ask pest to track the literal tokens it expected, for messages in words.
+    pest::set_error_detail(true);
     let pairs =
         RulesParser::parse(Rule::file, source).map_err(|e| vec![errors::translate(&e, source)])?;
     lower::lower_file(pairs)
