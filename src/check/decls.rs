@@ -343,7 +343,7 @@ pub(super) fn check_decls(
                     Some(&i) => {
                         if mitigated_by.contains(&i) {
                             diags.push(Diagnostic::warning(
-                                "DD104",
+                                "DD103",
                                 id.span,
                                 format!("the safeguard `{name}` is listed twice"),
                             ));
