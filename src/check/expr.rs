@@ -126,12 +126,20 @@ impl<'a> ExprChecker<'a> {
                     && self.binder(&seg.name).is_none()
                     && !self.is_root_field(&seg.name)
                 {
-                    let candidates: Vec<&str> =
-                        self.predicates.keys().map(String::as_str).chain(self.root_fields()).collect();
+                    let candidates: Vec<&str> = self
+                        .predicates
+                        .keys()
+                        .map(String::as_str)
+                        .chain(self.root_fields())
+                        .collect();
                     let help = did_you_mean(&seg.name, candidates);
                     self.err(
-                        Diagnostic::error("DD024", seg.span, format!("no predicate or fact is named `{}`", seg.name))
-                            .maybe_help(help),
+                        Diagnostic::error(
+                            "DD024",
+                            seg.span,
+                            format!("no predicate or fact is named `{}`", seg.name),
+                        )
+                        .maybe_help(help),
                     );
                     return None;
                 }

@@ -49,9 +49,27 @@ enum Val<'f> {
 pub(crate) struct Interpreter<'a> {
     pub checked: &'a Checked,
     pub facts: &'a Facts,
+    /// How many times evaluation met a value of a type the checker should
+    /// have ruled out. The property tests assert that this stays zero.
+    pub type_errors: std::cell::Cell<usize>,
 }
 
 impl<'a> Interpreter<'a> {
+    /// An interpreter over checked rules and facts loaded for them.
+    pub fn new(checked: &'a Checked, facts: &'a Facts) -> Interpreter<'a> {
+        Interpreter {
+            checked,
+            facts,
+            type_errors: std::cell::Cell::new(0),
+        }
+    }
+
+    /// Records a type error and yields `value` so evaluation can go on.
+    fn fault<T>(&self, value: T) -> T {
+        self.type_errors.set(self.type_errors.get() + 1);
+        value
+    }
+
     /// Evaluates the condition of every flag, in declaration order.
     pub fn flags(&self) -> Vec<Traced> {
         self.checked
@@ -97,7 +115,7 @@ impl<'a> Interpreter<'a> {
                 Value::Absent => (None, path),
                 v => (Some(v), path),
             },
-            None => (None, f.dotted()),
+            None => self.fault((None, f.dotted())),
         }
     }
 
@@ -106,7 +124,8 @@ impl<'a> Interpreter<'a> {
             Cond::Const(b) => Traced::known(Tri::from_bool(*b)),
             Cond::Fact(f) => match self.read(f, env) {
                 (Some(Value::Bool(b)), _) => Traced::known(Tri::from_bool(*b)),
-                (_, path) => unknown(path),
+                (Some(_), path) => self.fault(unknown(path)),
+                (None, path) => unknown(path),
             },
             Cond::Not(inner) => {
                 let t = self.cond(inner, env);
@@ -133,11 +152,16 @@ impl<'a> Interpreter<'a> {
                     Val::Scalar(_) => None,
                 };
                 if let (Val::Scalar(x), Val::Scalar(y)) = (&a, &b) {
-                    return Traced::known(Tri::from_bool(
-                        x.compare(*y).is_some_and(|o| op.holds(o)),
-                    ));
+                    return match x.compare(*y) {
+                        Some(o) => Traced::known(Tri::from_bool(op.holds(o))),
+                        None => self.fault(Traced::known(Tri::False)),
+                    };
                 }
+                let unknown_operand = matches!(a, Val::Unknown(_)) || matches!(b, Val::Unknown(_));
                 let (x, y) = (range(a), range(b));
+                if !unknown_operand && (x.is_none() || y.is_none()) {
+                    return self.fault(Traced::known(Tri::False));
+                }
                 let value = match (x, y) {
                     (Some(x), Some(y)) => x.compare(*op, y),
                     _ => Tri::Unknown,
@@ -179,7 +203,7 @@ impl<'a> Interpreter<'a> {
                     (Members::Values(values), item) => values.iter().any(|l| {
                         item.compare(Scalar::of_lit(l)) == Some(std::cmp::Ordering::Equal)
                     }),
-                    (Members::Mask(_), _) => false,
+                    (Members::Mask(_), _) => self.fault(false),
                 };
                 Traced::known(Tri::from_bool(holds))
             }
@@ -199,10 +223,10 @@ impl<'a> Interpreter<'a> {
                             missing.extend(m);
                             None
                         }
-                        Val::Scalar(_) => Some(0),
+                        Val::Scalar(_) => self.fault(Some(0)),
                     },
                     SetOrValue::Set(SetExpr::Lit(SetLit::Enum(_, m))) => Some(*m),
-                    SetOrValue::Set(SetExpr::Lit(SetLit::Values(_))) => Some(0),
+                    SetOrValue::Set(SetExpr::Lit(SetLit::Values(_))) => self.fault(Some(0)),
                     SetOrValue::Set(SetExpr::Fact(g)) => match self.read(g, env) {
                         (Some(Value::Set(m)), _) => Some(*m),
                         (_, path) => {
@@ -252,7 +276,7 @@ impl<'a> Interpreter<'a> {
             Cond::Known(f) => Traced::known(Tri::from_bool(self.read(f, env).0.is_some())),
             Cond::Pred(p) => match self.checked.predicates.get(*p) {
                 Some(pred) => self.cond(&pred.body, &mut Vec::new()),
-                None => Traced::known(Tri::False),
+                None => self.fault(Traced::known(Tri::False)),
             },
         }
     }
@@ -288,11 +312,13 @@ impl<'a> Interpreter<'a> {
         env: &mut Vec<Binding<'a>>,
     ) -> Result<Vec<Traced>, Traced> {
         let (value, path) = self.read(list, env);
-        let Some(Value::List(frames)) = value else {
-            return Err(unknown(path));
+        let frames = match value {
+            Some(Value::List(frames)) => frames,
+            Some(_) => return Err(self.fault(unknown(path))),
+            None => return Err(unknown(path)),
         };
         let crate::facts::schema::Type::List(record) = list.ty else {
-            return Ok(Vec::new());
+            return Err(self.fault(unknown(path)));
         };
         let mut out = Vec::new();
         for (i, frame) in frames.iter().enumerate() {

@@ -5,3 +5,6 @@ pub(crate) mod machine;
 pub(crate) mod report;
 pub(crate) mod scalar;
 pub(crate) mod tri;
+
+#[cfg(test)]
+mod proptests;
