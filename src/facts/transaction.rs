@@ -587,8 +587,6 @@ pub struct Transaction {
 mod tests {
     use super::*;
 
-    const RULESET: &str = include_str!("../../rulesets/us-state-2020.rules");
-
     const EXAMPLES: &[(&str, &str)] = &[
         (
             "face-recognition-national-police",
@@ -633,24 +631,52 @@ mod tests {
         }
     }
 
-    /// The values of `enum <name> { … }` in the ruleset, comments removed.
+    /// The values of an enum of the bundled ruleset's schema, in order.
     fn ruleset_enum(name: &str) -> Vec<String> {
-        let text: String = RULESET
-            .lines()
-            .map(|l| l.split("//").next().unwrap_or(""))
-            .collect::<Vec<_>>()
-            .join("\n");
-        let start = text
-            .find(&format!("enum {name} {{"))
-            .unwrap_or_else(|| panic!("enum {name} not in ruleset"));
-        let body = &text[start..];
-        let open = body.find('{').unwrap_or(0);
-        let close = body.find('}').unwrap_or(body.len());
-        body[open + 1..close]
-            .split(',')
-            .map(|s| s.trim().to_string())
-            .filter(|s| !s.is_empty())
-            .collect()
+        let rules = crate::RuleSet::bundled().unwrap();
+        let schema = &rules.checked().schema;
+        let e = schema.enum_named(name).unwrap_or_else(|| panic!("enum {name} not in the ruleset"));
+        schema.enums[e].variants.keys().cloned().collect()
+    }
+
+    /// A document with every fact of the schema present: every set holds
+    /// every value, every list one element.
+    fn full_document(schema: &crate::facts::schema::Schema, record: usize, depth: usize) -> serde_json::Value {
+        use crate::facts::schema::Type;
+        assert!(depth < 8, "the schema nests too deep for this test");
+        let mut obj = serde_json::Map::new();
+        for (name, field) in &schema.records[record].fields {
+            let value = match field.ty {
+                Type::Bool => serde_json::json!(true),
+                Type::Int => serde_json::json!(7),
+                Type::Decimal => serde_json::json!(0.5),
+                Type::String => serde_json::json!("text"),
+                Type::Enum(e) => serde_json::json!(schema.enums[e].variants.keys().next().unwrap()),
+                Type::Set(e) => serde_json::json!(schema.enums[e].variants.keys().collect::<Vec<_>>()),
+                Type::Record(r) => full_document(schema, r, depth + 1),
+                Type::List(r) => serde_json::json!([full_document(schema, r, depth + 1)]),
+            };
+            obj.insert(name.clone(), value);
+        }
+        serde_json::Value::Object(obj)
+    }
+
+    #[test]
+    fn transaction_mirrors_the_bundled_schema() {
+        let rules = crate::RuleSet::bundled().unwrap();
+        let schema = &rules.checked().schema;
+        let mut doc = full_document(schema, schema.root, 0);
+        doc["id"] = serde_json::json!("T-1");
+        // Every schema field is a field of `Transaction` (it denies unknown fields)…
+        let tx: Transaction = serde_json::from_value(doc.clone()).expect("a schema fact is missing from Transaction");
+        // …and every `Transaction` field is a schema field: none is left unset.
+        let debug = format!("{tx:?}");
+        assert!(!debug.contains("None"), "a Transaction field is not in the schema: {debug}");
+        // Through facts, the typed form loads to exactly what the JSON loads to.
+        let from_tx = rules.facts_from_transaction(&tx).unwrap();
+        let from_json = rules.facts_from_json(&doc.to_string()).unwrap();
+        assert_eq!(from_tx, from_json);
+        assert!(from_tx.root.slots.iter().all(|s| s.value != crate::facts::Value::Absent));
     }
 
     fn names<T: Serialize>(all: &[T]) -> Vec<String> {
