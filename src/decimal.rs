@@ -147,6 +147,29 @@ impl fmt::Display for Decimal {
     }
 }
 
+impl serde::Serialize for Decimal {
+    /// Serialises as an exact JSON number (with serde_json), never through a float.
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let raw = serde_json::value::RawValue::from_string(self.to_string())
+            .map_err(serde::ser::Error::custom)?;
+        raw.serialize(serializer)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Decimal {
+    /// Reads an exact JSON number, or a string holding one (with serde_json).
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Decimal, D::Error> {
+        let raw = Box::<serde_json::value::RawValue>::deserialize(deserializer)?;
+        let text = raw.get();
+        let text = text
+            .strip_prefix('"')
+            .and_then(|t| t.strip_suffix('"'))
+            .unwrap_or(text);
+        Decimal::parse(text)
+            .map_err(|e| serde::de::Error::custom(format!("`{text}` is not an exact decimal: {e}")))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -200,28 +223,5 @@ mod tests {
         assert_eq!(d("0.10"), d("0.1"));
         assert!(d(&"9".repeat(28)) > d("0.999999999999999999"));
         assert_eq!(d("3").cmp(&Decimal::from_int(3)), Ordering::Equal);
-    }
-}
-
-impl serde::Serialize for Decimal {
-    /// Serialises as an exact JSON number (with serde_json), never through a float.
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let raw = serde_json::value::RawValue::from_string(self.to_string())
-            .map_err(serde::ser::Error::custom)?;
-        raw.serialize(serializer)
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for Decimal {
-    /// Reads an exact JSON number, or a string holding one (with serde_json).
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Decimal, D::Error> {
-        let raw = Box::<serde_json::value::RawValue>::deserialize(deserializer)?;
-        let text = raw.get();
-        let text = text
-            .strip_prefix('"')
-            .and_then(|t| t.strip_suffix('"'))
-            .unwrap_or(text);
-        Decimal::parse(text)
-            .map_err(|e| serde::de::Error::custom(format!("`{text}` is not an exact decimal: {e}")))
     }
 }

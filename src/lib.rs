@@ -64,6 +64,7 @@ pub mod decimal;
 mod error;
 pub(crate) mod eval;
 pub mod facts;
+mod info;
 pub(crate) mod limits;
 pub(crate) mod report;
 mod ruleset;
@@ -74,6 +75,7 @@ pub use decimal::Decimal;
 pub use error::{Error, EvalError, RulesError};
 pub use facts::transaction::Transaction;
 pub use facts::{Facts, FactsError};
+pub use info::{FlagInfo, SafeguardInfo};
 pub use report::diagnostic::{Code, Diagnostic, DiagnosticLevel, Diagnostics, Style};
 pub use report::{
     Evidence, FlagReport, Mitigation, NOTICE, Report, RulesetRef, SafeguardReport, SafeguardStatus,

@@ -10,8 +10,9 @@ use crate::error::{Error, EvalError, RulesError};
 use crate::eval;
 use crate::facts::transaction::Transaction;
 use crate::facts::{Facts, FactsError, load_json};
+use crate::info::{FlagInfo, SafeguardInfo};
 use crate::report::diagnostic::{Diagnostic, Diagnostics};
-use crate::report::{Report, RulesetRef, Severity};
+use crate::report::{Report, RulesetRef};
 use crate::syntax;
 
 /// The source of the bundled ruleset, the 2020 State Department guidance.
@@ -148,13 +149,44 @@ impl RuleSet {
         self.inner.checked.outcomes.iter().map(|o| o.name.as_str())
     }
 
-    /// Every flag: id, step and severity, in declaration order.
-    pub fn flags(&self) -> impl Iterator<Item = (&str, u8, Severity)> {
-        self.inner
-            .checked
-            .flags
-            .iter()
-            .map(|f| (f.id.as_str(), f.step, f.severity))
+    /// The doc comment of the ruleset header.
+    pub fn docs(&self) -> Option<&str> {
+        self.inner.checked.header.docs.as_deref()
+    }
+
+    /// Every flag, in declaration order.
+    pub fn flags(&self) -> impl Iterator<Item = FlagInfo<'_>> {
+        let checked = &self.inner.checked;
+        checked.flags.iter().map(move |f| FlagInfo {
+            id: &f.id,
+            step: f.step,
+            severity: f.severity,
+            title: &f.title,
+            citation: f.citation.as_deref(),
+            docs: f.docs.as_deref(),
+            mitigated_by: f
+                .mitigated_by
+                .iter()
+                .filter_map(|&s| checked.safeguards.get(s).map(|s| s.id.as_str()))
+                .collect(),
+        })
+    }
+
+    /// Every safeguard, in declaration order.
+    pub fn safeguards(&self) -> impl Iterator<Item = SafeguardInfo<'_>> {
+        self.inner.checked.safeguards.iter().map(|s| SafeguardInfo {
+            id: &s.id,
+            step: s.step,
+            title: &s.title,
+            citation: s.citation.as_deref(),
+            docs: s.docs.as_deref(),
+        })
+    }
+
+    /// The fact schema as a JSON Schema (draft 2020-12), so that integrators
+    /// can validate facts documents before they reach the engine.
+    pub fn json_schema(&self) -> serde_json::Value {
+        crate::info::json_schema(&self.inner.checked.schema, &self.inner.checked.header.title)
     }
 
     /// Loads a JSON facts document against this ruleset's schema.
@@ -196,6 +228,7 @@ impl RuleSet {
         Ok(self.evaluate(&facts)?)
     }
 
+    #[cfg(test)]
     pub(crate) fn checked(&self) -> &Checked {
         &self.inner.checked
     }

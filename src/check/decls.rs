@@ -251,7 +251,6 @@ pub(super) fn check_decls(
         deps.push(uses);
         predicates.push(Predicate {
             name: p.name.name.clone(),
-            docs: p.docs.clone(),
             body: body.unwrap_or(Cond::Const(false)),
             span: p.name.span,
         });
@@ -328,7 +327,7 @@ pub(super) fn check_decls(
         let evidence = match props.get("evidence") {
             Some(PropValue::Evidence(paths)) => {
                 let mut cx = ExprChecker::new(&schema, &predicate_names, diags);
-                paths.iter().filter_map(|p| cx.fact(p, true)).collect()
+                paths.iter().filter_map(|p| cx.fact(p)).collect()
             }
             _ => when
                 .as_ref()
@@ -381,7 +380,6 @@ pub(super) fn check_decls(
             when: when.unwrap_or(Cond::Const(false)),
             evidence,
             mitigated_by,
-            span: f.id.span,
         });
     }
 
@@ -390,7 +388,7 @@ pub(super) fn check_decls(
     let mut outcome_spans: IndexMap<String, Span> = IndexMap::new();
     match outcomes_decl {
         Some(o) => {
-            for (docs, name) in &o.outcomes {
+            for (_, name) in &o.outcomes {
                 if let Some(first) = outcome_spans.get(&name.name) {
                     diags.push(
                         Diagnostic::error(
@@ -405,7 +403,6 @@ pub(super) fn check_decls(
                 outcome_spans.insert(name.name.clone(), name.span);
                 outcomes.push(Outcome {
                     name: name.name.clone(),
-                    docs: docs.clone(),
                 });
             }
         }
@@ -631,7 +628,7 @@ fn default_evidence(cond: &Cond, predicates: &[Predicate]) -> Vec<FactRef> {
     let mut out: Vec<FactRef> = Vec::new();
     let mut seen_preds: Vec<PredId> = Vec::new();
     let mut todo: Vec<&Cond> = vec![cond];
-    let mut push = |f: &FactRef, out: &mut Vec<FactRef>| {
+    let push = |f: &FactRef, out: &mut Vec<FactRef>| {
         if f.base == Base::Root
             && !matches!(f.ty, Type::Record(_))
             && !out.iter().any(|o| o.fields == f.fields)

@@ -143,7 +143,7 @@ impl<'a> ExprChecker<'a> {
                     );
                     return None;
                 }
-                let fact = self.fact(path, true)?;
+                let fact = self.fact(path)?;
                 if fact.ty != Type::Bool {
                     let ty = self.type_name(fact.ty);
                     self.err(
@@ -170,7 +170,7 @@ impl<'a> ExprChecker<'a> {
                 let body = self.with_binder(binder, &list, |c| c.cond(body))?;
                 Some(Cond::Quant(*q, list, binder.name.clone(), Box::new(body?)))
             }
-            ExprKind::Known(path) => Some(Cond::Known(self.fact(path, true)?)),
+            ExprKind::Known(path) => Some(Cond::Known(self.fact(path)?)),
             ExprKind::Int(_)
             | ExprKind::Decimal(_)
             | ExprKind::Str(_)
@@ -227,7 +227,7 @@ impl<'a> ExprChecker<'a> {
 
     /// Resolves a path that must be a `list<…>` fact.
     fn list(&mut self, path: &ast::Path) -> Option<FactRef> {
-        let fact = self.fact(path, true)?;
+        let fact = self.fact(path)?;
         if !matches!(fact.ty, Type::List(_)) {
             let ty = self.type_name(fact.ty);
             self.err(
@@ -243,12 +243,9 @@ impl<'a> ExprChecker<'a> {
         Some(fact)
     }
 
-    /// Resolves a fact path. Paths may not pass through lists; `report`
-    /// says whether an unknown name is an error here (it always is).
-    pub fn fact(&mut self, path: &ast::Path, report: bool) -> Option<FactRef> {
-        let Some((first, rest)) = path.segments.split_first() else {
-            return None;
-        };
+    /// Resolves a fact path, reporting why not. Paths may not pass through lists.
+    pub fn fact(&mut self, path: &ast::Path) -> Option<FactRef> {
+        let (first, rest) = path.segments.split_first()?;
         let (base, mut record, mut fields_iter_start) = match self.binder(&first.name) {
             Some((level, record)) => (
                 Base::Binder {
@@ -281,35 +278,31 @@ impl<'a> ExprChecker<'a> {
             match ty {
                 Type::Record(r) => record = r,
                 Type::List(_) => {
-                    if report {
-                        let so_far = fields.join(".");
-                        self.err(
-                            Diagnostic::error(
-                                "DD034",
-                                seg.span,
-                                format!("cannot read `{}` through the list `{so_far}`", seg.name),
-                            )
-                            .help(format!(
-                                "test the elements with `any(x in {so_far} where x.{})`",
-                                seg.name
-                            )),
-                        );
-                    }
+                    let so_far = fields.join(".");
+                    self.err(
+                        Diagnostic::error(
+                            "DD034",
+                            seg.span,
+                            format!("cannot read `{}` through the list `{so_far}`", seg.name),
+                        )
+                        .help(format!(
+                            "test the elements with `any(x in {so_far} where x.{})`",
+                            seg.name
+                        )),
+                    );
                     return None;
                 }
                 other => {
-                    if report {
-                        let ty = self.type_name(other);
-                        self.err(Diagnostic::error(
-                            "DD021",
-                            seg.span,
-                            format!(
-                                "`{}` is a `{ty}` and has no field `{}`",
-                                fields.join("."),
-                                seg.name
-                            ),
-                        ));
-                    }
+                    let ty = self.type_name(other);
+                    self.err(Diagnostic::error(
+                        "DD021",
+                        seg.span,
+                        format!(
+                            "`{}` is a `{ty}` and has no field `{}`",
+                            fields.join("."),
+                            seg.name
+                        ),
+                    ));
                     return None;
                 }
             }
@@ -320,23 +313,21 @@ impl<'a> ExprChecker<'a> {
                     fields.push(seg.name.clone());
                 }
                 None => {
-                    if report {
-                        let candidates: Vec<&str> = if fields.is_empty() && fields_iter_start == 0 {
-                            self.root_fields()
-                                .chain(self.binders.iter().map(|(n, _)| n.as_str()))
-                                .chain(self.predicates.keys().map(String::as_str))
-                                .collect()
-                        } else {
-                            rec.fields.keys().map(String::as_str).collect()
-                        };
-                        let help = did_you_mean(&seg.name, candidates);
-                        let message = if fields.is_empty() && fields_iter_start == 0 {
-                            format!("unknown fact `{}`", seg.name)
-                        } else {
-                            format!("the record `{}` has no field `{}`", rec.name, seg.name)
-                        };
-                        self.err(Diagnostic::error("DD021", seg.span, message).maybe_help(help));
-                    }
+                    let candidates: Vec<&str> = if fields.is_empty() && fields_iter_start == 0 {
+                        self.root_fields()
+                            .chain(self.binders.iter().map(|(n, _)| n.as_str()))
+                            .chain(self.predicates.keys().map(String::as_str))
+                            .collect()
+                    } else {
+                        rec.fields.keys().map(String::as_str).collect()
+                    };
+                    let help = did_you_mean(&seg.name, candidates);
+                    let message = if fields.is_empty() && fields_iter_start == 0 {
+                        format!("unknown fact `{}`", seg.name)
+                    } else {
+                        format!("the record `{}` has no field `{}`", rec.name, seg.name)
+                    };
+                    self.err(Diagnostic::error("DD021", seg.span, message).maybe_help(help));
                     return None;
                 }
             }
@@ -377,7 +368,7 @@ impl<'a> ExprChecker<'a> {
                     );
                     return None;
                 } else {
-                    let fact = self.fact(path, true)?;
+                    let fact = self.fact(path)?;
                     let ty = fact.ty;
                     (Value::Fact(fact), ty)
                 }
@@ -576,7 +567,7 @@ impl<'a> ExprChecker<'a> {
                 ok.then_some(SetExpr::Lit(SetLit::Values(values)))
             }
             ExprKind::Path(path) => {
-                let fact = self.fact(path, true)?;
+                let fact = self.fact(path)?;
                 match (fact.ty, elem) {
                     (Type::Set(a), Type::Enum(b)) if a == b => Some(SetExpr::Fact(fact)),
                     (ty, _) => {
@@ -616,7 +607,7 @@ impl<'a> ExprChecker<'a> {
                 self.value(lhs, None)?;
                 return None;
             };
-            let fact = self.fact(p, true)?;
+            let fact = self.fact(p)?;
             let Type::Set(e) = fact.ty else {
                 let ty = self.type_name(fact.ty);
                 self.err(Diagnostic::error(
@@ -656,7 +647,7 @@ impl<'a> ExprChecker<'a> {
             ));
             return None;
         };
-        let fact = self.fact(path, true)?;
+        let fact = self.fact(path)?;
         let Type::Set(e) = fact.ty else {
             let ty = self.type_name(fact.ty);
             self.err(

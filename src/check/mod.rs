@@ -32,7 +32,6 @@ pub(crate) struct HeaderInfo {
 #[derive(Clone, Debug)]
 pub(crate) struct Predicate {
     pub name: String,
-    pub docs: Option<String>,
     pub body: Cond,
     pub span: Span,
 }
@@ -63,14 +62,12 @@ pub(crate) struct Flag {
     pub evidence: Vec<FactRef>,
     /// Indexes into [`Checked::safeguards`]; the flag is mitigated when all are in place.
     pub mitigated_by: Vec<usize>,
-    pub span: Span,
 }
 
 /// A declared outcome of the disposition, least strict first.
 #[derive(Clone, Debug)]
 pub(crate) struct Outcome {
     pub name: String,
-    pub docs: Option<String>,
 }
 
 /// One case of the disposition policy.

@@ -95,7 +95,6 @@ pub(super) fn build(file: &ast::File, diags: &mut Vec<Diagnostic>) -> Schema {
                     name: e.name.name.clone(),
                     docs: e.docs.clone(),
                     variants,
-                    span: e.name.span,
                 });
             }
             Decl::Record(r) => {
@@ -108,7 +107,6 @@ pub(super) fn build(file: &ast::File, diags: &mut Vec<Diagnostic>) -> Schema {
                     docs: r.docs.clone(),
                     fields: IndexMap::new(),
                     size: 0,
-                    span: r.name.span,
                 });
             }
             Decl::Facts(f) => {
@@ -134,15 +132,11 @@ pub(super) fn build(file: &ast::File, diags: &mut Vec<Diagnostic>) -> Schema {
     }
     // The root record of the `facts` block comes last.
     schema.root = schema.records.len();
-    let root_span = facts_decl.map_or(Span::new(0, 0), |f| {
-        Span::new(f.span.start, f.span.start + 5)
-    });
     schema.records.push(RecordDef {
         name: "facts".into(),
         docs: facts_decl.and_then(|f| f.docs.clone()),
         fields: IndexMap::new(),
         size: 0,
-        span: root_span,
     });
     match facts_decl {
         Some(f) => record_decls.push((&f.fields, schema.root)),
@@ -308,7 +302,7 @@ fn lay_out(schema: &mut Schema, diags: &mut Vec<Diagnostic>) {
                 .and_then(|r| r.fields.get_index(at))
                 .map(|(_, f)| (f.ty, f.span));
             // Dropping a field keeps `at` where it is; otherwise move on.
-            let mut drop_field = |schema: &mut Schema| {
+            let drop_field = |schema: &mut Schema| {
                 if let Some(r) = schema.records.get_mut(rid) {
                     r.fields.shift_remove_index(at);
                 }
@@ -323,8 +317,9 @@ fn lay_out(schema: &mut Schema, diags: &mut Vec<Diagnostic>) {
                                 span,
                                 format!("records are nested more than {MAX_SCHEMA_DEPTH} deep"),
                             ));
+                            // The next field moves into this place: look at it next.
                             drop_field(schema);
-                            advance = false;
+                            continue;
                         }
                         if let Some(s) = state.get_mut(child) {
                             *s = State::Active;

@@ -23,12 +23,6 @@ pub(crate) struct Results {
     pub case: usize,
 }
 
-/// Evaluates every predicate, safeguard and flag and picks the disposition.
-pub(crate) fn run(program: &Program, facts: &Facts, cache: &mut [Tri]) -> Results {
-    let mut m = Machine::new(program, &facts.root, cache);
-    results_of(&mut m, program)
-}
-
 /// The results of a machine whose predicates are evaluated.
 fn results_of(m: &mut Machine<'_, '_>, program: &Program) -> Results {
     let safeguards: Vec<Tri> = program.safeguards.iter().map(|&n| m.eval(n)).collect();

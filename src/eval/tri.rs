@@ -22,20 +22,6 @@ impl Tri {
             Tri::Unknown => Tri::Unknown,
         }
     }
-
-    /// Kleene conjunction: false wins, then unknown.
-    pub fn and(self, other: Tri) -> Tri {
-        match (self, other) {
-            (Tri::False, _) | (_, Tri::False) => Tri::False,
-            (Tri::True, Tri::True) => Tri::True,
-            _ => Tri::Unknown,
-        }
-    }
-
-    /// Kleene disjunction: true wins, then unknown.
-    pub fn or(self, other: Tri) -> Tri {
-        self.not().and(other.not()).not()
-    }
 }
 
 /// The number of list elements satisfying a condition, as far as is known:
@@ -86,13 +72,9 @@ mod tests {
     use crate::syntax::ast::CmpOp;
 
     #[test]
-    fn kleene_tables() {
-        use Tri::*;
-        assert_eq!(False.and(Unknown), False);
-        assert_eq!(True.and(Unknown), Unknown);
-        assert_eq!(True.or(Unknown), True);
-        assert_eq!(False.or(Unknown), Unknown);
-        assert_eq!(Unknown.not(), Unknown);
+    fn negation_keeps_unknown() {
+        assert_eq!(Tri::Unknown.not(), Tri::Unknown);
+        assert_eq!(Tri::True.not(), Tri::False);
     }
 
     #[test]

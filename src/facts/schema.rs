@@ -33,7 +33,6 @@ pub(crate) struct EnumDef {
     pub name: String,
     pub docs: Option<String>,
     pub variants: IndexMap<String, Option<String>>,
-    pub span: Span,
 }
 
 /// A declared record, or the root `facts` block.
@@ -44,7 +43,6 @@ pub(crate) struct RecordDef {
     pub fields: IndexMap<String, FieldDef>,
     /// How many slots a value of this record takes, its own fields and nested records included.
     pub size: usize,
-    pub span: Span,
 }
 
 /// A field of a record.

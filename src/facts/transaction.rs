@@ -635,13 +635,19 @@ mod tests {
     fn ruleset_enum(name: &str) -> Vec<String> {
         let rules = crate::RuleSet::bundled().unwrap();
         let schema = &rules.checked().schema;
-        let e = schema.enum_named(name).unwrap_or_else(|| panic!("enum {name} not in the ruleset"));
+        let e = schema
+            .enum_named(name)
+            .unwrap_or_else(|| panic!("enum {name} not in the ruleset"));
         schema.enums[e].variants.keys().cloned().collect()
     }
 
     /// A document with every fact of the schema present: every set holds
     /// every value, every list one element.
-    fn full_document(schema: &crate::facts::schema::Schema, record: usize, depth: usize) -> serde_json::Value {
+    fn full_document(
+        schema: &crate::facts::schema::Schema,
+        record: usize,
+        depth: usize,
+    ) -> serde_json::Value {
         use crate::facts::schema::Type;
         assert!(depth < 8, "the schema nests too deep for this test");
         let mut obj = serde_json::Map::new();
@@ -652,7 +658,9 @@ mod tests {
                 Type::Decimal => serde_json::json!(0.5),
                 Type::String => serde_json::json!("text"),
                 Type::Enum(e) => serde_json::json!(schema.enums[e].variants.keys().next().unwrap()),
-                Type::Set(e) => serde_json::json!(schema.enums[e].variants.keys().collect::<Vec<_>>()),
+                Type::Set(e) => {
+                    serde_json::json!(schema.enums[e].variants.keys().collect::<Vec<_>>())
+                }
                 Type::Record(r) => full_document(schema, r, depth + 1),
                 Type::List(r) => serde_json::json!([full_document(schema, r, depth + 1)]),
             };
@@ -668,15 +676,25 @@ mod tests {
         let mut doc = full_document(schema, schema.root, 0);
         doc["id"] = serde_json::json!("T-1");
         // Every schema field is a field of `Transaction` (it denies unknown fields)…
-        let tx: Transaction = serde_json::from_value(doc.clone()).expect("a schema fact is missing from Transaction");
+        let tx: Transaction =
+            serde_json::from_value(doc.clone()).expect("a schema fact is missing from Transaction");
         // …and every `Transaction` field is a schema field: none is left unset.
         let debug = format!("{tx:?}");
-        assert!(!debug.contains("None"), "a Transaction field is not in the schema: {debug}");
+        assert!(
+            !debug.contains("None"),
+            "a Transaction field is not in the schema: {debug}"
+        );
         // Through facts, the typed form loads to exactly what the JSON loads to.
         let from_tx = rules.facts_from_transaction(&tx).unwrap();
         let from_json = rules.facts_from_json(&doc.to_string()).unwrap();
         assert_eq!(from_tx, from_json);
-        assert!(from_tx.root.slots.iter().all(|s| s.value != crate::facts::Value::Absent));
+        assert!(
+            from_tx
+                .root
+                .slots
+                .iter()
+                .all(|s| s.value != crate::facts::Value::Absent)
+        );
     }
 
     fn names<T: Serialize>(all: &[T]) -> Vec<String> {

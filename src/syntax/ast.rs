@@ -115,16 +115,6 @@ pub(crate) enum TypeExpr {
     List(Ident, Span),
 }
 
-impl TypeExpr {
-    /// Where the type is written.
-    pub fn span(&self) -> Span {
-        match self {
-            TypeExpr::Named(i) => i.span,
-            TypeExpr::Set(_, s) | TypeExpr::List(_, s) => *s,
-        }
-    }
-}
-
 /// `predicate name { condition }`
 #[derive(Clone, Debug, PartialEq)]
 pub(crate) struct PredicateDecl {
@@ -254,18 +244,6 @@ pub enum CmpOp {
 }
 
 impl CmpOp {
-    /// The operator as written.
-    pub fn symbol(self) -> &'static str {
-        match self {
-            CmpOp::Eq => "==",
-            CmpOp::Ne => "!=",
-            CmpOp::Lt => "<",
-            CmpOp::Le => "<=",
-            CmpOp::Gt => ">",
-            CmpOp::Ge => ">=",
-        }
-    }
-
     /// Applies the operator to an ordering.
     pub fn holds(self, ord: std::cmp::Ordering) -> bool {
         use std::cmp::Ordering::*;

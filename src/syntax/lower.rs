@@ -526,7 +526,7 @@ impl Lowerer {
             self.error(too_deep(span(&pair)));
             return None;
         }
-        let result = PRATT
+        PRATT
             .map_primary(|p| match p.as_rule() {
                 Rule::disp_expr => self.lower_disp_expr(p, depth + 1),
                 Rule::disp_any => Some(DispExpr::Any(self.lower_selector(selector_of(p)?))),
@@ -560,8 +560,7 @@ impl Lowerer {
                     },
                 })
             })
-            .parse(pair.into_inner());
-        result
+            .parse(pair.into_inner())
     }
 
     fn lower_selector(&self, pair: Pair<'_, Rule>) -> Selector {

@@ -1,0 +1,141 @@
+//! What a compiled ruleset declares, for tools: flags, safeguards and the
+//! fact schema as JSON Schema.
+
+use serde_json::{Map, Value, json};
+
+use crate::facts::schema::{Schema, Type};
+use crate::report::Severity;
+
+/// A flag as declared, for documentation and `dd-rules explain`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct FlagInfo<'a> {
+    /// The stable id.
+    pub id: &'a str,
+    /// The step of the guidance, 1 to 4.
+    pub step: u8,
+    /// How serious it is.
+    pub severity: Severity,
+    /// A one-line title.
+    pub title: &'a str,
+    /// Where it comes from.
+    pub citation: Option<&'a str>,
+    /// Its doc comment.
+    pub docs: Option<&'a str>,
+    /// The ids of the safeguards that mitigate it, all of which must be in place.
+    pub mitigated_by: Vec<&'a str>,
+}
+
+/// A safeguard as declared.
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct SafeguardInfo<'a> {
+    /// The id.
+    pub id: &'a str,
+    /// The step of the guidance, 5 to 7.
+    pub step: u8,
+    /// A one-line title.
+    pub title: &'a str,
+    /// Where it comes from.
+    pub citation: Option<&'a str>,
+    /// Its doc comment.
+    pub docs: Option<&'a str>,
+}
+
+/// The fact schema as a JSON Schema (draft 2020-12) for facts documents.
+pub(crate) fn json_schema(schema: &Schema, title: &str) -> Value {
+    let mut defs = Map::new();
+    for e in &schema.enums {
+        let mut def = json!({"type": "string", "enum": e.variants.keys().collect::<Vec<_>>()});
+        describe(&mut def, e.docs.as_deref());
+        defs.insert(e.name.clone(), def);
+    }
+    for (i, r) in schema.records.iter().enumerate() {
+        if i != schema.root {
+            let mut def = record(schema, i);
+            describe(&mut def, r.docs.as_deref());
+            defs.insert(r.name.clone(), def);
+        }
+    }
+    let mut root = record(schema, schema.root);
+    if let Some(props) = root.get_mut("properties").and_then(Value::as_object_mut) {
+        props.insert(
+            crate::facts::ID_KEY.into(),
+            json!({"type": ["string", "null"], "description": "The transaction id, quoted in the report."}),
+        );
+    }
+    let mut out = json!({
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "title": format!("Facts for {title}"),
+    });
+    if let (Some(o), Some(r)) = (out.as_object_mut(), root.as_object()) {
+        o.extend(r.clone());
+        o.insert("$defs".into(), Value::Object(defs));
+    }
+    out
+}
+
+fn describe(v: &mut Value, docs: Option<&str>) {
+    if let (Some(o), Some(d)) = (v.as_object_mut(), docs) {
+        o.insert("description".into(), d.into());
+    }
+}
+
+fn record(schema: &Schema, id: usize) -> Value {
+    let mut props = Map::new();
+    if let Some(r) = schema.record(id) {
+        for (name, field) in &r.fields {
+            let mut p = field_schema(schema, field.ty);
+            describe(&mut p, field.docs.as_deref());
+            props.insert(name.clone(), p);
+        }
+    }
+    json!({"type": "object", "properties": props, "additionalProperties": false})
+}
+
+fn reference(schema: &Schema, ty: Type) -> Value {
+    let name = |i: usize, enums: bool| {
+        if enums {
+            schema.enums.get(i).map(|e| e.name.clone())
+        } else {
+            schema.records.get(i).map(|r| r.name.clone())
+        }
+        .unwrap_or_default()
+    };
+    match ty {
+        Type::Bool => json!({"type": "boolean"}),
+        Type::Int => json!({"type": "integer"}),
+        Type::Decimal => json!({"type": "number"}),
+        Type::String => json!({"type": "string"}),
+        Type::Enum(e) => json!({"$ref": format!("#/$defs/{}", name(e, true))}),
+        Type::Set(e) => {
+            json!({"type": "array", "items": {"$ref": format!("#/$defs/{}", name(e, true))}})
+        }
+        Type::Record(r) => json!({"$ref": format!("#/$defs/{}", name(r, false))}),
+        Type::List(r) => {
+            json!({"type": "array", "items": {"$ref": format!("#/$defs/{}", name(r, false))}})
+        }
+    }
+}
+
+/// A field: its value or null, and for leaf facts also the provenance wrapper.
+fn field_schema(schema: &Schema, ty: Type) -> Value {
+    let value = reference(schema, ty);
+    match ty {
+        Type::Record(_) | Type::List(_) => json!({"anyOf": [value, {"type": "null"}]}),
+        _ => json!({"anyOf": [
+            value.clone(),
+            {"type": "null"},
+            {
+                "type": "object",
+                "properties": {
+                    "value": {"anyOf": [value, {"type": "null"}]},
+                    "source": {"type": "string"},
+                    "as_of": {"type": "string"}
+                },
+                "required": ["value"],
+                "additionalProperties": false
+            }
+        ]}),
+    }
+}
