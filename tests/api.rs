@@ -3,7 +3,10 @@
 use dd_rules::{Error, EvalError, RuleSet, Status, Transaction};
 
 fn example(name: &str) -> String {
-    let path = format!("{}/examples/transactions/{name}.json", env!("CARGO_MANIFEST_DIR"));
+    let path = format!(
+        "{}/examples/transactions/{name}.json",
+        env!("CARGO_MANIFEST_DIR")
+    );
     std::fs::read_to_string(path).unwrap()
 }
 
@@ -20,12 +23,19 @@ fn ruleset_is_send_sync_and_shared_between_threads() {
         .map(|_| {
             let rules = rules.clone();
             let doc = doc.clone();
-            std::thread::spawn(move || (0..20).map(|_| rules.evaluate_json(&doc).unwrap().to_json()).collect::<Vec<_>>())
+            std::thread::spawn(move || {
+                (0..20)
+                    .map(|_| rules.evaluate_json(&doc).unwrap().to_json())
+                    .collect::<Vec<_>>()
+            })
         })
         .collect();
     for h in handles {
         for report in h.join().unwrap() {
-            assert_eq!(report, alone, "a report differs when evaluated on another thread");
+            assert_eq!(
+                report, alone,
+                "a report differs when evaluated on another thread"
+            );
         }
     }
 }
@@ -33,12 +43,21 @@ fn ruleset_is_send_sync_and_shared_between_threads() {
 #[test]
 fn report_names_the_ruleset_and_its_digest() {
     let rules = RuleSet::bundled().unwrap();
-    let report = rules.evaluate_json(&example("traffic-cameras-city")).unwrap();
+    let report = rules
+        .evaluate_json(&example("traffic-cameras-city"))
+        .unwrap();
     assert_eq!(report.ruleset.name, "us-state-2020");
     assert!(report.ruleset.digest.starts_with("sha256:"));
     assert_eq!(report.ruleset.digest.len(), "sha256:".len() + 64);
-    assert_eq!(report.transaction.as_deref(), Some("example-b-traffic-cameras-city"));
-    assert_eq!(report.flags.len(), rules.flags().count(), "every flag is reported");
+    assert_eq!(
+        report.transaction.as_deref(),
+        Some("example-b-traffic-cameras-city")
+    );
+    assert_eq!(
+        report.flags.len(),
+        rules.flags().count(),
+        "every flag is reported"
+    );
 }
 
 #[test]
@@ -48,13 +67,24 @@ fn missing_facts_make_flags_unknown_and_fill_the_questionnaire() {
     let unknown: Vec<_> = report.flags_with(Status::Unknown).collect();
     assert!(!unknown.is_empty());
     for f in &unknown {
-        assert!(!f.missing.is_empty(), "the unknown flag {} names no missing fact", f.id);
+        assert!(
+            !f.missing.is_empty(),
+            "the unknown flag {} names no missing fact",
+            f.id
+        );
         for m in &f.missing {
-            assert!(report.missing_facts.contains(m), "{m} is missing from the questionnaire");
+            assert!(
+                report.missing_facts.contains(m),
+                "{m} is missing from the questionnaire"
+            );
         }
     }
     for f in report.flags.iter().filter(|f| f.status != Status::Unknown) {
-        assert!(f.missing.is_empty(), "the decided flag {} lists missing facts", f.id);
+        assert!(
+            f.missing.is_empty(),
+            "the decided flag {} lists missing facts",
+            f.id
+        );
     }
 }
 
@@ -63,11 +93,18 @@ fn typed_transaction_evaluates_like_its_json() {
     let rules = RuleSet::bundled().unwrap();
     let tx = Transaction {
         id: Some("typed-1".into()),
-        end_user: Some(dd_rules::facts::transaction::EndUser { sanctioned: Some(true), ..Default::default() }),
+        end_user: Some(dd_rules::facts::transaction::EndUser {
+            sanctioned: Some(true),
+            ..Default::default()
+        }),
         ..Default::default()
     };
-    let typed = rules.evaluate(&rules.facts_from_transaction(&tx).unwrap()).unwrap();
-    let json = rules.evaluate_json(r#"{"id": "typed-1", "end_user": {"sanctioned": true}}"#).unwrap();
+    let typed = rules
+        .evaluate(&rules.facts_from_transaction(&tx).unwrap())
+        .unwrap();
+    let json = rules
+        .evaluate_json(r#"{"id": "typed-1", "end_user": {"sanctioned": true}}"#)
+        .unwrap();
     assert_eq!(typed.to_json(), json.to_json());
     assert_eq!(typed.flag("S2.sanctioned").unwrap().status, Status::Raised);
 }
@@ -85,14 +122,21 @@ fn facts_of_another_schema_are_refused() {
     .unwrap();
     let facts = other.facts_from_json(r#"{"x": true}"#).unwrap();
     let bundled = RuleSet::bundled().unwrap();
-    assert_eq!(bundled.evaluate(&facts).unwrap_err(), EvalError::SchemaMismatch);
+    assert_eq!(
+        bundled.evaluate(&facts).unwrap_err(),
+        EvalError::SchemaMismatch
+    );
 }
 
 #[test]
 fn errors_say_what_and_where() {
     let rules = RuleSet::bundled().unwrap();
-    let err = rules.evaluate_json(r#"{"country": {"freedom_score": "high"}}"#).unwrap_err();
-    let Error::Facts(e) = &err else { panic!("expected a facts error, got {err}") };
+    let err = rules
+        .evaluate_json(r#"{"country": {"freedom_score": "high"}}"#)
+        .unwrap_err();
+    let Error::Facts(e) = &err else {
+        panic!("expected a facts error, got {err}")
+    };
     assert_eq!(e.path, "country.freedom_score");
     // serde_json reports where it noticed: the last character of the bad value.
     assert_eq!((e.line, e.column), (1, 36));
@@ -107,7 +151,10 @@ fn errors_say_what_and_where() {
 fn introspection_lists_flags_and_safeguards() {
     let rules = RuleSet::bundled().unwrap();
     let sanctioned = rules.flags().find(|f| f.id == "S2.sanctioned").unwrap();
-    assert!(sanctioned.mitigated_by.is_empty(), "a sanctions hit is never mitigated");
+    assert!(
+        sanctioned.mitigated_by.is_empty(),
+        "a sanctions hit is never mitigated"
+    );
     assert!(sanctioned.docs.is_some());
     assert!(rules.safeguards().all(|s| (5..=7).contains(&s.step)));
     let schema = rules.json_schema();

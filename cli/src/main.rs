@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand, ValueEnum};
-use dd_rules::{Report, RuleSet, Status, Style};
+use dd_rules::{Report, RuleSet, Style};
 
 mod text;
 
@@ -77,6 +77,19 @@ enum EvalFormat {
 /// A failure that ends the command with exit code 1 and a message.
 struct Failure(String);
 
+/// Writes to stdout. A closed pipe (as with `| head`) is not an error worth
+/// reporting, and must never be a panic.
+fn out(text: &str) {
+    let mut stdout = std::io::stdout().lock();
+    let _ = stdout.write_all(text.as_bytes());
+    let _ = stdout.flush();
+}
+
+/// Writes to stderr, ignoring a closed stream for the same reason.
+fn err(text: &str) {
+    let _ = std::io::stderr().lock().write_all(text.as_bytes());
+}
+
 fn read_text(path: &Path) -> Result<String, Failure> {
     let bytes = std::fs::read(path)
         .map_err(|e| Failure(format!("error: cannot read `{}`: {e}", path.display())))?;
@@ -109,7 +122,7 @@ fn main() -> ExitCode {
     match result {
         Ok(code) => code,
         Err(Failure(message)) => {
-            eprintln!("{message}");
+            err(&format!("{message}\n"));
             ExitCode::from(1)
         }
     }
@@ -126,7 +139,7 @@ fn check(files: &[PathBuf], format: CheckFormat) -> Result<ExitCode, Failure> {
         let source = match read_text(path) {
             Ok(s) => s,
             Err(Failure(m)) => {
-                eprintln!("{m}");
+                err(&format!("{m}\n"));
                 failed = true;
                 continue;
             }
@@ -140,18 +153,18 @@ fn check(files: &[PathBuf], format: CheckFormat) -> Result<ExitCode, Failure> {
                 }
             }
             _ => {
-                eprint!("{}", diags.render(style));
+                err(&diags.render(style));
                 let (errors, warnings) = (diags.errors().count(), diags.warnings().count());
                 let verdict = if errors > 0 { "failed" } else { "ok" };
-                eprintln!(
-                    "{}: {verdict}: {errors} error(s), {warnings} warning(s)",
+                err(&format!(
+                    "{}: {verdict}: {errors} error(s), {warnings} warning(s)\n",
                     path.display()
-                );
+                ));
             }
         }
     }
     if let CheckFormat::Json = format {
-        println!("{}", serde_json::Value::Array(json));
+        out(&format!("{}\n", serde_json::Value::Array(json)));
     }
     Ok(ExitCode::from(u8::from(failed)))
 }
@@ -180,14 +193,10 @@ fn eval(rules: Option<&Path>, format: EvalFormat, facts: &Path) -> Result<ExitCo
     let report: Report = rules
         .evaluate_json(&json)
         .map_err(|e| Failure(format!("error: `{}` is rejected: {e}", facts.display())))?;
-    let out = match format {
+    let text = match format {
         EvalFormat::Json => report.to_json_pretty() + "\n",
         EvalFormat::Text => text::render(&report),
     };
-    let mut stdout = std::io::stdout().lock();
-    // A closed pipe (e.g. `| head`) is not an error worth reporting.
-    let _ = stdout.write_all(out.as_bytes());
-    let _ = stdout.flush();
-    let _ = Status::Raised;
+    out(&text);
     Ok(ExitCode::SUCCESS)
 }

@@ -92,6 +92,8 @@ pub(crate) fn load_json(
     let root_size = schema.record(schema.root).map_or(0, |r| r.size);
     let mut root = Frame::absent(root_size);
     let mut id = None;
+    // A byte-order mark, as some editors write, is not part of the document.
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let mut de = serde_json::Deserializer::from_str(text);
     let result = de
         .deserialize_any(DocVisitor {
@@ -118,7 +120,8 @@ pub(crate) fn load_json(
             Err(FactsError {
                 path: ctx.path_text(),
                 line: e.line(),
-                column: e.column(),
+                // serde_json says column 0 for "before the first character of the line".
+                column: e.column().max(1),
                 message,
             })
         }

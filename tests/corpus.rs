@@ -1,0 +1,299 @@
+//! Golden-corpus tests: ruleset diagnostics and evaluation reports compared
+//! with expected files kept beside their inputs.
+//!
+//! * `tests/corpus/check/*.rules`: the rendered diagnostics of each file
+//!   (`dd_rules::check_source`, plain style) must equal the `.stderr` file of
+//!   the same stem.
+//! * `tests/corpus/eval/*.json`: each facts document is evaluated with the
+//!   ruleset `<stem>.rules` beside it, or the bundled ruleset when there is
+//!   none; the `.out` file of the same stem holds the pretty JSON report, or
+//!   `error: …` when the document is rejected.
+//!
+//! Run with `DD_BLESS=1 cargo test --test corpus` to (re)write the expected
+//! files, then read the changes before committing them. (`every_code_has_a_case`
+//! reads the `.stderr` files while they are being written: after adding a
+//! case, run the tests once more without `DD_BLESS`.)
+
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use dd_rules::{RuleSet, Style};
+
+/// The crate root, where the corpus paths are relative to.
+fn crate_root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// Whether to write the expected files instead of comparing with them.
+fn blessing() -> bool {
+    std::env::var("DD_BLESS").is_ok_and(|v| v == "1")
+}
+
+/// The path of `path` relative to the crate root, with forward slashes.
+fn relative(path: &Path) -> String {
+    let rel = path.strip_prefix(crate_root()).unwrap_or(path);
+    rel.components()
+        .map(|c| c.as_os_str().to_string_lossy().into_owned())
+        .collect::<Vec<_>>()
+        .join("/")
+}
+
+/// The files of a corpus directory with an extension, in sorted order.
+fn cases(dir: &str, ext: &str) -> Vec<PathBuf> {
+    let dir = crate_root().join(dir);
+    let mut files: Vec<PathBuf> = fs::read_dir(&dir)
+        .unwrap_or_else(|e| panic!("cannot read {}: {e}", dir.display()))
+        .map(|entry| entry.expect("a directory entry").path())
+        .filter(|p| p.is_file() && p.extension().is_some_and(|x| x == ext))
+        .collect();
+    files.sort();
+    assert!(
+        !files.is_empty(),
+        "the corpus directory {} has no `.{ext}` case",
+        dir.display()
+    );
+    files
+}
+
+fn read(path: &Path) -> String {
+    fs::read_to_string(path).unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()))
+}
+
+/// Where the lines of `expected` and `actual` first differ, with a few lines
+/// of each from there: enough to see what changed without a diff crate.
+fn line_diff(expected: &str, actual: &str) -> String {
+    const SHOWN: usize = 12;
+    let exp: Vec<&str> = expected.lines().collect();
+    let act: Vec<&str> = actual.lines().collect();
+    let first = exp
+        .iter()
+        .zip(&act)
+        .position(|(e, a)| e != a)
+        .unwrap_or(exp.len().min(act.len()));
+    // The common tail, so that the shown region is only what changed.
+    let tail = exp
+        .iter()
+        .rev()
+        .zip(act.iter().rev())
+        .take_while(|(e, a)| e == a)
+        .count()
+        .min(exp.len() - first)
+        .min(act.len() - first);
+    let mut out = format!(
+        "  first difference at line {} (expected {} lines, got {})\n",
+        first + 1,
+        exp.len(),
+        act.len()
+    );
+    if first > 0 {
+        out.push_str(&format!("   {}\n", exp[first - 1]));
+    }
+    let region = |lines: &[&str], sign: char, out: &mut String| {
+        let changed = &lines[first..lines.len() - tail];
+        for line in changed.iter().take(SHOWN) {
+            out.push_str(&format!("  {sign}{line}\n"));
+        }
+        if changed.len() > SHOWN {
+            out.push_str(&format!("  {sign}… {} more lines\n", changed.len() - SHOWN));
+        }
+    };
+    region(&exp, '-', &mut out);
+    region(&act, '+', &mut out);
+    if expected.lines().eq(actual.lines()) && expected != actual {
+        out.push_str("  (the texts differ only in line endings or a final newline)\n");
+    }
+    out
+}
+
+/// Compares `actual` with the expected file, or writes it when blessing.
+/// Problems are collected in `failures` so that one run shows all of them.
+fn expect_file(expected_path: &Path, actual: &str, failures: &mut Vec<String>) {
+    let name = relative(expected_path);
+    if blessing() {
+        let current = fs::read_to_string(expected_path).ok();
+        if current.as_deref() != Some(actual) {
+            fs::write(expected_path, actual).unwrap_or_else(|e| panic!("cannot write {name}: {e}"));
+        }
+        return;
+    }
+    match fs::read_to_string(expected_path) {
+        Err(e) => failures.push(format!(
+            "{name}: cannot read the expected file ({e}); run `DD_BLESS=1 cargo test --test corpus` to create it"
+        )),
+        Ok(expected) => {
+            // A checkout may have turned line ends into CRLF.
+            let expected = expected.replace("\r\n", "\n");
+            if expected != actual {
+                failures.push(format!("{name}: differs\n{}", line_diff(&expected, actual)));
+            }
+        }
+    }
+}
+
+/// Fails once with every problem found.
+fn finish(what: &str, count: usize, failures: Vec<String>) {
+    if !failures.is_empty() {
+        panic!(
+            "{} problem(s) in the {count} {what} cases (if the new output is right, accept it with DD_BLESS=1):\n\n{}",
+            failures.len(),
+            failures.join("\n")
+        );
+    }
+}
+
+/// Runs `f`, turning a panic into a failure of the case rather than of the
+/// whole run, so that one crash does not hide the results of other cases.
+fn guarded<T>(path: &Path, failures: &mut Vec<String>, f: impl FnOnce() -> T) -> Option<T> {
+    match std::panic::catch_unwind(std::panic::AssertUnwindSafe(f)) {
+        Ok(value) => Some(value),
+        Err(payload) => {
+            let message = payload
+                .downcast_ref::<&str>()
+                .map(|s| s.to_string())
+                .or_else(|| payload.downcast_ref::<String>().cloned())
+                .unwrap_or_default();
+            failures.push(format!(
+                "{}: the engine panicked: {message}\n",
+                relative(path)
+            ));
+            None
+        }
+    }
+}
+
+/// Expected files whose input is gone: stale after a case was renamed or removed.
+fn orphans(dir: &str, expected_ext: &str, input_ext: &str, failures: &mut Vec<String>) {
+    let dir = crate_root().join(dir);
+    let mut stale: Vec<String> = fs::read_dir(&dir)
+        .unwrap_or_else(|e| panic!("cannot read {}: {e}", dir.display()))
+        .map(|entry| entry.expect("a directory entry").path())
+        .filter(|p| p.extension().is_some_and(|x| x == expected_ext))
+        .filter(|p| !p.with_extension(input_ext).exists())
+        .map(|p| relative(&p))
+        .collect();
+    stale.sort();
+    for name in stale {
+        failures.push(format!(
+            "{name}: no `.{input_ext}` file beside it; delete it\n"
+        ));
+    }
+}
+
+#[test]
+fn check_corpus() {
+    let files = cases("tests/corpus/check", "rules");
+    let mut failures = Vec::new();
+    for path in &files {
+        let source = read(path);
+        let Some(rendered) = guarded(path, &mut failures, || {
+            dd_rules::check_source(&source, &relative(path)).render(Style::Plain)
+        }) else {
+            continue;
+        };
+        expect_file(&path.with_extension("stderr"), &rendered, &mut failures);
+    }
+    orphans("tests/corpus/check", "stderr", "rules", &mut failures);
+    finish("check", files.len(), failures);
+}
+
+#[test]
+fn eval_corpus() {
+    let files = cases("tests/corpus/eval", "json");
+    let mut failures = Vec::new();
+    for path in &files {
+        let rules_path = path.with_extension("rules");
+        let ruleset = if rules_path.exists() {
+            RuleSet::compile(&read(&rules_path), &relative(&rules_path))
+        } else {
+            RuleSet::bundled()
+        };
+        let ruleset = match ruleset {
+            Ok(r) => r,
+            Err(e) => {
+                failures.push(format!(
+                    "{}: the ruleset does not compile:\n{e}\n",
+                    relative(path)
+                ));
+                continue;
+            }
+        };
+        // The eval rulesets are meant to be clean: a warning there is a slip.
+        if rules_path.exists() && !ruleset.warnings().is_empty() {
+            failures.push(format!(
+                "{}: the ruleset has warnings:\n{}\n",
+                relative(&rules_path),
+                ruleset.warnings()
+            ));
+        }
+        let facts = read(path);
+        let Some(actual) = guarded(path, &mut failures, || {
+            match ruleset.evaluate_json(&facts) {
+                Ok(report) => format!("{}\n", report.to_json_pretty()),
+                Err(e) => format!("error: {e}\n"),
+            }
+        }) else {
+            continue;
+        };
+        expect_file(&path.with_extension("out"), &actual, &mut failures);
+    }
+    orphans("tests/corpus/eval", "out", "json", &mut failures);
+    finish("eval", files.len(), failures);
+}
+
+/// Every `"DDnnn"` string literal in the `.rs` files under `dir`, recursively.
+fn codes_in_sources(dir: &Path, codes: &mut Vec<(String, String)>) {
+    let mut entries: Vec<PathBuf> = fs::read_dir(dir)
+        .unwrap_or_else(|e| panic!("cannot read {}: {e}", dir.display()))
+        .map(|entry| entry.expect("a directory entry").path())
+        .collect();
+    entries.sort();
+    for path in entries {
+        if path.is_dir() {
+            codes_in_sources(&path, codes);
+        } else if path.extension().is_some_and(|x| x == "rs") {
+            let text = read(&path);
+            let bytes = text.as_bytes();
+            for (i, window) in bytes.windows(7).enumerate() {
+                let is_code = window.starts_with(b"\"DD")
+                    && window[3..6].iter().all(u8::is_ascii_digit)
+                    && window[6] == b'"';
+                if is_code {
+                    let code = text[i + 1..i + 6].to_string();
+                    if !codes.iter().any(|(c, _)| *c == code) {
+                        codes.push((code, relative(&path)));
+                    }
+                }
+            }
+        }
+    }
+}
+
+#[test]
+fn every_code_has_a_case() {
+    // DD004 (a source over 4 MiB) is exempt: its case would be a 4 MiB file
+    // in the repository. It must be tested outside the corpus.
+    const EXEMPT: [&str; 1] = ["DD004"];
+    let mut codes = Vec::new();
+    codes_in_sources(&crate_root().join("src"), &mut codes);
+    assert!(
+        codes.len() > 10,
+        "found only {} diagnostic codes in src/: is the scan broken?",
+        codes.len()
+    );
+    let stderr: Vec<String> = cases("tests/corpus/check", "stderr")
+        .iter()
+        .map(|p| read(p))
+        .collect();
+    let mut missing: Vec<String> = codes
+        .iter()
+        .filter(|(code, _)| !EXEMPT.contains(&code.as_str()))
+        .filter(|(code, _)| !stderr.iter().any(|s| s.contains(&format!("[{code}]"))))
+        .map(|(code, file)| format!("{code} (used in {file})"))
+        .collect();
+    missing.sort();
+    assert!(
+        missing.is_empty(),
+        "these diagnostic codes have no case in tests/corpus/check (add `<code>-<slug>.rules` and bless):\n  {}",
+        missing.join("\n  ")
+    );
+}
