@@ -1031,7 +1031,7 @@ fn wrongly_typed_fact_is_an_error() {
         .stderr_has("`country.freedom_score`")
         .stderr_has("\"high\"")
         .stderr_has("a whole number")
-        .stderr_has("(line 1, column 36)");
+        .stderr_has("(line 1, column 37)");
 }
 
 #[test]

@@ -430,6 +430,8 @@ pub(super) fn check_decls(
                     continue;
                 }
                 let outcome = match outcome_spans.get_index_of(&case.outcome.name) {
+                    // Without outcomes, the missing declaration is the one error to report.
+                    None if outcomes_decl.is_none() => None,
                     Some(i) => {
                         if let Some(p) = produced.get_mut(i) {
                             *p = true;
@@ -517,7 +519,7 @@ pub(super) fn check_decls(
         }
     }
     for ((name, span), used) in outcome_spans.iter().zip(&produced) {
-        if !used {
+        if !used && disposition_decl.is_some() {
             diags.push(Diagnostic::warning(
                 "DD102",
                 *span,

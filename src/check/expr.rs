@@ -98,6 +98,17 @@ impl<'a> ExprChecker<'a> {
         }
     }
 
+    /// Whether a missing field is explained by an error already reported:
+    /// no `facts` block at all, or a field whose type was wrong.
+    fn already_reported(&self, record: RecordId, name: &str) -> bool {
+        (record == self.schema.root && !self.schema.root_declared)
+            || self
+                .schema
+                .poisoned
+                .iter()
+                .any(|(r, n)| *r == record && n == name)
+    }
+
     /// Checks a condition.
     pub fn cond(&mut self, e: &ast::Expr) -> Option<Cond> {
         match &e.kind {
@@ -126,6 +137,9 @@ impl<'a> ExprChecker<'a> {
                     && self.binder(&seg.name).is_none()
                     && !self.is_root_field(&seg.name)
                 {
+                    if self.already_reported(self.schema.root, &seg.name) {
+                        return None;
+                    }
                     let candidates: Vec<&str> = self
                         .predicates
                         .keys()
@@ -155,7 +169,7 @@ impl<'a> ExprChecker<'a> {
                                 path.dotted()
                             ),
                         )
-                        .label(format!("this is a `{ty}`"))
+                        .label(format!("this is of type `{ty}`"))
                         .help("compare it with a value, e.g. with `==`, `<` or `in`"),
                     );
                     return None;
@@ -278,7 +292,10 @@ impl<'a> ExprChecker<'a> {
             match ty {
                 Type::Record(r) => record = r,
                 Type::List(_) => {
-                    let so_far = fields.join(".");
+                    let mut so_far = fields.join(".");
+                    if let Base::Binder { name, .. } = &base {
+                        so_far = format!("{name}.{so_far}");
+                    }
                     self.err(
                         Diagnostic::error(
                             "DD034",
@@ -286,8 +303,8 @@ impl<'a> ExprChecker<'a> {
                             format!("cannot read `{}` through the list `{so_far}`", seg.name),
                         )
                         .help(format!(
-                            "test the elements with `any(x in {so_far} where x.{})`",
-                            seg.name
+                            "name the whole list, `{so_far}`, or test its elements with \
+                             `any(x in {so_far} where …)`, `all(…)` or `count(…)`"
                         )),
                     );
                     return None;
@@ -312,6 +329,7 @@ impl<'a> ExprChecker<'a> {
                     ty = f.ty;
                     fields.push(seg.name.clone());
                 }
+                None if self.already_reported(record, &seg.name) => return None,
                 None => {
                     let candidates: Vec<&str> = if fields.is_empty() && fields_iter_start == 0 {
                         self.root_fields()
@@ -406,18 +424,19 @@ impl<'a> ExprChecker<'a> {
             None => {
                 let help =
                     did_you_mean(name, def.variants.keys().map(String::as_str)).or_else(|| {
-                        let all: Vec<String> = def
+                        let mut all: Vec<String> = def
                             .variants
                             .keys()
                             .take(12)
                             .map(|v| format!("`{v}`"))
                             .collect();
+                        if def.variants.len() > 12 {
+                            all.push("…".into());
+                        }
                         Some(format!(
                             "the values of `{}` are {}",
                             def.name,
-                            crate::syntax::join_or(
-                                &all.iter().map(String::as_str).collect::<Vec<_>>()
-                            )
+                            all.join(", ")
                         ))
                     });
                 let d = Diagnostic::error(
@@ -445,6 +464,10 @@ impl<'a> ExprChecker<'a> {
             Some((l, r))
         } else {
             let l = self.value(lhs, None);
+            // Without the left side's type, a bare value on the right cannot be read.
+            if l.is_none() && self.is_bare_value(rhs) {
+                return None;
+            }
             let r = self.value(rhs, l.as_ref().and_then(enum_of));
             Some((l?, r?))
         }
@@ -521,7 +544,7 @@ impl<'a> ExprChecker<'a> {
                             Some(Typed {
                                 value: Value::Lit(Lit::Enum(_, v)),
                                 ..
-                            }) => mask |= 1u128 << v,
+                            }) => mask |= crate::facts::bit(v),
                             Some(t) => {
                                 let ty = self.type_name(t.ty);
                                 let want = self.type_name(elem);

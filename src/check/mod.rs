@@ -13,7 +13,7 @@ pub(crate) mod suggest;
 
 use crate::facts::schema::Schema;
 use crate::report::Severity;
-use crate::report::diagnostic::Diagnostic;
+use crate::report::diagnostic::{Diagnostic, DiagnosticLevel};
 use crate::span::Span;
 use crate::syntax::ast::{self, CmpOp};
 use ir::{Cond, FactRef, PredId};
@@ -131,6 +131,11 @@ pub(crate) fn check(file: &ast::File, source: &str) -> Result<Checked, Vec<Diagn
     let mut diags = Vec::new();
     let schema = schema::build(file, &mut diags);
     let checked = decls::check_decls(file, source, schema, &mut diags);
+    let errors = diags.iter().any(|d| d.level == DiagnosticLevel::Error);
+    if errors {
+        // What is "unused" cannot be told reliably while some uses failed to check.
+        diags.retain(|d| !matches!(d.code.0, "DD100" | "DD101" | "DD102"));
+    }
     let has_errors = diags
         .iter()
         .any(|d| d.level == crate::report::diagnostic::DiagnosticLevel::Error);

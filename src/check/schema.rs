@@ -47,6 +47,7 @@ pub(super) fn build(file: &ast::File, diags: &mut Vec<Diagnostic>) -> Schema {
 
     let mut record_decls: Vec<(&Vec<ast::FieldDecl>, RecordId)> = Vec::new();
     let mut facts_decl: Option<&ast::FactsDecl> = None;
+    let mut extra_facts: Vec<&Vec<ast::FieldDecl>> = Vec::new();
     for decl in &file.decls {
         match decl {
             Decl::Enum(e) => {
@@ -111,10 +112,12 @@ pub(super) fn build(file: &ast::File, diags: &mut Vec<Diagnostic>) -> Schema {
             }
             Decl::Facts(f) => {
                 if let Some(first) = facts_decl {
+                    // The fields still count, so that their uses are not reported too.
+                    extra_facts.push(&f.fields);
                     diags.push(
                         Diagnostic::error(
                             "DD013",
-                            f.span.to(Span::new(f.span.start, f.span.start + 5)),
+                            Span::new(f.span.start, f.span.start + 5),
                             "the fact schema is declared twice",
                         )
                         .note(
@@ -138,6 +141,8 @@ pub(super) fn build(file: &ast::File, diags: &mut Vec<Diagnostic>) -> Schema {
         fields: IndexMap::new(),
         size: 0,
     });
+    schema.root_declared = facts_decl.is_some();
+    record_decls.extend(extra_facts.into_iter().map(|f| (f, schema.root)));
     match facts_decl {
         Some(f) => record_decls.push((&f.fields, schema.root)),
         None => diags.push(
@@ -151,7 +156,11 @@ pub(super) fn build(file: &ast::File, diags: &mut Vec<Diagnostic>) -> Schema {
     }
 
     for (fields, rid) in record_decls {
-        let mut resolved: IndexMap<String, FieldDef> = IndexMap::new();
+        let mut resolved: IndexMap<String, FieldDef> = schema
+            .records
+            .get_mut(rid)
+            .map(|r| std::mem::take(&mut r.fields))
+            .unwrap_or_default();
         for field in fields {
             if let Some(first) = resolved.get(&field.name.name) {
                 diags.push(
@@ -160,6 +169,7 @@ pub(super) fn build(file: &ast::File, diags: &mut Vec<Diagnostic>) -> Schema {
                         field.name.span,
                         format!("the field `{}` is declared twice", field.name.name),
                     )
+                    .label("declared again here")
                     .note(first.span, "first declared here"),
                 );
                 continue;
@@ -178,7 +188,12 @@ pub(super) fn build(file: &ast::File, diags: &mut Vec<Diagnostic>) -> Schema {
                 );
                 continue;
             }
-            if let Some(ty) = resolve_type(&schema, &field.ty, diags) {
+            let Some(ty) = resolve_type(&schema, &field.ty, diags) else {
+                // Uses of the field are not reported again.
+                schema.poisoned.push((rid, field.name.name.clone()));
+                continue;
+            };
+            {
                 resolved.insert(
                     field.name.name.clone(),
                     FieldDef {
@@ -309,47 +324,58 @@ fn lay_out(schema: &mut Schema, diags: &mut Vec<Diagnostic>) {
             };
             let mut advance = true;
             match field {
-                Some((Type::Record(child), span)) => match state.get(child).copied() {
-                    Some(State::Todo) => {
-                        if depth >= MAX_SCHEMA_DEPTH {
-                            diags.push(Diagnostic::error(
-                                "DD031",
-                                span,
-                                format!("records are nested more than {MAX_SCHEMA_DEPTH} deep"),
-                            ));
-                            // The next field moves into this place: look at it next.
-                            drop_field(schema);
+                Some((Type::Record(child), span)) => {
+                    match state.get(child).copied() {
+                        Some(State::Todo) => {
+                            if depth >= MAX_SCHEMA_DEPTH {
+                                diags.push(Diagnostic::error(
+                                    "DD031",
+                                    span,
+                                    format!("records are nested more than {MAX_SCHEMA_DEPTH} deep"),
+                                ));
+                                // The next field moves into this place: look at it next.
+                                drop_field(schema);
+                                continue;
+                            }
+                            if let Some(s) = state.get_mut(child) {
+                                *s = State::Active;
+                            }
+                            if let Some(top) = stack.last_mut() {
+                                top.1 += 1;
+                            }
+                            stack.push((child, 0));
                             continue;
                         }
-                        if let Some(s) = state.get_mut(child) {
-                            *s = State::Active;
+                        Some(State::Active) => {
+                            // The records on the stack from `child` up to here form the cycle.
+                            let name =
+                                |r: RecordId| schema.records.get(r).map_or("", |r| r.name.as_str());
+                            let from = stack.iter().position(|(r, _)| *r == child).unwrap_or(0);
+                            let cycle: Vec<String> = stack
+                                .iter()
+                                .skip(from)
+                                .map(|(r, _)| format!("`{}`", name(*r)))
+                                .collect();
+                            let message = if cycle.len() <= 1 {
+                                format!("the record `{}` contains itself", name(child))
+                            } else {
+                                format!(
+                                    "the records {} contain each other: {} → `{}`",
+                                    cycle.join(", "),
+                                    cycle.join(" → "),
+                                    name(child)
+                                )
+                            };
+                            diags.push(Diagnostic::error("DD031", span, message).help(
+                                "a record can hold others of its kind only through `list<…>`",
+                            ));
+                            // Drop the field so the layout stays finite.
+                            drop_field(schema);
+                            advance = false;
                         }
-                        if let Some(top) = stack.last_mut() {
-                            top.1 += 1;
-                        }
-                        stack.push((child, 0));
-                        continue;
+                        _ => {}
                     }
-                    Some(State::Active) => {
-                        let name = schema
-                            .records
-                            .get(child)
-                            .map_or("", |r| r.name.as_str())
-                            .to_string();
-                        diags.push(
-                            Diagnostic::error(
-                                "DD031",
-                                span,
-                                format!("the record `{name}` contains itself"),
-                            )
-                            .help("a record can hold others of its kind only through `list<…>`"),
-                        );
-                        // Drop the field so the layout stays finite.
-                        drop_field(schema);
-                        advance = false;
-                    }
-                    _ => {}
-                },
+                }
                 Some(_) => {}
                 None => {
                     // Every child is laid out: assign offsets and the size.

@@ -46,8 +46,12 @@ pub(crate) fn closest<'a>(
         .into_iter()
         .filter(|c| *c != name)
         .map(|c| {
+            // Same letters but for case, or one name cut short (`cutoff` for
+            // `cutoff_right`), are as likely as a typo.
             let d = if c.to_lowercase() == name.to_lowercase() {
                 0
+            } else if name.len() >= 4 && (c.starts_with(name) || name.starts_with(c)) {
+                1
             } else {
                 distance(name, c)
             };

@@ -264,7 +264,9 @@ impl Compiler<'_> {
             Cond::Contains(test, f, right) => {
                 let at = self.at(f);
                 let mask = match right {
-                    SetOrValue::Value(Value::Lit(Lit::Enum(_, i))) => Mask::Const(1u128 << i),
+                    SetOrValue::Value(Value::Lit(Lit::Enum(_, i))) => {
+                        Mask::Const(crate::facts::bit(*i))
+                    }
                     SetOrValue::Value(v) => Mask::Value(self.operand(v)),
                     SetOrValue::Set(SetExpr::Lit(SetLit::Enum(_, m))) => Mask::Const(*m),
                     SetOrValue::Set(SetExpr::Lit(SetLit::Values(_))) => Mask::Const(0),

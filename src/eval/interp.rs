@@ -199,7 +199,7 @@ impl<'a> Interpreter<'a> {
                     };
                 };
                 let holds = match (set, item) {
-                    (Members::Mask(mask), Scalar::Enum(i)) => mask & (1u128 << i) != 0,
+                    (Members::Mask(mask), Scalar::Enum(i)) => mask & crate::facts::bit(i) != 0,
                     (Members::Values(values), item) => values.iter().any(|l| {
                         item.compare(Scalar::of_lit(l)) == Some(std::cmp::Ordering::Equal)
                     }),
@@ -218,7 +218,7 @@ impl<'a> Interpreter<'a> {
                 };
                 let want = match right {
                     SetOrValue::Value(v) => match self.value(v, env) {
-                        Val::Scalar(Scalar::Enum(i)) => Some(1u128 << i),
+                        Val::Scalar(Scalar::Enum(i)) => Some(crate::facts::bit(i)),
                         Val::Unknown(m) | Val::Count(_, m) => {
                             missing.extend(m);
                             None

@@ -10,7 +10,7 @@ use super::scalar::Scalar;
 use super::tri::{Range, Tri};
 use crate::check::ir::Lit;
 use crate::compile::{At, DispCode, List, Mask, Node, NodeId, Operand, Program, SelCode};
-use crate::facts::{Frame, Value};
+use crate::facts::{Frame, Value, bit};
 use crate::limits::MAX_QUANTIFIER_DEPTH;
 use crate::syntax::ast::{Quant, SetTest};
 
@@ -226,10 +226,6 @@ impl<'a, 'c> Machine<'a, 'c> {
 
 fn lit(l: &Lit) -> Scalar<'_> {
     Scalar::of_lit(l)
-}
-
-fn bit(i: u16) -> u128 {
-    1u128.checked_shl(u32::from(i)).unwrap_or(0)
 }
 
 fn range(v: Val<'_>) -> Option<Range> {

@@ -101,7 +101,9 @@ pub(crate) fn build(
             .filter_map(|(path, slot, ty)| {
                 let slot = *slot as usize;
                 let s = facts.root.slots.get(slot)?;
-                if matches!(s.value, crate::facts::Value::Absent) {
+                // An absent fact is quoted only when its provenance says something
+                // (e.g. why it is not known yet).
+                if matches!(s.value, crate::facts::Value::Absent) && s.provenance.is_none() {
                     return None;
                 }
                 let mut text = String::new();

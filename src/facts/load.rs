@@ -114,7 +114,7 @@ pub(crate) fn load_json(
                 None => {
                     let full = e.to_string();
                     let suffix = format!(" at line {} column {}", e.line(), e.column());
-                    full.strip_suffix(&suffix).unwrap_or(&full).to_string()
+                    reword(full.strip_suffix(&suffix).unwrap_or(&full))
                 }
             };
             Err(FactsError {
@@ -184,7 +184,7 @@ fn read_field<'de, A: MapAccess<'de>>(
         let what = if record == ctx.schema.root {
             "the facts".to_string()
         } else {
-            format!("a `{}`", rec.name)
+            format!("`{}`", rec.name)
         };
         ctx.enter(Seg::Field(key.clone()));
         return Err(ctx.fail(format!("unknown field `{key}` in {what}{help}")));
@@ -237,9 +237,9 @@ impl<'de> DeserializeSeed<'de> for FieldSeed<'_, '_, '_> {
                 value: d.deserialize_any(ListVisitor { ctx, record })?,
                 provenance: None,
             },
-            Type::Decimal => {
+            Type::Decimal | Type::Int => {
                 let raw = Box::<RawValue>::deserialize(d)?;
-                decimal_from_raw(ctx, raw.get(), true)?
+                number_from_raw(ctx, ty, raw.get(), true)?
             }
             _ => d.deserialize_any(LeafVisitor {
                 ctx,
@@ -467,7 +467,7 @@ impl<'de> Visitor<'de> for LeafVisitor<'_, '_> {
                 self.ctx.leave();
                 break;
             };
-            mask |= 1u128 << variant(self.ctx, e, &name)?;
+            mask |= super::bit(variant(self.ctx, e, &name)?);
             self.ctx.leave();
             i += 1;
         }
@@ -522,9 +522,9 @@ impl<'de> DeserializeSeed<'de> for LeafSeed<'_, '_> {
     type Value = Slot;
 
     fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Slot, D::Error> {
-        if self.ty == Type::Decimal {
+        if matches!(self.ty, Type::Decimal | Type::Int) {
             let raw = Box::<RawValue>::deserialize(d)?;
-            return decimal_from_raw(self.ctx, raw.get(), false);
+            return number_from_raw(self.ctx, self.ty, raw.get(), false);
         }
         d.deserialize_any(LeafVisitor {
             ctx: self.ctx,
@@ -534,7 +534,7 @@ impl<'de> DeserializeSeed<'de> for LeafSeed<'_, '_> {
     }
 }
 
-/// A provenance wrapper around a decimal, read from its raw text.
+/// A provenance wrapper around a number, read from its raw text.
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct RawWrapper {
@@ -543,9 +543,59 @@ struct RawWrapper {
     as_of: Option<String>,
 }
 
-/// Reads a decimal from its exact JSON text, so no digit passes through a float.
-fn decimal_from_raw<E: de::Error>(ctx: &Ctx<'_>, raw: &str, wrapper: bool) -> Result<Slot, E> {
+/// Rewords serde's "invalid type: X, expected Y" as "expected Y, found X",
+/// in the words the other messages use.
+fn reword(message: &str) -> String {
+    let Some(rest) = message.strip_prefix("invalid type: ") else {
+        return message.to_string();
+    };
+    let Some((found, expected)) = rest.rsplit_once(", expected ") else {
+        return message.to_string();
+    };
+    let found = if let Some(s) = found.strip_prefix("string ") {
+        format!("the string {s}")
+    } else if let Some(n) = found
+        .strip_prefix("integer ")
+        .or_else(|| found.strip_prefix("floating point "))
+    {
+        format!("the number {}", n.trim_matches('`'))
+    } else if let Some(b) = found.strip_prefix("boolean ") {
+        b.to_string()
+    } else {
+        match found {
+            "sequence" => "an array".to_string(),
+            "map" => "an object".to_string(),
+            "unit value" | "null" => "null".to_string(),
+            other => other.to_string(),
+        }
+    };
+    format!("expected {expected}, found {found}")
+}
+
+/// What a raw JSON value is, for messages.
+fn describe_raw(raw: &str) -> String {
+    match raw.as_bytes().first() {
+        Some(b'"') => format!("the string {raw}"),
+        Some(b'[') => "an array".into(),
+        Some(b'{') => "an object".into(),
+        _ => format!("`{raw}`"),
+    }
+}
+
+/// Reads a whole or decimal number from its exact JSON text, so that no digit
+/// passes through a float and an integer too large for 64 bits is named as such.
+fn number_from_raw<E: de::Error>(
+    ctx: &Ctx<'_>,
+    ty: Type,
+    raw: &str,
+    wrapper: bool,
+) -> Result<Slot, E> {
     let raw = raw.trim();
+    let wanted = if ty == Type::Int {
+        "a whole number"
+    } else {
+        "a decimal number"
+    };
     match raw.as_bytes().first() {
         Some(b'n') => Ok(Slot::default()),
         Some(b'{') if wrapper => {
@@ -560,12 +610,25 @@ fn decimal_from_raw<E: de::Error>(ctx: &Ctx<'_>, raw: &str, wrapper: bool) -> Re
             let Some(value) = w.value else {
                 return Err(ctx.fail("a fact with provenance needs a `value`"));
             };
-            let mut slot = decimal_from_raw::<E>(ctx, value.get(), false)?;
+            let mut slot = number_from_raw::<E>(ctx, ty, value.get(), false)?;
             slot.provenance = Some(Box::new(Provenance {
                 source: w.source,
                 as_of: w.as_of,
             }));
             Ok(slot)
+        }
+        Some(b'{') => Err(ctx.fail("a value with provenance cannot hold another one")),
+        Some(b'-' | b'0'..=b'9') if ty == Type::Int => {
+            if raw.contains(['.', 'e', 'E']) {
+                return Err(ctx.fail(format!("expected a whole number, found `{raw}`")));
+            }
+            match raw.parse::<i64>() {
+                Ok(n) => Ok(Slot {
+                    value: Value::Int(n),
+                    provenance: None,
+                }),
+                Err(_) => Err(ctx.fail(format!("the number {raw} does not fit in 64 bits"))),
+            }
         }
         Some(b'-' | b'0'..=b'9') => match Decimal::parse(raw) {
             Ok(d) => Ok(Slot {
@@ -574,10 +637,10 @@ fn decimal_from_raw<E: de::Error>(ctx: &Ctx<'_>, raw: &str, wrapper: bool) -> Re
             }),
             Err(e) => Err(ctx.fail(format!("the number {raw} cannot be held exactly: {e}"))),
         },
-        Some(b'"') => Err(ctx.fail("expected a decimal number, found a string")),
-        Some(b'{') => Err(ctx.fail("a value with provenance cannot hold another one")),
-        Some(b'[') => Err(ctx.fail("expected a decimal number, found an array")),
-        _ => Err(ctx.fail(format!("expected a decimal number, found `{raw}`"))),
+        _ => Err(ctx.fail(format!(
+            "expected {wanted} or null, found {}",
+            describe_raw(raw)
+        ))),
     }
 }
 

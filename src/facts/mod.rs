@@ -16,6 +16,13 @@ use crate::decimal::Decimal;
 
 pub(crate) use load::{ID_KEY, load_json};
 
+/// The bit of an enum value in a set mask. Enums have at most
+/// [`MAX_ENUM_VARIANTS`](crate::limits::MAX_ENUM_VARIANTS) values, which the
+/// checker enforces; a larger index gives no bit rather than a panic.
+pub(crate) fn bit(index: u16) -> u128 {
+    1u128.checked_shl(u32::from(index)).unwrap_or(0)
+}
+
 /// Where a fact's value comes from, as the facts document said.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub(crate) struct Provenance {

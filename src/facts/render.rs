@@ -17,7 +17,7 @@ pub(crate) fn value_json(schema: &Schema, ty: Type, frame: &Frame, slot: usize, 
             out.push('[');
             let mut first = true;
             for i in 0..128u16 {
-                if mask & (1u128 << i) != 0 {
+                if mask & super::bit(i) != 0 {
                     if !first {
                         out.push(',');
                     }

@@ -62,6 +62,11 @@ pub(crate) struct Schema {
     pub records: Vec<RecordDef>,
     /// The record of the `facts` block.
     pub root: RecordId,
+    /// Whether the ruleset declares a `facts` block at all.
+    pub root_declared: bool,
+    /// Fields left out because their type is wrong: the checker reports no
+    /// use of them, since their declaration is already reported.
+    pub poisoned: Vec<(RecordId, String)>,
 }
 
 impl Schema {

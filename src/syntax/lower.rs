@@ -69,8 +69,10 @@ pub(super) fn lower_file(mut pairs: Pairs<'_, Rule>) -> Result<File, Vec<Diagnos
     }
 }
 
+/// The span of a pair without the white space pest may have consumed after it.
 fn span(pair: &Pair<'_, Rule>) -> Span {
-    pair.as_span().into()
+    let s = pair.as_span();
+    Span::new(s.start(), s.start() + s.as_str().trim_end().len())
 }
 
 fn is_keyword(rule: Rule) -> bool {

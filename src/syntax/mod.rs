@@ -11,7 +11,6 @@ mod errors;
 mod lower;
 mod scan;
 
-pub(crate) use errors::join_or;
 use pest::Parser as _;
 
 use crate::limits;
@@ -45,4 +44,24 @@ pub(crate) fn parse(source: &str) -> Result<ast::File, Vec<Diagnostic>> {
     let pairs =
         RulesParser::parse(Rule::file, source).map_err(|e| vec![errors::translate(&e, source)])?;
     lower::lower_file(pairs)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_source_over_the_size_limit_is_refused_before_parsing() {
+        let source = " ".repeat(limits::MAX_SOURCE_BYTES + 1);
+        let errors = parse(&source).unwrap_err();
+        assert_eq!(errors.len(), 1);
+        assert_eq!(errors[0].code.0, "DD004");
+        assert!(
+            errors[0].message.contains("more than the limit"),
+            "{}",
+            errors[0].message
+        );
+        // At the limit exactly, the text is parsed (and found empty).
+        assert!(parse(&" ".repeat(limits::MAX_SOURCE_BYTES)).is_ok());
+    }
 }

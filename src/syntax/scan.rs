@@ -1,28 +1,44 @@
-//! A pre-pass over the raw text that rejects nesting deeper than the limit
-//! before the recursive-descent parser sees it, so that thousands of
-//! parentheses give an error instead of a stack overflow.
+//! A pre-pass over the raw text, before the recursive-descent parser sees it:
+//! brackets nested deeper than the limit are rejected (so thousands of
+//! parentheses give an error, not a stack overflow), and unterminated strings
+//! and unbalanced brackets are reported where they start, which says more
+//! than the place where the parser finally gives up.
 
 use crate::limits::MAX_BRACKET_DEPTH;
 use crate::report::diagnostic::Diagnostic;
 use crate::span::Span;
 
-/// Fails at the first bracket that opens deeper than [`MAX_BRACKET_DEPTH`].
-/// Strings and comments are skipped, as the parser skips them.
+fn closer(open: u8) -> u8 {
+    match open {
+        b'(' => b')',
+        b'[' => b']',
+        _ => b'}',
+    }
+}
+
+/// Checks bracket nesting and strings. Strings and comments are skipped, as
+/// the parser skips them.
 pub(super) fn check_nesting(source: &str) -> Result<(), Vec<Diagnostic>> {
     let bytes = source.as_bytes();
-    let mut depth = 0usize;
+    let mut open: Vec<(u8, usize)> = Vec::new();
     let mut i = 0;
     while let Some(&b) = bytes.get(i) {
         match b {
             b'"' => {
-                // Skip to the closing quote, honouring escapes; an unterminated
-                // string is the parser's to report.
+                let start = i;
                 i += 1;
-                while let Some(&c) = bytes.get(i) {
-                    match c {
-                        b'\\' => i += 2,
-                        b'"' | b'\n' => break,
-                        _ => i += 1,
+                loop {
+                    match bytes.get(i) {
+                        Some(b'\\') => i += 2,
+                        Some(b'"') => break,
+                        Some(b'\n' | b'\r') | None => {
+                            return Err(vec![
+                                Diagnostic::error("DD001", Span::new(start, i), "this string is never closed")
+                                    .label("the string starts here")
+                                    .help("end the string with `\"` on the same line; strings cannot span lines"),
+                            ]);
+                        }
+                        Some(_) => i += 1,
                     }
                 }
             }
@@ -41,8 +57,8 @@ pub(super) fn check_nesting(source: &str) -> Result<(), Vec<Diagnostic>> {
                 i += 1;
             }
             b'(' | b'{' | b'[' => {
-                depth += 1;
-                if depth > MAX_BRACKET_DEPTH {
+                open.push((b, i));
+                if open.len() > MAX_BRACKET_DEPTH {
                     return Err(vec![
                         Diagnostic::error(
                             "DD002",
@@ -54,10 +70,50 @@ pub(super) fn check_nesting(source: &str) -> Result<(), Vec<Diagnostic>> {
                     ]);
                 }
             }
-            b')' | b'}' | b']' => depth = depth.saturating_sub(1),
+            b')' | b'}' | b']' => match open.pop() {
+                Some((o, _)) if closer(o) == b => {}
+                Some((o, at)) => {
+                    let (o, b, c) = (char::from(o), char::from(b), char::from(closer(o)));
+                    return Err(vec![
+                        Diagnostic::error(
+                            "DD001",
+                            Span::new(i, i + 1),
+                            format!("expected `{c}`, found `{b}`"),
+                        )
+                        .label(format!("this does not close the `{o}`"))
+                        .note(Span::new(at, at + 1), format!("this `{o}` is still open")),
+                    ]);
+                }
+                None => {
+                    let b = char::from(b);
+                    return Err(vec![
+                        Diagnostic::error(
+                            "DD001",
+                            Span::new(i, i + 1),
+                            format!("unexpected `{b}`"),
+                        )
+                        .label("nothing is open here to close"),
+                    ]);
+                }
+            },
             _ => {}
         }
         i += 1;
+    }
+    if let Some((o, at)) = open.pop() {
+        let o = char::from(o);
+        return Err(vec![
+            Diagnostic::error(
+                "DD001",
+                Span::new(at, at + 1),
+                format!("this `{o}` is never closed"),
+            )
+            .label("opened here")
+            .help(format!(
+                "add the matching `{}`",
+                char::from(closer(o as u8))
+            )),
+        ]);
     }
     Ok(())
 }
