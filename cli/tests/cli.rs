@@ -901,8 +901,7 @@ fn a_directory_given_as_a_file_is_an_error() {
     let dir = TempDir::new("directory");
     let d = shown(dir.path());
     for args in [
-        vec!["check".to_string(), d.clone()],
-        vec!["eval".into(), d.clone()],
+        vec!["eval".to_string(), d.clone()],
         vec!["eval".into(), "--rules".into(), d.clone(), PARTIAL.into()],
     ] {
         let run = dd(&args);
@@ -911,6 +910,11 @@ fn a_directory_given_as_a_file_is_an_error() {
             .stderr_has("cannot read")
             .stderr_has(&format!("`{d}`"));
     }
+    // `check` searches a directory for rulesets; an empty one has none to check.
+    dd(["check", d.as_str()])
+        .expect_code(1)
+        .stdout_empty()
+        .stderr_has("no `.rules` files found");
 }
 
 #[test]
@@ -1238,7 +1242,7 @@ fn usage_errors_exit_2() {
     dd(["eval", "--format", "yaml", PARTIAL])
         .stderr_has("yaml")
         .stderr_has("text, json");
-    dd(["check"]).stderr_has("<FILES>");
+    dd(["check"]).stderr_has("<PATHS>");
     dd(["eval"]).stderr_has("<FACTS>");
 }
 
@@ -1249,7 +1253,9 @@ fn help_and_version_exit_0() {
         .stdout_has("Usage: dd-rules")
         .stdout_has("check")
         .stdout_has("eval")
-        .stdout_has("Exit codes: 0 ok, 1 errors or rejected input, 2 usage error.");
+        .stdout_has("Exit codes:")
+        .stdout_has("0  all is well")
+        .stdout_has("2  usage error");
     for sub in ["check", "eval"] {
         dd([sub, "--help"])
             .expect_code(0)
