@@ -1,9 +1,11 @@
-//! `dd-rules eval`: one transaction to a report.
+//! `dd-rules eval`: transactions to reports, one JSON document or a stream
+//! of NDJSON lines.
 
+use std::io::{BufRead, BufReader, Read};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use dd_rules::{RuleSet, Style};
+use dd_rules::{Report, RuleSet, Style};
 
 use crate::Global;
 use crate::io::{self, Failure};
@@ -14,19 +16,29 @@ pub struct Args {
     /// The ruleset; the bundled one when omitted.
     #[arg(long)]
     rules: Option<PathBuf>,
-    /// How to print the report.
-    #[arg(long, value_enum, default_value_t = Format::Text)]
-    format: Format,
-    /// The transaction's facts, as a JSON document.
+    /// How to print reports; `ndjson` (one compact report per line) is the
+    /// default for NDJSON input, `text` otherwise.
+    #[arg(long, value_enum)]
+    format: Option<Format>,
+    /// Read the input as NDJSON, one transaction per line (the default for
+    /// `.ndjson` and `.jsonl` files).
+    #[arg(long)]
+    ndjson: bool,
+    /// Exit with 1 when any report reaches this disposition or a stricter one.
+    #[arg(long, value_name = "OUTCOME")]
+    fail_on: Option<String>,
+    /// The facts: a JSON document, or NDJSON; `-` reads the standard input.
     facts: PathBuf,
 }
 
-#[derive(Clone, Copy, clap::ValueEnum)]
+#[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 enum Format {
     /// For a person: the disposition, raised flags, then what is unknown.
     Text,
-    /// The report as JSON.
+    /// Each report as indented JSON.
     Json,
+    /// Each report as JSON on one line.
+    Ndjson,
 }
 
 /// Compiles the named ruleset, or takes the bundled one.
@@ -48,20 +60,198 @@ pub fn load_rules(rules: Option<&Path>, global: Global) -> Result<RuleSet, Failu
     })
 }
 
-/// Evaluates the facts and prints the report.
+/// The index of `--fail-on`'s outcome among the ruleset's, least strict first.
+fn fail_threshold(rules: &RuleSet, fail_on: Option<&str>) -> Result<Option<usize>, Failure> {
+    let Some(name) = fail_on else { return Ok(None) };
+    let outcomes: Vec<&str> = rules.outcomes().collect();
+    match outcomes.iter().position(|o| *o == name) {
+        Some(i) => Ok(Some(i)),
+        None => Err(Failure(format!(
+            "error: `{name}` is not an outcome of the ruleset `{}`; its outcomes are, least strict first: {}",
+            rules.name(),
+            outcomes.join(", ")
+        ))),
+    }
+}
+
+fn render(report: &Report, format: Format) -> String {
+    match format {
+        Format::Text => crate::text::render(report),
+        Format::Json => report.to_json_pretty() + "\n",
+        Format::Ndjson => report.to_json() + "\n",
+    }
+}
+
+/// Evaluates the facts and prints the reports.
 pub fn run(args: &Args, global: Global) -> Result<ExitCode, Failure> {
     let rules = load_rules(args.rules.as_deref(), global)?;
-    let json = io::read_text(&args.facts)?;
-    let report = rules.evaluate_json(&json).map_err(|e| {
-        Failure(format!(
-            "error: `{}` is rejected: {e}",
-            args.facts.display()
-        ))
-    })?;
-    let text = match args.format {
-        Format::Json => report.to_json_pretty() + "\n",
-        Format::Text => crate::text::render(&report),
+    let threshold = fail_threshold(&rules, args.fail_on.as_deref())?;
+    let path = Some(args.facts.as_path()).filter(|p| *p != Path::new("-"));
+    let ndjson = args.ndjson
+        || path
+            .and_then(|p| p.extension())
+            .is_some_and(|e| e == "ndjson" || e == "jsonl");
+    let strictness = |report: &Report| rules.outcomes().position(|o| o == report.disposition);
+    let reached =
+        |report: &Report| matches!((threshold, strictness(report)), (Some(t), Some(s)) if s >= t);
+    if !ndjson {
+        let json = match path {
+            Some(p) => io::read_text(p)?,
+            None => {
+                let mut text = String::new();
+                std::io::stdin()
+                    .read_to_string(&mut text)
+                    .map_err(|e| Failure(format!("error: cannot read the standard input: {e}")))?;
+                text
+            }
+        };
+        let shown = path.map_or("the standard input".to_string(), |p| {
+            format!("`{}`", p.display())
+        });
+        let report = rules
+            .evaluate_json(&json)
+            .map_err(|e| Failure(format!("error: {shown} is rejected: {e}")))?;
+        io::out(&render(&report, args.format.unwrap_or(Format::Text)));
+        return Ok(ExitCode::from(u8::from(reached(&report))));
+    }
+    let reader: Box<dyn BufRead> = match path {
+        Some(p) => Box::new(BufReader::new(std::fs::File::open(p).map_err(|e| {
+            Failure(format!("error: cannot read `{}`: {e}", p.display()))
+        })?)),
+        None => Box::new(BufReader::new(std::io::stdin())),
     };
-    io::out(&text);
-    Ok(ExitCode::SUCCESS)
+    let format = args.format.unwrap_or(Format::Ndjson);
+    let stats = stream(&rules, reader, format, &reached)?;
+    if !global.quiet {
+        io::err(&format!(
+            "{} line(s): {} report(s), {} rejected, {} at or past `--fail-on`\n",
+            stats.lines, stats.reports, stats.rejected, stats.reached
+        ));
+    }
+    Ok(ExitCode::from(u8::from(
+        stats.rejected > 0 || stats.reached > 0,
+    )))
+}
+
+/// The record printed in place of a report for a line that is rejected.
+#[derive(serde::Serialize)]
+struct ErrorRecord {
+    /// The 1-based line of the input.
+    line: usize,
+    error: LineError,
+}
+
+/// Why a line is rejected: where in the line's JSON, and what.
+#[derive(serde::Serialize, Default)]
+struct LineError {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    path: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    line: Option<usize>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    column: Option<usize>,
+    message: String,
+}
+
+impl std::fmt::Display for LineError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        if let Some(path) = self.path.as_deref().filter(|p| !p.is_empty()) {
+            write!(f, "at `{path}`: ")?;
+        }
+        write!(f, "{}", self.message)?;
+        if let (Some(l), Some(c)) = (self.line, self.column) {
+            write!(
+                f,
+                " (column {c}{})",
+                if l > 1 {
+                    format!(", line {l} of the record")
+                } else {
+                    String::new()
+                }
+            )?;
+        }
+        Ok(())
+    }
+}
+
+/// What a stream run saw.
+#[derive(Default)]
+struct Stats {
+    lines: usize,
+    reports: usize,
+    rejected: usize,
+    reached: usize,
+}
+
+/// Evaluates each non-blank line as it is read, printing a report or an
+/// error record for it, in input order; memory does not grow with the input.
+fn stream(
+    rules: &RuleSet,
+    mut reader: Box<dyn BufRead>,
+    format: Format,
+    reached: &dyn Fn(&Report) -> bool,
+) -> Result<Stats, Failure> {
+    let mut stats = Stats::default();
+    let mut buf = Vec::new();
+    loop {
+        buf.clear();
+        let n = reader
+            .read_until(b'\n', &mut buf)
+            .map_err(|e| Failure(format!("error: cannot read line {}: {e}", stats.lines + 1)))?;
+        if n == 0 {
+            break;
+        }
+        stats.lines += 1;
+        let line_no = stats.lines;
+        let outcome = match std::str::from_utf8(&buf) {
+            Err(e) => Err(LineError {
+                message: format!(
+                    "the line is not valid UTF-8 (first bad byte at offset {})",
+                    e.valid_up_to()
+                ),
+                ..LineError::default()
+            }),
+            Ok(text) if text.trim().is_empty() => {
+                // Blank lines separate nothing and are not transactions.
+                continue;
+            }
+            Ok(text) => rules.evaluate_json(text).map_err(|e| match e {
+                dd_rules::Error::Facts(f) => LineError {
+                    path: Some(f.path),
+                    line: Some(f.line),
+                    column: Some(f.column),
+                    message: f.message,
+                },
+                other => LineError {
+                    message: other.to_string(),
+                    ..LineError::default()
+                },
+            }),
+        };
+        match outcome {
+            Ok(report) => {
+                stats.reports += 1;
+                if reached(&report) {
+                    stats.reached += 1;
+                }
+                io::out(&render(&report, format));
+            }
+            Err(error) => {
+                stats.rejected += 1;
+                let record = ErrorRecord {
+                    line: line_no,
+                    error,
+                };
+                let text = match format {
+                    Format::Text => format!("line {line_no}: rejected: {}\n\n", record.error),
+                    Format::Json => {
+                        serde_json::to_string_pretty(&record).unwrap_or_default() + "\n"
+                    }
+                    Format::Ndjson => serde_json::to_string(&record).unwrap_or_default() + "\n",
+                };
+                io::out(&text);
+            }
+        }
+    }
+    Ok(stats)
 }

@@ -11,6 +11,7 @@ use clap::{Parser, Subcommand};
 
 mod check;
 mod eval;
+mod info;
 mod io;
 mod testing;
 mod text;
@@ -58,6 +59,16 @@ enum Command {
         after_help = "Examples:\n  dd-rules eval examples/transactions/partial-facts.json\n  dd-rules eval --format json --rules my.rules tx.json"
     )]
     Eval(eval::Args),
+    /// Print the fact schema of a ruleset as JSON Schema, to validate facts before evaluation.
+    #[command(
+        after_help = "Examples:\n  dd-rules schema > facts.schema.json\n  dd-rules schema --rules my.rules"
+    )]
+    Schema(info::SchemaArgs),
+    /// Print a flag's or safeguard's definition, doc comment, citation, severity and mitigations.
+    #[command(
+        after_help = "Examples:\n  dd-rules explain S2.past_misuse_similar\n  dd-rules explain contract.cutoff_right"
+    )]
+    Explain(info::ExplainArgs),
     /// Run the test cases of rulesets (`*.tests.json` files).
     #[command(
         after_help = "Examples:\n  dd-rules test rulesets/\n  dd-rules test --coverage rulesets/tests/us-state-2020.tests.json"
@@ -82,6 +93,8 @@ fn main() -> ExitCode {
         Command::Check(args) => check::run(&args, global),
         Command::Eval(args) => eval::run(&args, global),
         Command::Test(args) => testing::run(&args, global),
+        Command::Schema(args) => info::schema(&args, global),
+        Command::Explain(args) => info::explain(&args, global),
     };
     match result {
         Ok(code) => code,

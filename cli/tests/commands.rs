@@ -1,0 +1,242 @@
+//! `schema`, `explain`, `test`, NDJSON streaming and `--fail-on`, through the real binary.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+
+const BIN: &str = env!("CARGO_BIN_EXE_dd-rules");
+
+fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
+}
+
+fn examples() -> Vec<PathBuf> {
+    let mut v: Vec<PathBuf> = std::fs::read_dir(root().join("examples/transactions"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "json"))
+        .collect();
+    v.sort();
+    assert!(v.len() >= 5);
+    v
+}
+
+fn run(args: &[&str], stdin: Option<&str>) -> Output {
+    let mut child = Command::new(BIN)
+        .args(args)
+        .current_dir(root())
+        .stdin(if stdin.is_some() {
+            Stdio::piped()
+        } else {
+            Stdio::null()
+        })
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    if let Some(text) = stdin {
+        child
+            .stdin
+            .take()
+            .unwrap()
+            .write_all(text.as_bytes())
+            .unwrap();
+    }
+    let out = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    out
+}
+
+fn text(bytes: &[u8]) -> String {
+    String::from_utf8(bytes.to_vec()).unwrap()
+}
+
+fn temp(name: &str, contents: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("dd-rules-commands-{}-{name}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join(name);
+    std::fs::write(&path, contents).unwrap();
+    path
+}
+
+#[test]
+fn schema_validates_every_example_and_rejects_bad_facts() {
+    let out = run(&["schema"], None);
+    assert_eq!(out.status.code(), Some(0));
+    let schema: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let validator = jsonschema::validator_for(&schema).unwrap();
+    for path in examples() {
+        let doc: serde_json::Value =
+            serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+        let errors: Vec<String> = validator.iter_errors(&doc).map(|e| e.to_string()).collect();
+        assert!(
+            errors.is_empty(),
+            "{} does not validate: {errors:?}",
+            path.display()
+        );
+    }
+    for bad in [
+        r#"{"country": {"freedom_score": "high"}}"#,
+        r#"{"country": {"civic_space": "closedish"}}"#,
+        r#"{"countryy": {}}"#,
+        r#"{"country": {"freedom_score": {"value": 3, "sauce": "x"}}}"#,
+    ] {
+        let doc: serde_json::Value = serde_json::from_str(bad).unwrap();
+        assert!(!validator.is_valid(&doc), "the schema accepts {bad}");
+    }
+}
+
+#[test]
+fn explain_prints_flags_and_safeguards() {
+    let out = run(&["explain", "S2.sanctioned"], None);
+    assert_eq!(out.status.code(), Some(0));
+    let s = text(&out.stdout);
+    assert!(s.starts_with("flag S2.sanctioned: "), "{s}");
+    assert!(s.contains("severity critical"), "{s}");
+    assert!(s.contains("no safeguard clears this flag"), "{s}");
+
+    let out = run(&["explain", "contract.cutoff_right"], None);
+    assert_eq!(out.status.code(), Some(0));
+    let s = text(&out.stdout);
+    assert!(s.starts_with("safeguard contract.cutoff_right: "), "{s}");
+    assert!(s.contains("mitigates: "), "{s}");
+
+    let out = run(&["explain", "sanction"], None);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(text(&out.stderr).contains("similar ids: S2.sanctioned"));
+}
+
+/// Five transactions with two broken lines among them, and a blank line.
+fn stream_input() -> (String, Vec<usize>) {
+    let docs: Vec<String> = examples()
+        .iter()
+        .map(|p| {
+            serde_json::from_str::<serde_json::Value>(&std::fs::read_to_string(p).unwrap())
+                .unwrap()
+                .to_string()
+        })
+        .collect();
+    let mut lines = docs.clone();
+    lines.insert(2, r#"{"country": {"freedom_score": "high"}}"#.into());
+    lines.insert(4, "{not json".into());
+    lines.insert(5, String::new());
+    (lines.join("\n") + "\n", vec![3, 5])
+}
+
+#[test]
+fn ndjson_streams_a_report_or_an_error_record_per_line_in_order() {
+    let (input, broken) = stream_input();
+    let path = temp("stream.ndjson", &input);
+    for args in [
+        vec!["eval", path.to_str().unwrap()],
+        vec!["eval", "--ndjson", "-"],
+    ] {
+        let out = run(&args, Some(&input));
+        assert_eq!(
+            out.status.code(),
+            Some(1),
+            "broken lines make the exit code 1"
+        );
+        let records: Vec<serde_json::Value> = text(&out.stdout)
+            .lines()
+            .map(|l| serde_json::from_str(l).unwrap())
+            .collect();
+        assert_eq!(records.len(), 7, "five reports and two error records");
+        let errors: Vec<u64> = records
+            .iter()
+            .filter_map(|r| r.get("line"))
+            .map(|l| l.as_u64().unwrap())
+            .collect();
+        assert_eq!(errors, broken.iter().map(|b| *b as u64).collect::<Vec<_>>());
+        assert_eq!(records[2]["error"]["path"], "country.freedom_score");
+        let ids: Vec<&str> = records
+            .iter()
+            .filter_map(|r| r["transaction"].as_str())
+            .collect();
+        assert_eq!(ids.len(), 5);
+        assert!(text(&out.stderr).contains("2 rejected"));
+    }
+}
+
+#[test]
+fn fail_on_sets_the_exit_code_by_strictness() {
+    let police = "examples/transactions/face-recognition-national-police.json";
+    let city = "examples/transactions/traffic-cameras-city.json";
+    assert_eq!(
+        run(&["eval", "--fail-on", "escalate", police], None)
+            .status
+            .code(),
+        Some(1)
+    );
+    assert_eq!(
+        run(&["eval", "--fail-on", "escalate", city], None)
+            .status
+            .code(),
+        Some(0)
+    );
+    assert_eq!(
+        run(&["eval", "--fail-on", "proceed", city], None)
+            .status
+            .code(),
+        Some(1)
+    );
+    let out = run(&["eval", "--fail-on", "panic", city], None);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        text(&out.stderr).contains("`panic` is not an outcome"),
+        "{}",
+        text(&out.stderr)
+    );
+}
+
+#[test]
+fn test_command_reports_failures_with_expected_and_actual() {
+    let ruleset = root().join("rulesets/us-state-2020.rules");
+    let good = temp(
+        "good.tests.json",
+        &format!(
+            r#"{{"ruleset": {ruleset:?}, "cases": [
+                {{"name": "sanctioned end-user", "facts": {{"end_user": {{"sanctioned": true}}}},
+                  "expect": {{"disposition": "do_not_proceed", "flags": {{"S2.sanctioned": "raised"}}}}}}]}}"#
+        ),
+    );
+    let out = run(&["test", good.to_str().unwrap()], None);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stdout));
+    assert!(text(&out.stdout).contains("1 passed, 0 failed"));
+
+    let bad = temp(
+        "bad.tests.json",
+        &format!(
+            r#"{{"ruleset": {ruleset:?}, "cases": [
+                {{"name": "wrong on purpose", "facts": {{"end_user": {{"sanctioned": true}}}},
+                  "expect": {{"disposition": "proceed", "flags": {{"S2.sanctioned": "clear"}}}}}}]}}"#
+        ),
+    );
+    let out = run(&["test", "--coverage", bad.to_str().unwrap()], None);
+    assert_eq!(out.status.code(), Some(1));
+    let s = text(&out.stdout);
+    assert!(s.contains("FAIL  wrong on purpose"), "{s}");
+    assert!(
+        s.contains("disposition: expected proceed, got do_not_proceed"),
+        "{s}"
+    );
+    assert!(
+        s.contains("flag S2.sanctioned: expected clear, got raised"),
+        "{s}"
+    );
+    assert!(s.contains("flag statuses covered:"), "{s}");
+    assert!(s.contains("0 passed, 1 failed"), "{s}");
+
+    let broken = temp(
+        "broken.tests.json",
+        r#"{"ruleset": "x.rules", "casez": []}"#,
+    );
+    let out = run(&["test", broken.to_str().unwrap()], None);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        text(&out.stderr).contains("is not a valid test file"),
+        "{}",
+        text(&out.stderr)
+    );
+}
