@@ -1,7 +1,7 @@
 //! `dd-rules eval`: transactions to reports, one JSON document or a stream
 //! of NDJSON lines.
 
-use std::io::{BufRead, BufReader, Read};
+use std::io::{BufRead, BufReader, IsTerminal, Read};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -114,14 +114,37 @@ pub fn run(args: &Args, global: Global) -> Result<ExitCode, Failure> {
         io::out(&render(&report, args.format.unwrap_or(Format::Text)));
         return Ok(ExitCode::from(u8::from(reached(&report))));
     }
+    // A progress bar on stderr for long runs, only when a person watches it.
+    let progress = if global.quiet || !std::io::stderr().is_terminal() {
+        indicatif::ProgressBar::hidden()
+    } else {
+        let size = path
+            .and_then(|p| std::fs::metadata(p).ok())
+            .map(|m| m.len());
+        let bar = match size {
+            Some(len) => indicatif::ProgressBar::new(len),
+            None => indicatif::ProgressBar::new_spinner(),
+        };
+        let style = indicatif::ProgressStyle::with_template(
+            "{spinner} {bytes}/{total_bytes} {wide_bar} {elapsed}",
+        )
+        .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar());
+        bar.set_style(style);
+        bar
+    };
     let reader: Box<dyn BufRead> = match path {
-        Some(p) => Box::new(BufReader::new(std::fs::File::open(p).map_err(|e| {
-            Failure(format!("error: cannot read `{}`: {e}", p.display()))
-        })?)),
-        None => Box::new(BufReader::new(std::io::stdin())),
+        Some(p) => Box::new(BufReader::new(
+            progress.wrap_read(
+                std::fs::File::open(p)
+                    .map_err(|e| Failure(format!("error: cannot read `{}`: {e}", p.display())))?,
+            ),
+        )),
+        None => Box::new(BufReader::new(progress.wrap_read(std::io::stdin()))),
     };
     let format = args.format.unwrap_or(Format::Ndjson);
-    let stats = stream(&rules, reader, format, &reached)?;
+    let stats = stream(&rules, reader, format, &reached);
+    progress.finish_and_clear();
+    let stats = stats?;
     if !global.quiet {
         io::err(&format!(
             "{} line(s): {} report(s), {} rejected, {} at or past `--fail-on`\n",
