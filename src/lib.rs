@@ -58,11 +58,16 @@
     )
 )]
 
+#[cfg(any(test, feature = "fuzzing"))]
+#[doc(hidden)]
+#[path = "fuzzing.rs"]
+pub mod __fuzz;
 pub(crate) mod check;
 pub(crate) mod compile;
 pub mod decimal;
 mod error;
 pub(crate) mod eval;
+mod explain;
 pub mod facts;
 mod info;
 pub(crate) mod limits;
@@ -73,6 +78,8 @@ pub(crate) mod syntax;
 
 pub use decimal::Decimal;
 pub use error::{Error, EvalError, RulesError};
+pub use eval::outcome::{Outcome, Scratch};
+pub use explain::{Explanation, FactValue, Truth};
 pub use facts::transaction::Transaction;
 pub use facts::{Facts, FactsError};
 pub use info::{FlagInfo, SafeguardInfo};
@@ -83,3 +90,4 @@ pub use report::{
 };
 pub use ruleset::{BUNDLED_FILE, BUNDLED_SOURCE, RuleSet, check_source};
 pub use span::Span;
+pub use syntax::format::{FormatError, format_source};

@@ -8,6 +8,7 @@ use crate::check::{self, Checked};
 use crate::compile::{self, Program};
 use crate::error::{Error, EvalError, RulesError};
 use crate::eval;
+use crate::eval::outcome::{Outcome, Scratch};
 use crate::facts::transaction::Transaction;
 use crate::facts::{Facts, FactsError, load_json};
 use crate::info::{FlagInfo, SafeguardInfo};
@@ -210,15 +211,96 @@ impl RuleSet {
     }
 
     /// Evaluates facts into a full report.
+    ///
+    /// This is [`evaluate_into`](Self::evaluate_into) then
+    /// [`report`](Self::report) with fresh buffers; to evaluate many
+    /// transactions, or to need only the statuses, use those two.
     pub fn evaluate(&self, facts: &Facts) -> Result<Report, EvalError> {
+        let mut scratch = self.new_scratch();
+        let outcome = self.evaluate_into(facts, &mut scratch)?;
+        self.report(facts, outcome)
+    }
+
+    /// Buffers for [`evaluate_into`](Self::evaluate_into), sized for this
+    /// ruleset. Keep one per thread and reuse it.
+    pub fn new_scratch(&self) -> Scratch {
+        Scratch::new(self)
+    }
+
+    /// The fast path: evaluates facts into the status of every flag and
+    /// safeguard and the disposition, in `scratch`, without evidence or
+    /// missing facts. Allocates nothing once `scratch` has been used with
+    /// this ruleset. Build the full report from the result, when needed,
+    /// with [`report`](Self::report).
+    ///
+    /// ```
+    /// use dd_rules::{RuleSet, Status};
+    ///
+    /// let rules = RuleSet::bundled()?;
+    /// let facts = rules.facts_from_json(r#"{"parties": [{"listed": true}]}"#)?;
+    /// let mut scratch = rules.new_scratch();
+    /// let outcome = rules.evaluate_into(&facts, &mut scratch)?;
+    /// assert_eq!(outcome.flag("S4.listed_party"), Some(Status::Raised));
+    /// assert_eq!(outcome.disposition(), "do_not_proceed");
+    ///
+    /// let report = rules.report(&facts, outcome)?;
+    /// assert_eq!(report.disposition, "do_not_proceed");
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn evaluate_into<'s>(
+        &self,
+        facts: &Facts,
+        scratch: &'s mut Scratch,
+    ) -> Result<&'s Outcome, EvalError> {
         if facts.fingerprint != self.inner.fingerprint {
             return Err(EvalError::SchemaMismatch);
         }
+        Ok(scratch.run(self, facts))
+    }
+
+    /// The full report for facts, built from the [`Outcome`] that
+    /// [`evaluate_into`](Self::evaluate_into) gave for them: the statuses
+    /// are taken from it, and evidence, missing facts and mitigations added.
+    /// An outcome of other facts or of another ruleset is not used: the
+    /// facts are then evaluated afresh, so the report is always theirs.
+    pub fn report(&self, facts: &Facts, outcome: &Outcome) -> Result<Report, EvalError> {
+        if facts.fingerprint != self.inner.fingerprint {
+            return Err(EvalError::SchemaMismatch);
+        }
+        let fresh;
+        let outcome = if outcome.facts == facts.serial && outcome.rules().same(self) {
+            outcome
+        } else {
+            let mut scratch = self.new_scratch();
+            scratch.run(self, facts);
+            fresh = scratch;
+            fresh.outcome()
+        };
         Ok(eval::report::build(
             &self.inner.checked,
             &self.inner.program,
             facts,
+            outcome,
             self.inner.reference.clone(),
+        ))
+    }
+
+    /// Explains the condition of a flag or safeguard for these facts: the
+    /// condition tree as written, with the truth value of each part and the
+    /// fact values it read. `Ok(None)` when the ruleset has no such id.
+    pub fn explain(
+        &self,
+        facts: &Facts,
+        id: &str,
+    ) -> Result<Option<crate::Explanation>, EvalError> {
+        if facts.fingerprint != self.inner.fingerprint {
+            return Err(EvalError::SchemaMismatch);
+        }
+        Ok(crate::explain::explain(
+            &self.inner.checked,
+            self.inner.warnings.source(),
+            facts,
+            id,
         ))
     }
 
@@ -231,5 +313,34 @@ impl RuleSet {
     #[cfg(test)]
     pub(crate) fn checked(&self) -> &Checked {
         &self.inner.checked
+    }
+
+    /// The compiled program.
+    pub(crate) fn program(&self) -> &Program {
+        &self.inner.program
+    }
+
+    /// Whether two handles are the same compiled ruleset.
+    pub(crate) fn same(&self, other: &RuleSet) -> bool {
+        Arc::ptr_eq(&self.inner, &other.inner)
+    }
+
+    /// The index of the flag with an id.
+    pub(crate) fn flag_index(&self, id: &str) -> Option<usize> {
+        self.inner.checked.flags.iter().position(|f| f.id == id)
+    }
+
+    /// The index of the safeguard with an id.
+    pub(crate) fn safeguard_index(&self, id: &str) -> Option<usize> {
+        self.inner.checked.safeguards.iter().position(|s| s.id == id)
+    }
+
+    /// The name of the outcome with an index.
+    pub(crate) fn outcome_name(&self, index: usize) -> Option<&str> {
+        self.inner
+            .checked
+            .outcomes
+            .get(index)
+            .map(|o| o.name.as_str())
     }
 }

@@ -162,3 +162,34 @@ fn introspection_lists_flags_and_safeguards() {
     assert!(schema["properties"]["country"].is_object());
     assert!(schema["$defs"]["Country"]["properties"]["freedom_score"].is_object());
 }
+
+#[test]
+fn explanations_show_which_part_fired() {
+    let rules = RuleSet::compile(
+        r#"ruleset "x" { version: "1" title: "t" source: "s" }
+           record P { listed: bool  name: string }
+           facts { score: int  parties: list<P> }
+           predicate low { score < 35 }
+           flag F.a { step: 1 severity: high title: "a" when: low or any(p in parties where p.listed) }
+           outcomes { ok }
+           disposition { otherwise => ok }"#,
+        "x.rules",
+    )
+    .unwrap();
+    let facts = rules
+        .facts_from_json(r#"{"score": 50, "parties": [{"listed": false}, {"name": "B"}]}"#)
+        .unwrap();
+    let e = rules.explain(&facts, "F.a").unwrap().unwrap();
+    assert_eq!(e.value, dd_rules::Truth::Unknown);
+    assert_eq!(e.missing, ["parties[1].listed"]);
+    let [low, any] = e.children.as_slice() else {
+        panic!("{e:#?}")
+    };
+    assert_eq!(low.value, dd_rules::Truth::False);
+    assert_eq!(low.children[0].condition, "predicate low: score < 35");
+    assert_eq!(low.children[0].facts[0].value.as_deref(), Some("50"));
+    assert_eq!(any.children.len(), 2, "one node per party");
+    assert_eq!(any.children[1].condition, "p = parties[1]: p.listed");
+    assert_eq!(any.children[1].value, dd_rules::Truth::Unknown);
+    assert!(rules.explain(&facts, "F.none").unwrap().is_none());
+}

@@ -5,7 +5,7 @@ use std::io::{BufRead, BufReader, IsTerminal, Read};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use dd_rules::{Report, RuleSet, Style};
+use dd_rules::{Facts, Report, RuleSet, Style};
 
 use crate::Global;
 use crate::io::{self, Failure};
@@ -24,6 +24,10 @@ pub struct Args {
     /// `.ndjson` and `.jsonl` files).
     #[arg(long)]
     ndjson: bool,
+    /// For each raised or unknown flag, print its condition tree with the
+    /// truth value of every part and the facts it read.
+    #[arg(long)]
+    explain: bool,
     /// Exit with 1 when any report reaches this disposition or a stricter one.
     #[arg(long, value_name = "OUTCOME")]
     fail_on: Option<String>,
@@ -74,11 +78,53 @@ fn fail_threshold(rules: &RuleSet, fail_on: Option<&str>) -> Result<Option<usize
     }
 }
 
-fn render(report: &Report, format: Format) -> String {
+/// Renders a report, with the explanations of its raised and unknown flags
+/// when asked: after the text, or as an `explanations` field at the end of
+/// the JSON object (so the report's own fields keep their order).
+fn render(rules: &RuleSet, facts: Option<&Facts>, report: &Report, format: Format) -> String {
+    let explanations: Vec<(&str, dd_rules::Status, dd_rules::Explanation)> = match facts {
+        None => Vec::new(),
+        Some(facts) => report
+            .flags
+            .iter()
+            .filter(|f| f.status != dd_rules::Status::Clear)
+            .filter_map(|f| {
+                Some((
+                    f.id.as_str(),
+                    f.status,
+                    rules.explain(facts, &f.id).ok().flatten()?,
+                ))
+            })
+            .collect(),
+    };
+    let with = |json: String, pretty: bool| -> String {
+        if facts.is_none() {
+            return json;
+        }
+        let list: Vec<serde_json::Value> = explanations
+            .iter()
+            .map(|(id, _, e)| serde_json::json!({"flag": id, "tree": e}))
+            .collect();
+        let extra = if pretty {
+            serde_json::to_string_pretty(&list).unwrap_or_default()
+        } else {
+            serde_json::to_string(&list).unwrap_or_default()
+        };
+        match json.strip_suffix('}') {
+            Some(body) => format!("{body},\"explanations\":{extra}}}"),
+            None => json,
+        }
+    };
     match format {
-        Format::Text => crate::text::render(report),
-        Format::Json => report.to_json_pretty() + "\n",
-        Format::Ndjson => report.to_json() + "\n",
+        Format::Text => {
+            let mut text = crate::text::render(report);
+            for (id, status, e) in &explanations {
+                text.push_str(&crate::text::render_explanation(id, *status, e));
+            }
+            text
+        }
+        Format::Json => with(report.to_json_pretty(), true) + "\n",
+        Format::Ndjson => with(report.to_json(), false) + "\n",
     }
 }
 
@@ -108,10 +154,20 @@ pub fn run(args: &Args, global: Global) -> Result<ExitCode, Failure> {
         let shown = path.map_or("the standard input".to_string(), |p| {
             format!("`{}`", p.display())
         });
+        let rejected = |e: String| Failure(format!("error: {shown} is rejected: {e}"));
+        let facts = rules
+            .facts_from_json(&json)
+            .map_err(|e| rejected(e.to_string()))?;
         let report = rules
-            .evaluate_json(&json)
-            .map_err(|e| Failure(format!("error: {shown} is rejected: {e}")))?;
-        io::out(&render(&report, args.format.unwrap_or(Format::Text)));
+            .evaluate(&facts)
+            .map_err(|e| rejected(e.to_string()))?;
+        let explain = args.explain.then_some(&facts);
+        io::out(&render(
+            &rules,
+            explain,
+            &report,
+            args.format.unwrap_or(Format::Text),
+        ));
         return Ok(ExitCode::from(u8::from(reached(&report))));
     }
     // A progress bar on stderr for long runs, only when a person watches it.
@@ -142,7 +198,7 @@ pub fn run(args: &Args, global: Global) -> Result<ExitCode, Failure> {
         None => Box::new(BufReader::new(progress.wrap_read(std::io::stdin()))),
     };
     let format = args.format.unwrap_or(Format::Ndjson);
-    let stats = stream(&rules, reader, format, &reached);
+    let stats = stream(&rules, reader, format, args.explain, &reached);
     progress.finish_and_clear();
     let stats = stats?;
     if !global.quiet {
@@ -154,6 +210,13 @@ pub fn run(args: &Args, global: Global) -> Result<ExitCode, Failure> {
     Ok(ExitCode::from(u8::from(
         stats.rejected > 0 || stats.reached > 0,
     )))
+}
+
+/// Loads and evaluates one document, keeping the facts for explanations.
+fn evaluate(rules: &RuleSet, text: &str) -> Result<(Facts, Report), dd_rules::Error> {
+    let facts = rules.facts_from_json(text)?;
+    let report = rules.evaluate(&facts)?;
+    Ok((facts, report))
 }
 
 /// The record printed in place of a report for a line that is rejected.
@@ -212,6 +275,7 @@ fn stream(
     rules: &RuleSet,
     mut reader: Box<dyn BufRead>,
     format: Format,
+    explain: bool,
     reached: &dyn Fn(&Report) -> bool,
 ) -> Result<Stats, Failure> {
     let mut stats = Stats::default();
@@ -238,7 +302,7 @@ fn stream(
                 // Blank lines separate nothing and are not transactions.
                 continue;
             }
-            Ok(text) => rules.evaluate_json(text).map_err(|e| match e {
+            Ok(text) => evaluate(rules, text).map_err(|e| match e {
                 dd_rules::Error::Facts(f) => LineError {
                     path: Some(f.path),
                     line: Some(f.line),
@@ -252,12 +316,12 @@ fn stream(
             }),
         };
         match outcome {
-            Ok(report) => {
+            Ok((facts, report)) => {
                 stats.reports += 1;
                 if reached(&report) {
                     stats.reached += 1;
                 }
-                io::out(&render(&report, format));
+                io::out(&render(rules, explain.then_some(&facts), &report, format));
             }
             Err(error) => {
                 stats.rejected += 1;

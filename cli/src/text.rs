@@ -82,3 +82,35 @@ pub fn render(report: &Report) -> String {
     let _ = writeln!(out, "\n{clear} flag(s) clear.");
     out
 }
+
+/// Renders an explanation tree: each sub-condition with its truth value,
+/// the facts it read, and what is missing.
+pub fn render_explanation(id: &str, status: dd_rules::Status, e: &dd_rules::Explanation) -> String {
+    let mut out = format!("\n{id} is {status} because:\n");
+    node(e, 1, &mut out);
+    out
+}
+
+fn node(e: &dd_rules::Explanation, depth: usize, out: &mut String) {
+    let pad = "  ".repeat(depth);
+    let mark = match e.value {
+        dd_rules::Truth::True => "[true]   ",
+        dd_rules::Truth::False => "[false]  ",
+        dd_rules::Truth::Unknown => "[unknown]",
+    };
+    let _ = writeln!(out, "{pad}{mark} {}", e.condition);
+    for f in &e.facts {
+        let _ = writeln!(
+            out,
+            "{pad}            {} = {}",
+            f.fact,
+            f.value.as_deref().unwrap_or("(absent)")
+        );
+    }
+    if !e.missing.is_empty() && e.children.is_empty() {
+        let _ = writeln!(out, "{pad}            missing: {}", e.missing.join(", "));
+    }
+    for c in &e.children {
+        node(c, depth + 1, out);
+    }
+}

@@ -240,3 +240,73 @@ fn test_command_reports_failures_with_expected_and_actual() {
         text(&out.stderr)
     );
 }
+
+#[test]
+fn explain_flag_shows_the_condition_tree() {
+    let police = "examples/transactions/face-recognition-national-police.json";
+    let out = run(&["eval", "--explain", police], None);
+    assert_eq!(out.status.code(), Some(0));
+    let s = text(&out.stdout);
+    assert!(s.contains("is raised because:"), "{s}");
+    assert!(s.contains("[true]"), "{s}");
+
+    let partial = "examples/transactions/partial-facts.json";
+    let out = run(&["eval", "--explain", "--format", "json", partial], None);
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let explained = report["explanations"].as_array().unwrap();
+    let not_clear = report["flags"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["status"] != "clear")
+        .count();
+    assert_eq!(
+        explained.len(),
+        not_clear,
+        "one tree per raised or unknown flag"
+    );
+    let unknown = explained
+        .iter()
+        .find(|e| e["tree"]["value"] == "unknown")
+        .expect("an unknown flag");
+    assert!(!unknown["tree"]["missing"].as_array().unwrap().is_empty());
+    // Without --explain the report has no such field.
+    let plain = run(&["eval", "--format", "json", partial], None);
+    let plain: serde_json::Value = serde_json::from_slice(&plain.stdout).unwrap();
+    assert!(plain.get("explanations").is_none());
+}
+
+#[test]
+fn error_paths_of_test_schema_and_explain() {
+    let missing = "does/not/exist.rules";
+    let not_utf8 = temp("latin1.rules", "");
+    std::fs::write(&not_utf8, [b'r', 0xe9, 0xff]).unwrap();
+    let not_utf8 = not_utf8.to_str().unwrap();
+    for args in [
+        vec!["schema", "--rules", missing],
+        vec!["explain", "--rules", missing, "S2.sanctioned"],
+        vec!["schema", "--rules", not_utf8],
+        vec!["explain", "--rules", not_utf8, "S2.sanctioned"],
+        vec!["test", "does/not/exist.tests.json"],
+    ] {
+        let out = run(&args, None);
+        assert_eq!(out.status.code(), Some(1), "{args:?}");
+        let err = text(&out.stderr);
+        assert!(err.contains("cannot read") || err.contains("not valid UTF-8"), "{args:?}: {err}");
+    }
+    let bad_test = temp("bad-utf8.tests.json", "");
+    std::fs::write(&bad_test, [b'{', 0xff]).unwrap();
+    let out = run(&["test", bad_test.to_str().unwrap()], None);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(text(&out.stderr).contains("not valid UTF-8"));
+    for args in [
+        vec!["schema", "--bogus"],
+        vec!["explain"],
+        vec!["test"],
+        vec!["test", "--coverage=maybe", "x"],
+        vec!["eval", "--fail-on"],
+        vec!["--color", "sometimes", "check", "x.rules"],
+    ] {
+        assert_eq!(run(&args, None).status.code(), Some(2), "{args:?}");
+    }
+}

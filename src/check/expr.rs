@@ -10,7 +10,7 @@ use crate::span::Span;
 use crate::syntax::ast::{self, CmpOp, ExprKind, SetTest};
 
 /// Checks the expressions of one declaration at a time.
-pub(super) struct ExprChecker<'a> {
+pub(crate) struct ExprChecker<'a> {
     pub schema: &'a Schema,
     /// Every predicate by name, with its id.
     pub predicates: &'a IndexMap<String, (PredId, Span)>,
@@ -107,6 +107,16 @@ impl<'a> ExprChecker<'a> {
                 .poisoned
                 .iter()
                 .any(|(r, n)| *r == record && n == name)
+    }
+
+    /// Brings a quantifier variable into scope, as `any(name in …)` does.
+    pub(crate) fn bind(&mut self, name: &str, record: RecordId) {
+        self.binders.push((name.to_string(), record));
+    }
+
+    /// Ends the scope of the innermost quantifier variable.
+    pub(crate) fn unbind(&mut self) {
+        self.binders.pop();
     }
 
     /// Checks a condition.

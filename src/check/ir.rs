@@ -34,7 +34,6 @@ pub(crate) struct FactRef {
 
 impl FactRef {
     /// The path as written in the rules.
-    #[cfg(test)]
     pub fn dotted(&self) -> String {
         let mut parts: Vec<&str> = Vec::new();
         if let Base::Binder { name, .. } = &self.base {

@@ -5,9 +5,12 @@
 //! disposition policy is complete. Architecture Invariant: a ruleset that
 //! passes the checker never meets a type error when evaluated.
 
+mod confusables;
 mod decls;
-mod expr;
+pub(crate) mod expr;
 pub(crate) mod ir;
+mod limits;
+mod lookalike;
 mod schema;
 pub(crate) mod suggest;
 
@@ -128,9 +131,16 @@ pub(crate) fn check(file: &ast::File, source: &str) -> Result<Checked, Vec<Diagn
             ),
         ]);
     }
+    // A file over a size limit is not checked further (see `limits`).
+    let over = limits::check(file);
+    if !over.is_empty() {
+        return Err(over);
+    }
     let mut diags = Vec::new();
     let schema = schema::build(file, &mut diags);
     let checked = decls::check_decls(file, source, schema, &mut diags);
+    lookalike::names(file, source, &mut diags);
+    lookalike::bidi(source, &mut diags);
     let errors = diags.iter().any(|d| d.level == DiagnosticLevel::Error);
     if errors {
         // What is "unused" cannot be told reliably while some uses failed to check.

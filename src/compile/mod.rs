@@ -7,6 +7,7 @@
 
 use crate::check::ir::{Base, Cond, FactRef, Lit, SetExpr, SetLit, SetOrValue, Value};
 use crate::check::{Checked, DispCond, Selector};
+use crate::decimal::Decimal;
 use crate::facts::schema::{RecordId, Schema, Type};
 use crate::report::Severity;
 use crate::syntax::ast::{CmpOp, Quant, SetTest};
@@ -50,6 +51,14 @@ pub(crate) enum Node {
     And(Box<[NodeId]>),
     Or(Box<[NodeId]>),
     Cmp(CmpOp, Operand, Operand),
+    /// A number fact compared with a whole-number literal: `fact op n`.
+    CmpInt(At, CmpOp, i64),
+    /// A number fact compared with a decimal literal: `fact op d`.
+    CmpDec(At, CmpOp, Decimal),
+    /// An enum fact whose value is one of a constant set: `in {…}`, and every
+    /// comparison of an enum fact with an enum literal (`>= repressed` is the
+    /// set of the values from `repressed` on).
+    EnumIn(At, u128),
     /// An enum value in a set: a literal mask, or a mask read from a set fact.
     InMask(Operand, Mask),
     /// A plain value in a literal list.
@@ -74,6 +83,8 @@ pub(crate) enum Mask {
 pub(crate) struct FlagCode {
     pub cond: NodeId,
     pub mitigated_by: Box<[u32]>,
+    /// `mitigated_by` as a bit set over the safeguards, [`Program::safeguard_words`] words long.
+    pub mitigators: Box<[u64]>,
     /// The evidence facts: printed path, root slot and type.
     pub evidence: Box<[(String, u32, Type)]>,
 }
@@ -92,8 +103,9 @@ pub(crate) enum DispCode {
 /// A compiled selector: the static filters are resolved per flag already.
 #[derive(Clone, Debug)]
 pub(crate) struct SelCode {
-    /// The flags whose severity and step pass the filters.
-    pub flags: Box<[u32]>,
+    /// The flags whose severity and step pass the filters, as a bit set over
+    /// the flags, [`Program::flag_words`] words long.
+    pub flags: Box<[u64]>,
     /// Allowed statuses: raised, clear, unknown.
     pub statuses: [bool; 3],
     pub mitigated: Option<bool>,
@@ -114,6 +126,27 @@ pub(crate) struct Program {
     pub slot_paths: Vec<Vec<String>>,
     /// The root record.
     pub root: u32,
+    /// How many 64-bit words a bit set over the flags takes.
+    pub flag_words: usize,
+    /// How many 64-bit words a bit set over the safeguards takes.
+    pub safeguard_words: usize,
+}
+
+/// How many 64-bit words a bit set of `n` members takes.
+pub(crate) fn words(n: usize) -> usize {
+    n.div_ceil(64)
+}
+
+/// A bit set of `words` words with the given members set; members past the
+/// end are ignored.
+pub(crate) fn bit_set(members: impl IntoIterator<Item = usize>, words: usize) -> Box<[u64]> {
+    let mut out = vec![0u64; words];
+    for m in members {
+        if let Some(w) = out.get_mut(m / 64) {
+            *w |= 1u64 << (m % 64);
+        }
+    }
+    out.into_boxed_slice()
 }
 
 /// Compiles checked rules.
@@ -137,6 +170,8 @@ pub(crate) fn compile(checked: &Checked) -> Program {
         })
         .collect();
     let safeguards = checked.safeguards.iter().map(|s| c.cond(&s.when)).collect();
+    let safeguard_words = words(checked.safeguards.len());
+    let flag_words = words(checked.flags.len());
     let flags = checked
         .flags
         .iter()
@@ -147,6 +182,7 @@ pub(crate) fn compile(checked: &Checked) -> Program {
                 .iter()
                 .filter_map(|&i| u32::try_from(i).ok())
                 .collect(),
+            mitigators: bit_set(f.mitigated_by.iter().copied(), safeguard_words),
             evidence: f
                 .evidence
                 .iter()
@@ -181,6 +217,8 @@ pub(crate) fn compile(checked: &Checked) -> Program {
         cases,
         slot_paths,
         root: u32::try_from(checked.schema.root).unwrap_or(0),
+        flag_words,
+        safeguard_words,
     }
 }
 
@@ -249,12 +287,15 @@ impl Compiler<'_> {
             Cond::Or(items) => Node::Or(items.iter().map(|i| self.cond(i)).collect()),
             Cond::Cmp(op, a, b) => {
                 let (a, b) = (self.operand(a), self.operand(b));
-                Node::Cmp(*op, a, b)
+                specialise_cmp(*op, a, b)
             }
             Cond::In(v, set) => {
                 let v = self.operand(v);
                 match set {
-                    SetExpr::Lit(SetLit::Enum(_, m)) => Node::InMask(v, Mask::Const(*m)),
+                    SetExpr::Lit(SetLit::Enum(_, m)) => match v {
+                        Operand::Fact(at) => Node::EnumIn(at, *m),
+                        v => Node::InMask(v, Mask::Const(*m)),
+                    },
                     SetExpr::Fact(f) => Node::InMask(v, Mask::Fact(self.at(f))),
                     SetExpr::Lit(SetLit::Values(values)) => {
                         Node::InValues(v, values.clone().into_boxed_slice())
@@ -318,6 +359,41 @@ impl Compiler<'_> {
     }
 }
 
+/// A comparison, in the cheapest node that computes the same result. The
+/// general [`Node::Cmp`] converts both sides to scalars at every evaluation;
+/// a fact compared with a literal, the common case, needs none of that.
+fn specialise_cmp(op: CmpOp, a: Operand, b: Operand) -> Node {
+    // Put the fact on the left: `3 < x` is `x > 3`.
+    let (op, a, b) = match (&a, &b) {
+        (Operand::Lit(_), Operand::Fact(_)) => (flip(op), b, a),
+        _ => (op, a, b),
+    };
+    match (a, b) {
+        (Operand::Fact(at), Operand::Lit(Lit::Int(n))) => Node::CmpInt(at, op, n),
+        (Operand::Fact(at), Operand::Lit(Lit::Decimal(d))) => Node::CmpDec(at, op, d),
+        (Operand::Fact(at), Operand::Lit(Lit::Enum(_, v))) => {
+            // The enum values `i` for which `i op v` holds.
+            let variants = u16::try_from(crate::limits::MAX_ENUM_VARIANTS).unwrap_or(u16::MAX);
+            let mask = (0..variants)
+                .filter(|&i| op.holds(i.cmp(&v)))
+                .fold(0u128, |m, i| m | crate::facts::bit(i));
+            Node::EnumIn(at, mask)
+        }
+        (a, b) => Node::Cmp(op, a, b),
+    }
+}
+
+/// The operator with its sides swapped.
+fn flip(op: CmpOp) -> CmpOp {
+    match op {
+        CmpOp::Lt => CmpOp::Gt,
+        CmpOp::Le => CmpOp::Ge,
+        CmpOp::Gt => CmpOp::Lt,
+        CmpOp::Ge => CmpOp::Le,
+        CmpOp::Eq | CmpOp::Ne => op,
+    }
+}
+
 fn disp(d: &DispCond, checked: &Checked) -> DispCode {
     match d {
         DispCond::Any(s) => DispCode::Any(selector(s, checked)),
@@ -339,13 +415,15 @@ fn selector(s: &Selector, checked: &Checked) -> SelCode {
                 .all(|(op, n)| op.holds(i64::from(step).cmp(n)))
     };
     SelCode {
-        flags: checked
-            .flags
-            .iter()
-            .enumerate()
-            .filter(|(_, f)| passes(f.severity, f.step))
-            .filter_map(|(i, _)| u32::try_from(i).ok())
-            .collect(),
+        flags: bit_set(
+            checked
+                .flags
+                .iter()
+                .enumerate()
+                .filter(|(_, f)| passes(f.severity, f.step))
+                .map(|(i, _)| i),
+            words(checked.flags.len()),
+        ),
         statuses: s.statuses,
         mitigated: s.mitigated,
     }

@@ -1,7 +1,9 @@
 //! The reference interpreter: a plain, obviously correct reading of the
 //! checked rules, used as the oracle that the compiled evaluator is tested
 //! against. It looks every fact up by name at every read and favours clarity
-//! over speed; nothing in a report comes from it.
+//! over speed. Nothing in a report comes from it; explanations do
+//! (`RuleSet::explain`), and the property tests prove it agrees with the
+//! compiled evaluator on every status and missing fact.
 
 use std::collections::BTreeSet;
 
@@ -30,11 +32,11 @@ impl Traced {
 }
 
 /// A quantifier variable: its name, its element and where that element is.
-struct Binding<'f> {
-    name: String,
-    frame: &'f Frame,
-    record: RecordId,
-    path: String,
+pub(crate) struct Binding<'f> {
+    pub name: String,
+    pub frame: &'f Frame,
+    pub record: RecordId,
+    pub path: String,
 }
 
 /// What a value expression evaluated to.
@@ -71,6 +73,7 @@ impl<'a> Interpreter<'a> {
     }
 
     /// Evaluates the condition of every flag, in declaration order.
+    #[cfg(any(test, feature = "fuzzing"))]
     pub fn flags(&self) -> Vec<Traced> {
         self.checked
             .flags
@@ -80,6 +83,7 @@ impl<'a> Interpreter<'a> {
     }
 
     /// Evaluates the condition of every safeguard, in declaration order.
+    #[cfg(any(test, feature = "fuzzing"))]
     pub fn safeguards(&self) -> Vec<Traced> {
         self.checked
             .safeguards
@@ -89,7 +93,11 @@ impl<'a> Interpreter<'a> {
     }
 
     /// Finds the frame, slot and printed path of a fact.
-    fn locate(&self, f: &FactRef, env: &[Binding<'a>]) -> Option<(&'a Frame, usize, String)> {
+    pub(crate) fn locate(
+        &self,
+        f: &FactRef,
+        env: &[Binding<'a>],
+    ) -> Option<(&'a Frame, usize, String)> {
         let schema = &self.checked.schema;
         let (frame, record, prefix) = match &f.base {
             Base::Root => (&self.facts.root, schema.root, String::new()),
@@ -109,7 +117,8 @@ impl<'a> Interpreter<'a> {
         Some((frame, slot, path))
     }
 
-    fn read(&self, f: &FactRef, env: &[Binding<'a>]) -> (Option<&'a Value>, String) {
+    /// The value of a fact, if present, and its printed path.
+    pub(crate) fn read(&self, f: &FactRef, env: &[Binding<'a>]) -> (Option<&'a Value>, String) {
         match self.locate(f, env) {
             Some((frame, slot, path)) => match frame.value(slot) {
                 Value::Absent => (None, path),
@@ -119,7 +128,11 @@ impl<'a> Interpreter<'a> {
         }
     }
 
-    fn cond(&self, c: &'a Cond, env: &mut Vec<Binding<'a>>) -> Traced {
+    /// Evaluates a condition with quantifier variables bound in `env`.
+    pub(crate) fn cond<'c>(&self, c: &'c Cond, env: &mut Vec<Binding<'a>>) -> Traced
+    where
+        'a: 'c,
+    {
         match c {
             Cond::Const(b) => Traced::known(Tri::from_bool(*b)),
             Cond::Fact(f) => match self.read(f, env) {
@@ -282,7 +295,10 @@ impl<'a> Interpreter<'a> {
     }
 
     /// `and` (`decisive` false) or `or` (`decisive` true).
-    fn junction(&self, items: &'a [Cond], env: &mut Vec<Binding<'a>>, decisive: Tri) -> Traced {
+    fn junction<'c>(&self, items: &'c [Cond], env: &mut Vec<Binding<'a>>, decisive: Tri) -> Traced
+    where
+        'a: 'c,
+    {
         let results: Vec<Traced> = items.iter().map(|i| self.cond(i, env)).collect();
         if results.iter().any(|t| t.value == decisive) {
             return Traced::known(decisive);
@@ -304,13 +320,16 @@ impl<'a> Interpreter<'a> {
     }
 
     /// Evaluates `body` for each element of a list, or the list's absence.
-    fn each(
+    fn each<'c>(
         &self,
         list: &FactRef,
         name: &str,
-        body: Option<&'a Cond>,
+        body: Option<&'c Cond>,
         env: &mut Vec<Binding<'a>>,
-    ) -> Result<Vec<Traced>, Traced> {
+    ) -> Result<Vec<Traced>, Traced>
+    where
+        'a: 'c,
+    {
         let (value, path) = self.read(list, env);
         let frames = match value {
             Some(Value::List(frames)) => frames,
@@ -337,7 +356,10 @@ impl<'a> Interpreter<'a> {
         Ok(out)
     }
 
-    fn value(&self, v: &'a IrValue, env: &mut Vec<Binding<'a>>) -> Val<'a> {
+    fn value<'c>(&self, v: &'c IrValue, env: &mut Vec<Binding<'a>>) -> Val<'c>
+    where
+        'a: 'c,
+    {
         match v {
             IrValue::Lit(l) => Val::Scalar(Scalar::of_lit(l)),
             IrValue::Fact(f) => match self.read(f, env) {

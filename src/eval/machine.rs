@@ -1,8 +1,9 @@
 //! The compiled evaluator: runs a [`Program`] over one transaction's facts.
 //!
 //! Evaluation reads slots by number, never by name, and allocates nothing:
-//! the predicate cache and the result buffers belong to the caller. Only
-//! [`Machine::missing`], used to explain unknown results, builds strings.
+//! the predicate cache and the result buffers belong to the caller (see
+//! `outcome.rs`). Only [`Machine::missing`], used to explain unknown results,
+//! builds strings.
 
 use std::collections::BTreeSet;
 
@@ -10,6 +11,7 @@ use super::scalar::Scalar;
 use super::tri::{Range, Tri};
 use crate::check::ir::Lit;
 use crate::compile::{At, DispCode, List, Mask, Node, NodeId, Operand, Program, SelCode};
+use crate::decimal::Decimal;
 use crate::facts::{Frame, Value, bit};
 use crate::limits::MAX_QUANTIFIER_DEPTH;
 use crate::syntax::ast::{Quant, SetTest};
@@ -28,25 +30,30 @@ enum Val<'f> {
 pub(crate) struct Machine<'a, 'c> {
     prog: &'a Program,
     frames: [&'a Frame; FRAMES],
-    /// The result of each predicate, by predicate id.
-    cache: &'c mut [Tri],
+    /// The result of each predicate, by predicate id, filled by [`predicates`].
+    cache: &'c [Tri],
+}
+
+/// Evaluates every predicate of `prog` over `root` into `cache`, in
+/// dependency order, so that each is computed once per transaction.
+pub(crate) fn predicates(prog: &Program, root: &Frame, cache: &mut [Tri]) {
+    for &(p, node) in prog.predicates.iter() {
+        // A predicate reads only the ones before it in the order, already in the cache.
+        let value = Machine::new(prog, root, cache).eval(node);
+        if let Some(slot) = cache.get_mut(p as usize) {
+            *slot = value;
+        }
+    }
 }
 
 impl<'a, 'c> Machine<'a, 'c> {
-    /// A machine over `root`, evaluating every predicate into `cache` first.
-    pub fn new(prog: &'a Program, root: &'a Frame, cache: &'c mut [Tri]) -> Machine<'a, 'c> {
-        let mut m = Machine {
+    /// A machine over `root` whose predicates are already in `cache`.
+    pub fn new(prog: &'a Program, root: &'a Frame, cache: &'c [Tri]) -> Machine<'a, 'c> {
+        Machine {
             prog,
             frames: [root; FRAMES],
             cache,
-        };
-        for &(p, node) in prog.predicates.iter() {
-            let value = m.eval(node);
-            if let Some(slot) = m.cache.get_mut(p as usize) {
-                *slot = value;
-            }
         }
-        m
     }
 
     fn node(&self, id: NodeId) -> Option<&'a Node> {
@@ -106,6 +113,22 @@ impl<'a, 'c> Machine<'a, 'c> {
                     },
                 }
             }
+            Node::CmpInt(at, op, n) => match self.value(*at) {
+                Value::Int(x) => Tri::from_bool(op.holds(x.cmp(n))),
+                Value::Decimal(x) => Tri::from_bool(op.holds(x.cmp(&Decimal::from_int(*n)))),
+                v => not_a_number(v),
+            },
+            Node::CmpDec(at, op, d) => match self.value(*at) {
+                Value::Int(x) => Tri::from_bool(op.holds(Decimal::from_int(*x).cmp(d))),
+                Value::Decimal(x) => Tri::from_bool(op.holds(x.cmp(d))),
+                v => not_a_number(v),
+            },
+            Node::EnumIn(at, mask) => match self.value(*at) {
+                Value::Enum(i) => Tri::from_bool(mask & bit(*i) != 0),
+                Value::Absent | Value::Present | Value::Set(_) | Value::List(_) => Tri::Unknown,
+                // INVARIANT: the checker compares enum facts with enum values only.
+                Value::Bool(_) | Value::Int(_) | Value::Decimal(_) | Value::Str(_) => Tri::False,
+            },
             Node::InMask(v, mask) => {
                 let item = self.operand(v);
                 let mask = self.mask(mask);
@@ -214,14 +237,34 @@ impl<'a, 'c> Machine<'a, 'c> {
         }
     }
 
-    /// The disposition: the index of the first case whose condition holds.
-    pub fn disposition(prog: &Program, flags: &[Tri], mitigated: &[bool]) -> usize {
-        prog.cases
-            .iter()
-            .position(|(cond, _)| cond.as_ref().is_none_or(|c| disp(c, flags, mitigated)))
-            // INVARIANT: the checker requires an `otherwise` case, which always holds.
-            .unwrap_or(prog.cases.len().saturating_sub(1))
+}
+
+/// What a number comparison gives when the fact holds no number: unknown
+/// when it is absent, false for a value of another type (which the checker
+/// rules out), as the general comparison does.
+fn not_a_number(v: &Value) -> Tri {
+    match Scalar::of_value(v) {
+        Some(_) => Tri::False,
+        None => Tri::Unknown,
     }
+}
+
+/// The statuses of all flags as bit sets over the flags, so that the
+/// disposition counts the flags a selector picks with a few word operations.
+pub(crate) struct FlagBits<'b> {
+    pub raised: &'b [u64],
+    pub clear: &'b [u64],
+    pub unknown: &'b [u64],
+    pub mitigated: &'b [u64],
+}
+
+/// The disposition: the index of the first case whose condition holds.
+pub(crate) fn disposition(prog: &Program, bits: &FlagBits<'_>) -> usize {
+    prog.cases
+        .iter()
+        .position(|(cond, _)| cond.as_ref().is_none_or(|c| disp(c, bits)))
+        // INVARIANT: the checker requires an `otherwise` case, which always holds.
+        .unwrap_or(prog.cases.len().saturating_sub(1))
 }
 
 fn lit(l: &Lit) -> Scalar<'_> {
@@ -236,31 +279,39 @@ fn range(v: Val<'_>) -> Option<Range> {
     }
 }
 
-fn disp(d: &DispCode, flags: &[Tri], mitigated: &[bool]) -> bool {
+fn disp(d: &DispCode, bits: &FlagBits<'_>) -> bool {
     match d {
-        DispCode::Any(s) => count(s, flags, mitigated) > 0,
-        DispCode::No(s) => count(s, flags, mitigated) == 0,
-        DispCode::Count(s, op, n) => op.holds(count(s, flags, mitigated).cmp(n)),
-        DispCode::Not(i) => !disp(i, flags, mitigated),
-        DispCode::And(items) => items.iter().all(|i| disp(i, flags, mitigated)),
-        DispCode::Or(items) => items.iter().any(|i| disp(i, flags, mitigated)),
+        DispCode::Any(s) => count(s, bits) > 0,
+        DispCode::No(s) => count(s, bits) == 0,
+        DispCode::Count(s, op, n) => op.holds(count(s, bits).cmp(n)),
+        DispCode::Not(i) => !disp(i, bits),
+        DispCode::And(items) => items.iter().all(|i| disp(i, bits)),
+        DispCode::Or(items) => items.iter().any(|i| disp(i, bits)),
     }
 }
 
-fn count(s: &SelCode, flags: &[Tri], mitigated: &[bool]) -> i64 {
-    let mut n = 0;
-    for &f in s.flags.iter() {
-        let status = match flags.get(f as usize) {
-            Some(Tri::True) => 0,
-            Some(Tri::False) => 1,
-            _ => 2,
-        };
-        let m = mitigated.get(f as usize).copied().unwrap_or(false);
-        if s.statuses.get(status).copied().unwrap_or(false)
-            && s.mitigated.is_none_or(|want| want == m)
-        {
-            n += 1;
+/// How many flags a selector picks.
+fn count(s: &SelCode, bits: &FlagBits<'_>) -> i64 {
+    let word = |set: &[u64], w: usize| set.get(w).copied().unwrap_or(0);
+    let mut n = 0i64;
+    for (w, &picked) in s.flags.iter().enumerate() {
+        let [raised, clear, unknown] = s.statuses;
+        let mut status = 0u64;
+        if raised {
+            status |= word(bits.raised, w);
         }
+        if clear {
+            status |= word(bits.clear, w);
+        }
+        if unknown {
+            status |= word(bits.unknown, w);
+        }
+        let mitigated = match s.mitigated {
+            None => u64::MAX,
+            Some(true) => word(bits.mitigated, w),
+            Some(false) => !word(bits.mitigated, w),
+        };
+        n += i64::from((picked & status & mitigated).count_ones());
     }
     n
 }
@@ -310,7 +361,9 @@ impl<'a> Machine<'a, '_> {
         let Some(node) = self.node(id) else { return };
         match node {
             Node::Const(_) | Node::Known(_) => {}
-            Node::Bool(at) => self.absent(*at, scope, out),
+            Node::Bool(at) | Node::CmpInt(at, ..) | Node::CmpDec(at, ..) | Node::EnumIn(at, _) => {
+                self.absent(*at, scope, out);
+            }
             Node::Not(i) => self.missing_in(*i, scope, out),
             Node::And(items) | Node::Or(items) => {
                 for &i in items.iter() {

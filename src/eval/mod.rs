@@ -1,8 +1,8 @@
 //! Eval: facts to results, by the compiled program; and the reference interpreter.
 
-#[cfg(test)]
 pub(crate) mod interp;
 pub(crate) mod machine;
+pub(crate) mod outcome;
 pub(crate) mod report;
 pub(crate) mod scalar;
 pub(crate) mod tri;

@@ -293,16 +293,61 @@ impl Gen {
                 1 + self.below(4)
             ));
         }
-        out.push_str(
-            "outcomes { go, careful, ask, stop }\n\
-             disposition {\n\
-               when any flags(raised, unmitigated, severity >= high) => stop\n\
-               when count flags(unknown) >= 2 => ask\n\
-               when any flags(raised) and no flags(raised, unmitigated) => careful\n\
-               otherwise => go\n\
-             }\n",
-        );
+        out.push_str("outcomes { go, careful, ask, stop }\ndisposition {\n");
+        for outcome in ["stop", "ask", "careful"] {
+            let cond = self.disp_cond(2);
+            out.push_str(&format!("  when {cond} => {outcome}\n"));
+        }
+        out.push_str("  otherwise => go\n}\n");
         out
+    }
+
+    /// A flag selector with random filters.
+    fn selector(&mut self) -> String {
+        let mut filters: Vec<String> = Vec::new();
+        for status in ["raised", "clear", "unknown"] {
+            if self.below(3) == 0 {
+                filters.push(status.into());
+            }
+        }
+        match self.below(4) {
+            0 => filters.push("mitigated".into()),
+            1 => filters.push("unmitigated".into()),
+            _ => {}
+        }
+        if self.below(2) == 0 {
+            let op = self.pick(&OPS);
+            let level = self.pick(&["low", "medium", "high", "critical"]);
+            filters.push(format!("severity {op} {level}"));
+        }
+        if self.below(3) == 0 {
+            let op = self.pick(&OPS);
+            filters.push(format!("step {op} {}", 1 + self.below(4)));
+        }
+        if filters.is_empty() && self.below(2) == 0 {
+            return "flags".into();
+        }
+        format!("flags({})", filters.join(", "))
+    }
+
+    /// A condition of the disposition.
+    fn disp_cond(&mut self, depth: usize) -> String {
+        let choices = if depth == 0 { 3 } else { 5 };
+        match self.below(choices) {
+            0 => format!("any {}", self.selector()),
+            1 => format!("no {}", self.selector()),
+            2 => {
+                let s = self.selector();
+                let op = self.pick(&OPS);
+                format!("count {s} {op} {}", self.below(4))
+            }
+            3 => format!("not ({})", self.disp_cond(depth - 1)),
+            _ => {
+                let op = self.pick(&[" and ", " or "]);
+                let (a, b) = (self.disp_cond(depth - 1), self.disp_cond(depth - 1));
+                format!("({a}){op}({b})")
+            }
+        }
     }
 
     fn leaf(&mut self, value: String) -> String {
@@ -432,7 +477,11 @@ fn status_of(t: super::tri::Tri) -> Status {
 
 /// Checks that the report (compiled evaluator) and the interpreter agree on
 /// every flag and safeguard, missing facts included, with no type error.
-fn agree(rules: &RuleSet, facts_json: &str) -> Result<(), TestCaseError> {
+fn agree(
+    rules: &RuleSet,
+    facts_json: &str,
+    scratch: &mut crate::Scratch,
+) -> Result<(), TestCaseError> {
     let facts = rules
         .facts_from_json(facts_json)
         .map_err(|e| TestCaseError::fail(format!("facts rejected: {e}")))?;
@@ -463,7 +512,89 @@ fn agree(rules: &RuleSet, facts_json: &str) -> Result<(), TestCaseError> {
         0,
         "the interpreter met a type error"
     );
+    fast_path_agrees(rules, &facts, &report, scratch)
+}
+
+/// Checks the fast path against the interpreter's statuses, a plain reading
+/// of the disposition policy, and the full report.
+fn fast_path_agrees(
+    rules: &RuleSet,
+    facts: &crate::Facts,
+    report: &crate::Report,
+    scratch: &mut crate::Scratch,
+) -> Result<(), TestCaseError> {
+    let checked = rules.checked();
+    let interp = Interpreter::new(checked, facts);
+    let flags: Vec<Status> = interp.flags().iter().map(|t| status_of(t.value)).collect();
+    let in_place: Vec<bool> = interp
+        .safeguards()
+        .iter()
+        .map(|t| t.value == super::tri::Tri::True)
+        .collect();
+    let mitigated: Vec<bool> = checked
+        .flags
+        .iter()
+        .map(|f| !f.mitigated_by.is_empty() && f.mitigated_by.iter().all(|&s| in_place[s]))
+        .collect();
+    let case = checked
+        .cases
+        .iter()
+        .position(|c| {
+            c.cond
+                .as_ref()
+                .is_none_or(|d| disp_holds(checked, d, &flags, &mitigated))
+        })
+        .unwrap();
+    let expected = &checked.outcomes[checked.cases[case].outcome].name;
+
+    let outcome = rules
+        .evaluate_into(facts, scratch)
+        .map_err(|e| TestCaseError::fail(e.to_string()))?;
+    prop_assert_eq!(outcome.flags(), &flags[..], "fast-path flag statuses");
+    prop_assert_eq!(outcome.mitigated(), &mitigated[..], "fast-path mitigations");
+    let safeguards: Vec<SafeguardStatus> = report.safeguards.iter().map(|s| s.status).collect();
+    prop_assert_eq!(outcome.safeguards(), &safeguards[..]);
+    prop_assert_eq!(outcome.disposition(), expected.as_str(), "fast-path disposition");
+    prop_assert_eq!(&report.disposition, expected, "report disposition");
+    prop_assert_eq!(&report.disposition_rule, &checked.cases[case].text);
+    let rebuilt = rules
+        .report(facts, outcome)
+        .map_err(|e| TestCaseError::fail(e.to_string()))?;
+    prop_assert_eq!(rebuilt.to_json(), report.to_json(), "report from the outcome");
     Ok(())
+}
+
+/// The disposition condition, read plainly: every flag is tested against
+/// every filter of the selector.
+fn disp_holds(
+    checked: &crate::check::Checked,
+    d: &crate::check::DispCond,
+    flags: &[Status],
+    mitigated: &[bool],
+) -> bool {
+    use crate::check::DispCond;
+    let count = |s: &crate::check::Selector| -> i64 {
+        let picked = checked.flags.iter().enumerate().filter(|(i, f)| {
+            let status = match flags[*i] {
+                Status::Raised => 0,
+                Status::Clear => 1,
+                Status::Unknown => 2,
+            };
+            s.statuses[status]
+                && s.mitigated.is_none_or(|m| m == mitigated[*i])
+                && s.severity.iter().all(|(op, level)| op.holds(f.severity.cmp(level)))
+                && s.step.iter().all(|(op, n)| op.holds(i64::from(f.step).cmp(n)))
+        });
+        picked.count() as i64
+    };
+    match d {
+        DispCond::Any(s) => count(s) > 0,
+        DispCond::No(s) => count(s) == 0,
+        DispCond::Count(s, op, n) => op.holds(count(s).cmp(n)),
+        DispCond::Not(i) => !disp_holds(checked, i, flags, mitigated),
+        DispCond::And(items) => items.iter().all(|i| disp_holds(checked, i, flags, mitigated)),
+        DispCond::Or(items) => items.iter().any(|i| disp_holds(checked, i, flags, mitigated)),
+    }
 }
 
 proptest! {
@@ -476,9 +607,11 @@ proptest! {
             Ok(r) => r,
             Err(e) => return Err(TestCaseError::fail(format!("generated rules do not check:\n{e}\n{source}"))),
         };
+        // Buffers made for another ruleset are re-sized on first use, then reused.
+        let mut scratch = RuleSet::bundled().unwrap().new_scratch();
         for fs in fact_seeds {
             let facts = Gen::new(fs).facts();
-            agree(&rules, &facts).map_err(|e| TestCaseError::fail(format!("{e}\nrules:\n{source}\nfacts: {facts}")))?;
+            agree(&rules, &facts, &mut scratch).map_err(|e| TestCaseError::fail(format!("{e}\nrules:\n{source}\nfacts: {facts}")))?;
         }
     }
 
@@ -500,7 +633,7 @@ proptest! {
             }
         }
         let rules = RuleSet::bundled().unwrap();
-        agree(&rules, &doc.to_string())?;
+        agree(&rules, &doc.to_string(), &mut rules.new_scratch())?;
     }
 }
 
@@ -530,4 +663,22 @@ fn generator_covers_every_construct() {
             "the generator never writes `{construct}`"
         );
     }
+}
+
+#[test]
+fn a_report_is_never_built_from_the_outcome_of_other_facts() {
+    let rules = RuleSet::bundled().unwrap();
+    let sanctioned = rules
+        .facts_from_json(r#"{"end_user": {"sanctioned": true}}"#)
+        .unwrap();
+    let empty = rules.facts_from_json("{}").unwrap();
+    let mut scratch = rules.new_scratch();
+    let outcome = rules.evaluate_into(&sanctioned, &mut scratch).unwrap();
+    assert_eq!(outcome.disposition(), "do_not_proceed");
+    let report = rules.report(&empty, outcome).unwrap();
+    assert_eq!(report, rules.evaluate(&empty).unwrap());
+    assert_ne!(report.disposition, "do_not_proceed");
+    // A clone of the facts is the same facts.
+    let again = rules.report(&sanctioned.clone(), outcome).unwrap();
+    assert_eq!(again.disposition, "do_not_proceed");
 }

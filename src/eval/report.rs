@@ -1,11 +1,12 @@
-//! Builds the full [`Report`] from the compiled evaluator's results.
+//! Builds the full [`Report`] from the fast path's [`Outcome`]: the statuses
+//! are taken as computed; evidence, missing facts and mitigations are added.
 
 use std::collections::{BTreeMap, BTreeSet};
 
 use serde_json::value::RawValue;
 
 use super::machine::Machine;
-use super::tri::Tri;
+use super::outcome::Outcome;
 use crate::check::Checked;
 use crate::compile::Program;
 use crate::facts::Facts;
@@ -14,53 +15,6 @@ use crate::report::{
     Evidence, FlagReport, Mitigation, NOTICE, Report, RulesetRef, SafeguardReport, SafeguardStatus,
     Severity, Status,
 };
-
-/// The statuses of one evaluation, before any string is built.
-pub(crate) struct Results {
-    pub flags: Vec<Tri>,
-    pub safeguards: Vec<Tri>,
-    pub mitigated: Vec<bool>,
-    pub case: usize,
-}
-
-/// The results of a machine whose predicates are evaluated.
-fn results_of(m: &mut Machine<'_, '_>, program: &Program) -> Results {
-    let safeguards: Vec<Tri> = program.safeguards.iter().map(|&n| m.eval(n)).collect();
-    let flags: Vec<Tri> = program.flags.iter().map(|f| m.eval(f.cond)).collect();
-    let mitigated: Vec<bool> = program
-        .flags
-        .iter()
-        .map(|f| {
-            !f.mitigated_by.is_empty()
-                && f.mitigated_by
-                    .iter()
-                    .all(|&s| safeguards.get(s as usize) == Some(&Tri::True))
-        })
-        .collect();
-    let case = Machine::disposition(program, &flags, &mitigated);
-    Results {
-        flags,
-        safeguards,
-        mitigated,
-        case,
-    }
-}
-
-fn status(t: Tri) -> Status {
-    match t {
-        Tri::True => Status::Raised,
-        Tri::False => Status::Clear,
-        Tri::Unknown => Status::Unknown,
-    }
-}
-
-fn safeguard_status(t: Tri) -> SafeguardStatus {
-    match t {
-        Tri::True => SafeguardStatus::InPlace,
-        Tri::False => SafeguardStatus::Missing,
-        Tri::Unknown => SafeguardStatus::Unknown,
-    }
-}
 
 /// How much a missing fact weighs: by the most severe unknown flag it
 /// would help decide, then by how many such flags there are.
@@ -73,63 +27,77 @@ fn weight(severity: Severity) -> u64 {
     }
 }
 
-/// Builds the full report: evidence, missing facts and mitigations included.
+/// Builds the full report from the fast path's outcome for the same facts:
+/// evidence, missing facts and mitigations are added to the statuses it holds.
 pub(crate) fn build(
     checked: &Checked,
     program: &Program,
     facts: &Facts,
+    outcome: &Outcome,
     ruleset: RulesetRef,
 ) -> Report {
-    let mut cache = vec![Tri::Unknown; program.predicate_nodes.len()];
-    let mut machine = Machine::new(program, &facts.root, &mut cache);
-    let results = results_of(&mut machine, program);
+    let mut machine = Machine::new(program, &facts.root, &outcome.cache);
     let schema = &checked.schema;
     let mut weights: BTreeMap<String, u64> = BTreeMap::new();
+    // Flags quote the same facts again and again (the country's name, the
+    // parties): each is rendered once per report and copied after that.
+    let mut rendered: Vec<(u32, Box<RawValue>)> = Vec::new();
     let mut flags = Vec::with_capacity(checked.flags.len());
     for (i, (flag, code)) in checked.flags.iter().zip(program.flags.iter()).enumerate() {
-        let value = results.flags.get(i).copied().unwrap_or(Tri::Unknown);
+        let status = outcome.flags.get(i).copied().unwrap_or(Status::Unknown);
         let mut missing = BTreeSet::new();
-        if value == Tri::Unknown {
+        if status == Status::Unknown {
             machine.missing(code.cond, &mut missing);
             for m in &missing {
-                *weights.entry(m.clone()).or_default() += weight(flag.severity);
+                match weights.get_mut(m) {
+                    Some(w) => *w += weight(flag.severity),
+                    None => {
+                        weights.insert(m.clone(), weight(flag.severity));
+                    }
+                }
             }
         }
-        let evidence = code
-            .evidence
-            .iter()
-            .filter_map(|(path, slot, ty)| {
-                let slot = *slot as usize;
-                let s = facts.root.slots.get(slot)?;
-                // An absent fact is quoted only when its provenance says something
-                // (e.g. why it is not known yet).
-                if matches!(s.value, crate::facts::Value::Absent) && s.provenance.is_none() {
-                    return None;
+        let mut evidence = Vec::with_capacity(code.evidence.len());
+        for (path, slot, ty) in code.evidence.iter() {
+            let Some(s) = facts.root.slots.get(*slot as usize) else {
+                continue;
+            };
+            // An absent fact is quoted only when its provenance says something
+            // (e.g. why it is not known yet).
+            if matches!(s.value, crate::facts::Value::Absent) && s.provenance.is_none() {
+                continue;
+            }
+            let value = match rendered.iter().find(|(r, _)| r == slot) {
+                Some((_, v)) => v.clone(),
+                None => {
+                    let mut text = String::new();
+                    value_json(schema, *ty, &facts.root, *slot as usize, &mut text);
+                    let Ok(v) = RawValue::from_string(text) else {
+                        continue;
+                    };
+                    rendered.push((*slot, v.clone()));
+                    v
                 }
-                let mut text = String::new();
-                value_json(schema, *ty, &facts.root, slot, &mut text);
-                let provenance = s.provenance.as_deref();
-                Some(Evidence {
-                    fact: path.clone(),
-                    value: RawValue::from_string(text).ok()?,
-                    source: provenance.and_then(|p| p.source.clone()),
-                    as_of: provenance.and_then(|p| p.as_of.clone()),
-                })
-            })
-            .collect();
+            };
+            let provenance = s.provenance.as_deref();
+            evidence.push(Evidence {
+                fact: path.clone(),
+                value,
+                source: provenance.and_then(|p| p.source.clone()),
+                as_of: provenance.and_then(|p| p.as_of.clone()),
+            });
+        }
         let mitigations = code
             .mitigated_by
             .iter()
             .filter_map(|&s| {
-                let id = checked.safeguards.get(s as usize)?.id.clone();
-                let t = results
-                    .safeguards
-                    .get(s as usize)
-                    .copied()
-                    .unwrap_or(Tri::Unknown);
                 Some(Mitigation {
-                    id,
-                    status: safeguard_status(t),
+                    id: checked.safeguards.get(s as usize)?.id.clone(),
+                    status: outcome
+                        .safeguards
+                        .get(s as usize)
+                        .copied()
+                        .unwrap_or(SafeguardStatus::Unknown),
                 })
             })
             .collect();
@@ -139,8 +107,8 @@ pub(crate) fn build(
             severity: flag.severity,
             title: flag.title.clone(),
             citation: flag.citation.clone(),
-            status: status(value),
-            mitigated: results.mitigated.get(i).copied().unwrap_or(false),
+            status,
+            mitigated: outcome.mitigated.get(i).copied().unwrap_or(false),
             evidence,
             missing: missing.into_iter().collect(),
             mitigations,
@@ -149,17 +117,17 @@ pub(crate) fn build(
     let safeguards = checked
         .safeguards
         .iter()
-        .zip(&results.safeguards)
-        .map(|(s, t)| SafeguardReport {
+        .zip(&outcome.safeguards)
+        .map(|(s, &status)| SafeguardReport {
             id: s.id.clone(),
             step: s.step,
             title: s.title.clone(),
-            status: safeguard_status(*t),
+            status,
         })
         .collect();
     let mut missing_facts: Vec<(String, u64)> = weights.into_iter().collect();
     missing_facts.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
-    let case = checked.cases.get(results.case);
+    let case = checked.cases.get(outcome.case);
     let disposition = case
         .and_then(|c| checked.outcomes.get(c.outcome))
         .map(|o| o.name.clone())

@@ -107,6 +107,7 @@ pub(crate) fn load_json(
             root,
             id,
             fingerprint,
+            serial: super::next_serial(),
         }),
         Err(e) => {
             let message = match ctx.error.borrow_mut().take() {

@@ -80,11 +80,29 @@ impl Frame {
 ///
 /// Build them with [`RuleSet::facts_from_json`](crate::RuleSet::facts_from_json)
 /// or [`RuleSet::facts_from_transaction`](crate::RuleSet::facts_from_transaction).
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug)]
 pub struct Facts {
     pub(crate) root: Frame,
     pub(crate) id: Option<String>,
     pub(crate) fingerprint: u64,
+    /// A number that no other load in this process gives: an
+    /// [`Outcome`](crate::Outcome) remembers it, so that a report is only
+    /// built from the outcome of the same facts. Clones share it, and so
+    /// their content, since facts cannot be changed once loaded.
+    pub(crate) serial: u64,
+}
+
+/// Facts are equal when they hold the same values, however they were loaded.
+impl PartialEq for Facts {
+    fn eq(&self, other: &Facts) -> bool {
+        self.root == other.root && self.id == other.id && self.fingerprint == other.fingerprint
+    }
+}
+
+/// The serial number of the next facts loaded.
+pub(crate) fn next_serial() -> u64 {
+    static NEXT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
+    NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
 }
 
 impl Facts {

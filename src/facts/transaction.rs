@@ -313,6 +313,9 @@ pub struct Product {
     /// Can identify, track or record people covertly or without consent.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub covert_capability: Option<bool>,
+    /// Marketed for covert use (undetectable, leaves no trace, works without the target's knowledge).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub marketed_for_covert_use: Option<bool>,
     /// Can classify or target people by protected attributes.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub classifies_protected_attributes: Option<bool>,

@@ -7,7 +7,9 @@
 //! AST. This module knows nothing about facts or types.
 
 pub(crate) mod ast;
+mod comments;
 mod errors;
+pub(crate) mod format;
 mod lower;
 mod scan;
 
@@ -39,11 +41,38 @@ pub(crate) fn parse(source: &str) -> Result<ast::File, Vec<Diagnostic>> {
         ]);
     }
     scan::check_nesting(source)?;
+    let pairs = parse_pairs(source).map_err(|e| vec![errors::translate(&e, source)])?;
+    lower::lower_file(pairs)
+}
+
+/// Runs pest. Tracking the tokens expected at each position (pest's "error
+/// detail") makes parsing several times slower, and it only matters for the
+/// message of a source that does not parse; so a source is parsed without it
+/// first and, only when that fails, again with it.
+///
+/// The setting is a process-wide flag that pest reads when a parse starts.
+/// The lock keeps a parse that wants the detail from being started while
+/// another thread has just switched it off, so that the message for a given
+/// source never depends on what other threads are doing.
+fn parse_pairs(source: &str) -> Result<pest::iterators::Pairs<'_, Rule>, pest::error::Error<Rule>> {
+    static DETAIL: std::sync::RwLock<()> = std::sync::RwLock::new(());
+    {
+        let _shared = DETAIL
+            .read()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        pest::set_error_detail(false);
+        if let Ok(pairs) = RulesParser::parse(Rule::file, source) {
+            return Ok(pairs);
+        }
+    }
+    let _exclusive = DETAIL
+        .write()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
     // Ask pest to track the literal tokens it expected, for messages in words.
     pest::set_error_detail(true);
-    let pairs =
-        RulesParser::parse(Rule::file, source).map_err(|e| vec![errors::translate(&e, source)])?;
-    lower::lower_file(pairs)
+    let result = RulesParser::parse(Rule::file, source);
+    pest::set_error_detail(false);
+    result
 }
 
 #[cfg(test)]

@@ -1,0 +1,250 @@
+//! The thread-local last error, as text and as JSON.
+//!
+//! A status-returning entry point clears the last error of the calling
+//! thread when it starts and records a [`Failure`] when it fails, so the
+//! pointers `dd_last_error` and `dd_last_error_json` return stay valid until
+//! the next status-returning call on the same thread. Other threads never see
+//! or disturb it.
+
+use std::cell::RefCell;
+use std::ffi::{CString, c_char};
+use std::ptr;
+
+use dd_rules::{Error, FactsError, RulesError};
+use serde::Serialize;
+
+use crate::status::dd_status;
+
+/// Why a call failed: its status, a message for people and the same as JSON.
+pub(crate) struct Failure {
+    pub(crate) status: dd_status,
+    message: String,
+    json: String,
+}
+
+/// The JSON of a rejected argument; fields in this order.
+#[derive(Serialize)]
+struct ArgumentJson<'a> {
+    argument: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    offset: Option<usize>,
+    message: &'a str,
+}
+
+/// The JSON of rejected facts, as `dd-rules eval` reports a rejected line.
+#[derive(Serialize)]
+struct FactsJson<'a> {
+    path: &'a str,
+    line: usize,
+    column: usize,
+    message: &'a str,
+}
+
+/// The JSON of an internal error.
+#[derive(Serialize)]
+struct MessageJson<'a> {
+    message: &'a str,
+}
+
+/// Serialises one of the structs above. They hold only strings and
+/// integers, which always serialise; should that ever fail, the JSON is still
+/// an object with the message.
+fn to_json(value: &impl Serialize, message: &str) -> String {
+    serde_json::to_string(value)
+        .unwrap_or_else(|_| format!("{{\"message\":{}}}", serde_json::Value::from(message)))
+}
+
+impl Failure {
+    /// A `NULL` pointer, an impossible length or a NUL byte in a text.
+    pub(crate) fn invalid_argument(argument: &str, message: String) -> Failure {
+        let json = to_json(&ArgumentJson { argument, offset: None, message: &message }, &message);
+        Failure {
+            status: dd_status::DD_ERR_INVALID_ARGUMENT,
+            message,
+            json,
+        }
+    }
+
+    /// A text that is not UTF-8; `offset` is the first byte that is not.
+    pub(crate) fn invalid_utf8(argument: &str, offset: usize) -> Failure {
+        let message =
+            format!("`{argument}` is not valid UTF-8: the first bad byte is at offset {offset}");
+        let json = to_json(&ArgumentJson { argument, offset: Some(offset), message: &message }, &message);
+        Failure {
+            status: dd_status::DD_ERR_INVALID_UTF8,
+            message,
+            json,
+        }
+    }
+
+    /// A ruleset that does not compile: its rendered diagnostics, and the
+    /// same diagnostics as the JSON array `dd-rules check --format json` prints.
+    pub(crate) fn rules(error: &RulesError) -> Failure {
+        Failure {
+            status: dd_status::DD_ERR_RULES,
+            message: error
+                .diagnostics
+                .render(dd_rules::Style::Plain)
+                .trim_end()
+                .to_owned(),
+            json: error.diagnostics.to_json().to_string(),
+        }
+    }
+
+    /// A facts document that was rejected, with where.
+    pub(crate) fn facts(error: &FactsError) -> Failure {
+        let json = FactsJson {
+            path: &error.path,
+            line: error.line,
+            column: error.column,
+            message: &error.message,
+        };
+        Failure {
+            status: dd_status::DD_ERR_FACTS,
+            json: to_json(&json, &error.message),
+            message: error.to_string(),
+        }
+    }
+
+    /// Any error of `RuleSet::evaluate_json`.
+    pub(crate) fn evaluate(error: &Error) -> Failure {
+        match error {
+            Error::Rules(e) => Failure::rules(e),
+            Error::Facts(e) => Failure::facts(e),
+            // Facts that cannot be evaluated (and any kind of error the
+            // library adds later) are a problem with the facts handed over:
+            // report them in the facts shape, with no position.
+            other => {
+                let message = other.to_string();
+                let json = FactsJson {
+                    path: "",
+                    line: 0,
+                    column: 0,
+                    message: &message,
+                };
+                Failure {
+                    status: dd_status::DD_ERR_FACTS,
+                    json: to_json(&json, &message),
+                    message,
+                }
+            }
+        }
+    }
+
+    /// A panic caught at the boundary, with its message when it has one.
+    pub(crate) fn panic(payload: &(dyn std::any::Any + Send)) -> Failure {
+        let what = payload
+            .downcast_ref::<&str>()
+            .copied()
+            .or_else(|| payload.downcast_ref::<String>().map(String::as_str))
+            .unwrap_or("no message");
+        Failure::internal(format!(
+            "internal error in dd-rules (a bug; please report it): {what}"
+        ))
+    }
+
+    /// An internal error: a broken invariant, reported as `DD_ERR_PANIC`.
+    pub(crate) fn internal(message: String) -> Failure {
+        let json = to_json(&MessageJson { message: &message }, &message);
+        Failure {
+            status: dd_status::DD_ERR_PANIC,
+            message,
+            json,
+        }
+    }
+}
+
+/// The recorded error: both strings are owned here and handed out borrowed.
+struct LastError {
+    message: CString,
+    json: CString,
+}
+
+thread_local! {
+    static LAST_ERROR: RefCell<Option<LastError>> = const { RefCell::new(None) };
+}
+
+/// Text for C: a NUL inside is replaced, so the conversion cannot fail and
+/// C never sees a string cut short.
+pub(crate) fn c_string(text: String) -> CString {
+    match CString::new(text) {
+        Ok(s) => s,
+        Err(e) => {
+            let text = String::from_utf8_lossy(&e.into_vec()).replace('\0', "\u{FFFD}");
+            CString::new(text).unwrap_or_default()
+        }
+    }
+}
+
+/// Forgets this thread's last error.
+pub(crate) fn clear() {
+    // `try_with` fails only while the thread is being torn down, when there
+    // is nothing left to clear.
+    let _ = LAST_ERROR.try_with(|e| e.replace(None));
+}
+
+/// Records a failure as this thread's last error and returns its status.
+pub(crate) fn record(failure: Failure) -> dd_status {
+    let error = LastError {
+        message: c_string(failure.message),
+        json: c_string(failure.json),
+    };
+    let _ = LAST_ERROR.try_with(|e| e.replace(Some(error)));
+    failure.status
+}
+
+/// A pointer into this thread's last error, or `NULL` when there is none.
+fn last(pick: fn(&LastError) -> &CString) -> *const c_char {
+    std::panic::catch_unwind(|| {
+        LAST_ERROR
+            .try_with(|e| match &*e.borrow() {
+                // The pointer stays valid after the borrow ends: the CString's
+                // heap buffer is only freed by the next `clear` or `record`.
+                Some(error) => pick(error).as_ptr(),
+                None => ptr::null(),
+            })
+            .unwrap_or(ptr::null())
+    })
+    .unwrap_or(ptr::null())
+}
+
+/// The message of the last failed call on this thread, for people: for
+/// `DD_ERR_RULES`, every diagnostic rendered the way the `dd-rules` command
+/// line prints them (plain text, no colour); for `DD_ERR_FACTS`, what is wrong
+/// and where (JSON path, line and column).
+///
+/// Returns `NULL` when the last status-returning call on this thread
+/// succeeded, or when there has been none.
+///
+/// Ownership: the string belongs to the library. Do not free it. It stays
+/// valid until the next call on this thread to a function that returns a
+/// `dd_status`; copy it to keep it longer.
+#[unsafe(no_mangle)]
+pub extern "C" fn dd_last_error() -> *const c_char {
+    last(|e| &e.message)
+}
+
+/// The last failure on this thread as JSON, for programs:
+///
+/// - `DD_ERR_RULES`: the array of diagnostics, as `dd-rules check --format
+///   json` prints them: each an object with `file`, `code` (such as
+///   `"DD021"`), `severity` (`"error"` or `"warning"`), `message`, `span`
+///   (`{"start", "end"}` byte offsets), 1-based `line` and `column`, and
+///   optional `label`, `notes` and `help`.
+/// - `DD_ERR_FACTS`: an object `{"path", "line", "column", "message"}`:
+///   the JSON path of the offending value (such as `parties[1].role`, empty
+///   for the document itself) and its 1-based line and column (0 when
+///   unknown).
+/// - `DD_ERR_INVALID_ARGUMENT`, `DD_ERR_INVALID_UTF8`: an object with
+///   `argument` (the parameter's name), `message`, and for UTF-8 errors the
+///   byte `offset` of the first bad byte.
+/// - `DD_ERR_PANIC`: an object with `message`.
+///
+/// Returns `NULL` when the last status-returning call on this thread
+/// succeeded, or when there has been none.
+///
+/// Ownership and lifetime: as for `dd_last_error`.
+#[unsafe(no_mangle)]
+pub extern "C" fn dd_last_error_json() -> *const c_char {
+    last(|e| &e.json)
+}

@@ -1,0 +1,323 @@
+//! The `dd_ruleset` handle and the calls that compile, inspect and evaluate
+//! with it.
+
+use std::ffi::{CString, c_char};
+use std::ptr;
+
+use dd_rules::RuleSet;
+
+use crate::error::{Failure, c_string};
+use crate::guard::{self, c_str, out_param, text};
+use crate::status::dd_status;
+use crate::strings::give;
+
+/// A compiled ruleset: opaque, immutable, and safe to share between threads
+/// that evaluate at the same time (no locking needed).
+///
+/// Create one with `dd_ruleset_compile` or `dd_ruleset_bundled`, free it with
+/// `dd_ruleset_free` once no thread uses it any more.
+#[allow(non_camel_case_types)]
+pub struct dd_ruleset {
+    rules: RuleSet,
+    name: CString,
+    version: CString,
+}
+
+impl dd_ruleset {
+    /// Moves a compiled ruleset to the heap, for C to hold.
+    fn into_raw(rules: RuleSet) -> *mut dd_ruleset {
+        let handle = dd_ruleset {
+            name: c_string(rules.name().to_owned()),
+            version: c_string(rules.version().to_owned()),
+            rules,
+        };
+        Box::into_raw(Box::new(handle))
+    }
+}
+
+/// Borrows the ruleset behind a handle.
+///
+/// # Safety
+///
+/// `rules` is `NULL` or a live handle from `dd_ruleset_compile` or
+/// `dd_ruleset_bundled`.
+unsafe fn borrow<'a>(rules: *const dd_ruleset) -> Result<&'a dd_ruleset, Failure> {
+    // SAFETY: the caller promises a live handle or NULL, which `as_ref` maps
+    // to `None`.
+    unsafe { rules.as_ref() }
+        .ok_or_else(|| Failure::invalid_argument("rules", "`rules` is NULL".into()))
+}
+
+/// Parses, checks and compiles a ruleset.
+///
+/// - `source`: the ruleset's text, `len` bytes of UTF-8. It need not end with
+///   a NUL, and must not contain one: `len` does not count a terminating NUL
+///   (for a C string, pass `strlen(source)`).
+/// - `file_name`: a NUL-terminated UTF-8 string, used only to name the file
+///   in diagnostics (such as `"my.rules"`).
+/// - `out`: receives the new ruleset on success, `NULL` on failure.
+///
+/// Returns `DD_OK`; `DD_ERR_RULES` if the ruleset has errors (then
+/// `dd_last_error()` renders every diagnostic and `dd_last_error_json()` is
+/// their JSON array); `DD_ERR_INVALID_ARGUMENT` for a `NULL` pointer, a NUL
+/// byte in `source` or `len > PTRDIFF_MAX`; `DD_ERR_INVALID_UTF8`;
+/// `DD_ERR_PANIC`.
+///
+/// Ownership: `source` and `file_name` are only read during the call; the
+/// library keeps its own copy. The caller owns `*out` and frees it with
+/// `dd_ruleset_free`. A compiled ruleset may still have warnings:
+/// `dd_ruleset_warnings_json`.
+///
+/// # Safety
+///
+/// `source` is `NULL` or points to `len` readable bytes; `file_name` is
+/// `NULL` or a NUL-terminated string; `out` is `NULL` or writable.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn dd_ruleset_compile(
+    source: *const c_char,
+    len: usize,
+    file_name: *const c_char,
+    out: *mut *mut dd_ruleset,
+) -> dd_status {
+    guard::status(|| {
+        // SAFETY: the caller's promises, passed on.
+        let out = unsafe { out_param(out, "out") }?;
+        // SAFETY: as above.
+        let source = unsafe { text(source, len, "source") }?;
+        // SAFETY: as above.
+        let file_name = unsafe { c_str(file_name, "file_name") }?;
+        let rules = RuleSet::compile(source, file_name).map_err(|e| Failure::rules(&e))?;
+        // SAFETY: `out_param` checked `out`.
+        unsafe { out.write(dd_ruleset::into_raw(rules)) };
+        Ok(())
+    })
+}
+
+/// The bundled ruleset: the 2020 U.S. State Department guidance
+/// (`rulesets/us-state-2020.rules`), the default of the `dd-rules` command
+/// line. It is compiled once per process; later calls are cheap.
+///
+/// - `out`: receives the ruleset on success, `NULL` on failure.
+///
+/// Returns `DD_OK`, `DD_ERR_INVALID_ARGUMENT` if `out` is `NULL`,
+/// `DD_ERR_RULES` (never, unless the build is broken) or `DD_ERR_PANIC`.
+///
+/// Ownership: the caller owns `*out` and frees it with `dd_ruleset_free`.
+///
+/// # Safety
+///
+/// `out` is `NULL` or writable.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn dd_ruleset_bundled(out: *mut *mut dd_ruleset) -> dd_status {
+    guard::status(|| {
+        // SAFETY: the caller's promise, passed on.
+        let out = unsafe { out_param(out, "out") }?;
+        let rules = RuleSet::bundled().map_err(|e| Failure::rules(&e))?;
+        // SAFETY: `out_param` checked `out`.
+        unsafe { out.write(dd_ruleset::into_raw(rules)) };
+        Ok(())
+    })
+}
+
+/// Evaluates one transaction: loads a JSON facts document against the
+/// ruleset's schema and writes the full report as JSON.
+///
+/// - `rules`: a ruleset. Any number of threads may evaluate with the same
+///   ruleset at once.
+/// - `facts_json`: the facts document, `len` bytes of UTF-8; not necessarily
+///   NUL-terminated, and `len` does not count a terminating NUL. An object of
+///   root facts plus an optional `"id"`; an absent or `null` fact is unknown.
+/// - `report_json`: receives the report on success, `NULL` on failure. It is
+///   compact JSON, byte for byte what the Rust API's `Report::to_json` and
+///   `dd-rules eval --format ndjson` give: `ruleset`, `transaction`,
+///   `disposition`, `disposition_rule`, `flags`, `safeguards`,
+///   `missing_facts`, `notice`.
+///
+/// Returns `DD_OK`; `DD_ERR_FACTS` if the document is rejected (then
+/// `dd_last_error_json()` is `{"path", "line", "column", "message"}`);
+/// `DD_ERR_INVALID_ARGUMENT` for a `NULL` pointer, a NUL byte in
+/// `facts_json` or `len > PTRDIFF_MAX`; `DD_ERR_INVALID_UTF8`; `DD_ERR_PANIC`.
+///
+/// Ownership: `facts_json` is only read during the call. The caller owns
+/// `*report_json` and frees it with `dd_string_free`.
+///
+/// # Safety
+///
+/// `rules` is `NULL` or a live ruleset; `facts_json` is `NULL` or points to
+/// `len` readable bytes; `report_json` is `NULL` or writable.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn dd_ruleset_evaluate_json(
+    rules: *const dd_ruleset,
+    facts_json: *const c_char,
+    len: usize,
+    report_json: *mut *mut c_char,
+) -> dd_status {
+    guard::status(|| {
+        // SAFETY: the caller's promises, passed on.
+        let out = unsafe { out_param(report_json, "report_json") }?;
+        // SAFETY: as above.
+        let rules = unsafe { borrow(rules) }?;
+        // SAFETY: as above.
+        let facts = unsafe { text(facts_json, len, "facts_json") }?;
+        let report = rules
+            .rules
+            .evaluate_json(facts)
+            .map_err(|e| Failure::evaluate(&e))?;
+        // SAFETY: `out_param` checked `out`.
+        unsafe { give(out, report.to_json()) };
+        Ok(())
+    })
+}
+
+/// Checks a ruleset without compiling it and writes every diagnostic, errors
+/// and warnings, as a JSON array: what `dd-rules check --format json` prints
+/// for one file, in the shape `dd_last_error_json()` documents for
+/// `DD_ERR_RULES`. For editors and linters.
+///
+/// Arguments as for `dd_ruleset_compile`; `diagnostics_json` receives the
+/// array (`[]` for a clean ruleset) on success, `NULL` on failure.
+///
+/// Returns `DD_OK` whenever the check ran, whatever it found: the ruleset has
+/// errors if and only if an element has `"severity": "error"`. Otherwise
+/// `DD_ERR_INVALID_ARGUMENT`, `DD_ERR_INVALID_UTF8` or `DD_ERR_PANIC`.
+///
+/// Ownership: the caller owns `*diagnostics_json` and frees it with
+/// `dd_string_free`.
+///
+/// # Safety
+///
+/// As for `dd_ruleset_compile`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn dd_ruleset_check(
+    source: *const c_char,
+    len: usize,
+    file_name: *const c_char,
+    diagnostics_json: *mut *mut c_char,
+) -> dd_status {
+    guard::status(|| {
+        // SAFETY: the caller's promises, passed on.
+        let out = unsafe { out_param(diagnostics_json, "diagnostics_json") }?;
+        // SAFETY: as above.
+        let source = unsafe { text(source, len, "source") }?;
+        // SAFETY: as above.
+        let file_name = unsafe { c_str(file_name, "file_name") }?;
+        let diagnostics = dd_rules::check_source(source, file_name);
+        // SAFETY: `out_param` checked `out`.
+        unsafe { give(out, diagnostics.to_json().to_string()) };
+        Ok(())
+    })
+}
+
+/// The warnings the checker found in a compiled ruleset (unused predicates,
+/// safeguards, outcomes…), as a JSON array in the shape of
+/// `dd_ruleset_check`; `[]` when there are none.
+///
+/// Returns `DD_OK`, `DD_ERR_INVALID_ARGUMENT` for a `NULL` pointer, or
+/// `DD_ERR_PANIC`. `*warnings_json` is `NULL` on failure.
+///
+/// Ownership: the caller owns `*warnings_json` and frees it with
+/// `dd_string_free`.
+///
+/// # Safety
+///
+/// `rules` is `NULL` or a live ruleset; `warnings_json` is `NULL` or writable.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn dd_ruleset_warnings_json(
+    rules: *const dd_ruleset,
+    warnings_json: *mut *mut c_char,
+) -> dd_status {
+    guard::status(|| {
+        // SAFETY: the caller's promises, passed on.
+        let out = unsafe { out_param(warnings_json, "warnings_json") }?;
+        // SAFETY: as above.
+        let rules = unsafe { borrow(rules) }?;
+        let json = rules.rules.warnings().to_json().to_string();
+        // SAFETY: `out_param` checked `out`.
+        unsafe { give(out, json) };
+        Ok(())
+    })
+}
+
+/// The ruleset's fact schema as a JSON Schema (draft 2020-12), so that
+/// integrators can validate facts documents before they reach the engine.
+///
+/// Returns `DD_OK`, `DD_ERR_INVALID_ARGUMENT` for a `NULL` pointer, or
+/// `DD_ERR_PANIC`. `*schema_json` is `NULL` on failure.
+///
+/// Ownership: the caller owns `*schema_json` and frees it with
+/// `dd_string_free`.
+///
+/// # Safety
+///
+/// `rules` is `NULL` or a live ruleset; `schema_json` is `NULL` or writable.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn dd_ruleset_json_schema(
+    rules: *const dd_ruleset,
+    schema_json: *mut *mut c_char,
+) -> dd_status {
+    guard::status(|| {
+        // SAFETY: the caller's promises, passed on.
+        let out = unsafe { out_param(schema_json, "schema_json") }?;
+        // SAFETY: as above.
+        let rules = unsafe { borrow(rules) }?;
+        let json = rules.rules.json_schema().to_string();
+        // SAFETY: `out_param` checked `out`.
+        unsafe { give(out, json) };
+        Ok(())
+    })
+}
+
+/// The ruleset's name, from its header (`ruleset "us-state-2020" { … }`).
+///
+/// Returns `NULL` if `rules` is `NULL`. Does not touch the last error.
+///
+/// Ownership: the string belongs to the ruleset. Do not free it; it is valid
+/// until `dd_ruleset_free(rules)`.
+///
+/// # Safety
+///
+/// `rules` is `NULL` or a live ruleset.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn dd_ruleset_name(rules: *const dd_ruleset) -> *const c_char {
+    guard::value(ptr::null(), || {
+        // SAFETY: the caller promises a live handle or NULL.
+        unsafe { rules.as_ref() }.map_or(ptr::null(), |r| r.name.as_ptr())
+    })
+}
+
+/// The ruleset's version, from its header (`version: "0.1.0"`).
+///
+/// Returns `NULL` if `rules` is `NULL`. Does not touch the last error.
+///
+/// Ownership: as for `dd_ruleset_name`.
+///
+/// # Safety
+///
+/// `rules` is `NULL` or a live ruleset.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn dd_ruleset_version(rules: *const dd_ruleset) -> *const c_char {
+    guard::value(ptr::null(), || {
+        // SAFETY: the caller promises a live handle or NULL.
+        unsafe { rules.as_ref() }.map_or(ptr::null(), |r| r.version.as_ptr())
+    })
+}
+
+/// Frees a ruleset. Freeing `NULL` does nothing.
+///
+/// Call it once per ruleset, after every thread has finished with it; the
+/// strings from `dd_ruleset_name` and `dd_ruleset_version` die with it.
+/// Reports already returned are independent of it and stay valid.
+///
+/// # Safety
+///
+/// `rules` is `NULL` or a ruleset not yet freed, and no other thread uses it.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn dd_ruleset_free(rules: *mut dd_ruleset) {
+    guard::value((), || {
+        if !rules.is_null() {
+            // SAFETY: the caller promises `rules` came from `Box::into_raw` in
+            // `dd_ruleset::into_raw` and is freed only once.
+            drop(unsafe { Box::from_raw(rules) });
+        }
+    });
+}

@@ -1,0 +1,259 @@
+//! Builds the C programs in `tests/c/` (and `examples/c/`) with the system C
+//! compiler against the static library and the committed header, and runs
+//! them.
+//!
+//! With `DD_CAPI_VALGRIND=1` each program runs under
+//! `valgrind --leak-check=full --error-exitcode=1`, and any error or leak
+//! fails the test (`.ci/run` does this). `CC` names another compiler.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+/// The repository root.
+fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
+}
+
+/// The static library cargo built for this test run.
+///
+/// Cargo builds the library before the integration tests that depend on it
+/// and puts it in `<target>/<profile>/`, two levels above this test's own
+/// binary in `<target>/<profile>/deps/`: that also holds with
+/// `CARGO_TARGET_DIR`, `--release` and `--target`.
+fn static_lib() -> PathBuf {
+    let exe = std::env::current_exe().expect("the test binary's path");
+    let profile_dir = exe
+        .parent()
+        .and_then(Path::parent)
+        .expect("the test binary lives in <target>/<profile>/deps");
+    // The copy in `deps/` is the one built for this very run; cargo copies it
+    // one level up too, but only for some commands.
+    for candidate in [
+        profile_dir.join("deps/libdd_rules_capi.a"),
+        profile_dir.join("libdd_rules_capi.a"),
+    ] {
+        if candidate.is_file() {
+            return candidate;
+        }
+    }
+    panic!(
+        "no libdd_rules_capi.a in {}; build it with `cargo build -p dd-rules-capi`",
+        profile_dir.display()
+    );
+}
+
+/// Compiles one C source into an executable in cargo's scratch directory.
+fn compile(source: &Path, name: &str) -> PathBuf {
+    let out = Path::new(env!("CARGO_TARGET_TMPDIR")).join(name);
+    let cc = std::env::var("CC").unwrap_or_else(|_| "cc".into());
+    let output = Command::new(&cc)
+        .args(["-std=c11", "-D_POSIX_C_SOURCE=200809L", "-g", "-O1"])
+        .args(["-Wall", "-Wextra", "-Werror", "-pedantic"])
+        .arg("-I")
+        .arg(root().join("capi/include"))
+        .arg(source)
+        .arg(static_lib())
+        .args(["-lpthread", "-ldl", "-lm", "-o"])
+        .arg(&out)
+        .output()
+        .unwrap_or_else(|e| panic!("cannot run the C compiler `{cc}`: {e}"));
+    assert!(
+        output.status.success(),
+        "`{cc}` failed on {}:\n{}",
+        source.display(),
+        String::from_utf8_lossy(&output.stderr)
+    );
+    out
+}
+
+/// Whether to run under valgrind (`DD_CAPI_VALGRIND=1`).
+fn valgrind() -> bool {
+    std::env::var("DD_CAPI_VALGRIND").is_ok_and(|v| v == "1")
+}
+
+/// Runs a compiled program with arguments, under valgrind when asked.
+fn run(exe: &Path, args: &[&Path]) -> Output {
+    let mut command = if valgrind() {
+        let mut c = Command::new("valgrind");
+        c.args([
+            "--leak-check=full",
+            "--error-exitcode=1",
+            "--errors-for-leak-kinds=definite,possible",
+            "--show-leak-kinds=definite,possible",
+            "--track-origins=yes",
+        ])
+        .arg(exe);
+        c
+    } else {
+        Command::new(exe)
+    };
+    let output = command
+        .args(args)
+        .output()
+        .unwrap_or_else(|e| panic!("cannot run {}: {e}", exe.display()));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    if valgrind() {
+        // Keep valgrind's verdict in the log (`cargo test -- --nocapture`).
+        for line in stderr.lines() {
+            if line.contains("ERROR SUMMARY")
+                || line.contains("definitely lost")
+                || line.contains("indirectly lost")
+                || line.contains("possibly lost")
+                || line.contains("All heap blocks were freed")
+            {
+                println!("{}: {line}", exe.display());
+            }
+        }
+    }
+    assert!(
+        output.status.success(),
+        "{} failed ({}):\nstdout:\n{}\nstderr:\n{stderr}",
+        exe.display(),
+        output.status,
+        String::from_utf8_lossy(&output.stdout),
+    );
+    output
+}
+
+/// Compiles and runs one test program of `tests/c/`, with the repository
+/// root as its argument, and checks its closing line.
+fn c_test(name: &str) {
+    let exe = compile(&root().join(format!("capi/tests/c/{name}.c")), name);
+    let output = run(&exe, &[&root()]);
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    print!("{stdout}");
+    assert!(
+        stdout.contains(&format!("{name}: ")) && stdout.contains(" passed, 0 failed"),
+        "{name} printed no passing summary:\n{stdout}"
+    );
+}
+
+#[test]
+fn api() {
+    c_test("test_api");
+}
+
+#[test]
+fn errors() {
+    c_test("test_errors");
+}
+
+#[test]
+fn threads() {
+    c_test("test_threads");
+}
+
+/// `dd_test_panic` exists only with the `test-hooks` feature, which
+/// `.ci/run` turns on for the valgrind run.
+#[cfg(feature = "test-hooks")]
+#[test]
+fn panic() {
+    c_test("test_panic");
+}
+
+/// The report the C ABI gives is byte for byte the report of the Rust API,
+/// for every example transaction.
+#[test]
+fn reports_match_the_rust_api() {
+    let exe = compile(&root().join("capi/tests/c/eval_file.c"), "eval_file");
+    let rules = dd_rules::RuleSet::bundled().expect("the bundled ruleset compiles");
+    let mut seen = 0;
+    let mut paths: Vec<PathBuf> = std::fs::read_dir(root().join("examples/transactions"))
+        .expect("examples/transactions")
+        .map(|e| e.expect("a directory entry").path())
+        .filter(|p| p.extension().is_some_and(|e| e == "json"))
+        .collect();
+    paths.sort();
+    for path in &paths {
+        let json = std::fs::read_to_string(path).expect("an example transaction");
+        let expected = rules
+            .evaluate_json(&json)
+            .expect("the example evaluates")
+            .to_json();
+        let output = run(&exe, &[path]);
+        let got = String::from_utf8_lossy(&output.stdout);
+        let got = got.trim_end();
+        if got != expected {
+            let at = got
+                .bytes()
+                .zip(expected.bytes())
+                .position(|(a, b)| a != b)
+                .unwrap_or(got.len().min(expected.len()));
+            let context = |s: &str| s.get(at.saturating_sub(80)..(at + 80).min(s.len())).unwrap_or("").to_owned();
+            panic!(
+                "C and Rust disagree on {} at byte {at}:\n   C: …{}…\nRust: …{}…",
+                path.display(),
+                context(got),
+                context(&expected)
+            );
+        }
+        seen += 1;
+    }
+    assert!(seen >= 3, "too few example transactions: {seen}");
+}
+
+/// The example in `examples/c/` builds with its documented command line and
+/// runs.
+#[test]
+fn example_builds_and_runs() {
+    let exe = compile(&root().join("examples/c/evaluate.c"), "evaluate");
+    let facts = root().join("examples/transactions/partial-facts.json");
+    let output = run(&exe, &[&facts]);
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(stdout.contains("disposition: gather_facts"), "{stdout}");
+}
+
+/// The header stands alone and compiles as C99 and as C++.
+#[test]
+fn header_compiles_alone() {
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR"));
+    let c = dir.join("header_only.c");
+    std::fs::write(
+        &c,
+        "#include \"dd_rules.h\"\nint main(void) { return dd_version() == 0; }\n",
+    )
+    .expect("write a C file");
+    let cpp = dir.join("header_only.cpp");
+    std::fs::write(
+        &cpp,
+        "#include \"dd_rules.h\"\nint main() { return dd_version() == nullptr; }\n",
+    )
+    .expect("write a C++ file");
+    for (compiler, std, file) in [("cc", "-std=c99", &c), ("c++", "-std=c++11", &cpp)] {
+        let output = Command::new(compiler)
+            .args([
+                std,
+                "-Wall",
+                "-Wextra",
+                "-Werror",
+                "-pedantic",
+                "-fsyntax-only",
+                "-I",
+            ])
+            .arg(root().join("capi/include"))
+            .arg(file)
+            .output()
+            .unwrap_or_else(|e| panic!("cannot run `{compiler}`: {e}"));
+        assert!(
+            output.status.success(),
+            "the header does not compile with `{compiler} {std}`:\n{}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+    }
+}
+
+/// `dd_version()` is the library's version: the two crates move together.
+#[test]
+fn version_is_the_library_version() {
+    let manifest = std::fs::read_to_string(root().join("Cargo.toml")).expect("the root manifest");
+    let package = manifest
+        .split("[package]")
+        .nth(1)
+        .expect("a [package] section");
+    let version = package
+        .lines()
+        .find_map(|l| l.trim().strip_prefix("version = "))
+        .expect("a version")
+        .trim_matches('"');
+    assert_eq!(version, env!("CARGO_PKG_VERSION"));
+}

@@ -1,0 +1,263 @@
+//! The fast path: the status of every flag and safeguard and the disposition,
+//! computed into buffers the caller owns, with no heap allocation once the
+//! buffers have grown to the ruleset's size.
+//!
+//! The full [`Report`](crate::Report) is built on demand from an [`Outcome`]
+//! (see `report.rs`): the statuses are not computed twice.
+
+use super::machine::{self, FlagBits, Machine};
+use super::tri::Tri;
+use crate::compile::Program;
+use crate::facts::Facts;
+use crate::report::{SafeguardStatus, Status};
+use crate::ruleset::RuleSet;
+
+/// Reusable buffers for [`RuleSet::evaluate_into`]: make one per thread with
+/// [`RuleSet::new_scratch`] and evaluate any number of transactions with it.
+/// After the first evaluation, evaluating allocates nothing.
+///
+/// ```
+/// use dd_rules::{RuleSet, Status};
+///
+/// let rules = RuleSet::bundled()?;
+/// let mut scratch = rules.new_scratch();
+/// for doc in [r#"{"end_user": {"sanctioned": true}}"#, r#"{}"#] {
+///     let facts = rules.facts_from_json(doc)?;
+///     let outcome = rules.evaluate_into(&facts, &mut scratch)?;
+///     println!("{}: {}", outcome.disposition(), outcome.count(Status::Raised));
+/// }
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Clone, Debug)]
+pub struct Scratch {
+    outcome: Outcome,
+}
+
+impl Scratch {
+    /// Empty buffers for `rules`, sized for it.
+    pub(crate) fn new(rules: &RuleSet) -> Scratch {
+        let mut outcome = Outcome {
+            rules: rules.clone(),
+            flags: Vec::new(),
+            safeguards: Vec::new(),
+            mitigated: Vec::new(),
+            case: 0,
+            outcome: 0,
+            cache: Vec::new(),
+            bits: Vec::new(),
+            facts: 0,
+        };
+        outcome.reserve(rules.program());
+        Scratch { outcome }
+    }
+
+    /// The outcome of the last evaluation.
+    pub fn outcome(&self) -> &Outcome {
+        &self.outcome
+    }
+
+    /// Evaluates `facts` by `rules` into these buffers. The caller has checked
+    /// that the facts were loaded for the ruleset's schema.
+    pub(crate) fn run(&mut self, rules: &RuleSet, facts: &Facts) -> &Outcome {
+        let out = &mut self.outcome;
+        if !out.rules.same(rules) {
+            // Buffers made for another ruleset: grow them once for this one.
+            out.rules = rules.clone();
+            out.reserve(rules.program());
+        }
+        out.compute(rules.program(), facts);
+        &self.outcome
+    }
+}
+
+/// The result of the fast path: the status of every flag and safeguard, in
+/// declaration order, whether each flag is mitigated, and the disposition.
+/// No evidence and no missing facts; [`RuleSet::report`] builds the full
+/// report from it when needed.
+#[derive(Clone, Debug)]
+pub struct Outcome {
+    /// The ruleset that computed it, for names.
+    rules: RuleSet,
+    pub(crate) flags: Vec<Status>,
+    pub(crate) safeguards: Vec<SafeguardStatus>,
+    pub(crate) mitigated: Vec<bool>,
+    /// The index of the disposition case that decided.
+    pub(crate) case: usize,
+    /// The index of the outcome that case yields.
+    pub(crate) outcome: usize,
+    /// The result of each predicate, by predicate id.
+    pub(crate) cache: Vec<Tri>,
+    /// Bit sets over the flags (raised, clear, unknown, mitigated) then over
+    /// the safeguards (in place), one after the other.
+    bits: Vec<u64>,
+    /// The serial number of the facts evaluated, so that a report is only
+    /// built from the outcome of the same facts.
+    pub(crate) facts: u64,
+}
+
+impl Outcome {
+    /// Grows every buffer to the program's size, so that evaluating allocates nothing.
+    fn reserve(&mut self, program: &Program) {
+        let grow = |len: usize, n: usize| n.saturating_sub(len);
+        self.flags
+            .reserve(grow(self.flags.len(), program.flags.len()));
+        self.safeguards
+            .reserve(grow(self.safeguards.len(), program.safeguards.len()));
+        self.mitigated
+            .reserve(grow(self.mitigated.len(), program.flags.len()));
+        self.cache.clear();
+        self.cache
+            .resize(program.predicate_nodes.len(), Tri::Unknown);
+        self.bits.clear();
+        self.bits
+            .resize(4 * program.flag_words + program.safeguard_words, 0);
+    }
+
+    /// Evaluates `facts` into this outcome's buffers.
+    pub(crate) fn compute(&mut self, program: &Program, facts: &Facts) {
+        let Outcome {
+            flags,
+            safeguards,
+            mitigated,
+            case,
+            outcome,
+            cache,
+            bits,
+            facts: serial,
+            ..
+        } = self;
+        *serial = facts.serial;
+        cache.clear();
+        cache.resize(program.predicate_nodes.len(), Tri::Unknown);
+        machine::predicates(program, &facts.root, cache);
+        let mut m = Machine::new(program, &facts.root, cache);
+
+        let fw = program.flag_words;
+        bits.clear();
+        bits.resize(4 * fw + program.safeguard_words, 0);
+        let (raised, rest) = bits.split_at_mut(fw);
+        let (clear, rest) = rest.split_at_mut(fw);
+        let (unknown, rest) = rest.split_at_mut(fw);
+        let (mitigated_bits, in_place) = rest.split_at_mut(fw);
+
+        safeguards.clear();
+        for (i, &node) in program.safeguards.iter().enumerate() {
+            let t = m.eval(node);
+            if t == Tri::True {
+                set(in_place, i);
+            }
+            safeguards.push(safeguard_status(t));
+        }
+        flags.clear();
+        mitigated.clear();
+        for (i, code) in program.flags.iter().enumerate() {
+            let t = m.eval(code.cond);
+            set(
+                match t {
+                    Tri::True => &mut *raised,
+                    Tri::False => &mut *clear,
+                    Tri::Unknown => &mut *unknown,
+                },
+                i,
+            );
+            // Mitigated when every safeguard that mitigates it is in place.
+            let is_mitigated = !code.mitigated_by.is_empty()
+                && code
+                    .mitigators
+                    .iter()
+                    .zip(in_place.iter())
+                    .all(|(want, have)| want & !have == 0);
+            if is_mitigated {
+                set(mitigated_bits, i);
+            }
+            flags.push(status(t));
+            mitigated.push(is_mitigated);
+        }
+        *case = machine::disposition(
+            program,
+            &FlagBits {
+                raised,
+                clear,
+                unknown,
+                mitigated: mitigated_bits,
+            },
+        );
+        *outcome = program.cases.get(*case).map_or(0, |(_, o)| *o as usize);
+    }
+
+    /// The ruleset that computed it.
+    pub(crate) fn rules(&self) -> &RuleSet {
+        &self.rules
+    }
+
+    /// The status of every flag, in declaration order (the order of
+    /// [`RuleSet::flags`]).
+    pub fn flags(&self) -> &[Status] {
+        &self.flags
+    }
+
+    /// Whether each flag is mitigated: every safeguard in its `mitigated_by`
+    /// is in place. In declaration order; false for a flag without safeguards.
+    pub fn mitigated(&self) -> &[bool] {
+        &self.mitigated
+    }
+
+    /// The status of every safeguard, in declaration order (the order of
+    /// [`RuleSet::safeguards`]).
+    pub fn safeguards(&self) -> &[SafeguardStatus] {
+        &self.safeguards
+    }
+
+    /// The status of the flag with an id.
+    pub fn flag(&self, id: &str) -> Option<Status> {
+        let i = self.rules.flag_index(id)?;
+        self.flags.get(i).copied()
+    }
+
+    /// The status of the safeguard with an id.
+    pub fn safeguard(&self, id: &str) -> Option<SafeguardStatus> {
+        let i = self.rules.safeguard_index(id)?;
+        self.safeguards.get(i).copied()
+    }
+
+    /// How many flags have a status.
+    pub fn count(&self, status: Status) -> usize {
+        self.flags.iter().filter(|&&s| s == status).count()
+    }
+
+    /// The recommended disposition: an outcome the ruleset declares.
+    pub fn disposition(&self) -> &str {
+        self.rules.outcome_name(self.outcome).unwrap_or_default()
+    }
+
+    /// The index of the disposition in [`RuleSet::outcomes`], least strict
+    /// first, so that dispositions can be compared by strictness.
+    pub fn disposition_index(&self) -> usize {
+        self.outcome
+    }
+}
+
+/// Adds member `i` to a bit set.
+fn set(bits: &mut [u64], i: usize) {
+    if let Some(w) = bits.get_mut(i / 64) {
+        *w |= 1u64 << (i % 64);
+    }
+}
+
+/// A flag's status from its condition.
+pub(crate) fn status(t: Tri) -> Status {
+    match t {
+        Tri::True => Status::Raised,
+        Tri::False => Status::Clear,
+        Tri::Unknown => Status::Unknown,
+    }
+}
+
+/// A safeguard's status from its condition.
+pub(crate) fn safeguard_status(t: Tri) -> SafeguardStatus {
+    match t {
+        Tri::True => SafeguardStatus::InPlace,
+        Tri::False => SafeguardStatus::Missing,
+        Tri::Unknown => SafeguardStatus::Unknown,
+    }
+}

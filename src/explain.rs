@@ -1,0 +1,303 @@
+//! Explanations: which part of a flag's condition fired, and why.
+//!
+//! An explanation is the condition tree of a flag as written, each
+//! sub-condition with its truth value, the facts it read and, when unknown,
+//! the facts that are missing. It is computed by the reference interpreter on
+//! the re-checked source of the flag: slow, and only on demand.
+
+use serde::Serialize;
+
+use crate::check::Checked;
+use crate::check::expr::ExprChecker;
+use crate::check::ir::{Base, Cond, FactRef, SetExpr, SetOrValue, Value as IrValue};
+use crate::eval::interp::{Binding, Interpreter};
+use crate::eval::tri::Tri;
+use crate::facts::render::value_json;
+use crate::facts::schema::Type;
+use crate::facts::{Facts, Value};
+use crate::syntax::ast::{self, Decl, ExprKind, PropValue};
+
+/// The truth value of a sub-condition.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Truth {
+    /// It holds.
+    True,
+    /// It does not hold.
+    False,
+    /// Missing facts leave it undecided.
+    Unknown,
+}
+
+/// A fact read by a sub-condition, and its value.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct FactValue {
+    /// The fact's path, with list indexes (`parties[1].listed`).
+    pub fact: String,
+    /// The value as JSON, or `None` when the fact is absent.
+    pub value: Option<String>,
+}
+
+/// One node of an explanation tree.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Explanation {
+    /// The sub-condition as written (white space collapsed), or what it stands for.
+    pub condition: String,
+    /// Its truth value for this transaction.
+    pub value: Truth,
+    /// The facts it reads directly, with their values.
+    pub facts: Vec<FactValue>,
+    /// When unknown, the absent facts that keep it so.
+    pub missing: Vec<String>,
+    /// Its parts: the operands of `and`, `or` and `not`, the body of a
+    /// predicate, one node per element of a quantified list.
+    pub children: Vec<Explanation>,
+}
+
+fn truth(t: Tri) -> Truth {
+    match t {
+        Tri::True => Truth::True,
+        Tri::False => Truth::False,
+        Tri::Unknown => Truth::Unknown,
+    }
+}
+
+/// Explains the condition of the flag or safeguard `id`; `None` if there is none.
+pub(crate) fn explain(
+    checked: &Checked,
+    source: &str,
+    facts: &Facts,
+    id: &str,
+) -> Option<Explanation> {
+    let file = crate::syntax::parse(source).ok()?;
+    let when = file.decls.iter().find_map(|d| {
+        let (decl_id, props) = match d {
+            Decl::Flag(f) => (&f.id, &f.props),
+            Decl::Safeguard(s) => (&s.id, &s.props),
+            _ => return None,
+        };
+        if decl_id.dotted() != id {
+            return None;
+        }
+        props.iter().find_map(|p| match &p.value {
+            PropValue::When(e) => Some(e),
+            _ => None,
+        })
+    })?;
+    let predicates: indexmap::IndexMap<String, (usize, crate::span::Span)> = checked
+        .predicates
+        .iter()
+        .enumerate()
+        .map(|(i, p)| (p.name.clone(), (i, p.span)))
+        .collect();
+    let bodies: Vec<Option<&ast::Expr>> = checked
+        .predicates
+        .iter()
+        .map(|p| {
+            file.decls.iter().find_map(|d| match d {
+                Decl::Predicate(q) if q.name.name == p.name => Some(&q.body),
+                _ => None,
+            })
+        })
+        .collect();
+    let interp = Interpreter::new(checked, facts);
+    let mut diags = Vec::new();
+    let mut ex = Explainer {
+        source,
+        checked,
+        interp: &interp,
+        bodies: &bodies,
+        cx: ExprChecker::new(&checked.schema, &predicates, &mut diags),
+        env: Vec::new(),
+        depth: 0,
+    };
+    ex.explain(when)
+}
+
+struct Explainer<'a> {
+    source: &'a str,
+    checked: &'a Checked,
+    interp: &'a Interpreter<'a>,
+    bodies: &'a [Option<&'a ast::Expr>],
+    cx: ExprChecker<'a>,
+    env: Vec<Binding<'a>>,
+    /// How many predicates deep the explanation is, to bound its size.
+    depth: usize,
+}
+
+/// Lists explained per quantified list, at most; the rest are summarised.
+const MAX_ELEMENTS: usize = 50;
+/// Predicates explained inside predicates, at most.
+const MAX_PREDICATE_DEPTH: usize = 8;
+
+impl<'a> Explainer<'a> {
+    /// The source text of a span, white space collapsed.
+    fn text(&self, span: crate::span::Span) -> String {
+        let raw = self.source.get(span.start..span.end).unwrap_or("");
+        raw.split_whitespace().collect::<Vec<_>>().join(" ")
+    }
+
+    fn explain(&mut self, e: &'a ast::Expr) -> Option<Explanation> {
+        let cond = self.cx.cond(e)?;
+        let traced = self.interp.cond(&cond, &mut self.env);
+        let mut node = Explanation {
+            condition: self.text(e.span),
+            value: truth(traced.value),
+            facts: Vec::new(),
+            missing: traced.missing.into_iter().collect(),
+            children: Vec::new(),
+        };
+        match (&e.kind, &cond) {
+            (ExprKind::Not(inner), _) => node.children.extend(self.explain(inner)),
+            (ExprKind::And(items) | ExprKind::Or(items), _) => {
+                for item in items {
+                    node.children.extend(self.explain(item));
+                }
+            }
+            (_, Cond::Pred(p)) => {
+                if self.depth < MAX_PREDICATE_DEPTH
+                    && let Some(Some(body)) = self.bodies.get(*p)
+                {
+                    // A predicate reads root facts only: explain it in a fresh scope.
+                    let mut diags = Vec::new();
+                    let predicates = self.cx.predicates;
+                    let mut inner = Explainer {
+                        source: self.source,
+                        checked: self.checked,
+                        interp: self.interp,
+                        bodies: self.bodies,
+                        cx: ExprChecker::new(&self.checked.schema, predicates, &mut diags),
+                        env: Vec::new(),
+                        depth: self.depth + 1,
+                    };
+                    if let Some(mut child) = inner.explain(body) {
+                        let name = self
+                            .checked
+                            .predicates
+                            .get(*p)
+                            .map_or("", |p| p.name.as_str());
+                        child.condition = format!("predicate {name}: {}", child.condition);
+                        node.children.push(child);
+                    }
+                }
+            }
+            (ExprKind::Quant(_, binder, list, body), Cond::Quant(_, list_ref, _, _)) => {
+                self.elements(binder, list, list_ref, body, &mut node);
+            }
+            _ => node.facts = self.facts_read(&cond),
+        }
+        Some(node)
+    }
+
+    /// One child per element of a quantified list.
+    fn elements(
+        &mut self,
+        binder: &ast::Ident,
+        _list: &ast::Path,
+        list_ref: &FactRef,
+        body: &'a ast::Expr,
+        node: &mut Explanation,
+    ) {
+        let (value, path) = self.interp.read(list_ref, &self.env);
+        let Some(Value::List(frames)) = value else {
+            node.facts.push(FactValue {
+                fact: path,
+                value: None,
+            });
+            return;
+        };
+        let Type::List(record) = list_ref.ty else {
+            return;
+        };
+        for (i, frame) in frames.iter().enumerate().take(MAX_ELEMENTS) {
+            let element = format!("{path}[{i}]");
+            self.env.push(Binding {
+                name: binder.name.clone(),
+                frame,
+                record,
+                path: element.clone(),
+            });
+            self.cx.bind(&binder.name, record);
+            let child = self.explain(body);
+            self.cx.unbind();
+            self.env.pop();
+            if let Some(mut child) = child {
+                child.condition = format!("{} = {element}: {}", binder.name, child.condition);
+                node.children.push(child);
+            }
+        }
+        if frames.len() > MAX_ELEMENTS {
+            node.facts.push(FactValue {
+                fact: path,
+                value: Some(format!(
+                    "\"{} more elements not shown\"",
+                    frames.len() - MAX_ELEMENTS
+                )),
+            });
+        }
+    }
+
+    /// The facts a leaf condition reads, with their values.
+    fn facts_read(&self, cond: &Cond) -> Vec<FactValue> {
+        let mut refs: Vec<&FactRef> = Vec::new();
+        collect(cond, &mut refs);
+        let mut out: Vec<FactValue> = Vec::new();
+        for f in refs {
+            // Facts of variables bound inside this condition (a `count` body) have no single value.
+            if let Base::Binder { name, .. } = &f.base
+                && !self.env.iter().any(|b| &b.name == name)
+            {
+                continue;
+            }
+            let Some((frame, slot, path)) = self.interp.locate(f, &self.env) else {
+                continue;
+            };
+            if out.iter().any(|o| o.fact == path) {
+                continue;
+            }
+            let value = match (frame.value(slot), f.ty) {
+                (Value::Absent, _) => None,
+                (Value::List(items), _) => Some(format!("\"{} element(s)\"", items.len())),
+                _ => {
+                    let mut text = String::new();
+                    value_json(&self.checked.schema, f.ty, frame, slot, &mut text);
+                    Some(text)
+                }
+            };
+            out.push(FactValue { fact: path, value });
+        }
+        out
+    }
+}
+
+/// The facts a condition reads, outside quantifier bodies.
+fn collect<'c>(cond: &'c Cond, out: &mut Vec<&'c FactRef>) {
+    let value = |v: &'c IrValue, out: &mut Vec<&'c FactRef>| match v {
+        IrValue::Fact(f) | IrValue::Count(f, _, _) => out.push(f),
+        IrValue::Lit(_) => {}
+    };
+    match cond {
+        Cond::Const(_) | Cond::Pred(_) => {}
+        Cond::Fact(f) | Cond::Known(f) | Cond::Quant(_, f, _, _) => out.push(f),
+        Cond::Not(c) => collect(c, out),
+        Cond::And(items) | Cond::Or(items) => items.iter().for_each(|c| collect(c, out)),
+        Cond::Cmp(_, a, b) => {
+            value(a, out);
+            value(b, out);
+        }
+        Cond::In(v, s) => {
+            value(v, out);
+            if let SetExpr::Fact(f) = s {
+                out.push(f);
+            }
+        }
+        Cond::Contains(_, f, right) => {
+            out.push(f);
+            match right {
+                SetOrValue::Set(SetExpr::Fact(g)) => out.push(g),
+                SetOrValue::Value(v) => value(v, out),
+                SetOrValue::Set(SetExpr::Lit(_)) => {}
+            }
+        }
+    }
+}
