@@ -1,47 +1,177 @@
-//! Compile and evaluation time of the bundled ruleset on the example transactions.
-//! Run with `cargo bench`; figures are reported in BENCHMARKS.md as ratios from one run.
+//! The benchmarks of BENCHMARKS.md, on the bundled ruleset and on the
+//! benchmark ruleset (`benches/data/bench.rules`), with the benchmark ruleset
+//! written by hand in plain Rust as the baseline:
+//!
+//! 1. `compile/*`: source text to a compiled ruleset;
+//! 2. `eval/*`: one transaction whose facts are loaded, fast path
+//!    (`evaluate_into`) and full report (`evaluate`);
+//! 3. `json/*`: one transaction from JSON text to a report or an outcome;
+//! 4. `batch/*`: 100,000 transactions from JSON text to reports through
+//!    `evaluate_batch`, in chunks of `BATCH_CHUNK` as a stream would be,
+//!    on one thread and on every core;
+//! 5. `hand/*`: the hand-written benchmark ruleset, typed and from JSON.
+//!
+//! Transactions come from a seeded generator (`benches/common`), so every
+//! run measures the same inputs. Run with `cargo bench`; see BENCHMARKS.md.
 
-use criterion::{Criterion, criterion_group, criterion_main};
-use dd_rules::{BUNDLED_FILE, BUNDLED_SOURCE, RuleSet};
+#[path = "common/mod.rs"]
+mod common;
 
-fn examples() -> Vec<String> {
-    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/examples/transactions");
-    let mut paths: Vec<_> = std::fs::read_dir(dir)
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .collect();
-    paths.sort();
-    paths
-        .into_iter()
-        .map(|p| std::fs::read_to_string(p).unwrap())
-        .collect()
+use std::hint::black_box;
+
+use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
+use dd_rules::{BUNDLED_FILE, BUNDLED_SOURCE, Facts, RuleSet};
+
+use common::hand::Hand;
+use common::tx::Tx;
+
+/// How many distinct transactions each per-transaction benchmark cycles through.
+const POOL: usize = 1_000;
+/// How many transactions one batch holds.
+const BATCH: usize = 100_000;
+
+/// The two rulesets, by name, with their generated documents.
+fn rulesets() -> Vec<(&'static str, RuleSet, Vec<String>)> {
+    vec![
+        (
+            "bundled",
+            RuleSet::bundled().unwrap(),
+            common::bundled_docs(1, POOL),
+        ),
+        (
+            "bench",
+            RuleSet::compile(common::BENCH_RULES, common::BENCH_FILE).unwrap(),
+            common::bench_docs(1, POOL),
+        ),
+    ]
 }
 
-fn bench(c: &mut Criterion) {
-    c.bench_function("compile bundled ruleset", |b| {
-        b.iter(|| RuleSet::compile(std::hint::black_box(BUNDLED_SOURCE), BUNDLED_FILE).unwrap())
+/// Runs `f` on the next item of `items` at each iteration, so that one
+/// iteration is one transaction and the pool's variety is averaged over.
+fn cycle<T, R>(items: &[T], mut f: impl FnMut(&T) -> R) -> impl FnMut() -> R {
+    let mut i = 0;
+    move || {
+        i = if i + 1 == items.len() { 0 } else { i + 1 };
+        f(&items[i])
+    }
+}
+
+fn compile(c: &mut Criterion) {
+    let mut g = c.benchmark_group("compile");
+    g.bench_function("bundled", |b| {
+        b.iter(|| RuleSet::compile(black_box(BUNDLED_SOURCE), BUNDLED_FILE).unwrap())
     });
-    let rules = RuleSet::bundled().unwrap();
-    let docs = examples();
-    let facts: Vec<_> = docs
+    g.bench_function("bench", |b| {
+        b.iter(|| RuleSet::compile(black_box(common::BENCH_RULES), common::BENCH_FILE).unwrap())
+    });
+    g.finish();
+}
+
+fn eval(c: &mut Criterion) {
+    let mut g = c.benchmark_group("eval");
+    for (name, rules, docs) in rulesets() {
+        let facts: Vec<Facts> = docs
+            .iter()
+            .map(|d| rules.facts_from_json(d).unwrap())
+            .collect();
+        let mut scratch = rules.new_scratch();
+        g.bench_function(BenchmarkId::new("fast", name), |b| {
+            b.iter(cycle(&facts, |f| {
+                black_box(rules.evaluate_into(black_box(f), &mut scratch).unwrap());
+            }))
+        });
+        g.bench_function(BenchmarkId::new("report", name), |b| {
+            b.iter(cycle(&facts, |f| rules.evaluate(black_box(f)).unwrap()))
+        });
+    }
+    g.finish();
+}
+
+fn json(c: &mut Criterion) {
+    let mut g = c.benchmark_group("json");
+    for (name, rules, docs) in rulesets() {
+        g.bench_function(BenchmarkId::new("report", name), |b| {
+            b.iter(cycle(&docs, |d| rules.evaluate_json(black_box(d)).unwrap()))
+        });
+        let mut scratch = rules.new_scratch();
+        g.bench_function(BenchmarkId::new("fast", name), |b| {
+            b.iter(cycle(&docs, |d| {
+                let facts = rules.facts_from_json(black_box(d)).unwrap();
+                rules
+                    .evaluate_into(&facts, &mut scratch)
+                    .unwrap()
+                    .disposition_index()
+            }))
+        });
+        g.bench_function(BenchmarkId::new("load", name), |b| {
+            b.iter(cycle(&docs, |d| {
+                rules.facts_from_json(black_box(d)).unwrap()
+            }))
+        });
+    }
+    g.finish();
+}
+
+fn hand(c: &mut Criterion) {
+    let mut g = c.benchmark_group("hand");
+    let hand = Hand::new();
+    let docs = common::bench_docs(1, POOL);
+    let typed: Vec<Tx> = docs
         .iter()
-        .map(|d| rules.facts_from_json(d).unwrap())
+        .map(|d| serde_json::from_str(d).unwrap())
         .collect();
-    c.bench_function("full report, facts loaded (5 transactions)", |b| {
-        b.iter(|| {
-            for f in &facts {
-                std::hint::black_box(rules.evaluate(f).unwrap());
-            }
-        })
+    // The whole outcome (every status, not only the disposition) goes to
+    // `black_box`, as the engine's does, so that the compiler cannot skip
+    // the statuses the disposition does not need.
+    g.bench_function("typed", |b| {
+        b.iter(cycle(&typed, |t| black_box(hand.evaluate(black_box(t)))))
     });
-    c.bench_function("JSON text to report (5 transactions)", |b| {
-        b.iter(|| {
-            for d in &docs {
-                std::hint::black_box(rules.evaluate_json(d).unwrap());
-            }
-        })
+    g.bench_function("json", |b| {
+        b.iter(cycle(&docs, |d| {
+            let tx: Tx = serde_json::from_str(black_box(d)).unwrap();
+            black_box(hand.evaluate(&tx))
+        }))
     });
+    g.finish();
 }
 
-criterion_group!(benches, bench);
+fn batch(c: &mut Criterion) {
+    let mut g = c.benchmark_group("batch");
+    g.sample_size(10);
+    g.throughput(Throughput::Elements(BATCH as u64));
+    let rules = RuleSet::bundled().unwrap();
+    // 10,000 distinct documents, each used ten times.
+    let distinct = common::bundled_docs(2, BATCH / 10);
+    let docs: Vec<&str> = distinct
+        .iter()
+        .cycle()
+        .take(BATCH)
+        .map(String::as_str)
+        .collect();
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let mut threads = vec![1];
+    if cores > 1 {
+        threads.push(cores);
+    }
+    for n in threads {
+        let pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(n)
+            .build()
+            .unwrap();
+        // As a stream is evaluated: a chunk at a time, each chunk's reports
+        // handed on (here, dropped) before the next, so memory stays flat.
+        g.bench_function(BenchmarkId::new("reports", format!("{n}-threads")), |b| {
+            b.iter(|| {
+                pool.install(|| {
+                    for chunk in docs.chunks(dd_rules::BATCH_CHUNK) {
+                        black_box(rules.evaluate_batch(black_box(chunk)));
+                    }
+                })
+            })
+        });
+    }
+    g.finish();
+}
+
+criterion_group!(benches, compile, eval, json, hand, batch);
 criterion_main!(benches);

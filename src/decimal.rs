@@ -121,9 +121,52 @@ impl Decimal {
     }
 }
 
+/// Powers of ten up to `10^MAX_SCALE`, for aligning scales.
+const POW10: [i128; MAX_SCALE as usize + 1] = [
+    1,
+    10,
+    100,
+    1_000,
+    10_000,
+    100_000,
+    1_000_000,
+    10_000_000,
+    100_000_000,
+    1_000_000_000,
+    10_000_000_000,
+    100_000_000_000,
+    1_000_000_000_000,
+    10_000_000_000_000,
+    100_000_000_000_000,
+    1_000_000_000_000_000,
+    10_000_000_000_000_000,
+    100_000_000_000_000_000,
+    1_000_000_000_000_000_000,
+];
+
 impl Ord for Decimal {
     fn cmp(&self, other: &Decimal) -> Ordering {
-        self.parts().cmp(&other.parts())
+        // Comparisons run at every evaluation (`score < 0.35`), so the common
+        // cases avoid the 128-bit divisions of `parts`: equal scales compare
+        // mantissas; otherwise the smaller scale is brought up to the larger,
+        // unless that would overflow.
+        if self.scale == other.scale {
+            return self.mantissa.cmp(&other.mantissa);
+        }
+        let scaled = |d: &Decimal, to: u32| {
+            let p = *POW10.get(to.saturating_sub(d.scale) as usize)?;
+            if d.mantissa.unsigned_abs() <= u128::from(u64::MAX) {
+                // At most 2^64 * 10^18 < 2^124: no overflow, no check needed.
+                Some(d.mantissa * p)
+            } else {
+                d.mantissa.checked_mul(p)
+            }
+        };
+        let to = self.scale.max(other.scale);
+        match (scaled(self, to), scaled(other, to)) {
+            (Some(a), Some(b)) => a.cmp(&b),
+            _ => self.parts().cmp(&other.parts()),
+        }
     }
 }
 
@@ -190,6 +233,44 @@ mod tests {
         round_trip("2.5e2", "250");
         round_trip("25e-3", "0.025");
         round_trip("0.000000000000000001", "0.000000000000000001");
+    }
+
+    #[test]
+    fn powers_of_ten_are_right() {
+        for (i, p) in POW10.iter().enumerate() {
+            assert_eq!(*p, 10i128.pow(i as u32));
+        }
+    }
+
+    #[test]
+    fn ordering_agrees_with_the_exact_parts() {
+        let texts = [
+            "0",
+            "1",
+            "-1",
+            "0.5",
+            "-0.5",
+            "0.35",
+            "0.350001",
+            "0.2",
+            "1000000.00",
+            "999999.99",
+            "12",
+            "12.000000000000000001",
+            "-12.5",
+            "0.000000000000000001",
+            "9999999999999999999999999999",
+            "-9999999999999999999999999999",
+            "999999999.999999999999999999",
+            "1e20",
+            "25e-3",
+        ];
+        for a in texts {
+            for b in texts {
+                let (x, y) = (Decimal::parse(a).unwrap(), Decimal::parse(b).unwrap());
+                assert_eq!(x.cmp(&y), x.parts().cmp(&y.parts()), "{a} vs {b}");
+            }
+        }
     }
 
     #[test]

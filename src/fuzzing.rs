@@ -19,64 +19,95 @@ pub fn parse(source: &str) -> bool {
 
 /// Compiles `rules` (which must check), loads `facts` for it (which must
 /// load) and compares the report of the compiled evaluator with the reference
-/// interpreter: every flag's status and missing facts, every safeguard's
-/// status, and no type error met by the interpreter.
+/// interpreter: see [`Differential::check`].
 ///
 /// # Errors
 ///
 /// A description of the first disagreement, or of why the input was refused.
 pub fn differential(rules: &str, facts: &str) -> Result<(), String> {
-    let ruleset = RuleSet::compile(rules, "generated.rules")
-        .map_err(|e| format!("the generated rules do not check:\n{e}"))?;
-    // The interpreter reads the checked rules; they are checked again here
-    // rather than taken from the ruleset, which keeps them private.
-    let file = syntax::parse(rules).map_err(|_| "the rules parse once but not twice")?;
-    let checked = check::check(&file, rules).map_err(|_| "the rules check once but not twice")?;
-    let facts = ruleset
-        .facts_from_json(facts)
-        .map_err(|e| format!("the generated facts are refused: {e}"))?;
-    let report = ruleset.evaluate(&facts).map_err(|e| e.to_string())?;
-    let interp = Interpreter::new(&checked, &facts);
-    let flags = interp.flags();
-    if flags.len() != report.flags.len() {
-        return Err("the report and the interpreter have different flags".into());
+    Differential::new(rules)?.check(facts)
+}
+
+/// A ruleset compiled once, to be compared with the reference interpreter on
+/// many facts documents.
+pub struct Differential {
+    ruleset: RuleSet,
+    checked: check::Checked,
+}
+
+impl Differential {
+    /// Compiles `rules`, which must check without errors.
+    ///
+    /// # Errors
+    ///
+    /// The diagnostics, when the rules do not check.
+    pub fn new(rules: &str) -> Result<Differential, String> {
+        let ruleset = RuleSet::compile(rules, "generated.rules")
+            .map_err(|e| format!("the generated rules do not check:\n{e}"))?;
+        // The interpreter reads the checked rules; they are checked again
+        // here rather than taken from the ruleset, which keeps them private.
+        let file = syntax::parse(rules).map_err(|_| "the rules parse once but not twice")?;
+        let checked =
+            check::check(&file, rules).map_err(|_| "the rules check once but not twice")?;
+        Ok(Differential { ruleset, checked })
     }
-    for (flag, traced) in report.flags.iter().zip(flags) {
-        let expected = match traced.value {
-            Tri::True => Status::Raised,
-            Tri::False => Status::Clear,
-            Tri::Unknown => Status::Unknown,
-        };
-        if flag.status != expected {
-            return Err(format!(
-                "flag {}: the report says {:?}, the interpreter {expected:?}",
-                flag.id, flag.status
-            ));
+
+    /// Loads `facts` (which must load) and compares the report of the
+    /// compiled evaluator with the reference interpreter: every flag's status
+    /// and missing facts, every safeguard's status, and no type error met by
+    /// the interpreter.
+    ///
+    /// # Errors
+    ///
+    /// A description of the first disagreement, or of why the facts were refused.
+    pub fn check(&self, facts: &str) -> Result<(), String> {
+        let facts = self
+            .ruleset
+            .facts_from_json(facts)
+            .map_err(|e| format!("the generated facts are refused: {e}"))?;
+        let report = self.ruleset.evaluate(&facts).map_err(|e| e.to_string())?;
+        let interp = Interpreter::new(&self.checked, &facts);
+        let flags = interp.flags();
+        if flags.len() != report.flags.len() {
+            return Err("the report and the interpreter have different flags".into());
         }
-        let missing: Vec<String> = traced.missing.into_iter().collect();
-        if flag.missing != missing {
-            return Err(format!(
-                "flag {}: the report misses {:?}, the interpreter {missing:?}",
-                flag.id, flag.missing
-            ));
+        for (flag, traced) in report.flags.iter().zip(flags) {
+            let expected = match traced.value {
+                Tri::True => Status::Raised,
+                Tri::False => Status::Clear,
+                Tri::Unknown => Status::Unknown,
+            };
+            if flag.status != expected {
+                return Err(format!(
+                    "flag {}: the report says {:?}, the interpreter {expected:?}",
+                    flag.id, flag.status
+                ));
+            }
+            let missing: Vec<String> = traced.missing.into_iter().collect();
+            if flag.missing != missing {
+                return Err(format!(
+                    "flag {}: the report misses {:?}, the interpreter {missing:?}",
+                    flag.id, flag.missing
+                ));
+            }
         }
-    }
-    for (s, traced) in report.safeguards.iter().zip(interp.safeguards()) {
-        let expected = match traced.value {
-            Tri::True => SafeguardStatus::InPlace,
-            Tri::False => SafeguardStatus::Missing,
-            Tri::Unknown => SafeguardStatus::Unknown,
-        };
-        if s.status != expected {
-            return Err(format!(
-                "safeguard {}: the report says {:?}, the interpreter {expected:?}",
-                s.id, s.status
-            ));
+        for (s, traced) in report.safeguards.iter().zip(interp.safeguards()) {
+            let expected = match traced.value {
+                Tri::True => SafeguardStatus::InPlace,
+                Tri::False => SafeguardStatus::Missing,
+                Tri::Unknown => SafeguardStatus::Unknown,
+            };
+            if s.status != expected {
+                return Err(format!(
+                    "safeguard {}: the report says {:?}, the interpreter {expected:?}",
+                    s.id, s.status
+                ));
+            }
         }
-    }
-    match interp.type_errors.get() {
-        0 => Ok(()),
-        n => Err(format!("the interpreter met {n} type error(s)")),
+        match interp.type_errors.get() {
+            0 => Ok(()),
+            n => Err(format!("the interpreter met {n} type error(s)")),
+        }
     }
 }
 
@@ -550,9 +581,10 @@ mod tests {
         for seed in 0..50 {
             let mut g = Gen::from_seed(seed);
             let rules = g.ruleset();
+            let d = Differential::new(&rules).unwrap_or_else(|e| panic!("seed {seed}: {e}"));
             for _ in 0..4 {
                 let facts = g.facts();
-                if let Err(e) = differential(&rules, &facts) {
+                if let Err(e) = d.check(&facts) {
                     panic!("seed {seed}: {e}\nrules:\n{rules}\nfacts: {facts}");
                 }
             }

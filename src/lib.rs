@@ -78,6 +78,7 @@ pub(crate) mod syntax;
 
 pub use decimal::Decimal;
 pub use error::{Error, EvalError, RulesError};
+pub use eval::batch::BATCH_CHUNK;
 pub use eval::outcome::{Outcome, Scratch};
 pub use explain::{Explanation, FactValue, Truth};
 pub use facts::transaction::Transaction;

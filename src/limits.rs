@@ -6,6 +6,8 @@
 //! linearly with the size of the input (`limits::tests` holds that to
 //! account on pathological inputs).
 
+use crate::report::diagnostic::{Diagnostic, DiagnosticLevel};
+
 // ------------------------------------------------------------------ rules
 
 /// The largest ruleset source, in bytes (DD004).
@@ -30,9 +32,12 @@ pub const MAX_SCHEMA_DEPTH: usize = 32;
 /// records, fields, predicates, flags, safeguards and outcomes together.
 pub const MAX_DECLARATIONS: usize = 10_000;
 
-/// The longest name, in bytes (DD038): an identifier, or the dotted id of a
-/// flag or safeguard.
-pub const MAX_IDENT_BYTES: usize = 128;
+/// The longest name, in bytes (DD038): an identifier, or each part of a
+/// dotted path or id.
+pub const MAX_IDENT_BYTES: usize = 64;
+
+/// The longest dotted id of a flag or safeguard, in bytes (DD038).
+pub const MAX_ID_BYTES: usize = 128;
 
 /// The longest string literal, in bytes after escapes are read (DD039).
 pub const MAX_STRING_BYTES: usize = 4096;
@@ -42,16 +47,66 @@ pub const MAX_STRING_BYTES: usize = 4096;
 /// the slots of that record, every time it is used. This bounds the memory
 /// of one loaded list element and of the compiled layout, which would
 /// otherwise grow exponentially with records that use a record twice.
-pub const MAX_SCHEMA_SLOTS: usize = 65_536;
+pub const MAX_SCHEMA_SLOTS: usize = 16_384;
 
 /// The most `flags(…)` selectors in the disposition policy (DD041). The
 /// compiled program resolves each selector to its list of flags.
 pub const MAX_SELECTORS: usize = 256;
 
+/// The most facts a flag's report quotes when the flag lists no `evidence:`
+/// of its own: the facts its condition reads, first read first (DD107 warns
+/// when there are more). Without a cap, flags that share a long chain of
+/// predicates would quote quadratically many facts.
+pub const MAX_DEFAULT_EVIDENCE: usize = 64;
+
 /// The most diagnostics that get a "did you mean" suggestion. Finding one
 /// compares a name with every candidate, so later diagnostics go without,
 /// which keeps a file full of errors from costing quadratic time.
 pub const MAX_SUGGESTIONS: usize = 100;
+
+/// The most diagnostics reported for one source; a last warning (DD108)
+/// says how many more there were. Rendering a diagnostic reads the source to
+/// find its line, so an unbounded number would cost quadratic time.
+pub const MAX_DIAGNOSTICS: usize = 100;
+
+/// Keeps the first [`MAX_DIAGNOSTICS`] diagnostics, errors before warnings
+/// when some must go, and adds DD108 to say how many were left out.
+pub(crate) fn cap_diagnostics(diags: &mut Vec<Diagnostic>) {
+    if diags.len() <= MAX_DIAGNOSTICS {
+        return;
+    }
+    let (mut kept, warnings): (Vec<Diagnostic>, Vec<Diagnostic>) = diags
+        .drain(..)
+        .partition(|d| d.level == DiagnosticLevel::Error);
+    kept.extend(warnings);
+    let dropped = kept.split_off(MAX_DIAGNOSTICS);
+    let errors = dropped
+        .iter()
+        .filter(|d| d.level == DiagnosticLevel::Error)
+        .count();
+    let count = |n: usize, what: &str| match n {
+        1 => format!("1 {what}"),
+        n => format!("{n} {what}s"),
+    };
+    let left_out = match (errors, dropped.len() - errors) {
+        (0, w) => count(w, "warning"),
+        (e, 0) => count(e, "error"),
+        (e, w) => format!("{} and {}", count(e, "error"), count(w, "warning")),
+    };
+    let span = dropped.first().map(|d| d.span).unwrap_or_default();
+    *diags = kept;
+    diags.push(
+        Diagnostic::warning(
+            "DD108",
+            span,
+            format!(
+                "only the first {MAX_DIAGNOSTICS} diagnostics are reported; not shown: {left_out}"
+            ),
+        )
+        .label("the first not shown")
+        .help("fix the problems above and check again"),
+    );
+}
 
 // ------------------------------------------------------------------ facts
 
@@ -102,4 +157,162 @@ pub(crate) fn facts_too_deep(text: &str) -> Option<(usize, usize)> {
         }
     }
     None
+}
+
+#[cfg(test)]
+mod tests {
+    //! The work of checking and compiling stays proportional to the size of
+    //! the source on pathological but valid rulesets. These tests count what
+    //! was built (compiled nodes, quoted facts), never time.
+
+    use crate::{check, compile, syntax};
+
+    const HEADER: &str = "ruleset \"r\" { version: \"1\" title: \"t\" source: \"s\" }\n\
+        record Item { ok: bool  n: int  items: list<Item> }\n\
+        facts { a: bool  b: int  items: list<Item> }\n\
+        outcomes { go, stop }\n\
+        disposition { when any flags(raised) => stop  otherwise => go }\n";
+
+    /// `n` predicates, each using the one before twice; `n / 4` flags using
+    /// the last; each flag also nests 8 quantifiers, each body reading every
+    /// variable bound so far.
+    fn pathological(n: usize) -> String {
+        let mut s = String::from(HEADER);
+        s.push_str("predicate p0 { a and b > 0 }\n");
+        for i in 1..n {
+            s.push_str(&format!(
+                "predicate p{i} {{ p{} or (p{} and b < {i}) }}\n",
+                i - 1,
+                i - 1
+            ));
+        }
+        let mut nested = String::from("x7.ok");
+        for level in (0..8).rev() {
+            let list = if level == 0 {
+                "items".to_string()
+            } else {
+                format!("x{}.items", level - 1)
+            };
+            let reads: Vec<String> = (0..level).map(|l| format!("x{l}.n > {level}")).collect();
+            let extra = if reads.is_empty() {
+                String::new()
+            } else {
+                format!(" and ({})", reads.join(" or "))
+            };
+            nested = format!("any(x{level} in {list} where {nested}{extra})");
+        }
+        for f in 0..n / 4 {
+            s.push_str(&format!(
+                "flag F.f{f} {{ step: 1 severity: low title: \"t\" when: p{} and {nested} }}\n",
+                n - 1
+            ));
+        }
+        s
+    }
+
+    /// What compiling a source builds: compiled nodes and quoted facts.
+    fn work(source: &str) -> (usize, usize) {
+        let file = syntax::parse(source).unwrap();
+        let checked = check::check(&file, source).unwrap();
+        assert!(checked.warnings.is_empty(), "{:?}", checked.warnings);
+        let evidence = checked.flags.iter().map(|f| f.evidence.len()).sum();
+        let program = compile::compile(&checked);
+        (program.nodes.len(), evidence)
+    }
+
+    #[test]
+    fn compile_work_is_linear_in_the_source() {
+        let mut per_byte = Vec::new();
+        for n in [250, 500, 1000, 2000] {
+            let source = pathological(n);
+            let (nodes, evidence) = work(&source);
+            // Every predicate is compiled once, however often it is used,
+            // and each flag quotes the three facts it reads.
+            assert_eq!(evidence, 3 * (n / 4), "n = {n}");
+            per_byte.push((n, source.len(), nodes as f64 / source.len() as f64));
+        }
+        let (_, _, first) = per_byte[0];
+        for &(n, bytes, ratio) in &per_byte {
+            assert!(
+                ratio <= first * 1.05,
+                "n = {n}: {ratio:.4} compiled nodes per source byte, against {first:.4} for the smallest ({bytes} bytes)"
+            );
+        }
+    }
+
+    #[test]
+    fn a_chain_of_predicates_ending_in_a_cycle_is_reported_once() {
+        // The cycle walk visits each predicate once: the 2,000 behind the
+        // cycle lead to the one cycle, reported once.
+        let mut s = String::from(HEADER);
+        s.push_str("predicate p0 { p1 }\npredicate p1 { p0 }\n");
+        for i in 2..2000 {
+            s.push_str(&format!("predicate p{i} {{ p{} }}\n", i - 1));
+        }
+        s.push_str("flag F.x { step: 1 severity: low title: \"t\" when: p1999 }\n");
+        let file = syntax::parse(&s).unwrap();
+        let errors = check::check(&file, &s).unwrap_err();
+        let codes: Vec<&str> = errors.iter().map(|d| d.code.0).collect();
+        assert_eq!(codes, ["DD027"]);
+    }
+
+    #[test]
+    fn only_the_first_diagnostics_look_for_a_suggestion() {
+        let mut s = String::from(HEADER);
+        for i in 0..1000 {
+            s.push_str(&format!(
+                "flag F.f{i} {{ step: 1 severity: low title: \"t\" when: aa }}\n"
+            ));
+        }
+        let file = syntax::parse(&s).unwrap();
+        let errors = check::check(&file, &s).unwrap_err();
+        assert_eq!(errors.len(), 1000);
+        let suggested = errors.iter().filter(|d| d.help.is_some()).count();
+        assert_eq!(suggested, super::MAX_SUGGESTIONS);
+    }
+
+    #[test]
+    fn a_flag_that_reads_many_facts_through_shared_predicates_quotes_at_most_the_cap() {
+        // 100 predicates each read a fact of their own and use the one before:
+        // the last reads all 100. 200 flags use it: each quotes 64, not 100.
+        let mut s =
+            String::from("ruleset \"r\" { version: \"1\" title: \"t\" source: \"s\" }\nfacts {\n");
+        for i in 0..100 {
+            s.push_str(&format!("  f{i}: bool\n"));
+        }
+        s.push_str("}\noutcomes { go }\ndisposition { otherwise => go }\npredicate p0 { f0 }\n");
+        for i in 1..100 {
+            s.push_str(&format!("predicate p{i} {{ p{} or f{i} }}\n", i - 1));
+        }
+        for i in 0..200 {
+            s.push_str(&format!(
+                "flag F.f{i} {{ step: 1 severity: low title: \"t\" when: p99 }}\n"
+            ));
+        }
+        let file = syntax::parse(&s).unwrap();
+        let checked = check::check(&file, &s).unwrap();
+        assert!(
+            checked
+                .flags
+                .iter()
+                .all(|f| f.evidence.len() == super::MAX_DEFAULT_EVIDENCE)
+        );
+        // In the order a depth-first reading meets them: f0 first.
+        assert_eq!(checked.flags[0].evidence[0].fields, ["f0"]);
+        assert_eq!(checked.warnings.len(), 200);
+        assert!(checked.warnings.iter().all(|w| w.code.0 == "DD107"));
+    }
+
+    #[test]
+    fn the_depth_of_a_facts_document_is_found_outside_strings() {
+        use super::facts_too_deep;
+        let deep = format!("{}{}", "[".repeat(65), "]".repeat(65));
+        assert_eq!(facts_too_deep(&deep), Some((1, 65)));
+        assert_eq!(facts_too_deep(&deep[1..deep.len() - 1]), None);
+        // Brackets in strings do not count, escaped quotes do not end them.
+        let quoted = format!("{{\"a\": \"{}\\\"{}\"}}", "[".repeat(100), "{".repeat(100));
+        assert_eq!(facts_too_deep(&quoted), None);
+        let lines = format!("{{\n\"a\":\n{}", "[".repeat(64));
+        assert_eq!(facts_too_deep(&lines), Some((3, 64)));
+    }
 }

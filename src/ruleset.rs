@@ -47,8 +47,17 @@ impl std::fmt::Debug for RuleSet {
     }
 }
 
-/// Parses and checks a source, returning the checked rules and every diagnostic.
+/// Parses and checks a source, returning the checked rules and its
+/// diagnostics (at most `limits::MAX_DIAGNOSTICS` of them, and a note of how
+/// many more there were).
 fn front_end(source: &str) -> (Option<Checked>, Vec<Diagnostic>) {
+    let (checked, mut diags) = parse_and_check(source);
+    crate::limits::cap_diagnostics(&mut diags);
+    (checked, diags)
+}
+
+/// Parses and checks a source, returning the checked rules and every diagnostic.
+fn parse_and_check(source: &str) -> (Option<Checked>, Vec<Diagnostic>) {
     let file = match syntax::parse(source) {
         Ok(f) => f,
         Err(diags) => return (None, diags),
@@ -65,8 +74,15 @@ fn front_end(source: &str) -> (Option<Checked>, Vec<Diagnostic>) {
 /// Every diagnostic for a ruleset source, errors and warnings, without
 /// compiling it. This is what `dd-rules check` prints.
 pub fn check_source(source: &str, file_name: &str) -> Diagnostics {
+    let source = without_bom(source);
     let (_, diags) = front_end(source);
     Diagnostics::new(file_name.into(), source.into(), diags)
+}
+
+/// The source without the byte-order mark some editors write: the mark is
+/// invisible in an editor, so spans, lines and columns count from after it.
+fn without_bom(source: &str) -> &str {
+    source.strip_prefix('\u{feff}').unwrap_or(source)
 }
 
 fn hex_digest(source: &str) -> String {
@@ -84,8 +100,10 @@ impl RuleSet {
     ///
     /// On failure the error holds every diagnostic found, not just the first.
     pub fn compile(source: &str, file_name: &str) -> Result<RuleSet, RulesError> {
-        let (checked, diags) = front_end(source);
-        let diagnostics = Diagnostics::new(file_name.into(), source.into(), diags);
+        // The digest below is of the source as given, mark and all.
+        let text = without_bom(source);
+        let (checked, diags) = front_end(text);
+        let diagnostics = Diagnostics::new(file_name.into(), text.into(), diags);
         let Some(checked) = checked else {
             return Err(RulesError { diagnostics });
         };
@@ -332,7 +350,11 @@ impl RuleSet {
 
     /// The index of the safeguard with an id.
     pub(crate) fn safeguard_index(&self, id: &str) -> Option<usize> {
-        self.inner.checked.safeguards.iter().position(|s| s.id == id)
+        self.inner
+            .checked
+            .safeguards
+            .iter()
+            .position(|s| s.id == id)
     }
 
     /// The name of the outcome with an index.

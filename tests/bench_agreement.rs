@@ -26,8 +26,16 @@ fn hand_written_baseline_agrees_with_the_engine() {
         let facts = rules.facts_from_json(doc).unwrap();
         let outcome = rules.evaluate_into(&facts, &mut scratch).unwrap();
         assert_eq!(outcome.flags(), expected.flags, "flags of #{i}: {doc}");
-        assert_eq!(outcome.mitigated(), expected.mitigated, "mitigated #{i}: {doc}");
-        assert_eq!(outcome.safeguards(), expected.safeguards, "safeguards #{i}: {doc}");
+        assert_eq!(
+            outcome.mitigated(),
+            expected.mitigated,
+            "mitigated #{i}: {doc}"
+        );
+        assert_eq!(
+            outcome.safeguards(),
+            expected.safeguards,
+            "safeguards #{i}: {doc}"
+        );
         assert_eq!(
             outcome.disposition(),
             OUTCOMES[expected.disposition],
@@ -49,7 +57,11 @@ fn hand_written_baseline_agrees_with_the_engine() {
 fn generated_transactions_are_deterministic_and_valid_for_the_bundled_ruleset() {
     let rules = RuleSet::bundled().unwrap();
     let docs = common::bundled_docs(7, 300);
-    assert_eq!(docs, common::bundled_docs(7, 300), "same seed, same documents");
+    assert_eq!(
+        docs,
+        common::bundled_docs(7, 300),
+        "same seed, same documents"
+    );
     for doc in &docs {
         rules.evaluate_json(doc).unwrap();
     }

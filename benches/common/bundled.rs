@@ -16,7 +16,10 @@ use super::rng::{Rng, drop_nulls};
 
 /// Each value of `all`, present with probability `percent` in 100.
 fn some_of<T: Copy>(rng: &mut Rng, all: &[T], percent: u64) -> Vec<T> {
-    all.iter().copied().filter(|_| rng.chance(percent)).collect()
+    all.iter()
+        .copied()
+        .filter(|_| rng.chance(percent))
+        .collect()
 }
 
 const NAMES: [&str; 6] = [

@@ -166,7 +166,8 @@ impl Hand {
         let code = country.and_then(|c| c.code.as_deref());
 
         // Predicates.
-        let security = kind.map(|k| matches!(k, Kind::Police | Kind::Intelligence | Kind::Military));
+        let security =
+            kind.map(|k| matches!(k, Kind::Police | Kind::Intelligence | Kind::Military));
         let identifies = caps.map(|c| c.iter().any(|x| matches!(x, Cap::Face | Cap::Voice)));
         let poor_record = or(
             or(
@@ -275,11 +276,12 @@ impl Hand {
         let mut raised_unmitigated_high = 0;
         let mut unknown_high = false;
         let mut raised_unmitigated = false;
-        for i in 0..FLAGS {
-            let severity = FLAG_INFO[i].0;
-            match out.flags[i] {
+        for ((status, mitigated), (severity, _)) in
+            out.flags.iter().zip(out.mitigated).zip(FLAG_INFO)
+        {
+            match status {
                 Status::Raised => {
-                    let unmitigated = !out.mitigated[i];
+                    let unmitigated = !mitigated;
                     raised_critical |= severity >= Severity::Critical;
                     raised_unmitigated |= unmitigated;
                     if unmitigated && severity >= Severity::Critical {

@@ -21,7 +21,9 @@ pub const BENCH_FILE: &str = "benches/data/bench.rules";
 /// `n` generated transactions for the benchmark ruleset, as JSON documents.
 pub fn bench_docs(seed: u64, n: usize) -> Vec<String> {
     let mut rng = rng::Rng::new(seed);
-    (0..n).map(|i| tx::generate(&mut rng, i).to_json(&mut rng)).collect()
+    (0..n)
+        .map(|i| tx::generate(&mut rng, i).to_json(&mut rng))
+        .collect()
 }
 
 /// `n` generated transactions for the bundled ruleset, as JSON documents.

@@ -38,7 +38,11 @@ impl Rng {
     /// `percent` in 100.
     pub fn maybe<T>(&mut self, percent: u64, make: impl FnOnce(&mut Rng) -> T) -> Option<T> {
         let value = make(self);
-        if self.chance(percent) { None } else { Some(value) }
+        if self.chance(percent) {
+            None
+        } else {
+            Some(value)
+        }
     }
 
     /// A random boolean that is true with probability `percent` in 100, or

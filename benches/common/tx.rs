@@ -169,9 +169,19 @@ fn cents(cents: u64) -> Decimal {
     Decimal::parse(&format!("{}.{:02}", cents / 100, cents % 100)).unwrap()
 }
 
-/// A set of capabilities, each present with probability `percent` in 100.
+/// A set of capabilities, each present with probability `percent` in 100,
+/// the intrusive ones (interception, spyware) a quarter as often.
 fn caps(rng: &mut Rng, percent: u64) -> Vec<Cap> {
-    CAPS.iter().copied().filter(|_| rng.chance(percent)).collect()
+    CAPS.iter()
+        .copied()
+        .filter(|c| {
+            let p = match c {
+                Cap::Intercept | Cap::Spyware => percent / 4,
+                _ => percent,
+            };
+            rng.chance(p)
+        })
+        .collect()
 }
 
 /// One transaction. About one fact in ten is unknown, and now and then a
@@ -196,8 +206,8 @@ pub fn generate(rng: &mut Rng, index: usize) -> Tx {
         shutdowns: rng.flag(20, U),
     };
     let product = Product {
-        caps: rng.maybe(U, |r| caps(r, 25)),
-        disabled: rng.maybe(U, |r| caps(r, 15)),
+        caps: rng.maybe(U, |r| caps(r, 30)),
+        disabled: rng.maybe(U, |r| caps(r, 40)),
         covert: rng.flag(10, U),
         units: rng.maybe(U, |r| r.below(2_000) as i64),
     };
@@ -205,12 +215,13 @@ pub fn generate(rng: &mut Rng, index: usize) -> Tx {
         .map(|i| Party {
             name: rng.maybe(U, |_| format!("Party {i}")),
             role: rng.maybe(U, |r| r.pick(&ROLES)),
-            country: rng.maybe(
-                U, |r| if r.chance(50) {
+            country: rng.maybe(U, |r| {
+                if r.chance(50) {
                     home.to_string()
                 } else {
                     r.pick(&COUNTRIES).to_string()
-                },),
+                }
+            }),
             listed: rng.flag(2, U),
             gov_links: rng.flag(25, U),
             discloses: rng.flag(80, U),

@@ -57,7 +57,14 @@ fn to_json(value: &impl Serialize, message: &str) -> String {
 impl Failure {
     /// A `NULL` pointer, an impossible length or a NUL byte in a text.
     pub(crate) fn invalid_argument(argument: &str, message: String) -> Failure {
-        let json = to_json(&ArgumentJson { argument, offset: None, message: &message }, &message);
+        let json = to_json(
+            &ArgumentJson {
+                argument,
+                offset: None,
+                message: &message,
+            },
+            &message,
+        );
         Failure {
             status: dd_status::DD_ERR_INVALID_ARGUMENT,
             message,
@@ -69,7 +76,14 @@ impl Failure {
     pub(crate) fn invalid_utf8(argument: &str, offset: usize) -> Failure {
         let message =
             format!("`{argument}` is not valid UTF-8: the first bad byte is at offset {offset}");
-        let json = to_json(&ArgumentJson { argument, offset: Some(offset), message: &message }, &message);
+        let json = to_json(
+            &ArgumentJson {
+                argument,
+                offset: Some(offset),
+                message: &message,
+            },
+            &message,
+        );
         Failure {
             status: dd_status::DD_ERR_INVALID_UTF8,
             message,
@@ -247,4 +261,42 @@ pub extern "C" fn dd_last_error() -> *const c_char {
 #[unsafe(no_mangle)]
 pub extern "C" fn dd_last_error_json() -> *const c_char {
     last(|e| &e.json)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn texts_with_nul_are_kept_whole() {
+        assert_eq!(c_string("a\0b".into()).to_str().unwrap(), "a\u{FFFD}b");
+        assert_eq!(c_string("plain".into()).to_str().unwrap(), "plain");
+    }
+
+    #[test]
+    fn facts_errors_keep_their_fields_in_order() {
+        let error = FactsError {
+            path: "parties[1].role".into(),
+            line: 3,
+            column: 7,
+            message: "unknown value `x`".into(),
+        };
+        let failure = Failure::facts(&error);
+        assert_eq!(failure.status, dd_status::DD_ERR_FACTS);
+        assert_eq!(
+            failure.json,
+            r#"{"path":"parties[1].role","line":3,"column":7,"message":"unknown value `x`"}"#
+        );
+        assert_eq!(failure.message, error.to_string());
+    }
+
+    #[test]
+    fn utf8_errors_name_the_offset() {
+        let failure = Failure::invalid_utf8("source", 12);
+        assert_eq!(failure.status, dd_status::DD_ERR_INVALID_UTF8);
+        assert_eq!(
+            failure.json,
+            r#"{"argument":"source","offset":12,"message":"`source` is not valid UTF-8: the first bad byte is at offset 12"}"#
+        );
+    }
 }

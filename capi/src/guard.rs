@@ -115,3 +115,108 @@ pub(crate) unsafe fn c_str<'a>(text: *const c_char, name: &str) -> Result<&'a st
     c.to_str()
         .map_err(|e| Failure::invalid_utf8(name, e.valid_up_to()))
 }
+
+#[cfg(test)]
+mod tests {
+    use std::ffi::CStr;
+
+    use super::*;
+    use crate::error::{dd_last_error, dd_last_error_json};
+
+    /// This thread's last error, as Rust strings.
+    fn last() -> Option<(String, String)> {
+        let message = dd_last_error();
+        let json = dd_last_error_json();
+        if message.is_null() {
+            assert!(json.is_null());
+            return None;
+        }
+        // SAFETY: both are live NUL-terminated strings until the next call.
+        let read = |p| unsafe { CStr::from_ptr(p) }.to_string_lossy().into_owned();
+        Some((read(message), read(json)))
+    }
+
+    #[test]
+    fn success_clears_the_last_error() {
+        status(|| Err(Failure::internal("boom".into())));
+        assert!(last().is_some());
+        assert_eq!(status(|| Ok(())), dd_status::DD_OK);
+        assert_eq!(last(), None);
+    }
+
+    #[test]
+    fn a_failure_is_recorded_in_both_forms() {
+        let got = status(|| Err(Failure::invalid_argument("rules", "`rules` is NULL".into())));
+        assert_eq!(got, dd_status::DD_ERR_INVALID_ARGUMENT);
+        let (message, json) = last().unwrap();
+        assert_eq!(message, "`rules` is NULL");
+        assert_eq!(json, r#"{"argument":"rules","message":"`rules` is NULL"}"#);
+    }
+
+    #[test]
+    fn panics_become_a_status() {
+        assert_eq!(status(|| panic!("static text")), dd_status::DD_ERR_PANIC);
+        assert!(last().unwrap().0.ends_with(": static text"));
+        let n = 42;
+        assert_eq!(status(|| panic!("formatted {n}")), dd_status::DD_ERR_PANIC);
+        let (message, json) = last().unwrap();
+        assert!(message.ends_with(": formatted 42"), "{message}");
+        assert!(
+            json.starts_with(r#"{"message":"internal error in dd-rules"#),
+            "{json}"
+        );
+        assert_eq!(
+            status(|| std::panic::panic_any(7_u8)),
+            dd_status::DD_ERR_PANIC
+        );
+        assert!(last().unwrap().0.ends_with(": no message"));
+        assert_eq!(value(1, || panic!("in a value")), 1);
+    }
+
+    #[test]
+    fn texts_are_checked() {
+        let ok = b"{}";
+        // SAFETY: every pointer and length below describes a live buffer.
+        unsafe {
+            assert_eq!(text(ok.as_ptr().cast(), 2, "t").ok(), Some("{}"));
+            assert_eq!(text(ok.as_ptr().cast(), 0, "t").ok(), Some(""));
+            let status_of = |r: Result<&str, Failure>| r.err().map(|f| f.status);
+            assert_eq!(
+                status_of(text(ptr::null(), 0, "t")),
+                Some(dd_status::DD_ERR_INVALID_ARGUMENT)
+            );
+            assert_eq!(
+                status_of(text(ok.as_ptr().cast(), usize::MAX, "t")),
+                Some(dd_status::DD_ERR_INVALID_ARGUMENT)
+            );
+            assert_eq!(
+                status_of(text(b"a\0b".as_ptr().cast(), 3, "t")),
+                Some(dd_status::DD_ERR_INVALID_ARGUMENT)
+            );
+            assert_eq!(
+                status_of(text(b"a\xff".as_ptr().cast(), 2, "t")),
+                Some(dd_status::DD_ERR_INVALID_UTF8)
+            );
+            assert_eq!(c_str(c"file.rules".as_ptr(), "f").ok(), Some("file.rules"));
+            assert_eq!(
+                status_of(c_str(ptr::null(), "f")),
+                Some(dd_status::DD_ERR_INVALID_ARGUMENT)
+            );
+            assert_eq!(
+                status_of(c_str(c"\xc3(".as_ptr(), "f")),
+                Some(dd_status::DD_ERR_INVALID_UTF8)
+            );
+        }
+    }
+
+    #[test]
+    fn out_params_are_reset() {
+        let mut slot: *mut u8 = ptr::NonNull::dangling().as_ptr();
+        // SAFETY: `slot` is a live, writable pointer.
+        let out = unsafe { out_param(&mut slot, "out") }.ok().unwrap();
+        assert!(!out.is_null());
+        assert!(slot.is_null());
+        // SAFETY: NULL is allowed.
+        assert!(unsafe { out_param::<u8>(ptr::null_mut(), "out") }.is_err());
+    }
+}

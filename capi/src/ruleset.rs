@@ -163,8 +163,16 @@ pub unsafe extern "C" fn dd_ruleset_evaluate_json(
             .rules
             .evaluate_json(facts)
             .map_err(|e| Failure::evaluate(&e))?;
+        let json = report.to_json();
+        // `Report::to_json` gives an empty string if serialising ever fails,
+        // which must not reach C as a successful report.
+        if json.is_empty() {
+            return Err(Failure::internal(
+                "the report could not be written as JSON".into(),
+            ));
+        }
         // SAFETY: `out_param` checked `out`.
-        unsafe { give(out, report.to_json()) };
+        unsafe { give(out, json) };
         Ok(())
     })
 }

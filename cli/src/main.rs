@@ -11,6 +11,7 @@ use clap::{Parser, Subcommand};
 
 mod check;
 mod eval;
+mod fmt;
 mod info;
 mod io;
 mod testing;
@@ -74,6 +75,18 @@ enum Command {
         after_help = "Examples:\n  dd-rules test rulesets/\n  dd-rules test --coverage rulesets/tests/us-state-2020.tests.json"
     )]
     Test(testing::Args),
+    /// Rewrite rulesets in the canonical style, keeping every comment.
+    #[command(
+        after_help = "A file with syntax errors is reported and left as it is.\n\nExamples:\n  dd-rules fmt rulesets/\n  dd-rules fmt --check rulesets/ my.rules"
+    )]
+    Fmt {
+        /// The `.rules` files, or directories to search for them.
+        #[arg(required = true)]
+        paths: Vec<PathBuf>,
+        /// Change nothing: list the files that are not formatted, and exit with 1 if any.
+        #[arg(long)]
+        check: bool,
+    },
 }
 
 fn main() -> ExitCode {
@@ -95,6 +108,7 @@ fn main() -> ExitCode {
         Command::Test(args) => testing::run(&args, global),
         Command::Schema(args) => info::schema(&args, global),
         Command::Explain(args) => info::explain(&args, global),
+        Command::Fmt { paths, check } => fmt::run(&paths, check, global),
     };
     match result {
         Ok(code) => code,

@@ -246,7 +246,9 @@ pub fn run(args: &Args, global: Global) -> Result<ExitCode, Failure> {
             "error: no `.tests.json` files found in the paths given".into(),
         ));
     }
-    let mut rulesets: BTreeMap<PathBuf, (RuleSet, Coverage)> = BTreeMap::new();
+    // Keyed by the canonical path, so that two test files naming one ruleset
+    // differently share its coverage; shown by the path as first written.
+    let mut rulesets: BTreeMap<PathBuf, (PathBuf, RuleSet, Coverage)> = BTreeMap::new();
     let (mut passed, mut failed) = (0usize, 0usize);
     let mut broken_files = 0usize;
     for file in files {
@@ -262,8 +264,8 @@ pub fn run(args: &Args, global: Global) -> Result<ExitCode, Failure> {
         }
     }
     if args.coverage {
-        for (path, (_, coverage)) in &rulesets {
-            io::out(&coverage.render(path));
+        for (shown, _, coverage) in rulesets.values() {
+            io::out(&coverage.render(shown));
         }
     }
     let summary = if broken_files > 0 {
@@ -277,10 +279,30 @@ pub fn run(args: &Args, global: Global) -> Result<ExitCode, Failure> {
     Ok(ExitCode::from(u8::from(failed > 0 || broken_files > 0)))
 }
 
+/// A path without `dir/..` pairs, for showing: `a/tests/../x.rules` is `a/x.rules`.
+fn tidy(path: &Path) -> PathBuf {
+    let mut out = PathBuf::new();
+    for part in path.components() {
+        match part {
+            std::path::Component::ParentDir
+                if matches!(
+                    out.components().next_back(),
+                    Some(std::path::Component::Normal(_))
+                ) =>
+            {
+                out.pop();
+            }
+            std::path::Component::CurDir => {}
+            other => out.push(other),
+        }
+    }
+    out
+}
+
 /// Runs the cases of one file; returns (passed, failed).
 fn run_file(
     file: &Path,
-    rulesets: &mut BTreeMap<PathBuf, (RuleSet, Coverage)>,
+    rulesets: &mut BTreeMap<PathBuf, (PathBuf, RuleSet, Coverage)>,
     global: Global,
 ) -> Result<(usize, usize), Failure> {
     let text = io::read_text(file)?;
@@ -304,9 +326,9 @@ fn run_file(
                 ))
             })?;
         let coverage = Coverage::new(&rules);
-        rulesets.insert(key.clone(), (rules, coverage));
+        rulesets.insert(key.clone(), (tidy(&ruleset_path), rules, coverage));
     }
-    let Some((rules, coverage)) = rulesets.get_mut(&key) else {
+    let Some((_, rules, coverage)) = rulesets.get_mut(&key) else {
         return Ok((0, 0));
     };
     if !global.quiet {

@@ -1035,7 +1035,7 @@ fn wrongly_typed_fact_is_an_error() {
         .stderr_has("`country.freedom_score`")
         .stderr_has("\"high\"")
         .stderr_has("a whole number")
-        .stderr_has("(line 1, column 37)");
+        .stderr_has("(line 1, column 36)");
 }
 
 #[test]
@@ -1140,52 +1140,43 @@ fn facts_nested_10000_arrays_deep_are_rejected_without_crashing() {
     let deep = format!("{}{}", "[".repeat(10_000), "]".repeat(10_000));
     let deep_obj = format!("{}1{}", r#"{"a":"#.repeat(10_000), "}".repeat(10_000));
     let cases = [
-        ("root.json", deep.clone(), "expected an object of facts"),
-        ("id.json", format!(r#"{{"id": {deep}}}"#), "`id`"),
+        ("root.json", deep.clone()),
+        ("id.json", format!(r#"{{"id": {deep}}}"#)),
         (
             "int.json",
             format!(r#"{{"country": {{"freedom_score": {deep}}}}}"#),
-            "`country.freedom_score`",
         ),
         (
             "decimal.json",
             format!(r#"{{"country": {{"vdem_liberal_democracy": {deep}}}}}"#),
-            "`country.vdem_liberal_democracy`",
         ),
         (
             "decimal-value.json",
             format!(r#"{{"country": {{"vdem_liberal_democracy": {{"value": {deep}}}}}}}"#),
-            "`country.vdem_liberal_democracy`",
         ),
         (
             "decimal-object.json",
             format!(r#"{{"country": {{"vdem_liberal_democracy": {deep_obj}}}}}"#),
-            "`country.vdem_liberal_democracy`",
         ),
         (
             "source.json",
             format!(r#"{{"country": {{"freedom_score": {{"value": 1, "source": {deep}}}}}}}"#),
-            "`country.freedom_score`",
         ),
         (
             "set.json",
             format!(r#"{{"product": {{"capabilities": {deep}}}}}"#),
-            "`product.capabilities",
         ),
-        ("list.json", format!(r#"{{"parties": {deep}}}"#), "`parties"),
-        (
-            "record.json",
-            format!(r#"{{"country": {deep}}}"#),
-            "`country`",
-        ),
+        ("list.json", format!(r#"{{"parties": {deep}}}"#)),
+        ("record.json", format!(r#"{{"country": {deep}}}"#)),
     ];
-    for (name, text, problem) in cases {
+    // However deep, and wherever, the nesting is refused before it is read.
+    for (name, text) in cases {
         let facts = dir.write(name, text);
         let run = dd(["eval", &shown(&facts)]);
         run.expect_code(1)
             .stdout_empty()
             .stderr_has(&format!("`{}` is rejected", shown(&facts)))
-            .stderr_has(problem);
+            .stderr_has("arrays and objects are nested more than 64 deep");
     }
 }
 

@@ -292,7 +292,10 @@ fn error_paths_of_test_schema_and_explain() {
         let out = run(&args, None);
         assert_eq!(out.status.code(), Some(1), "{args:?}");
         let err = text(&out.stderr);
-        assert!(err.contains("cannot read") || err.contains("not valid UTF-8"), "{args:?}: {err}");
+        assert!(
+            err.contains("cannot read") || err.contains("not valid UTF-8"),
+            "{args:?}: {err}"
+        );
     }
     let bad_test = temp("bad-utf8.tests.json", "");
     std::fs::write(&bad_test, [b'{', 0xff]).unwrap();

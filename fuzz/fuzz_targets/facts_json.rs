@@ -16,7 +16,9 @@ fuzz_target!(|data: &[u8]| {
     };
     match rules.facts_from_json(json) {
         Ok(facts) => {
-            let report = rules.evaluate(&facts).expect("facts loaded for this ruleset evaluate");
+            let report = rules
+                .evaluate(&facts)
+                .expect("facts loaded for this ruleset evaluate");
             let _ = report.to_json();
         }
         Err(e) => {

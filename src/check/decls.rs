@@ -1,13 +1,16 @@
 //! Checks the declarations: the header, predicates, safeguards, flags,
 //! outcomes and the disposition policy, and the links between them.
 
+use std::collections::HashSet;
+
 use indexmap::IndexMap;
 
 use super::expr::ExprChecker;
 use super::ir::{Base, Cond, FactRef, PredId, SetExpr, SetOrValue, Value};
-use super::suggest::did_you_mean;
+use super::suggest::{did_you_mean, suggesting};
 use super::*;
 use crate::facts::schema::Type;
+use crate::limits::MAX_DEFAULT_EVIDENCE;
 use crate::report::Severity;
 use crate::syntax::ast::{Decl, DispExpr, Filter, Prop, PropValue};
 
@@ -128,9 +131,9 @@ pub(super) fn check_decls(
     diags: &mut Vec<Diagnostic>,
 ) -> Option<Checked> {
     // Predicates, flags and safeguards share one namespace of ids.
-    let mut ids: IndexMap<String, Span> = IndexMap::new();
+    let mut declared: IndexMap<String, Span> = IndexMap::new();
     let mut declare = |name: String, span: Span, diags: &mut Vec<Diagnostic>| -> bool {
-        if let Some(first) = ids.get(&name) {
+        if let Some(first) = declared.get(&name) {
             diags.push(
                 Diagnostic::error("DD010", span, format!("`{name}` is declared twice"))
                     .label("declared again here")
@@ -139,7 +142,7 @@ pub(super) fn check_decls(
             );
             return false;
         }
-        ids.insert(name, span);
+        declared.insert(name, span);
         true
     };
 
@@ -256,6 +259,16 @@ pub(super) fn check_decls(
         });
     }
     let predicate_order = order_predicates(&predicates, &deps, diags);
+    // The facts each predicate reads, for the evidence of the flags that use it.
+    let mut read_by_predicate: Vec<Vec<FactRef>> = vec![Vec::new(); predicates.len()];
+    for &p in &predicate_order {
+        if let Some(pred) = predicates.get(p) {
+            let read = facts_read(&pred.body, &read_by_predicate, MAX_DEFAULT_EVIDENCE + 1);
+            if let Some(slot) = read_by_predicate.get_mut(p) {
+                *slot = read;
+            }
+        }
+    }
 
     // Safeguards.
     let mut safeguards = Vec::new();
@@ -329,18 +342,35 @@ pub(super) fn check_decls(
                 let mut cx = ExprChecker::new(&schema, &predicate_names, diags);
                 paths.iter().filter_map(|p| cx.fact(p)).collect()
             }
-            _ => when
-                .as_ref()
-                .map(|w| default_evidence(w, &predicates))
-                .unwrap_or_default(),
+            _ => {
+                let mut read = when.as_ref().map_or_else(Vec::new, |w| {
+                    facts_read(w, &read_by_predicate, MAX_DEFAULT_EVIDENCE + 1)
+                });
+                if read.len() > MAX_DEFAULT_EVIDENCE {
+                    read.truncate(MAX_DEFAULT_EVIDENCE);
+                    diags.push(
+                        Diagnostic::warning(
+                            "DD107",
+                            f.id.span,
+                            format!(
+                                "the flag `{}` reads more than {MAX_DEFAULT_EVIDENCE} facts; its report quotes the first {MAX_DEFAULT_EVIDENCE}",
+                                f.id.dotted()
+                            ),
+                        )
+                        .help("list the facts worth quoting with `evidence: …`"),
+                    );
+                }
+                read
+            }
         };
         let mut mitigated_by = Vec::new();
+        let mut listed: HashSet<usize> = HashSet::new();
         if let Some(PropValue::MitigatedBy(ids)) = props.get("mitigated_by") {
             for id in ids {
                 let name = id.dotted();
                 match safeguard_index.get(&name) {
                     Some(&i) => {
-                        if mitigated_by.contains(&i) {
+                        if !listed.insert(i) {
                             diags.push(Diagnostic::warning(
                                 "DD103",
                                 id.span,
@@ -356,16 +386,20 @@ pub(super) fn check_decls(
                     None => {
                         let what = if predicate_names.contains_key(&name) {
                             Some(format!("`{name}` is a predicate, not a safeguard"))
-                        } else if flag_decls.iter().any(|g| g.id.dotted() == name) {
+                        } else if declared.contains_key(&name) {
+                            // Not a predicate nor a safeguard: a flag.
                             Some(format!("`{name}` is a flag, not a safeguard"))
                         } else {
                             None
                         };
                         let message =
                             what.unwrap_or_else(|| format!("no safeguard is named `{name}`"));
-                        diags.push(Diagnostic::error("DD025", id.span, message).maybe_help(
-                            did_you_mean(&name, safeguard_index.keys().map(String::as_str)),
-                        ));
+                        let help = if suggesting(diags) {
+                            did_you_mean(&name, safeguard_index.keys().map(String::as_str))
+                        } else {
+                            None
+                        };
+                        diags.push(Diagnostic::error("DD025", id.span, message).maybe_help(help));
                     }
                 }
             }
@@ -439,19 +473,21 @@ pub(super) fn check_decls(
                         Some(i)
                     }
                     None => {
+                        let help = if suggesting(diags) {
+                            did_you_mean(
+                                &case.outcome.name,
+                                outcome_spans.keys().map(String::as_str),
+                            )
+                        } else {
+                            None
+                        };
                         diags.push(
                             Diagnostic::error(
                                 "DD026",
                                 case.outcome.span,
                                 format!("`{}` is not a declared outcome", case.outcome.name),
                             )
-                            .help(
-                                did_you_mean(
-                                    &case.outcome.name,
-                                    outcome_spans.keys().map(String::as_str),
-                                )
-                                .unwrap_or_else(|| "declare it in `outcomes { … }`".into()),
-                            ),
+                            .help(help.unwrap_or_else(|| "declare it in `outcomes { … }`".into())),
                         );
                         None
                     }
@@ -577,31 +613,52 @@ fn order_predicates(
             }
         }
     }
-    // What is left lies on or behind a cycle: walk each cycle once and report it.
-    let mut reported = vec![false; n];
+    // What is left lies on or behind a cycle: every such predicate uses one
+    // that is left too. Walk from each, following such uses, until the walk
+    // meets a predicate it has seen: on this walk, that closes a new cycle to
+    // report; on an earlier walk, a cycle already reported. Each predicate
+    // is walked once, so this is linear in the size of the graph.
+    #[derive(Clone, Copy, PartialEq)]
+    enum Walk {
+        Unseen,
+        /// On the current walk, at this position of `path`.
+        OnPath(usize),
+        Done,
+    }
+    let mut walk = vec![Walk::Unseen; n];
     for start in 0..n {
-        if pending.get(start) == Some(&0) || reported.get(start) == Some(&true) {
+        if pending.get(start) == Some(&0) || walk.get(start) != Some(&Walk::Unseen) {
             continue;
         }
         let mut path: Vec<PredId> = Vec::new();
         let mut at = start;
-        while !path.contains(&at) {
+        let cycle_from = loop {
+            match walk.get(at).copied() {
+                Some(Walk::Unseen) => {}
+                Some(Walk::OnPath(pos)) => break Some(pos),
+                Some(Walk::Done) | None => break None,
+            }
+            if let Some(w) = walk.get_mut(at) {
+                *w = Walk::OnPath(path.len());
+            }
             path.push(at);
             let Some(next) = deps
                 .get(at)
                 .and_then(|ds| ds.iter().copied().find(|d| pending.get(*d) != Some(&0)))
             else {
-                break;
+                break None;
             };
             at = next;
+        };
+        for p in &path {
+            if let Some(w) = walk.get_mut(*p) {
+                *w = Walk::Done;
+            }
         }
-        let Some(pos) = path.iter().position(|p| *p == at) else {
+        let Some(pos) = cycle_from else {
             continue;
         };
         let cycle = path.get(pos..).unwrap_or(&[]);
-        if cycle.iter().any(|p| reported.get(*p) == Some(&true)) {
-            continue;
-        }
         let names: Vec<String> = cycle
             .iter()
             .filter_map(|p| predicates.get(*p))
@@ -615,69 +672,94 @@ fn order_predicates(
             }
             diags.push(d);
         }
-        for p in cycle {
-            if let Some(r) = reported.get_mut(*p) {
-                *r = true;
-            }
-        }
     }
     order
 }
 
-/// The root facts a condition reads, through the predicates it uses: quoted
-/// when a flag does not list its evidence.
-fn default_evidence(cond: &Cond, predicates: &[Predicate]) -> Vec<FactRef> {
-    let mut out: Vec<FactRef> = Vec::new();
-    let mut seen_preds: Vec<PredId> = Vec::new();
-    let mut todo: Vec<&Cond> = vec![cond];
-    let push = |f: &FactRef, out: &mut Vec<FactRef>| {
-        if f.base == Base::Root
-            && !matches!(f.ty, Type::Record(_))
-            && !out.iter().any(|o| o.fields == f.fields)
-        {
-            out.push(f.clone());
+/// Distinct root facts in the order they are first read, up to a cap.
+struct FactList {
+    facts: Vec<FactRef>,
+    seen: HashSet<Vec<String>>,
+    cap: usize,
+}
+
+impl FactList {
+    fn new(cap: usize) -> FactList {
+        FactList {
+            facts: Vec::new(),
+            seen: HashSet::new(),
+            cap,
         }
-    };
+    }
+
+    fn push(&mut self, f: &FactRef) {
+        if self.facts.len() < self.cap
+            && f.base == Base::Root
+            && !matches!(f.ty, Type::Record(_))
+            && self.seen.insert(f.fields.clone())
+        {
+            self.facts.push(f.clone());
+        }
+    }
+
+    fn full(&self) -> bool {
+        self.facts.len() >= self.cap
+    }
+}
+
+/// The root facts a condition reads, through the predicates it uses, in the
+/// order of a depth-first reading: quoted when a flag does not list its
+/// evidence. `read_by_predicate` holds the same list for each predicate the
+/// condition may use, so that a predicate used by many flags or predicates is
+/// read once; every list stops at `cap` facts, which keeps this linear.
+/// (Stopping early is exact: the first `cap` facts of a condition are found
+/// among the first `cap` of each predicate it uses.)
+fn facts_read(cond: &Cond, read_by_predicate: &[Vec<FactRef>], cap: usize) -> Vec<FactRef> {
+    let mut out = FactList::new(cap);
+    let mut seen_preds: HashSet<PredId> = HashSet::new();
+    let mut todo: Vec<&Cond> = vec![cond];
     while let Some(c) = todo.pop() {
+        if out.full() {
+            break;
+        }
         let mut values: Vec<&Value> = Vec::new();
         match c {
             Cond::Const(_) => {}
-            Cond::Fact(f) | Cond::Known(f) => push(f, &mut out),
+            Cond::Fact(f) | Cond::Known(f) => out.push(f),
             Cond::Not(i) => todo.push(i),
             Cond::And(items) | Cond::Or(items) => todo.extend(items.iter().rev()),
             Cond::Cmp(_, a, b) => values.extend([a, b]),
             Cond::In(v, s) => {
                 values.push(v);
                 if let SetExpr::Fact(f) = s {
-                    push(f, &mut out);
+                    out.push(f);
                 }
             }
             Cond::Contains(_, f, right) => {
-                push(f, &mut out);
+                out.push(f);
                 match right {
-                    SetOrValue::Set(SetExpr::Fact(g)) => push(g, &mut out),
+                    SetOrValue::Set(SetExpr::Fact(g)) => out.push(g),
                     SetOrValue::Value(v) => values.push(v),
                     SetOrValue::Set(SetExpr::Lit(_)) => {}
                 }
             }
-            Cond::Quant(_, list, _, _) => push(list, &mut out),
+            Cond::Quant(_, list, _, _) => out.push(list),
             Cond::Pred(p) => {
-                if !seen_preds.contains(p) {
-                    seen_preds.push(*p);
-                    if let Some(pred) = predicates.get(*p) {
-                        todo.push(&pred.body);
+                if seen_preds.insert(*p) {
+                    for f in read_by_predicate.get(*p).map_or(&[][..], Vec::as_slice) {
+                        out.push(f);
                     }
                 }
             }
         }
         for v in values {
             match v {
-                Value::Fact(f) | Value::Count(f, _, _) => push(f, &mut out),
+                Value::Fact(f) | Value::Count(f, _, _) => out.push(f),
                 Value::Lit(_) => {}
             }
         }
     }
-    out
+    out.facts
 }
 
 fn check_disp(e: &DispExpr, diags: &mut Vec<Diagnostic>) -> Option<DispCond> {

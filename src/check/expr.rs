@@ -3,7 +3,7 @@
 use indexmap::IndexMap;
 
 use super::ir::*;
-use super::suggest::did_you_mean;
+use super::suggest::{did_you_mean, suggesting};
 use crate::facts::schema::{EnumId, RecordId, Schema, Type};
 use crate::report::diagnostic::Diagnostic;
 use crate::span::Span;
@@ -70,7 +70,10 @@ impl<'a> ExprChecker<'a> {
     }
 
     fn is_root_field(&self, name: &str) -> bool {
-        self.root_fields().any(|f| f == name)
+        self.schema
+            .records
+            .get(self.schema.root)
+            .is_some_and(|r| r.fields.contains_key(name))
     }
 
     fn binder(&self, name: &str) -> Option<(usize, RecordId)> {
@@ -105,8 +108,8 @@ impl<'a> ExprChecker<'a> {
             || self
                 .schema
                 .poisoned
-                .iter()
-                .any(|(r, n)| *r == record && n == name)
+                .binary_search_by(|(r, n)| (*r, n.as_str()).cmp(&(record, name)))
+                .is_ok()
     }
 
     /// Brings a quantifier variable into scope, as `any(name in …)` does.
@@ -150,13 +153,16 @@ impl<'a> ExprChecker<'a> {
                     if self.already_reported(self.schema.root, &seg.name) {
                         return None;
                     }
-                    let candidates: Vec<&str> = self
-                        .predicates
-                        .keys()
-                        .map(String::as_str)
-                        .chain(self.root_fields())
-                        .collect();
-                    let help = did_you_mean(&seg.name, candidates);
+                    let help = if suggesting(self.diags) {
+                        let candidates = self
+                            .predicates
+                            .keys()
+                            .map(String::as_str)
+                            .chain(self.root_fields());
+                        did_you_mean(&seg.name, candidates)
+                    } else {
+                        None
+                    };
                     self.err(
                         Diagnostic::error(
                             "DD024",
@@ -341,15 +347,17 @@ impl<'a> ExprChecker<'a> {
                 }
                 None if self.already_reported(record, &seg.name) => return None,
                 None => {
-                    let candidates: Vec<&str> = if fields.is_empty() && fields_iter_start == 0 {
-                        self.root_fields()
+                    let help = if !suggesting(self.diags) {
+                        None
+                    } else if fields.is_empty() && fields_iter_start == 0 {
+                        let candidates = self
+                            .root_fields()
                             .chain(self.binders.iter().map(|(n, _)| n.as_str()))
-                            .chain(self.predicates.keys().map(String::as_str))
-                            .collect()
+                            .chain(self.predicates.keys().map(String::as_str));
+                        did_you_mean(&seg.name, candidates)
                     } else {
-                        rec.fields.keys().map(String::as_str).collect()
+                        did_you_mean(&seg.name, rec.fields.keys().map(String::as_str))
                     };
-                    let help = did_you_mean(&seg.name, candidates);
                     let message = if fields.is_empty() && fields_iter_start == 0 {
                         format!("unknown fact `{}`", seg.name)
                     } else {

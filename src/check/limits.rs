@@ -7,7 +7,9 @@
 //! names with each other and build tables per declaration, and the limits
 //! are what keeps their work proportional to the size of the file.
 
-use crate::limits::{MAX_DECLARATIONS, MAX_IDENT_BYTES, MAX_SELECTORS, MAX_STRING_BYTES};
+use crate::limits::{
+    MAX_DECLARATIONS, MAX_ID_BYTES, MAX_IDENT_BYTES, MAX_SELECTORS, MAX_STRING_BYTES,
+};
 use crate::report::diagnostic::Diagnostic;
 use crate::span::Span;
 use crate::syntax::ast::{self, Decl, DispExpr, Expr, ExprKind, Filter, PropValue, TypeExpr};
@@ -49,15 +51,15 @@ impl Limits {
         }
     }
 
-    /// Checks the length of a name (an identifier, or a dotted id as a whole).
-    fn name(&mut self, name: &str, span: Span) {
-        if name.len() > MAX_IDENT_BYTES {
+    /// Checks the length of a name: an identifier, or a dotted id as a whole.
+    fn name(&mut self, name: &str, span: Span, limit: usize) {
+        if name.len() > limit {
             self.errors.push(
                 Diagnostic::error(
                     "DD038",
                     span,
                     format!(
-                        "the name `{}` is {} bytes long, more than the limit of {MAX_IDENT_BYTES}",
+                        "the name `{}` is {} bytes long, more than the limit of {limit}",
                         shorten(name),
                         name.len()
                     ),
@@ -68,7 +70,7 @@ impl Limits {
     }
 
     fn ident(&mut self, ident: &ast::Ident) {
-        self.name(&ident.name, ident.span);
+        self.name(&ident.name, ident.span, MAX_IDENT_BYTES);
     }
 
     fn path(&mut self, path: &ast::Path) {
@@ -81,7 +83,7 @@ impl Limits {
     fn id(&mut self, id: &ast::Path) {
         self.path(id);
         if id.segments.iter().all(|s| s.name.len() <= MAX_IDENT_BYTES) {
-            self.name(&id.dotted(), id.span);
+            self.name(&id.dotted(), id.span, MAX_ID_BYTES);
         }
     }
 

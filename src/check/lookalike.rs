@@ -25,7 +25,9 @@ fn first_non_ascii(a: &str, b: &str) -> Option<char> {
 }
 
 /// Warns about names of one group that differ only in case or look alike.
-fn compare(group: &Group<'_>, what: &str, diags: &mut Vec<Diagnostic>) {
+/// `kind` is what the names are ("field"), `owner` what they belong to.
+fn compare(group: &Group<'_>, kind: &str, owner: Option<&str>, diags: &mut Vec<Diagnostic>) {
+    let of = owner.map_or(String::new(), |o| format!(" of `{o}`"));
     let mut by_case: HashMap<String, (&str, Span)> = HashMap::new();
     let mut by_look: HashMap<String, (&str, Span)> = HashMap::new();
     for &(name, span) in group {
@@ -40,7 +42,7 @@ fn compare(group: &Group<'_>, what: &str, diags: &mut Vec<Diagnostic>) {
                     Diagnostic::warning(
                         "DD105",
                         span,
-                        format!("the {what} `{name}` differs from `{first}` only in case"),
+                        format!("the {kind} `{name}`{of} differs from `{first}` only in case"),
                     )
                     .note(*first_span, format!("`{first}` is declared here"))
                     .help("names are case-sensitive: use one spelling, or names that differ by more than case"),
@@ -53,17 +55,23 @@ fn compare(group: &Group<'_>, what: &str, diags: &mut Vec<Diagnostic>) {
         }
         let look = skeleton(name);
         match by_look.get(&look) {
-            Some((first, first_span)) if !(first.is_ascii() && name.is_ascii()) => {
-                let culprit = first_non_ascii(name, first).map_or(String::new(), |c| {
+            Some(&(first, first_span)) if !(first.is_ascii() && name.is_ascii()) => {
+                // The warning goes on the name with the unusual characters.
+                let (odd, odd_span, plain, plain_span) = if name.is_ascii() {
+                    (first, first_span, name, span)
+                } else {
+                    (name, span, first, first_span)
+                };
+                let culprit = first_non_ascii(odd, plain).map_or(String::new(), |c| {
                     format!("; it is spelt with `{c}` (U+{:04X})", u32::from(c))
                 });
                 diags.push(
                     Diagnostic::warning(
                         "DD104",
-                        span,
-                        format!("the {what} `{name}` looks like `{first}` but is a different name"),
+                        odd_span,
+                        format!("the {kind} `{odd}`{of} looks like `{plain}` but is a different name"),
                     )
-                    .note(*first_span, format!("`{first}` is declared here"))
+                    .note(plain_span, format!("`{plain}` is declared here"))
                     .help(format!(
                         "use one spelling for the two{culprit}; names that look alike are easy to mix up"
                     )),
@@ -77,6 +85,14 @@ fn compare(group: &Group<'_>, what: &str, diags: &mut Vec<Diagnostic>) {
     }
 }
 
+/// The names of some fields with their spans.
+fn field_group(fields: &[ast::FieldDecl]) -> Group<'_> {
+    fields
+        .iter()
+        .map(|f| (f.name.name.as_str(), f.name.span))
+        .collect()
+}
+
 /// The DD104 and DD105 warnings of a file.
 pub(super) fn names(file: &ast::File, source: &str, diags: &mut Vec<Diagnostic>) {
     // The span of a flag's or safeguard's id covers exactly its dotted text.
@@ -86,12 +102,6 @@ pub(super) fn names(file: &ast::File, source: &str, diags: &mut Vec<Diagnostic>)
     let mut outcomes: Group<'_> = Vec::new();
     // Record and enum names with their members, each compared on its own.
     let mut members: Vec<(&str, &str, Group<'_>)> = Vec::new();
-    let field_group = |fields: &'_ [ast::FieldDecl]| -> Vec<(&'_ str, Span)> {
-        fields
-            .iter()
-            .map(|f| (f.name.name.as_str(), f.name.span))
-            .collect()
-    };
     let mut root_fields: Group<'_> = Vec::new();
     for decl in &file.decls {
         match decl {
@@ -120,17 +130,12 @@ pub(super) fn names(file: &ast::File, source: &str, diags: &mut Vec<Diagnostic>)
     }
     // Root facts first: a later predicate or id is the one that looks like it.
     root_fields.extend(ids);
-    compare(&root_fields, "name", diags);
-    compare(&types, "type", diags);
+    compare(&root_fields, "name", None, diags);
+    compare(&types, "type", None, diags);
     for (kind, owner, group) in &members {
-        let what = if *kind == "value" {
-            format!("value of `{owner}`")
-        } else {
-            format!("field of `{owner}`")
-        };
-        compare(group, &what, diags);
+        compare(group, kind, Some(owner), diags);
     }
-    compare(&outcomes, "outcome", diags);
+    compare(&outcomes, "outcome", None, diags);
 }
 
 /// The characters that change the direction of the text after them: the

@@ -1,10 +1,12 @@
 //! Builds the fact schema from the `enum`, `record` and `facts` declarations.
 
+use std::collections::HashMap;
+
 use indexmap::IndexMap;
 
-use super::suggest::did_you_mean;
+use super::suggest::{did_you_mean, suggesting};
 use crate::facts::schema::{EnumDef, FieldDef, RecordDef, RecordId, Schema, Type};
-use crate::limits::{MAX_ENUM_VARIANTS, MAX_SCHEMA_DEPTH};
+use crate::limits::{MAX_ENUM_VARIANTS, MAX_SCHEMA_DEPTH, MAX_SCHEMA_SLOTS};
 use crate::report::diagnostic::Diagnostic;
 use crate::span::Span;
 use crate::syntax::ast::{self, Decl, TypeExpr};
@@ -155,6 +157,17 @@ pub(super) fn build(file: &ast::File, diags: &mut Vec<Diagnostic>) -> Schema {
         ),
     }
 
+    // Every type by name, so that resolving a field's type is one look-up.
+    let mut types: HashMap<String, Type> = HashMap::new();
+    for (i, e) in schema.enums.iter().enumerate() {
+        types.insert(e.name.clone(), Type::Enum(i));
+    }
+    for (i, r) in schema.records.iter().enumerate() {
+        if i != schema.root {
+            types.insert(r.name.clone(), Type::Record(i));
+        }
+    }
+    let mut poisoned = Vec::new();
     for (fields, rid) in record_decls {
         let mut resolved: IndexMap<String, FieldDef> = schema
             .records
@@ -188,9 +201,9 @@ pub(super) fn build(file: &ast::File, diags: &mut Vec<Diagnostic>) -> Schema {
                 );
                 continue;
             }
-            let Some(ty) = resolve_type(&schema, &field.ty, diags) else {
+            let Some(ty) = resolve_type(&schema, &types, &field.ty, diags) else {
                 // Uses of the field are not reported again.
-                schema.poisoned.push((rid, field.name.name.clone()));
+                poisoned.push((rid, field.name.name.clone()));
                 continue;
             };
             {
@@ -209,18 +222,100 @@ pub(super) fn build(file: &ast::File, diags: &mut Vec<Diagnostic>) -> Schema {
             r.fields = resolved;
         }
     }
+    // Sorted, so that the checker finds a poisoned field by binary search.
+    poisoned.sort_unstable();
+    schema.poisoned = poisoned;
     lay_out(&mut schema, diags);
+    check_slots(file, &schema, diags);
     schema
 }
 
-fn resolve_type(schema: &Schema, ty: &TypeExpr, diags: &mut Vec<Diagnostic>) -> Option<Type> {
+/// Reports a schema whose records have more value slots in all than
+/// [`MAX_SCHEMA_SLOTS`] (DD040): records that each use another record several
+/// times multiply, so a short schema can ask for an exponential layout.
+fn check_slots(file: &ast::File, schema: &Schema, diags: &mut Vec<Diagnostic>) {
+    let total = schema
+        .records
+        .iter()
+        .fold(0usize, |sum, r| sum.saturating_add(r.size));
+    if total <= MAX_SCHEMA_SLOTS {
+        return;
+    }
+    // Point at the largest record: the one to make smaller.
+    let Some((largest, size)) = schema
+        .records
+        .iter()
+        .enumerate()
+        .max_by_key(|(_, r)| r.size)
+        .map(|(i, r)| (i, r.size))
+    else {
+        return;
+    };
+    let name = schema.records.get(largest).map_or("", |r| r.name.as_str());
+    let span = file
+        .decls
+        .iter()
+        .find_map(|d| match d {
+            Decl::Record(r) if largest != schema.root && r.name.name == name => Some(r.name.span),
+            Decl::Facts(f) if largest == schema.root => {
+                Some(Span::new(f.span.start, f.span.start + 5))
+            }
+            _ => None,
+        })
+        .unwrap_or_default();
+    let shown = |n: usize| {
+        if n == usize::MAX {
+            "too many".to_string()
+        } else {
+            n.to_string()
+        }
+    };
+    diags.push(
+        Diagnostic::error(
+            "DD040",
+            span,
+            format!(
+                "the fact schema has {} value slots, more than the limit of {MAX_SCHEMA_SLOTS}",
+                shown(total)
+            ),
+        )
+        .label(format!("`{name}` alone has {}", shown(size)))
+        .help(
+            "a field of record type holds every field of that record, each time it is used; \
+             use fewer nested records, or a `list<…>` of them",
+        ),
+    );
+}
+
+fn resolve_type(
+    schema: &Schema,
+    types: &HashMap<String, Type>,
+    ty: &TypeExpr,
+    diags: &mut Vec<Diagnostic>,
+) -> Option<Type> {
+    let enum_named = |name: &str| match types.get(name) {
+        Some(Type::Enum(e)) => Some(*e),
+        _ => None,
+    };
+    let record_named = |name: &str| match types.get(name) {
+        Some(Type::Record(r)) => Some(*r),
+        _ => None,
+    };
+    // Candidates for "did you mean", only while suggestions are still made.
+    let suggest = suggesting(diags);
+    let enum_names = || {
+        let names = schema.enums.iter().map(|e| e.name.as_str());
+        if suggest { names.collect() } else { Vec::new() }
+    };
+    let record_names = || {
+        let names = schema.records.iter().map(|r| r.name.as_str());
+        if suggest { names.collect() } else { Vec::new() }
+    };
     let all_names = || {
-        BUILTIN_TYPES
-            .iter()
-            .copied()
-            .chain(schema.enums.iter().map(|e| e.name.as_str()))
-            .chain(schema.records.iter().map(|r| r.name.as_str()))
-            .collect::<Vec<_>>()
+        let mut names: Vec<&str> = BUILTIN_TYPES.to_vec();
+        names.extend(enum_names());
+        names.extend(record_names());
+        names
     };
     let unknown = |name: &ast::Ident, candidates: Vec<&str>| {
         Diagnostic::error("DD020", name.span, format!("unknown type `{}`", name.name))
@@ -233,9 +328,9 @@ fn resolve_type(schema: &Schema, ty: &TypeExpr, diags: &mut Vec<Diagnostic>) -> 
             "decimal" => Type::Decimal,
             "string" => Type::String,
             other => {
-                if let Some(e) = schema.enum_named(other) {
+                if let Some(e) = enum_named(other) {
                     Type::Enum(e)
-                } else if let Some(r) = schema.record_named(other) {
+                } else if let Some(r) = record_named(other) {
                     Type::Record(r)
                 } else {
                     diags.push(unknown(name, all_names()));
@@ -243,10 +338,10 @@ fn resolve_type(schema: &Schema, ty: &TypeExpr, diags: &mut Vec<Diagnostic>) -> 
                 }
             }
         }),
-        TypeExpr::Set(name, _) => match schema.enum_named(&name.name) {
+        TypeExpr::Set(name, _) => match enum_named(&name.name) {
             Some(e) => Some(Type::Set(e)),
             None => {
-                let d = if schema.record_named(&name.name).is_some()
+                let d = if record_named(&name.name).is_some()
                     || BUILTIN_TYPES.contains(&name.name.as_str())
                 {
                     Diagnostic::error(
@@ -259,16 +354,16 @@ fn resolve_type(schema: &Schema, ty: &TypeExpr, diags: &mut Vec<Diagnostic>) -> 
                     )
                     .help("declare an `enum` for the values, or use `list<…>` for records")
                 } else {
-                    unknown(name, schema.enums.iter().map(|e| e.name.as_str()).collect())
+                    unknown(name, enum_names())
                 };
                 diags.push(d);
                 None
             }
         },
-        TypeExpr::List(name, _) => match schema.record_named(&name.name) {
+        TypeExpr::List(name, _) => match record_named(&name.name) {
             Some(r) => Some(Type::List(r)),
             None => {
-                let d = if schema.enum_named(&name.name).is_some()
+                let d = if enum_named(&name.name).is_some()
                     || BUILTIN_TYPES.contains(&name.name.as_str())
                 {
                     Diagnostic::error(
@@ -278,10 +373,7 @@ fn resolve_type(schema: &Schema, ty: &TypeExpr, diags: &mut Vec<Diagnostic>) -> 
                     )
                     .help("use `set<…>` for enum values, or declare a `record`")
                 } else {
-                    unknown(
-                        name,
-                        schema.records.iter().map(|r| r.name.as_str()).collect(),
-                    )
+                    unknown(name, record_names())
                 };
                 diags.push(d);
                 None
@@ -386,9 +478,11 @@ fn lay_out(schema: &mut Schema, diags: &mut Vec<Diagnostic>) {
                             r.fields
                                 .values()
                                 .map(|f| match f.ty {
-                                    Type::Record(c) => {
-                                        1 + schema.records.get(c).map_or(0, |c| c.size)
-                                    }
+                                    Type::Record(c) => schema
+                                        .records
+                                        .get(c)
+                                        .map_or(0, |c| c.size)
+                                        .saturating_add(1),
                                     _ => 1,
                                 })
                                 .collect()
@@ -398,7 +492,8 @@ fn lay_out(schema: &mut Schema, diags: &mut Vec<Diagnostic>) {
                         let mut offset = 0;
                         for (f, size) in r.fields.values_mut().zip(sizes) {
                             f.offset = offset;
-                            offset += size;
+                            // Saturating: an oversized layout is reported (DD040), never wraps.
+                            offset = offset.saturating_add(size);
                         }
                         r.size = offset;
                     }

@@ -1,5 +1,10 @@
 //! "Did you mean": the closest known name to a misspelt one.
 
+use crate::limits::MAX_SUGGESTIONS;
+
+/// The most candidates one search compares with the misspelt name.
+const MAX_CANDIDATES: usize = 1000;
+
 /// The edit distance between two strings, counting a swap of neighbours as one edit.
 fn distance(a: &str, b: &str) -> usize {
     let a: Vec<char> = a.chars().collect();
@@ -35,16 +40,31 @@ fn distance(a: &str, b: &str) -> usize {
     d.get(at(a.len(), b.len())).copied().unwrap_or(usize::MAX)
 }
 
+/// Whether a diagnostic about to be added to `diags` may still look for a
+/// "did you mean": only the first [`MAX_SUGGESTIONS`] do, since each compares
+/// a name with every candidate.
+pub(crate) fn suggesting(diags: &[crate::report::diagnostic::Diagnostic]) -> bool {
+    diags.len() < MAX_SUGGESTIONS
+}
+
 /// The candidate closest to `name`, if it is close enough to be a likely typo
-/// (or differs only in case).
+/// (or differs only in case). At most [`MAX_CANDIDATES`] candidates of a
+/// plausible length are compared, so one search costs a bounded time.
 pub(crate) fn closest<'a>(
     name: &str,
     candidates: impl IntoIterator<Item = &'a str>,
 ) -> Option<&'a str> {
-    let limit = (name.chars().count() / 3).max(1);
+    let length = name.chars().count();
+    let limit = (length / 3).max(1);
     candidates
         .into_iter()
         .filter(|c| *c != name)
+        // A prefix (`cutoff` for `cutoff_right`) may be of any length; other
+        // names more than `limit` longer or shorter are too far off.
+        .filter(|c| {
+            c.len().abs_diff(name.len()) <= 4 * limit || c.starts_with(name) || name.starts_with(c)
+        })
+        .take(MAX_CANDIDATES)
         .map(|c| {
             // Same letters but for case, or one name cut short (`cutoff` for
             // `cutoff_right`), are as likely as a typo.

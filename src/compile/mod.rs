@@ -66,6 +66,8 @@ pub(crate) enum Node {
     /// A set fact tested against a mask.
     SetTest(SetTest, At, Mask),
     Quant(Quant, List, NodeId),
+    /// `count(…) op n`: the general `Cmp` of a count with a whole number.
+    CountCmp(List, Option<NodeId>, CmpOp, i64),
     Known(At),
     Pred(u32),
 }
@@ -106,9 +108,10 @@ pub(crate) struct SelCode {
     /// The flags whose severity and step pass the filters, as a bit set over
     /// the flags, [`Program::flag_words`] words long.
     pub flags: Box<[u64]>,
-    /// Allowed statuses: raised, clear, unknown.
-    pub statuses: [bool; 3],
-    pub mitigated: Option<bool>,
+    /// The filters on status and mitigation as masks, all ones or all
+    /// zeros: raised, clear and unknown flags allowed; mitigated flags
+    /// allowed; unmitigated flags allowed.
+    pub masks: [u64; 5],
 }
 
 /// A whole compiled ruleset.
@@ -371,6 +374,12 @@ fn specialise_cmp(op: CmpOp, a: Operand, b: Operand) -> Node {
     match (a, b) {
         (Operand::Fact(at), Operand::Lit(Lit::Int(n))) => Node::CmpInt(at, op, n),
         (Operand::Fact(at), Operand::Lit(Lit::Decimal(d))) => Node::CmpDec(at, op, d),
+        (Operand::Count { list, body }, Operand::Lit(Lit::Int(n))) => {
+            Node::CountCmp(list, body, op, n)
+        }
+        (Operand::Lit(Lit::Int(n)), Operand::Count { list, body }) => {
+            Node::CountCmp(list, body, flip(op), n)
+        }
         (Operand::Fact(at), Operand::Lit(Lit::Enum(_, v))) => {
             // The enum values `i` for which `i op v` holds.
             let variants = u16::try_from(crate::limits::MAX_ENUM_VARIANTS).unwrap_or(u16::MAX);
@@ -424,7 +433,16 @@ fn selector(s: &Selector, checked: &Checked) -> SelCode {
                 .map(|(i, _)| i),
             words(checked.flags.len()),
         ),
-        statuses: s.statuses,
-        mitigated: s.mitigated,
+        masks: {
+            let all = |b: bool| if b { u64::MAX } else { 0 };
+            let [raised, clear, unknown] = s.statuses;
+            [
+                all(raised),
+                all(clear),
+                all(unknown),
+                all(s.mitigated != Some(false)),
+                all(s.mitigated != Some(true)),
+            ]
+        },
     }
 }

@@ -67,6 +67,12 @@ impl<'a, 'c> Machine<'a, 'c> {
     }
 
     /// Evaluates a condition node.
+    ///
+    /// Most nodes are leaves that read one fact (`Bool`, `EnumIn`,
+    /// `CmpInt`…); they are evaluated here, inline in the caller, so that the
+    /// children of `and`, `or` and quantifiers cost no function call. The
+    /// other nodes go to [`Machine::composite`].
+    #[inline(always)]
     pub fn eval(&mut self, id: NodeId) -> Tri {
         let Some(node) = self.node(id) else {
             return Tri::Unknown;
@@ -77,6 +83,37 @@ impl<'a, 'c> Machine<'a, 'c> {
                 Value::Bool(b) => Tri::from_bool(*b),
                 _ => Tri::Unknown,
             },
+            Node::CmpInt(at, op, n) => match self.value(*at) {
+                Value::Int(x) => Tri::from_bool(op.holds(x.cmp(n))),
+                Value::Decimal(x) => Tri::from_bool(op.holds(x.cmp(&Decimal::from_int(*n)))),
+                v => not_a_number(v),
+            },
+            Node::CmpDec(at, op, d) => match self.value(*at) {
+                Value::Int(x) => Tri::from_bool(op.holds(Decimal::from_int(*x).cmp(d))),
+                Value::Decimal(x) => Tri::from_bool(op.holds(x.cmp(d))),
+                v => not_a_number(v),
+            },
+            Node::EnumIn(at, mask) => match self.value(*at) {
+                Value::Enum(i) => Tri::from_bool(mask & bit(*i) != 0),
+                Value::Absent | Value::Present | Value::Set(_) | Value::List(_) => Tri::Unknown,
+                // INVARIANT: the checker compares enum facts with enum values only.
+                Value::Bool(_) | Value::Int(_) | Value::Decimal(_) | Value::Str(_) => Tri::False,
+            },
+            Node::SetTest(test, at, Mask::Const(want)) => match self.value(*at) {
+                Value::Set(have) => set_test(*test, *have, *want),
+                _ => Tri::Unknown,
+            },
+            Node::Known(at) => Tri::from_bool(!matches!(self.value(*at), Value::Absent)),
+            Node::Pred(p) => self.cache.get(*p as usize).copied().unwrap_or(Tri::Unknown),
+            _ => self.composite(node),
+        }
+    }
+
+    /// Evaluates a node that is not a leaf: connectives, quantifiers and the
+    /// general comparisons. Kept out of line so that [`Machine::eval`] stays small.
+    #[inline(never)]
+    fn composite(&mut self, node: &'a Node) -> Tri {
+        match node {
             Node::Not(i) => self.eval(*i).not(),
             Node::And(items) => {
                 let mut out = Tri::True;
@@ -113,22 +150,6 @@ impl<'a, 'c> Machine<'a, 'c> {
                     },
                 }
             }
-            Node::CmpInt(at, op, n) => match self.value(*at) {
-                Value::Int(x) => Tri::from_bool(op.holds(x.cmp(n))),
-                Value::Decimal(x) => Tri::from_bool(op.holds(x.cmp(&Decimal::from_int(*n)))),
-                v => not_a_number(v),
-            },
-            Node::CmpDec(at, op, d) => match self.value(*at) {
-                Value::Int(x) => Tri::from_bool(op.holds(Decimal::from_int(*x).cmp(d))),
-                Value::Decimal(x) => Tri::from_bool(op.holds(x.cmp(d))),
-                v => not_a_number(v),
-            },
-            Node::EnumIn(at, mask) => match self.value(*at) {
-                Value::Enum(i) => Tri::from_bool(mask & bit(*i) != 0),
-                Value::Absent | Value::Present | Value::Set(_) | Value::List(_) => Tri::Unknown,
-                // INVARIANT: the checker compares enum facts with enum values only.
-                Value::Bool(_) | Value::Int(_) | Value::Decimal(_) | Value::Str(_) => Tri::False,
-            },
             Node::InMask(v, mask) => {
                 let item = self.operand(v);
                 let mask = self.mask(mask);
@@ -152,11 +173,7 @@ impl<'a, 'c> Machine<'a, 'c> {
                     _ => None,
                 };
                 match (have, self.mask(mask)) {
-                    (Some(have), Some(want)) => Tri::from_bool(match test {
-                        SetTest::One | SetTest::Any => have & want != 0,
-                        SetTest::All => have & want == want,
-                        SetTest::None => have & want == 0,
-                    }),
+                    (Some(have), Some(want)) => set_test(*test, have, want),
                     _ => Tri::Unknown,
                 }
             }
@@ -179,8 +196,41 @@ impl<'a, 'c> Machine<'a, 'c> {
                 }
                 out
             }
-            Node::Known(at) => Tri::from_bool(!matches!(self.value(*at), Value::Absent)),
-            Node::Pred(p) => self.cache.get(*p as usize).copied().unwrap_or(Tri::Unknown),
+            Node::CountCmp(list, body, op, n) => {
+                let Value::List(elements) = self.value(list.at) else {
+                    return Tri::Unknown;
+                };
+                let count = match body {
+                    Some(body) => self.count(*list, elements, *body),
+                    None => Range::exact(i64::try_from(elements.len()).unwrap_or(i64::MAX)),
+                };
+                count.compare(*op, Range::exact(*n))
+            }
+            // The leaves, which `eval` handles itself.
+            Node::Const(_)
+            | Node::Bool(_)
+            | Node::CmpInt(..)
+            | Node::CmpDec(..)
+            | Node::EnumIn(..)
+            | Node::Known(_)
+            | Node::Pred(_) => Tri::Unknown,
+        }
+    }
+
+    /// How many elements satisfy `body`, as far as is known.
+    fn count(&mut self, list: List, elements: &'a [Frame], body: NodeId) -> Range {
+        let (mut sure, mut maybe) = (0i64, 0i64);
+        for element in elements {
+            self.bind(list, element);
+            match self.eval(body) {
+                Tri::True => sure += 1,
+                Tri::Unknown => maybe += 1,
+                Tri::False => {}
+            }
+        }
+        Range {
+            lo: sure,
+            hi: sure + maybe,
         }
     }
 
@@ -220,23 +270,19 @@ impl<'a, 'c> Machine<'a, 'c> {
                     let n = i64::try_from(elements.len()).unwrap_or(i64::MAX);
                     return Val::Count(Range::exact(n));
                 };
-                let (mut sure, mut maybe) = (0i64, 0i64);
-                for element in elements {
-                    self.bind(*list, element);
-                    match self.eval(*body) {
-                        Tri::True => sure += 1,
-                        Tri::Unknown => maybe += 1,
-                        Tri::False => {}
-                    }
-                }
-                Val::Count(Range {
-                    lo: sure,
-                    hi: sure + maybe,
-                })
+                Val::Count(self.count(*list, elements, *body))
             }
         }
     }
+}
 
+/// A set test on known sets.
+fn set_test(test: SetTest, have: u128, want: u128) -> Tri {
+    Tri::from_bool(match test {
+        SetTest::One | SetTest::Any => have & want != 0,
+        SetTest::All => have & want == want,
+        SetTest::None => have & want == 0,
+    })
 }
 
 /// What a number comparison gives when the fact holds no number: unknown
@@ -292,25 +338,16 @@ fn disp(d: &DispCode, bits: &FlagBits<'_>) -> bool {
 
 /// How many flags a selector picks.
 fn count(s: &SelCode, bits: &FlagBits<'_>) -> i64 {
-    let word = |set: &[u64], w: usize| set.get(w).copied().unwrap_or(0);
-    let mut n = 0i64;
+    // The status and mitigation filters were turned into masks at compile time.
+    let [raised, clear, unknown, mitigated, unmitigated] = s.masks;
+    let mut n = 0;
     for (w, &picked) in s.flags.iter().enumerate() {
-        let [raised, clear, unknown] = s.statuses;
-        let mut status = 0u64;
-        if raised {
-            status |= word(bits.raised, w);
-        }
-        if clear {
-            status |= word(bits.clear, w);
-        }
-        if unknown {
-            status |= word(bits.unknown, w);
-        }
-        let mitigated = match s.mitigated {
-            None => u64::MAX,
-            Some(true) => word(bits.mitigated, w),
-            Some(false) => !word(bits.mitigated, w),
-        };
+        let word = |set: &[u64]| set.get(w).copied().unwrap_or(0);
+        let status = (word(bits.raised) & raised)
+            | (word(bits.clear) & clear)
+            | (word(bits.unknown) & unknown);
+        let m = word(bits.mitigated);
+        let mitigated = (m & mitigated) | (!m & unmitigated);
         n += i64::from((picked & status & mitigated).count_ones());
     }
     n
@@ -336,8 +373,7 @@ impl<'a> Machine<'a, '_> {
         let (prefix, record) = scope
             .levels
             .get(at.frame as usize)
-            .cloned()
-            .unwrap_or_default();
+            .map_or(("", 0), |(p, r)| (p.as_str(), *r));
         let name = self
             .prog
             .slot_paths
@@ -386,6 +422,7 @@ impl<'a> Machine<'a, '_> {
                 self.mask_missing(mask, scope, out);
             }
             Node::Quant(_, list, body) => self.each_missing(*list, Some(*body), scope, out),
+            Node::CountCmp(list, body, ..) => self.each_missing(*list, *body, scope, out),
             Node::Pred(p) => {
                 if let Some(&node) = self.prog.predicate_nodes.get(*p as usize) {
                     // Predicates read root facts only.

@@ -1,5 +1,6 @@
 //! Eval: facts to results, by the compiled program; and the reference interpreter.
 
+pub(crate) mod batch;
 pub(crate) mod interp;
 pub(crate) mod machine;
 pub(crate) mod outcome;

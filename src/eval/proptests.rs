@@ -554,13 +554,21 @@ fn fast_path_agrees(
     prop_assert_eq!(outcome.mitigated(), &mitigated[..], "fast-path mitigations");
     let safeguards: Vec<SafeguardStatus> = report.safeguards.iter().map(|s| s.status).collect();
     prop_assert_eq!(outcome.safeguards(), &safeguards[..]);
-    prop_assert_eq!(outcome.disposition(), expected.as_str(), "fast-path disposition");
+    prop_assert_eq!(
+        outcome.disposition(),
+        expected.as_str(),
+        "fast-path disposition"
+    );
     prop_assert_eq!(&report.disposition, expected, "report disposition");
     prop_assert_eq!(&report.disposition_rule, &checked.cases[case].text);
     let rebuilt = rules
         .report(facts, outcome)
         .map_err(|e| TestCaseError::fail(e.to_string()))?;
-    prop_assert_eq!(rebuilt.to_json(), report.to_json(), "report from the outcome");
+    prop_assert_eq!(
+        rebuilt.to_json(),
+        report.to_json(),
+        "report from the outcome"
+    );
     Ok(())
 }
 
@@ -582,8 +590,12 @@ fn disp_holds(
             };
             s.statuses[status]
                 && s.mitigated.is_none_or(|m| m == mitigated[*i])
-                && s.severity.iter().all(|(op, level)| op.holds(f.severity.cmp(level)))
-                && s.step.iter().all(|(op, n)| op.holds(i64::from(f.step).cmp(n)))
+                && s.severity
+                    .iter()
+                    .all(|(op, level)| op.holds(f.severity.cmp(level)))
+                && s.step
+                    .iter()
+                    .all(|(op, n)| op.holds(i64::from(f.step).cmp(n)))
         });
         picked.count() as i64
     };
@@ -592,8 +604,12 @@ fn disp_holds(
         DispCond::No(s) => count(s) == 0,
         DispCond::Count(s, op, n) => op.holds(count(s).cmp(n)),
         DispCond::Not(i) => !disp_holds(checked, i, flags, mitigated),
-        DispCond::And(items) => items.iter().all(|i| disp_holds(checked, i, flags, mitigated)),
-        DispCond::Or(items) => items.iter().any(|i| disp_holds(checked, i, flags, mitigated)),
+        DispCond::And(items) => items
+            .iter()
+            .all(|i| disp_holds(checked, i, flags, mitigated)),
+        DispCond::Or(items) => items
+            .iter()
+            .any(|i| disp_holds(checked, i, flags, mitigated)),
     }
 }
 

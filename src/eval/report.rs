@@ -62,9 +62,10 @@ pub(crate) fn build(
             let Some(s) = facts.root.slots.get(*slot as usize) else {
                 continue;
             };
+            let provenance = facts.root.provenance(*slot as usize);
             // An absent fact is quoted only when its provenance says something
             // (e.g. why it is not known yet).
-            if matches!(s.value, crate::facts::Value::Absent) && s.provenance.is_none() {
+            if matches!(s.value, crate::facts::Value::Absent) && provenance.is_none() {
                 continue;
             }
             let value = match rendered.iter().find(|(r, _)| r == slot) {
@@ -79,7 +80,6 @@ pub(crate) fn build(
                     v
                 }
             };
-            let provenance = s.provenance.as_deref();
             evidence.push(Evidence {
                 fact: path.clone(),
                 value,

@@ -13,15 +13,114 @@ use super::schema::{RecordId, Schema, Type};
 use super::{Facts, FactsError, Frame, Provenance, Slot, Value};
 use crate::check::suggest::did_you_mean;
 use crate::decimal::Decimal;
-use crate::limits::MAX_FACTS_BYTES;
+use crate::limits::{MAX_FACT_SLOTS, MAX_FACTS_BYTES, MAX_FACTS_DEPTH, facts_too_deep};
 
 /// The top-level key that holds the transaction id, outside the schema.
 pub(crate) const ID_KEY: &str = "id";
 
 /// One step of a JSON path.
 enum Seg {
+    /// A field of a record, by index: no name is copied on the way down.
+    Known {
+        record: RecordId,
+        index: usize,
+    },
+    /// The transaction id.
+    Id,
+    /// A key that is not a field, for its error.
     Field(String),
     Index(usize),
+}
+
+/// A key of an object of facts, resolved to its field as it is read, so
+/// that reading a document copies no key.
+enum Key {
+    Field(usize),
+    Id,
+    Other(String),
+}
+
+/// Reads a key of an object of `record`'s fields (and `"id"` at the root).
+struct KeySeed<'c, 's> {
+    ctx: &'c Ctx<'s>,
+    record: RecordId,
+}
+
+impl<'de> DeserializeSeed<'de> for KeySeed<'_, '_> {
+    type Value = Key;
+
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Key, D::Error> {
+        d.deserialize_str(self)
+    }
+}
+
+impl<'de> Visitor<'de> for KeySeed<'_, '_> {
+    type Value = Key;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a string")
+    }
+
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<Key, E> {
+        let schema = self.ctx.schema;
+        if self.record == schema.root && v == ID_KEY {
+            return Ok(Key::Id);
+        }
+        Ok(
+            match schema
+                .record(self.record)
+                .and_then(|r| index_of(&r.fields, v))
+            {
+                Some(i) => Key::Field(i),
+                None => Key::Other(v.to_string()),
+            },
+        )
+    }
+}
+
+/// The index of `name` among the keys of `map`. Records and enums are
+/// small, so comparing lengths first and then the few names of the right
+/// length beats hashing the name; a large one is looked up by hash.
+fn index_of<V>(map: &indexmap::IndexMap<String, V>, name: &str) -> Option<usize> {
+    if map.len() > 32 {
+        return map.get_index_of(name);
+    }
+    map.keys()
+        .position(|k| k.len() == name.len() && k.as_str() == name)
+}
+
+/// Which fields of a record have been given, to refuse one given twice: a
+/// bit set, on the heap only for a record of more than 128 fields.
+struct Seen {
+    bits: u128,
+    more: Vec<bool>,
+}
+
+impl Seen {
+    fn new(fields: usize) -> Seen {
+        Seen {
+            bits: 0,
+            more: if fields > 128 {
+                vec![false; fields]
+            } else {
+                Vec::new()
+            },
+        }
+    }
+
+    /// Marks field `i` as given; false if it already was.
+    fn insert(&mut self, i: usize) -> bool {
+        if let Some(given) = self.more.get_mut(i) {
+            return !std::mem::replace(given, true);
+        }
+        let bit = u32::try_from(i)
+            .ok()
+            .and_then(|i| 1u128.checked_shl(i))
+            .unwrap_or(0);
+        let fresh = self.bits & bit == 0;
+        self.bits |= bit;
+        fresh
+    }
 }
 
 /// What the visitors share: the schema, where they are, and the first error.
@@ -29,6 +128,12 @@ struct Ctx<'s> {
     schema: &'s Schema,
     path: RefCell<Vec<Seg>>,
     error: RefCell<Option<String>>,
+    /// The slots of the list elements read so far, against `MAX_FACT_SLOTS`.
+    slots: std::cell::Cell<usize>,
+    /// Where the number whose reading failed ends, as an address into the
+    /// document (0 when none did): serde positions such errors at the next
+    /// token, which may be lines further on.
+    failed_number_end: std::cell::Cell<usize>,
 }
 
 impl Ctx<'_> {
@@ -45,8 +150,21 @@ impl Ctx<'_> {
     fn path_text(&self) -> String {
         let mut out = String::new();
         for seg in self.path.borrow().iter() {
+            let name = match seg {
+                Seg::Known { record, index } => self
+                    .schema
+                    .record(*record)
+                    .and_then(|r| r.fields.get_index(*index))
+                    .map_or("?", |(name, _)| name.as_str()),
+                Seg::Id => ID_KEY,
+                Seg::Field(name) => name,
+                Seg::Index(i) => {
+                    out.push_str(&format!("[{i}]"));
+                    continue;
+                }
+            };
             match seg {
-                Seg::Field(name) => {
+                Seg::Known { .. } | Seg::Id | Seg::Field(_) => {
                     if !out.is_empty() {
                         out.push('.');
                     }
@@ -88,12 +206,25 @@ pub(crate) fn load_json(
         schema,
         path: RefCell::new(Vec::new()),
         error: RefCell::new(None),
+        slots: std::cell::Cell::new(0),
+        failed_number_end: std::cell::Cell::new(0),
     };
     let root_size = schema.record(schema.root).map_or(0, |r| r.size);
     let mut root = Frame::absent(root_size);
     let mut id = None;
     // A byte-order mark, as some editors write, is not part of the document.
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    // Checked before parsing, with a position, rather than left to the
+    // parser's own recursion limit.
+    if let Some((line, column)) = facts_too_deep(text) {
+        let (line, column) = char_position(text, line, column);
+        return Err(FactsError {
+            path: String::new(),
+            line,
+            column,
+            message: format!("arrays and objects are nested more than {MAX_FACTS_DEPTH} deep"),
+        });
+    }
     let mut de = serde_json::Deserializer::from_str(text);
     let result = de
         .deserialize_any(DocVisitor {
@@ -118,12 +249,21 @@ pub(crate) fn load_json(
                     reword(full.strip_suffix(&suffix).unwrap_or(&full))
                 }
             };
+            let (line, column) = match ctx
+                .failed_number_end
+                .get()
+                .checked_sub(text.as_ptr() as usize)
+            {
+                // The last character of the number that could not be read,
+                // where other errors point too.
+                Some(end @ 1..) if end <= text.len() => offset_position(text, end - 1),
+                _ => char_position(text, e.line(), e.column()),
+            };
             Err(FactsError {
-                path: ctx.path_text(),
-                line: e.line(),
-                // serde_json says column 0 for "before the first character of the line".
-                column: e.column().max(1),
-                message,
+                path: printable(&ctx.path_text()),
+                line,
+                column,
+                message: printable(&message),
             })
         }
     }
@@ -146,10 +286,14 @@ impl<'de> Visitor<'de> for DocVisitor<'_, '_, '_> {
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
         let mut id_seen = false;
         let root = self.ctx.schema.root;
-        let mut seen = vec![false; self.ctx.schema.record(root).map_or(0, |r| r.fields.len())];
-        while let Some(key) = map.next_key::<String>()? {
-            if key == ID_KEY {
-                self.ctx.enter(Seg::Field(key));
+        let mut seen = Seen::new(self.ctx.schema.record(root).map_or(0, |r| r.fields.len()));
+        let keys = || KeySeed {
+            ctx: self.ctx,
+            record: root,
+        };
+        while let Some(key) = map.next_key_seed(keys())? {
+            if let Key::Id = key {
+                self.ctx.enter(Seg::Id);
                 if id_seen {
                     return Err(self.ctx.fail("the key `id` is given twice"));
                 }
@@ -169,32 +313,27 @@ fn read_field<'de, A: MapAccess<'de>>(
     ctx: &Ctx<'_>,
     map: &mut A,
     record: RecordId,
-    key: String,
+    key: Key,
     frame: &mut Frame,
     base: usize,
-    seen: &mut [bool],
+    seen: &mut Seen,
 ) -> Result<(), A::Error> {
     let rec = ctx
         .schema
         .record(record)
         .ok_or_else(|| ctx.fail("internal error: unknown record"))?;
-    let Some((index, _, field)) = rec.fields.get_full(&key) else {
-        let help = did_you_mean(&key, rec.fields.keys().map(String::as_str))
-            .map(|h| format!("; {h}"))
-            .unwrap_or_default();
-        let what = if record == ctx.schema.root {
-            "the facts".to_string()
-        } else {
-            format!("`{}`", rec.name)
-        };
-        ctx.enter(Seg::Field(key.clone()));
-        return Err(ctx.fail(format!("unknown field `{key}` in {what}{help}")));
+    let (index, name, field) = match key {
+        Key::Field(index) => match rec.fields.get_index(index) {
+            Some((name, field)) => (index, name, field),
+            None => return Err(ctx.fail("internal error: unknown field")),
+        },
+        // INVARIANT: `Key::Id` is only read at the root, where the caller takes it.
+        Key::Id => return Err(unknown_field(ctx, record, ID_KEY)),
+        Key::Other(key) => return Err(unknown_field(ctx, record, &key)),
     };
-    ctx.enter(Seg::Field(key.clone()));
-    match seen.get_mut(index) {
-        Some(true) => return Err(ctx.fail(format!("the field `{key}` is given twice"))),
-        Some(s) => *s = true,
-        None => {}
+    ctx.enter(Seg::Known { record, index });
+    if !seen.insert(index) {
+        return Err(ctx.fail(format!("the field `{name}` is given twice")));
     }
     map.next_value_seed(FieldSeed {
         ctx,
@@ -204,6 +343,25 @@ fn read_field<'de, A: MapAccess<'de>>(
     })?;
     ctx.leave();
     Ok(())
+}
+
+/// The error for a key that is not a field of `record`.
+fn unknown_field<E: de::Error>(ctx: &Ctx<'_>, record: RecordId, key: &str) -> E {
+    let Some(rec) = ctx.schema.record(record) else {
+        return ctx.fail("internal error: unknown record");
+    };
+    {
+        let help = did_you_mean(key, rec.fields.keys().map(String::as_str))
+            .map(|h| format!("; {h}"))
+            .unwrap_or_default();
+        let what = if record == ctx.schema.root {
+            "the facts".to_string()
+        } else {
+            format!("`{}`", rec.name)
+        };
+        ctx.enter(Seg::Field(key.to_string()));
+        ctx.fail(format!("unknown field `{key}` in {what}{help}"))
+    }
 }
 
 /// The value of one field, stored into its slot.
@@ -239,8 +397,12 @@ impl<'de> DeserializeSeed<'de> for FieldSeed<'_, '_, '_> {
                 provenance: None,
             },
             Type::Decimal | Type::Int => {
-                let raw = Box::<RawValue>::deserialize(d)?;
-                number_from_raw(ctx, ty, raw.get(), true)?
+                // Borrowed from the document, so that an error can say where it is.
+                let raw = <&RawValue>::deserialize(d)?;
+                number_from_raw(ctx, ty, raw.get(), true).inspect_err(|_| {
+                    ctx.failed_number_end
+                        .set(raw.get().as_ptr() as usize + raw.get().len());
+                })?
             }
             _ => d.deserialize_any(LeafVisitor {
                 ctx,
@@ -248,9 +410,7 @@ impl<'de> DeserializeSeed<'de> for FieldSeed<'_, '_, '_> {
                 wrapper: true,
             })?,
         };
-        if let Some(s) = frame.slots.get_mut(slot) {
-            *s = stored;
-        }
+        frame.store(slot, stored);
         Ok(())
     }
 }
@@ -288,14 +448,17 @@ impl<'de> Visitor<'de> for RecordVisitor<'_, '_, '_> {
         if let Some(p) = self.presence.and_then(|p| self.frame.slots.get_mut(p)) {
             p.value = Value::Present;
         }
-        let mut seen = vec![
-            false;
+        let mut seen = Seen::new(
             self.ctx
                 .schema
                 .record(self.record)
-                .map_or(0, |r| r.fields.len())
-        ];
-        while let Some(key) = map.next_key::<String>()? {
+                .map_or(0, |r| r.fields.len()),
+        );
+        let keys = || KeySeed {
+            ctx: self.ctx,
+            record: self.record,
+        };
+        while let Some(key) = map.next_key_seed(keys())? {
             read_field(
                 self.ctx,
                 &mut map,
@@ -347,6 +510,16 @@ impl<'de> Visitor<'de> for ListVisitor<'_, '_> {
                 self.ctx.leave();
                 break;
             }
+            // Each element takes a slot for every field of its record, given
+            // or not: bound the total, so that `[{}, {}, …]` cannot ask for
+            // far more memory than the document's size.
+            let slots = self.ctx.slots.get().saturating_add(size.max(1));
+            if slots > MAX_FACT_SLOTS {
+                return Err(self.ctx.fail(format!(
+                    "the list elements hold more than {MAX_FACT_SLOTS} fields in all (each counts every field of its record, given or not)"
+                )));
+            }
+            self.ctx.slots.set(slots);
             self.ctx.leave();
             frames.push(frame);
         }
@@ -464,11 +637,11 @@ impl<'de> Visitor<'de> for LeafVisitor<'_, '_> {
         let mut i = 0;
         loop {
             self.ctx.enter(Seg::Index(i));
-            let Some(name) = seq.next_element::<String>()? else {
+            let Some(index) = seq.next_element_seed(VariantSeed { ctx: self.ctx, e })? else {
                 self.ctx.leave();
                 break;
             };
-            mask |= super::bit(variant(self.ctx, e, &name)?);
+            mask |= super::bit(index);
             self.ctx.leave();
             i += 1;
         }
@@ -510,6 +683,33 @@ impl<'de> Visitor<'de> for LeafVisitor<'_, '_> {
         };
         slot.provenance = Some(Box::new(provenance));
         Ok(slot)
+    }
+}
+
+/// An element of a set: the name of a value of enum `e`, read as its index
+/// without copying the name.
+struct VariantSeed<'c, 's> {
+    ctx: &'c Ctx<'s>,
+    e: usize,
+}
+
+impl<'de> DeserializeSeed<'de> for VariantSeed<'_, '_> {
+    type Value = u16;
+
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<u16, D::Error> {
+        d.deserialize_str(self)
+    }
+}
+
+impl<'de> Visitor<'de> for VariantSeed<'_, '_> {
+    type Value = u16;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a string")
+    }
+
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<u16, E> {
+        variant(self.ctx, self.e, v)
     }
 }
 
@@ -650,11 +850,7 @@ fn variant<E: de::Error>(ctx: &Ctx<'_>, e: usize, name: &str) -> Result<u16, E> 
     let Some(def) = ctx.schema.enums.get(e) else {
         return Err(ctx.fail("internal error: unknown enum"));
     };
-    match def
-        .variants
-        .get_index_of(name)
-        .and_then(|i| u16::try_from(i).ok())
-    {
+    match index_of(&def.variants, name).and_then(|i| u16::try_from(i).ok()) {
         Some(i) => Ok(i),
         None => {
             let help =
@@ -665,4 +861,61 @@ fn variant<E: de::Error>(ctx: &Ctx<'_>, e: usize, name: &str) -> Result<u16, E> 
             Err(ctx.fail(format!("`{name}` is not a value of `{}`; {help}", def.name)))
         }
     }
+}
+
+/// The 1-based line and column, in characters, of a position given as a
+/// line and a 1-based column in bytes, as serde_json gives it. serde_json
+/// says column 0 when the error comes just after a line break: that is the
+/// end of the line before, where the offending value ends.
+fn char_position(text: &str, line: usize, byte_column: usize) -> (usize, usize) {
+    let (line, byte_column) = match (line, byte_column) {
+        (2.., 0) => {
+            let before = text.split('\n').nth(line - 2).unwrap_or("");
+            (line - 1, before.len() + 1)
+        }
+        (line, column) => (line, column.max(1)),
+    };
+    let Some(text_line) = text.split('\n').nth(line.saturating_sub(1)) else {
+        return (line, byte_column);
+    };
+    // A column inside a multi-byte character counts from its start.
+    let end = (0..byte_column.min(text_line.len() + 1))
+        .rev()
+        .find(|&i| text_line.is_char_boundary(i))
+        .unwrap_or(0);
+    let before = text_line.get(..end).unwrap_or("");
+    (line, before.chars().count() + 1)
+}
+
+/// The 1-based line and column, in characters, of a byte offset.
+fn offset_position(text: &str, offset: usize) -> (usize, usize) {
+    let before = text.get(..offset).unwrap_or(text);
+    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+    let line = before.matches('\n').count() + 1;
+    (
+        line,
+        before.get(line_start..).map_or(0, |l| l.chars().count()) + 1,
+    )
+}
+
+/// Text from the document made safe to print: control characters (which
+/// could be terminal escape sequences), bidirectional controls and
+/// zero-width characters are written as `\u{…}` escapes.
+fn printable(text: &str) -> String {
+    let hidden = |c: char| {
+        c.is_control()
+            || matches!(c, '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{FEFF}')
+    };
+    if !text.chars().any(hidden) {
+        return text.to_string();
+    }
+    let mut out = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        if hidden(c) {
+            out.push_str(&format!("\\u{{{:X}}}", u32::from(c)));
+        } else {
+            out.push(c);
+        }
+    }
+    out
 }

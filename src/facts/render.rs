@@ -73,7 +73,47 @@ fn variant(schema: &Schema, e: usize, i: u16) -> &str {
         .map_or("", |(name, _)| name.as_str())
 }
 
+/// Writes `s` as a JSON string, escaped exactly as `serde_json` escapes it,
+/// straight into `out`.
 fn string(s: &str, out: &mut String) {
-    // INVARIANT: serialising a string to JSON cannot fail.
-    out.push_str(&serde_json::to_string(s).unwrap_or_else(|_| "\"\"".into()));
+    out.push('"');
+    let mut rest = s;
+    while let Some(i) = rest.find(|c: char| c == '"' || c == '\\' || c < ' ') {
+        let (plain, tail) = rest.split_at(i);
+        out.push_str(plain);
+        let mut chars = tail.chars();
+        if let Some(c) = chars.next() {
+            match c {
+                '"' => out.push_str("\\\""),
+                '\\' => out.push_str("\\\\"),
+                '\n' => out.push_str("\\n"),
+                '\r' => out.push_str("\\r"),
+                '\t' => out.push_str("\\t"),
+                '\u{8}' => out.push_str("\\b"),
+                '\u{c}' => out.push_str("\\f"),
+                c => out.push_str(&format!("\\u{:04x}", u32::from(c))),
+            }
+        }
+        rest = chars.as_str();
+    }
+    out.push_str(rest);
+    out.push('"');
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn strings_are_escaped_as_serde_json_escapes_them() {
+        for s in [
+            "",
+            "plain",
+            "a \"quote\" and \\ slash",
+            "tab\there\nnew\r\u{8}\u{c}\u{1}\u{1f}",
+            "é ✓ \u{7f}",
+        ] {
+            let mut out = String::new();
+            super::string(s, &mut out);
+            assert_eq!(out, serde_json::to_string(s).unwrap());
+        }
+    }
 }

@@ -70,18 +70,11 @@ pub(crate) struct Schema {
 }
 
 impl Schema {
-    /// The enum with a name.
+    /// The enum with a name. A linear search: the checker keeps a map
+    /// instead, so this is for tests.
+    #[cfg(test)]
     pub fn enum_named(&self, name: &str) -> Option<EnumId> {
         self.enums.iter().position(|e| e.name == name)
-    }
-
-    /// The record with a name (never the root).
-    pub fn record_named(&self, name: &str) -> Option<RecordId> {
-        self.records
-            .iter()
-            .enumerate()
-            .find(|(i, r)| *i != self.root && r.name == name)
-            .map(|(i, _)| i)
     }
 
     /// The record of an id; the checker builds ids only for records that exist.

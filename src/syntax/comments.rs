@@ -30,11 +30,6 @@ impl Comment {
     pub fn trails(&self) -> bool {
         !self.own_line && self.ends_line
     }
-
-    /// A block comment that runs over more than one line.
-    pub fn is_multiline(&self) -> bool {
-        self.text.contains('\n')
-    }
 }
 
 const BOM: &str = "\u{FEFF}";
@@ -90,7 +85,13 @@ pub(crate) fn scan(source: &str) -> Vec<Comment> {
         if rest.starts_with("//") && !is_doc_line(rest) {
             let len = line_len(rest);
             let text = rest.get(..len).unwrap_or("").trim_end();
-            out.push(comment(source, i, text.len(), text.to_string(), last_code_end));
+            out.push(comment(
+                source,
+                i,
+                text.len(),
+                text.to_string(),
+                last_code_end,
+            ));
             i += len;
         } else if rest.starts_with("/*") {
             let len = rest

@@ -20,8 +20,9 @@
 //! - parentheses only where precedence needs them (`or` < `and` < `not` <
 //!   comparisons), plus around an `and` chain inside an `or` chain and a `not`
 //!   on the right of a comparison, which readers misread without them;
-//! - strings re-escaped, decimals printed exactly (always with a point),
-//!   `flags()` as `flags`, doc comments as `/// text`.
+//! - strings re-escaped; decimals exactly as written (`0.50` stays, for
+//!   the reader), whole numbers normalised; `flags()` as `flags`; doc
+//!   comments as `/// text`.
 //!
 //! Every `//` and `/* */` comment is kept: see `print.rs` for where each goes.
 //! Before any text is returned it is parsed again and must give the same
@@ -30,6 +31,7 @@
 //! to format a file but never change what it means.
 
 mod layout;
+mod lines;
 mod print;
 
 #[cfg(test)]

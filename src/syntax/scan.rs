@@ -2,7 +2,10 @@
 //! brackets nested deeper than the limit are rejected (so thousands of
 //! parentheses give an error, not a stack overflow), and unterminated strings
 //! and unbalanced brackets are reported where they start, which says more
-//! than the place where the parser finally gives up.
+//! than the place where the parser finally gives up. Control characters
+//! (other than tab and line breaks) are refused everywhere, comments too:
+//! invisible in an editor, they could also carry terminal escape sequences
+//! into diagnostics, reports and printed doc comments.
 
 use crate::limits::MAX_BRACKET_DEPTH;
 use crate::report::diagnostic::Diagnostic;
@@ -29,8 +32,14 @@ pub(super) fn check_nesting(source: &str) -> Result<(), Vec<Diagnostic>> {
                 i += 1;
                 loop {
                     match bytes.get(i) {
-                        Some(b'\\') => i += 2,
+                        Some(b'\\') => {
+                            if bytes.get(i + 1).is_some_and(|&c| is_control(c)) {
+                                return Err(control(source, i + 1));
+                            }
+                            i += 2;
+                        }
                         Some(b'"') => break,
+                        Some(&c) if is_control(c) => return Err(control(source, i)),
                         Some(b'\n' | b'\r') | None => {
                             return Err(vec![
                                 Diagnostic::error("DD001", Span::new(start, i), "this string is never closed")
@@ -42,8 +51,13 @@ pub(super) fn check_nesting(source: &str) -> Result<(), Vec<Diagnostic>> {
                     }
                 }
             }
+            // A line comment ends where the grammar's NEWLINE does: at `\n`
+            // or at a lone `\r`, so that no code hides from this scan.
             b'/' if bytes.get(i + 1) == Some(&b'/') => {
-                while bytes.get(i).is_some_and(|&c| c != b'\n') {
+                while let Some(&c) = bytes.get(i).filter(|&&c| c != b'\n' && c != b'\r') {
+                    if is_control(c) {
+                        return Err(control(source, i));
+                    }
                     i += 1;
                 }
             }
@@ -52,6 +66,9 @@ pub(super) fn check_nesting(source: &str) -> Result<(), Vec<Diagnostic>> {
                 while i < bytes.len()
                     && !(bytes.get(i) == Some(&b'*') && bytes.get(i + 1) == Some(&b'/'))
                 {
+                    if bytes.get(i).is_some_and(|&c| is_control(c)) {
+                        return Err(control(source, i));
+                    }
                     i += 1;
                 }
                 i += 1;
@@ -96,6 +113,7 @@ pub(super) fn check_nesting(source: &str) -> Result<(), Vec<Diagnostic>> {
                     ]);
                 }
             },
+            c if is_control(c) => return Err(control(source, i)),
             _ => {}
         }
         i += 1;
@@ -116,4 +134,26 @@ pub(super) fn check_nesting(source: &str) -> Result<(), Vec<Diagnostic>> {
         ]);
     }
     Ok(())
+}
+
+/// A control character other than tab and the line breaks: invisible, or
+/// worse (an escape sequence) when the line is shown in a terminal.
+fn is_control(b: u8) -> bool {
+    (b < 0x20 && !matches!(b, b'\t' | b'\n' | b'\r')) || b == 0x7f
+}
+
+/// The error for a control character outside a comment.
+fn control(source: &str, at: usize) -> Vec<Diagnostic> {
+    let code = source.as_bytes().get(at).copied().unwrap_or(0);
+    vec![
+        Diagnostic::error(
+            "DD001",
+            Span::new(at, at + 1),
+            format!("unexpected control character U+{code:04X}"),
+        )
+        .label("invisible here")
+        .help(format!(
+            "remove it; in a string, write it as `\\u{{{code:X}}}`"
+        )),
+    ]
 }

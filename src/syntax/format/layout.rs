@@ -10,7 +10,7 @@
 use super::print::{Printer, WIDTH};
 use crate::decimal::Decimal;
 use crate::span::Span;
-use crate::syntax::ast::{CmpOp, DispExpr, Expr, ExprKind, Filter, Path, Quant, Selector, SetTest};
+use crate::syntax::ast::{CmpOp, DispExpr, Expr, ExprKind, Filter, Quant, Selector, SetTest};
 
 /// A condition ready to be printed.
 pub(super) struct Node {
@@ -148,14 +148,35 @@ pub(super) fn quote(value: &str) -> String {
     out
 }
 
-/// A decimal literal, exactly, and always with a point so that it reads
-/// back as a decimal and not as a whole number.
-pub(super) fn decimal(d: &Decimal) -> String {
+/// A decimal literal, exactly: as written when the source holds it (its
+/// trailing zeros may say something to the reader, as in `0.50`), else
+/// normalised, and always with a point so that it reads back as a decimal
+/// and not as a whole number.
+pub(super) fn decimal(d: &Decimal, written: Option<&str>) -> String {
+    // A parenthesised literal's span covers its parentheses.
+    let written =
+        written.map(|w| w.trim_matches(|c: char| c == '(' || c == ')' || c.is_whitespace()));
+    if let Some(w) =
+        written.filter(|w| is_decimal_literal(w) && Decimal::parse(w).as_ref() == Ok(d))
+    {
+        return w.to_string();
+    }
     let mut text = d.to_string();
     if !text.contains('.') {
         text.push_str(".0");
     }
     text
+}
+
+/// `-?digits.digits`, the grammar's `decimal_lit`.
+fn is_decimal_literal(text: &str) -> bool {
+    let digits = text.strip_prefix('-').unwrap_or(text);
+    digits.split_once('.').is_some_and(|(int, frac)| {
+        !int.is_empty()
+            && !frac.is_empty()
+            && int.bytes().all(|b| b.is_ascii_digit())
+            && frac.bytes().all(|b| b.is_ascii_digit())
+    })
 }
 
 pub(super) fn cmp(op: CmpOp) -> &'static str {
@@ -245,9 +266,9 @@ impl Printer<'_> {
                     })
                     .collect();
                 let gaps = place
-                    && ops
-                        .windows(2)
-                        .any(|w| matches!(w, [a, b] if self.has_comments(a.span.end, b.span.start)));
+                    && ops.windows(2).any(
+                        |w| matches!(w, [a, b] if self.has_comments(a.span.end, b.span.start)),
+                    );
                 Node::chain(and, ops, place, gaps, e.span)
             }
             ExprKind::Not(inner) => {
@@ -287,7 +308,10 @@ impl Printer<'_> {
             ),
             ExprKind::Bool(b) => Node::atom(b.to_string(), e.span),
             ExprKind::Int(n) => Node::atom(n.to_string(), e.span),
-            ExprKind::Decimal(d) => Node::atom(decimal(d), e.span),
+            ExprKind::Decimal(d) => {
+                let written = self.src.get(e.span.start..e.span.end);
+                Node::atom(decimal(d, written), e.span)
+            }
             ExprKind::Str(s) => Node::atom(quote(s), e.span),
             ExprKind::Path(p) => Node::atom(p.dotted(), e.span),
         }
@@ -296,12 +320,12 @@ impl Printer<'_> {
     /// `l op r`; comments inside either side move out of the condition.
     fn binary(&self, l: &Expr, op: &'static str, r: &Expr, span: Span) -> Node {
         let lhs = self.expr_node(l, false);
-        let lhs = if is_chain(&l.kind) || is_comparison(&l.kind) || matches!(l.kind, ExprKind::Not(_))
-        {
-            Node::paren(lhs)
-        } else {
-            lhs
-        };
+        let lhs =
+            if is_chain(&l.kind) || is_comparison(&l.kind) || matches!(l.kind, ExprKind::Not(_)) {
+                Node::paren(lhs)
+            } else {
+                lhs
+            };
         // `a == not b` parses as `a == (not b)`; the parentheses are for
         // the reader.
         let rhs = self.expr_node(r, false);
@@ -351,7 +375,12 @@ impl Printer<'_> {
             DispExpr::Any(sel) => Node::atom(format!("any {}", self.selector(sel)), none),
             DispExpr::No(sel) => Node::atom(format!("no {}", self.selector(sel)), none),
             DispExpr::Count(sel, op, n, span) => Node::atom(
-                format!("count {} {} {}", self.selector(sel), cmp(*op), self.int(*n, *span)),
+                format!(
+                    "count {} {} {}",
+                    self.selector(sel),
+                    cmp(*op),
+                    self.int(*n, *span)
+                ),
                 none,
             ),
         }
@@ -467,9 +496,4 @@ impl Printer<'_> {
             }
         }
     }
-}
-
-/// A path as written.
-pub(super) fn dotted(path: &Path) -> String {
-    path.dotted()
 }

@@ -11,6 +11,7 @@
 //! canonical order.
 
 use super::layout::quote;
+use super::lines::Buf;
 use crate::syntax::ast::{
     Decl, DispCase, Docs, Expr, FieldDecl, File, Ident, Prop, PropValue, TypeExpr,
 };
@@ -21,111 +22,6 @@ pub(super) const WIDTH: usize = 100;
 
 /// How deep each level of braces indents.
 const INDENT: usize = 2;
-
-/// One output line.
-struct Line {
-    indent: usize,
-    text: String,
-    /// Comments printed at the end of the line.
-    trailing: Vec<String>,
-    /// The line is a comment of its own.
-    comment: bool,
-}
-
-/// Output lines under construction.
-#[derive(Default)]
-pub(super) struct Buf {
-    lines: Vec<Line>,
-}
-
-impl Buf {
-    /// Starts a new line.
-    pub fn line(&mut self, indent: usize, text: &str) {
-        self.lines.push(Line {
-            indent,
-            text: text.to_string(),
-            trailing: Vec::new(),
-            comment: false,
-        });
-    }
-
-    /// A comment on a line of its own.
-    pub fn comment_line(&mut self, indent: usize, text: &str) {
-        self.line(indent, text);
-        if let Some(line) = self.lines.last_mut() {
-            line.comment = true;
-        }
-    }
-
-    /// Appends to the current line.
-    pub fn push(&mut self, text: &str) {
-        match self.lines.last_mut() {
-            Some(line) => line.text.push_str(text),
-            None => self.line(0, text),
-        }
-    }
-
-    /// A comment at the end of the current line. After a comment line, or
-    /// after a line comment, it must go on a line of its own instead.
-    pub fn trail(&mut self, text: &str) {
-        match self.lines.last_mut() {
-            Some(line)
-                if !line.comment && !line.trailing.last().is_some_and(|t| t.starts_with("//")) =>
-            {
-                line.trailing.push(text.to_string());
-            }
-            Some(line) => {
-                let indent = line.indent;
-                self.comment_line(indent, text);
-            }
-            None => self.comment_line(0, text),
-        }
-    }
-
-    /// A blank line, unless at the start or after another.
-    pub fn blank(&mut self) {
-        if self
-            .lines
-            .last()
-            .is_some_and(|l| !(l.text.is_empty() && l.trailing.is_empty()))
-        {
-            self.line(0, "");
-        }
-    }
-
-    /// The column after the current line's text.
-    pub fn col(&self) -> usize {
-        self.lines
-            .last()
-            .map_or(0, |l| l.indent + l.text.chars().count())
-    }
-
-    /// The indentation of the current line.
-    pub fn indent(&self) -> usize {
-        self.lines.last().map_or(0, |l| l.indent)
-    }
-
-    fn append(&mut self, other: Buf) {
-        self.lines.extend(other.lines);
-    }
-
-    fn render(&self) -> String {
-        let mut out = String::new();
-        for line in &self.lines {
-            let mut parts: Vec<&str> = Vec::with_capacity(1 + line.trailing.len());
-            if !line.text.is_empty() {
-                parts.push(line.text.trim_end());
-            }
-            parts.extend(line.trailing.iter().map(String::as_str));
-            if !parts.is_empty() {
-                out.push_str(&" ".repeat(line.indent));
-                out.push_str(&parts.join(" "));
-            }
-            out.push('\n');
-        }
-        out
-    }
-}
 
 /// Prints a file. `clarity` adds the parentheses that precedence does not
 /// need but a reader does (`a or (b and c)`).
@@ -289,7 +185,12 @@ impl Printer<'_> {
 
     /// Hands out the comments between the children of a block; see the
     /// module documentation. `open_end` is just after `{`, `close` is `}`.
-    fn assign(&mut self, open_end: Option<usize>, extents: &[(usize, usize)], close: usize) -> Slots {
+    fn assign(
+        &mut self,
+        open_end: Option<usize>,
+        extents: &[(usize, usize)],
+        close: usize,
+    ) -> Slots {
         let n = extents.len();
         let mut slots = Slots {
             opener: Vec::new(),
@@ -410,11 +311,9 @@ impl Printer<'_> {
                         .and_then(|&k| self.comment(k))
                         .map_or(anchor, |c| c.span.start);
                     pos > 0
-                        && i.checked_sub(1)
-                            .and_then(|p| extents.get(p))
-                            .is_some_and(|&(_, prev_end)| {
-                                blank_line_between(self.src, prev_end, first)
-                            })
+                        && i.checked_sub(1).and_then(|p| extents.get(p)).is_some_and(
+                            |&(_, prev_end)| blank_line_between(self.src, prev_end, first),
+                        )
                 }
             };
             if blank {
@@ -442,7 +341,9 @@ impl Printer<'_> {
             }
         }
         if let Some(first) = slots.dangling.first().and_then(|&k| self.comment(k)) {
-            let prev_end = extents.last().map_or(open_end.unwrap_or(0), |&(_, end)| end);
+            let prev_end = extents
+                .last()
+                .map_or(open_end.unwrap_or(0), |&(_, end)| end);
             if !extents.is_empty() && blank_line_between(self.src, prev_end, first.span.start) {
                 self.buf.blank();
             }
@@ -518,7 +419,14 @@ impl Printer<'_> {
                 self.docs(&h.docs, 0);
                 let props: Vec<Child<'_>> = h.props.iter().map(Child::Prop).collect();
                 let head = format!("ruleset {}", quote(&h.name.value));
-                self.braced(&head, h.name.span.end, h.span.end, &props, Blanks::Never, true);
+                self.braced(
+                    &head,
+                    h.name.span.end,
+                    h.span.end,
+                    &props,
+                    Blanks::Never,
+                    true,
+                );
             }
             Decl::Enum(e) => {
                 self.docs(&e.docs, 0);
@@ -529,7 +437,14 @@ impl Printer<'_> {
                 self.docs(&r.docs, 0);
                 let fields: Vec<Child<'_>> = r.fields.iter().map(Child::Field).collect();
                 let head = format!("record {}", r.name.name);
-                self.braced(&head, r.name.span.end, r.span.end, &fields, Blanks::Keep, false);
+                self.braced(
+                    &head,
+                    r.name.span.end,
+                    r.span.end,
+                    &fields,
+                    Blanks::Keep,
+                    false,
+                );
             }
             Decl::Facts(f) => {
                 self.docs(&f.docs, 0);
@@ -541,29 +456,62 @@ impl Printer<'_> {
                 self.docs(&p.docs, 0);
                 let head = format!("predicate {}", p.name.name);
                 let body = [Child::Body(&p.body)];
-                self.braced(&head, p.name.span.end, p.span.end, &body, Blanks::Keep, false);
+                self.braced(
+                    &head,
+                    p.name.span.end,
+                    p.span.end,
+                    &body,
+                    Blanks::Keep,
+                    false,
+                );
             }
             Decl::Flag(f) => {
                 self.docs(&f.docs, 0);
                 let props: Vec<Child<'_>> = f.props.iter().map(Child::Prop).collect();
                 let head = format!("flag {}", f.id.dotted());
-                self.braced(&head, f.id.span.end, f.span.end, &props, Blanks::Never, true);
+                self.braced(
+                    &head,
+                    f.id.span.end,
+                    f.span.end,
+                    &props,
+                    Blanks::Never,
+                    true,
+                );
             }
             Decl::Safeguard(s) => {
                 self.docs(&s.docs, 0);
                 let props: Vec<Child<'_>> = s.props.iter().map(Child::Prop).collect();
                 let head = format!("safeguard {}", s.id.dotted());
-                self.braced(&head, s.id.span.end, s.span.end, &props, Blanks::Never, true);
+                self.braced(
+                    &head,
+                    s.id.span.end,
+                    s.span.end,
+                    &props,
+                    Blanks::Never,
+                    true,
+                );
             }
             Decl::Outcomes(o) => {
                 self.docs(&o.docs, 0);
-                self.names("outcomes", anchor + "outcomes".len(), o.span.end, &o.outcomes);
+                self.names(
+                    "outcomes",
+                    anchor + "outcomes".len(),
+                    o.span.end,
+                    &o.outcomes,
+                );
             }
             Decl::Disposition(d) => {
                 self.docs(&d.docs, 0);
                 let cases: Vec<Child<'_>> = d.cases.iter().map(Child::Case).collect();
                 let head_end = anchor + "disposition".len();
-                self.braced("disposition", head_end, d.span.end, &cases, Blanks::Keep, false);
+                self.braced(
+                    "disposition",
+                    head_end,
+                    d.span.end,
+                    &cases,
+                    Blanks::Keep,
+                    false,
+                );
             }
         }
     }
@@ -595,7 +543,8 @@ impl Printer<'_> {
             | PropValue::Title(s)
             | PropValue::Source(s)
             | PropValue::Citation(s) => {
-                self.buf.line(indent, &format!("{key}: {}", quote(&s.value)));
+                self.buf
+                    .line(indent, &format!("{key}: {}", quote(&s.value)));
             }
             PropValue::Step(n, span) => {
                 let n = self.int(*n, *span);
@@ -634,7 +583,12 @@ impl Printer<'_> {
             Some(cond) => {
                 self.buf.line(indent, "when ");
                 let node = self.disp_node(cond);
-                self.layout(&node, indent + INDENT, indent + INDENT, tail.chars().count());
+                self.layout(
+                    &node,
+                    indent + INDENT,
+                    indent + INDENT,
+                    tail.chars().count(),
+                );
                 self.buf.push(&tail);
             }
         }

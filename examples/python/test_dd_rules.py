@@ -1,0 +1,143 @@
+"""Tests of the ctypes module, run by .ci/run: python3 -m unittest discover -s examples/python"""
+
+import json
+import threading
+import unittest
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import dd_rules
+
+ROOT = Path(__file__).resolve().parent.parent.parent
+EXAMPLES = sorted((ROOT / "examples" / "transactions").glob("*.json"))
+
+SOURCE = """
+ruleset "example" { version: "1" title: "Example" source: "Internal policy" }
+enum Civic { open, narrowed, obstructed, repressed, closed }
+record Country { civic_space: Civic  freedom_score: int }
+facts { country: Country }
+safeguard contract.cutoff { step: 6 title: "Right to cut off support" when: false }
+flag S3.closed_civic_space {
+    step: 3  severity: high  title: "Civic space is repressed or closed"
+    when: country.civic_space >= repressed or country.freedom_score < 35
+    mitigated_by: contract.cutoff
+}
+outcomes { proceed, escalate }
+disposition {
+    when any flags(raised, unmitigated) or any flags(unknown) => escalate
+    otherwise => proceed
+}
+"""
+
+
+class RuleSetTest(unittest.TestCase):
+    def test_version(self):
+        self.assertRegex(dd_rules.version(), r"^\d+\.\d+\.\d+")
+
+    def test_bundled_evaluates_the_examples(self):
+        with dd_rules.RuleSet.bundled() as rules:
+            self.assertEqual(rules.name, "us-state-2020")
+            report = rules.evaluate((ROOT / "examples/transactions/partial-facts.json").read_text())
+            self.assertEqual(report["transaction"], "example-e-partial-facts")
+            self.assertEqual(report["disposition"], "gather_facts")
+            self.assertTrue(report["missing_facts"])
+            self.assertIn("human review", report["notice"])
+            for path in EXAMPLES:
+                report = rules.evaluate(path.read_bytes())
+                self.assertIn(report["disposition"], ["proceed", "proceed_with_safeguards", "gather_facts",
+                                                      "escalate", "do_not_proceed"], path.name)
+
+    def test_compile_and_evaluate_a_dict(self):
+        rules = dd_rules.RuleSet.compile(SOURCE, "example.rules")
+        self.assertEqual((rules.name, rules.version), ("example", "1"))
+        report = rules.evaluate({"id": "T-1", "country": {"civic_space": "open"}})
+        flag = report["flags"][0]
+        self.assertEqual(flag["status"], "unknown")
+        self.assertEqual(flag["missing"], ["country.freedom_score"])
+        self.assertEqual(report["disposition"], "escalate")
+        raised = rules.evaluate({"country": {"civic_space": "closed"}})
+        self.assertEqual(raised["flags"][0]["status"], "raised")
+        # The JSON text is compact and deterministic.
+        self.assertEqual(rules.evaluate_json("{}"), rules.evaluate_json(b"{}"))
+        self.assertEqual(rules.warnings(), [])
+        self.assertIn("country", json.dumps(rules.json_schema()))
+
+    def test_rules_error_has_every_diagnostic(self):
+        broken = SOURCE.replace("country.freedom_score < 35", "country.freedom_scor < 35").replace(
+            "civic_space >= repressed", "civic_spac >= repressed")
+        with self.assertRaises(dd_rules.RulesError) as caught:
+            dd_rules.RuleSet.compile(broken, "broken.rules")
+        error = caught.exception
+        self.assertEqual(error.status, 3)
+        codes = [d["code"] for d in error.diagnostics if d["severity"] == "error"]
+        self.assertGreaterEqual(len(codes), 2, error.diagnostics)
+        self.assertTrue(all(c.startswith("DD") for c in codes))
+        self.assertIn("--> broken.rules:", error.message)
+        self.assertIn("did you mean", error.message)
+
+    def test_check_lists_errors_and_warnings(self):
+        diagnostics = dd_rules.check(SOURCE + "predicate unused { country.freedom_score > 1 }\n", "w.rules")
+        self.assertEqual([d["severity"] for d in diagnostics], ["warning"])
+        self.assertEqual(dd_rules.check(SOURCE), [])
+        self.assertTrue(any(d["severity"] == "error" for d in dd_rules.check("nonsense")))
+
+    def test_facts_error_says_where(self):
+        rules = dd_rules.RuleSet.bundled()
+        with self.assertRaises(dd_rules.FactsError) as caught:
+            rules.evaluate('{\n  "country": {"civic_spac": "open"}\n}')
+        error = caught.exception
+        self.assertEqual((error.path, error.line), ("country.civic_spac", 2))
+        self.assertGreater(error.column, 0)
+        self.assertIn("did you mean `civic_space`?", error.message)
+        with self.assertRaises(dd_rules.FactsError):
+            rules.evaluate("[1, 2")
+
+    def test_invalid_text(self):
+        rules = dd_rules.RuleSet.bundled()
+        with self.assertRaises(dd_rules.InvalidUtf8) as caught:
+            rules.evaluate_json(b'{"id": "\xff"}')
+        self.assertEqual(caught.exception.offset, 8)
+        with self.assertRaises(dd_rules.InvalidArgument) as caught:
+            rules.evaluate_json('{"id": "a\x00b"}')
+        self.assertIn("NUL byte at offset 9", caught.exception.message)
+        with self.assertRaises(dd_rules.InvalidUtf8):
+            dd_rules.RuleSet.compile(SOURCE, b"bad\xe2.rules")
+        with self.assertRaises(TypeError):
+            rules.evaluate_json(12)
+
+    def test_closed_ruleset(self):
+        rules = dd_rules.RuleSet.bundled()
+        report = rules.evaluate_json("{}")
+        rules.close()
+        rules.close()  # closing twice is harmless
+        self.assertIn('"disposition"', report)
+        with self.assertRaises(ValueError):
+            rules.evaluate("{}")
+
+    def test_threads_share_one_ruleset(self):
+        rules = dd_rules.RuleSet.bundled()
+        documents = [p.read_text() for p in EXAMPLES]
+        expected = [rules.evaluate_json(d) for d in documents]
+        errors = []
+
+        def work(i):
+            for round_ in range(5):
+                k = (i + round_) % len(documents)
+                if rules.evaluate_json(documents[k]) != expected[k]:
+                    errors.append(f"thread {i}: report {k} differs")
+            # Each thread sees its own last error.
+            try:
+                rules.evaluate({f"field_of_thread_{i}": True})
+            except dd_rules.FactsError as e:
+                if f"field_of_thread_{i}" not in e.message:
+                    errors.append(f"thread {i} got another thread's error: {e.message}")
+            return threading.get_ident()
+
+        with ThreadPoolExecutor(max_workers=8) as pool:
+            idents = list(pool.map(work, range(8)))
+        self.assertEqual(errors, [])
+        self.assertGreater(len(set(idents)), 1)
+
+
+if __name__ == "__main__":
+    unittest.main()

@@ -1,0 +1,400 @@
+//! Hostile input: rules and facts that try to crash, hang or mislead the
+//! engine, each with the exact result expected (see `tests/hostile/README.md`).
+//!
+//! * `tests/hostile/rules/*.rules`: every diagnostic of `check_source`, one
+//!   line each: level, code, `line:col`, the source text under the caret and
+//!   the message; `<stem>.expected` beside it.
+//! * `tests/hostile/facts/*.json`: evaluated against
+//!   `tests/hostile/facts/schema.rules`; `<stem>.expected` holds the error
+//!   (`line:col`, JSON path, message) or the status of every flag.
+//!
+//! `DD_BLESS=1 cargo test --test hostile` rewrites the expected files; read
+//! the diff before committing. Inputs too large to keep in the repository
+//! are built by the tests below the runner.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use dd_rules::{Diagnostic, DiagnosticLevel, RuleSet, Status};
+
+fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/hostile")
+}
+
+fn blessing() -> bool {
+    std::env::var("DD_BLESS").is_ok_and(|v| v == "1")
+}
+
+fn inputs(dir: &str, ext: &str) -> Vec<PathBuf> {
+    let mut files: Vec<PathBuf> = fs::read_dir(root().join(dir))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|x| x == ext))
+        .filter(|p| p.file_stem().is_some_and(|s| s != "schema"))
+        .collect();
+    files.sort();
+    assert!(files.len() > 5, "too few cases in tests/hostile/{dir}");
+    files
+}
+
+/// The 1-based line and column (in characters) of a byte offset, computed
+/// here independently of the library: a line ends at `\n` (so `\r\n` too).
+fn line_col(source: &str, at: usize) -> (usize, usize) {
+    let before = &source[..at];
+    let line = before.matches('\n').count() + 1;
+    let start = before.rfind('\n').map_or(0, |i| i + 1);
+    (line, before[start..].chars().count() + 1)
+}
+
+/// Control characters and line breaks shown as escapes, so that one
+/// diagnostic is one line of the expected file.
+fn visible(text: &str) -> String {
+    text.chars()
+        .flat_map(|c| match c {
+            '\n' => "\\n".chars().collect::<Vec<_>>(),
+            '\r' => "\\r".chars().collect(),
+            '\t' => "\\t".chars().collect(),
+            c if c.is_control() || matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{FEFF}' | '\u{200B}') => {
+                format!("\\u{{{:X}}}", u32::from(c)).chars().collect()
+            }
+            c => vec![c],
+        })
+        .collect()
+}
+
+/// The text under a span, shortened when long.
+fn under(source: &str, d: &Diagnostic) -> String {
+    let text = source
+        .get(d.span.start..d.span.end)
+        .unwrap_or("<not a char boundary>");
+    let text = visible(text);
+    if text.chars().count() > 60 {
+        let head: String = text.chars().take(30).collect();
+        let tail: String = text.chars().skip(text.chars().count() - 20).collect();
+        format!("{head}…{tail}")
+    } else {
+        text
+    }
+}
+
+fn describe_rules(source: &str) -> String {
+    let diagnostics = dd_rules::check_source(source, "hostile.rules");
+    let source = source.strip_prefix('\u{FEFF}').unwrap_or(source);
+    let mut out = String::new();
+    for d in diagnostics.errors().chain(diagnostics.warnings()) {
+        let (line, col) = line_col(source, d.span.start.min(source.len()));
+        let level = match d.level {
+            DiagnosticLevel::Error => "error",
+            _ => "warning",
+        };
+        out.push_str(&format!(
+            "{level} {} {line}:{col} `{}` {}\n",
+            d.code,
+            under(source, d),
+            visible(&d.message)
+        ));
+    }
+    // The rendering must work on every input, whatever its bytes.
+    let rendered = diagnostics.render(dd_rules::Style::Plain);
+    assert!(diagnostics.is_empty() || !rendered.is_empty());
+    if out.is_empty() {
+        out.push_str("no diagnostics\n");
+    }
+    out
+}
+
+fn describe_facts(rules: &RuleSet, json: &str) -> String {
+    match rules.evaluate_json(json) {
+        Ok(report) => {
+            let mut out = String::from("ok\n");
+            for f in &report.flags {
+                let status = match f.status {
+                    Status::Raised => "raised",
+                    Status::Clear => "clear",
+                    _ => "unknown",
+                };
+                out.push_str(&format!("{} {status}", f.id));
+                if !f.missing.is_empty() {
+                    out.push_str(&format!(" (missing {})", f.missing.join(", ")));
+                }
+                out.push('\n');
+            }
+            out
+        }
+        Err(dd_rules::Error::Facts(e)) => format!(
+            "error {}:{} at `{}`: {}\n",
+            e.line,
+            e.column,
+            e.path,
+            visible(&e.message)
+        ),
+        Err(e) => format!("error: {e}\n"),
+    }
+}
+
+fn expect(path: &Path, actual: &str, failures: &mut Vec<String>) {
+    let expected_path = path.with_extension("expected");
+    if blessing() {
+        fs::write(&expected_path, actual).unwrap();
+        return;
+    }
+    match fs::read_to_string(&expected_path) {
+        Ok(expected) if expected == actual => {}
+        Ok(expected) => failures.push(format!(
+            "{}:\n--- expected\n{expected}--- actual\n{actual}",
+            path.display()
+        )),
+        Err(_) => failures.push(format!(
+            "{}: no .expected file; run with DD_BLESS=1",
+            path.display()
+        )),
+    }
+}
+
+#[test]
+fn hostile_rules_give_the_expected_diagnostics() {
+    let mut failures = Vec::new();
+    for path in inputs("rules", "rules") {
+        let source = fs::read_to_string(&path).unwrap();
+        expect(&path, &describe_rules(&source), &mut failures);
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+fn facts_rules() -> RuleSet {
+    let path = root().join("facts/schema.rules");
+    let rules = RuleSet::compile(&fs::read_to_string(path).unwrap(), "schema.rules").unwrap();
+    assert!(rules.warnings().is_empty(), "{}", rules.warnings());
+    rules
+}
+
+#[test]
+fn hostile_facts_give_the_expected_results() {
+    let rules = facts_rules();
+    let mut failures = Vec::new();
+    for path in inputs("facts", "json") {
+        let json = fs::read_to_string(&path).unwrap();
+        expect(&path, &describe_facts(&rules, &json), &mut failures);
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+// ------------------------------------------------------------ line endings
+
+/// The diagnostics of a source with its code, line, column and the text
+/// under the caret. Spans count from after a byte-order mark, which an
+/// editor does not show.
+fn located(source: &str) -> Vec<(String, usize, usize, String)> {
+    let diagnostics = dd_rules::check_source(source, "x.rules");
+    let source = source.strip_prefix('\u{FEFF}').unwrap_or(source);
+    diagnostics
+        .errors()
+        .chain(diagnostics.warnings())
+        .map(|d| {
+            let (line, col) = line_col(source, d.span.start);
+            (d.code.to_string(), line, col, under(source, d))
+        })
+        .collect()
+}
+
+/// A ruleset with one mistake (`severty`) on line 8, column 3.
+const ONE_MISTAKE: &str = "ruleset \"r\" {\n  version: \"1\"\n  title: \"t\"\n  source: \"s\"\n}\nfacts { a: bool }\nflag F.x {\n  severty: high step: 1 title: \"t\" when: a\n}\noutcomes { go }\ndisposition { otherwise => go }\n";
+
+#[test]
+fn columns_are_right_whatever_the_line_endings() {
+    let lf = located(ONE_MISTAKE);
+    assert_eq!(lf.len(), 1, "{lf:?}");
+    assert_eq!((lf[0].1, lf[0].2), (8, 3), "{lf:?}");
+    assert_eq!(lf[0].3, "severty");
+
+    let crlf = ONE_MISTAKE.replace('\n', "\r\n");
+    assert_eq!(located(&crlf), lf, "CRLF moves the diagnostic");
+
+    // Every other line ending CRLF.
+    let mixed: String = ONE_MISTAKE
+        .split_inclusive('\n')
+        .enumerate()
+        .map(|(i, l)| {
+            if i % 2 == 0 {
+                l.replace('\n', "\r\n")
+            } else {
+                l.to_string()
+            }
+        })
+        .collect();
+    assert_eq!(
+        located(&mixed),
+        lf,
+        "mixed line endings move the diagnostic"
+    );
+
+    // The JSON form says the same line and column.
+    let diagnostics = dd_rules::check_source(&crlf, "x.rules");
+    let json = diagnostics.to_json();
+    assert_eq!(json[0]["line"], 8, "{json}");
+    assert_eq!(json[0]["column"], 3, "{json}");
+
+    // The rendering points at line 8 and shows no carriage return.
+    let rendered = diagnostics.render(dd_rules::Style::Plain);
+    assert!(rendered.contains("x.rules:8:3"), "{rendered}");
+    assert!(!rendered.contains('\r'), "{rendered:?}");
+}
+
+#[test]
+fn a_byte_order_mark_and_tabs_do_not_move_columns() {
+    let lf = located(ONE_MISTAKE);
+    let bom = format!("\u{FEFF}{ONE_MISTAKE}");
+    assert_eq!(located(&bom), lf);
+    // On the first line too: the mark is not a column.
+    let first_line = "\u{FEFF}rulset \"r\" {}".to_string();
+    let found = located(&first_line);
+    assert_eq!(
+        (found[0].1, found[0].2, found[0].3.as_str()),
+        (1, 1, "rulset")
+    );
+    let rendered = dd_rules::check_source(&first_line, "x.rules").render(dd_rules::Style::Plain);
+    assert!(rendered.contains("x.rules:1:1"), "{rendered}");
+
+    // A tab counts as one column, as in rustc's messages.
+    let tabs = ONE_MISTAKE.replace("  severty", "\t\tseverty");
+    let located_tabs = located(&tabs);
+    assert_eq!((located_tabs[0].1, located_tabs[0].2), (8, 3));
+    let rendered = dd_rules::check_source(&tabs, "x.rules").render(dd_rules::Style::Plain);
+    assert!(rendered.contains("x.rules:8:3"), "{rendered}");
+}
+
+#[test]
+fn facts_errors_name_the_right_line_and_column_whatever_the_line_endings() {
+    let rules = facts_rules();
+    let doc = "{\n  \"id\": \"t\",\n  \"score\": \"high\"\n}\n";
+    let lf = rules.facts_from_json(doc).unwrap_err();
+    // The last character of the offending value, as for every error.
+    assert_eq!(
+        (lf.line, lf.column, lf.path.as_str()),
+        (3, 17, "score"),
+        "{lf}"
+    );
+    let crlf = rules
+        .facts_from_json(&doc.replace('\n', "\r\n"))
+        .unwrap_err();
+    assert_eq!((crlf.line, crlf.column), (lf.line, lf.column), "{crlf}");
+    let bom = rules
+        .facts_from_json(&format!("\u{FEFF}{doc}"))
+        .unwrap_err();
+    assert_eq!((bom.line, bom.column), (lf.line, lf.column), "{bom}");
+    let bom_first_line = rules
+        .facts_from_json("\u{FEFF}{\"score\": \"high\"}")
+        .unwrap_err();
+    assert_eq!(
+        (bom_first_line.line, bom_first_line.column),
+        (1, 16),
+        "{bom_first_line}"
+    );
+}
+
+// ------------------------------------------------------------ sizes
+
+#[test]
+fn very_long_lines_are_parsed_and_rendered() {
+    // One line of 100 kB: a condition of 20,000 operands, then a mistake.
+    let mut cond = String::from("a");
+    for _ in 0..20_000 {
+        cond.push_str(" or a");
+    }
+    let source = format!(
+        "ruleset \"r\" {{ version: \"1\" title: \"t\" source: \"s\" }} facts {{ a: bool }} flag F.x {{ step: 1 severity: low title: \"t\" when: {cond} or b }} outcomes {{ go }} disposition {{ otherwise => go }}"
+    );
+    assert!(source.len() > 100_000);
+    let found = located(&source);
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert_eq!(found[0].0, "DD024");
+    assert_eq!(found[0].1, 1);
+    assert_eq!(found[0].3, "b");
+    let rendered = dd_rules::check_source(&source, "x.rules").render(dd_rules::Style::Plain);
+    assert!(
+        rendered.len() < 2_000,
+        "the long line is shown in full: {} bytes",
+        rendered.len()
+    );
+}
+
+#[test]
+fn a_facts_document_over_the_size_limit_is_refused_before_parsing() {
+    let rules = facts_rules();
+    // Not even JSON: the size is checked first.
+    let doc = " ".repeat(16 * 1024 * 1024 + 1);
+    let e = rules.facts_from_json(&doc).unwrap_err();
+    assert_eq!(
+        e.message,
+        "the facts document is 16777217 bytes long, more than the limit of 16777216 bytes"
+    );
+}
+
+#[test]
+fn facts_nested_deeper_than_the_limit_are_refused_with_a_position() {
+    let rules = facts_rules();
+    for depth in [65, 129, 100_000] {
+        let doc = format!(
+            "{{\"checks\":{}{}}}",
+            "[".repeat(depth - 1),
+            "]".repeat(depth - 1)
+        );
+        let e = rules.facts_from_json(&doc).unwrap_err();
+        assert_eq!(
+            e.message, "arrays and objects are nested more than 64 deep",
+            "{e}"
+        );
+        assert_eq!((e.line, e.column), (1, 74), "{e}");
+    }
+    // Within the limit, the nesting itself is fine and the type is what is wrong.
+    let doc = format!("{{\"checks\":{}{}}}", "[".repeat(63), "]".repeat(63));
+    let e = rules.facts_from_json(&doc).unwrap_err();
+    assert_eq!(e.path, "checks[0]");
+    assert_eq!(e.message, "expected a string, found an array");
+}
+
+#[test]
+fn many_empty_list_elements_cannot_ask_for_much_memory() {
+    let rules = facts_rules();
+    // `Wide` has 64 slots: the limit of 2,097,152 slots allows 32,768 of them,
+    // though each `{}` is 3 bytes of the document.
+    let doc = |n: usize| format!("{{\"wides\": [{}{{}}]}}", "{},".repeat(n - 1));
+    assert!(rules.facts_from_json(&doc(32_768)).is_ok());
+    let e = rules.facts_from_json(&doc(32_769)).unwrap_err();
+    assert_eq!(e.path, "wides[32768]", "{e}");
+    assert!(
+        e.message
+            .starts_with("the list elements hold more than 2097152 fields"),
+        "{e}"
+    );
+}
+
+#[test]
+fn a_ruleset_over_the_size_limit_is_dd004() {
+    let source = format!("// {}\n", "x".repeat(4 * 1024 * 1024));
+    let found = located(&source);
+    assert_eq!(found.len(), 1);
+    assert_eq!(
+        (found[0].0.as_str(), found[0].1, found[0].2),
+        ("DD004", 1, 1)
+    );
+}
+
+#[test]
+fn thousands_of_errors_are_reported_as_the_first_hundred() {
+    // 20,000 bad escapes: each is an error, but only 100 are kept, so that
+    // rendering (which reads the source for each) stays fast.
+    let source = format!(
+        "ruleset \"r\" {{ version: \"1\" title: \"{}\" source: \"s\" }}",
+        "\\q".repeat(20_000)
+    );
+    let diagnostics = dd_rules::check_source(&source, "x.rules");
+    assert_eq!(diagnostics.errors().count(), 100);
+    let last = diagnostics.warnings().last().unwrap();
+    assert_eq!(last.code.to_string(), "DD108");
+    assert_eq!(
+        last.message,
+        "only the first 100 diagnostics are reported; not shown: 19900 errors"
+    );
+    assert!(diagnostics.render(dd_rules::Style::Plain).len() < 200_000);
+}
