@@ -5,7 +5,7 @@ use std::io::{BufRead, BufReader, IsTerminal, Read};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use dd_rules::{Facts, Report, RuleSet, Style};
+use dd_rules::{BATCH_CHUNK, Facts, Report, RuleSet, Style};
 
 use crate::Global;
 use crate::io::{self, Failure};
@@ -212,13 +212,6 @@ pub fn run(args: &Args, global: Global) -> Result<ExitCode, Failure> {
     )))
 }
 
-/// Loads and evaluates one document, keeping the facts for explanations.
-fn evaluate(rules: &RuleSet, text: &str) -> Result<(Facts, Report), dd_rules::Error> {
-    let facts = rules.facts_from_json(text)?;
-    let report = rules.evaluate(&facts)?;
-    Ok((facts, report))
-}
-
 /// The record printed in place of a report for a line that is rejected.
 #[derive(serde::Serialize)]
 struct ErrorRecord {
@@ -269,74 +262,119 @@ struct Stats {
     reached: usize,
 }
 
-/// Evaluates each non-blank line as it is read, printing a report or an
-/// error record for it, in input order; memory does not grow with the input.
+/// What became of one line.
+enum LineResult {
+    Report { text: String, reached: bool },
+    Rejected(String),
+}
+
+impl From<dd_rules::Error> for LineError {
+    fn from(e: dd_rules::Error) -> LineError {
+        match e {
+            dd_rules::Error::Facts(f) => LineError {
+                path: Some(f.path),
+                line: Some(f.line),
+                column: Some(f.column),
+                message: f.message,
+            },
+            other => LineError {
+                message: other.to_string(),
+                ..LineError::default()
+            },
+        }
+    }
+}
+
+/// The error record printed in place of a rejected line's report.
+fn rejected(line: usize, error: LineError, format: Format) -> String {
+    let record = ErrorRecord { line, error };
+    match format {
+        Format::Text => format!("line {line}: rejected: {}\n\n", record.error),
+        Format::Json => serde_json::to_string_pretty(&record).unwrap_or_default() + "\n",
+        Format::Ndjson => serde_json::to_string(&record).unwrap_or_default() + "\n",
+    }
+}
+
+/// Evaluates the lines a chunk at a time (on all cores), printing a report
+/// or an error record for each non-blank line, in input order. Memory is
+/// bounded by one chunk, whatever the length of the input.
 fn stream(
     rules: &RuleSet,
     mut reader: Box<dyn BufRead>,
     format: Format,
     explain: bool,
-    reached: &dyn Fn(&Report) -> bool,
+    reached: &(dyn Fn(&Report) -> bool + Sync),
 ) -> Result<Stats, Failure> {
     let mut stats = Stats::default();
-    let mut buf = Vec::new();
-    loop {
-        buf.clear();
-        let n = reader
-            .read_until(b'\n', &mut buf)
-            .map_err(|e| Failure(format!("error: cannot read line {}: {e}", stats.lines + 1)))?;
-        if n == 0 {
-            break;
-        }
-        stats.lines += 1;
-        let line_no = stats.lines;
-        let outcome = match std::str::from_utf8(&buf) {
-            Err(e) => Err(LineError {
-                message: format!(
-                    "the line is not valid UTF-8 (first bad byte at offset {})",
-                    e.valid_up_to()
-                ),
-                ..LineError::default()
-            }),
-            Ok(text) if text.trim().is_empty() => {
+    let mut eof = false;
+    while !eof {
+        // Read one chunk: the line number and text of each non-blank line.
+        let mut lines: Vec<(usize, Result<String, LineError>)> = Vec::with_capacity(BATCH_CHUNK);
+        while lines.len() < BATCH_CHUNK {
+            let mut buf = Vec::new();
+            let n = reader.read_until(b'\n', &mut buf).map_err(|e| {
+                Failure(format!("error: cannot read line {}: {e}", stats.lines + 1))
+            })?;
+            if n == 0 {
+                eof = true;
+                break;
+            }
+            stats.lines += 1;
+            match String::from_utf8(buf) {
                 // Blank lines separate nothing and are not transactions.
-                continue;
+                Ok(text) if text.trim().is_empty() => {}
+                Ok(text) => lines.push((stats.lines, Ok(text))),
+                Err(e) => lines.push((
+                    stats.lines,
+                    Err(LineError {
+                        message: format!(
+                            "the line is not valid UTF-8 (first bad byte at offset {})",
+                            e.utf8_error().valid_up_to()
+                        ),
+                        ..LineError::default()
+                    }),
+                )),
             }
-            Ok(text) => evaluate(rules, text).map_err(|e| match e {
-                dd_rules::Error::Facts(f) => LineError {
-                    path: Some(f.path),
-                    line: Some(f.line),
-                    column: Some(f.column),
-                    message: f.message,
-                },
-                other => LineError {
-                    message: other.to_string(),
-                    ..LineError::default()
-                },
-            }),
-        };
-        match outcome {
-            Ok((facts, report)) => {
-                stats.reports += 1;
-                if reached(&report) {
-                    stats.reached += 1;
+        }
+        let docs: Vec<&str> = lines
+            .iter()
+            .filter_map(|(_, l)| l.as_ref().ok().map(String::as_str))
+            .collect();
+        let line_of: Vec<usize> = lines
+            .iter()
+            .filter(|(_, l)| l.is_ok())
+            .map(|(n, _)| *n)
+            .collect();
+        let mut results = rules
+            .evaluate_batch_fast(&docs, |i, result| {
+                let line = line_of.get(i).copied().unwrap_or(0);
+                let report =
+                    result.and_then(|(facts, outcome)| Ok((facts, rules.report(facts, outcome)?)));
+                match report {
+                    Ok((facts, report)) => LineResult::Report {
+                        text: render(rules, explain.then_some(facts), &report, format),
+                        reached: reached(&report),
+                    },
+                    Err(e) => LineResult::Rejected(rejected(line, e.into(), format)),
                 }
-                io::out(&render(rules, explain.then_some(&facts), &report, format));
-            }
-            Err(error) => {
-                stats.rejected += 1;
-                let record = ErrorRecord {
-                    line: line_no,
-                    error,
-                };
-                let text = match format {
-                    Format::Text => format!("line {line_no}: rejected: {}\n\n", record.error),
-                    Format::Json => {
-                        serde_json::to_string_pretty(&record).unwrap_or_default() + "\n"
-                    }
-                    Format::Ndjson => serde_json::to_string(&record).unwrap_or_default() + "\n",
-                };
-                io::out(&text);
+            })
+            .into_iter();
+        for (line, text) in lines {
+            let result = match text {
+                Ok(_) => results.next(),
+                Err(error) => Some(LineResult::Rejected(rejected(line, error, format))),
+            };
+            match result {
+                Some(LineResult::Report { text, reached }) => {
+                    stats.reports += 1;
+                    stats.reached += usize::from(reached);
+                    io::out(&text);
+                }
+                Some(LineResult::Rejected(text)) => {
+                    stats.rejected += 1;
+                    io::out(&text);
+                }
+                None => {}
             }
         }
     }
