@@ -440,16 +440,61 @@ impl<'d> Gen<'d> {
                 "flag F.f{f} {{ step: {step} severity: {severity} title: \"f\" when: {body} {mitigated} }}\n"
             ));
         }
-        out.push_str(
-            "outcomes { go, careful, ask, stop }\n\
-             disposition {\n\
-               when any flags(raised, unmitigated, severity >= high) => stop\n\
-               when count flags(unknown) >= 2 => ask\n\
-               when any flags(raised) and no flags(raised, unmitigated) => careful\n\
-               otherwise => go\n\
-             }\n",
-        );
+        out.push_str("outcomes { go, careful, ask, stop }\ndisposition {\n");
+        for outcome in ["stop", "ask", "careful"] {
+            let cond = self.disp_cond(2);
+            out.push_str(&format!("  when {cond} => {outcome}\n"));
+        }
+        out.push_str("  otherwise => go\n}\n");
         out
+    }
+
+    /// A flag selector with random filters.
+    fn selector(&mut self) -> String {
+        let mut filters: Vec<String> = Vec::new();
+        for status in ["raised", "clear", "unknown"] {
+            if self.below(3) == 0 {
+                filters.push(status.into());
+            }
+        }
+        match self.below(4) {
+            0 => filters.push("mitigated".into()),
+            1 => filters.push("unmitigated".into()),
+            _ => {}
+        }
+        if self.below(2) == 0 {
+            let op = self.pick(&OPS);
+            let level = self.pick(&["low", "medium", "high", "critical"]);
+            filters.push(format!("severity {op} {level}"));
+        }
+        if self.below(3) == 0 {
+            let op = self.pick(&OPS);
+            filters.push(format!("step {op} {}", 1 + self.below(4)));
+        }
+        if filters.is_empty() && self.below(2) == 0 {
+            return "flags".into();
+        }
+        format!("flags({})", filters.join(", "))
+    }
+
+    /// A condition of the disposition.
+    fn disp_cond(&mut self, depth: usize) -> String {
+        let choices = if depth == 0 { 3 } else { 5 };
+        match self.below(choices) {
+            0 => format!("any {}", self.selector()),
+            1 => format!("no {}", self.selector()),
+            2 => {
+                let s = self.selector();
+                let op = self.pick(&OPS);
+                format!("count {s} {op} {}", self.below(4))
+            }
+            3 => format!("not ({})", self.disp_cond(depth - 1)),
+            _ => {
+                let op = self.pick(&[" and ", " or "]);
+                let (a, b) = (self.disp_cond(depth - 1), self.disp_cond(depth - 1));
+                format!("({a}){op}({b})")
+            }
+        }
     }
 
     fn leaf(&mut self, value: String) -> String {
