@@ -126,7 +126,6 @@ fn check_severity(ident: &ast::Ident, diags: &mut Vec<Diagnostic>) -> Option<Sev
 /// Checks every declaration but the schema; `None` when something required is missing.
 pub(super) fn check_decls(
     file: &ast::File,
-    source: &str,
     schema: Schema,
     diags: &mut Vec<Diagnostic>,
 ) -> Option<Checked> {
@@ -502,8 +501,9 @@ pub(super) fn check_decls(
                         None
                     }
                 };
-                let text = source.get(case.span.start..case.span.end).unwrap_or("");
-                let text = text.split_whitespace().collect::<Vec<_>>().join(" ");
+                // Quoted in reports in a canonical form, so that formatting a
+                // ruleset (spacing, comments) never changes its reports.
+                let text = case_text(case);
                 if let Some(outcome) = outcome {
                     cases.push(Case {
                         cond,
@@ -760,6 +760,72 @@ fn facts_read(cond: &Cond, read_by_predicate: &[Vec<FactRef>], cap: usize) -> Ve
         }
     }
     out.facts
+}
+
+/// A disposition case as reports quote it: `when <condition> => <outcome>`,
+/// printed from the syntax tree with single spaces and minimal parentheses.
+fn case_text(case: &ast::DispCase) -> String {
+    fn selector(s: &ast::Selector) -> String {
+        if s.filters.is_empty() {
+            return "flags".into();
+        }
+        let filters: Vec<String> = s
+            .filters
+            .iter()
+            .map(|f| match f {
+                Filter::Status(word) => word.name.clone(),
+                Filter::Severity(op, level) => format!("severity {} {}", op.symbol(), level.name),
+                Filter::Step(op, n, _) => format!(
+                    "step {} {}",
+                    op.symbol(),
+                    n.map_or("?".into(), |n| n.to_string())
+                ),
+            })
+            .collect();
+        format!("flags({})", filters.join(", "))
+    }
+    /// `parent` is the binding strength of the context: 0 `or`, 1 `and`, 2 `not`.
+    fn cond(e: &DispExpr, parent: u8) -> String {
+        let (text, strength) = match e {
+            DispExpr::Any(s) => (format!("any {}", selector(s)), 3),
+            DispExpr::No(s) => (format!("no {}", selector(s)), 3),
+            DispExpr::Count(s, op, n, _) => (
+                format!(
+                    "count {} {} {}",
+                    selector(s),
+                    op.symbol(),
+                    n.map_or("?".into(), |n| n.to_string())
+                ),
+                3,
+            ),
+            DispExpr::Not(inner) => (format!("not {}", cond(inner, 2)), 2),
+            DispExpr::And(items) => (
+                items
+                    .iter()
+                    .map(|i| cond(i, 1))
+                    .collect::<Vec<_>>()
+                    .join(" and "),
+                1,
+            ),
+            DispExpr::Or(items) => (
+                items
+                    .iter()
+                    .map(|i| cond(i, 0))
+                    .collect::<Vec<_>>()
+                    .join(" or "),
+                0,
+            ),
+        };
+        if strength < parent {
+            format!("({text})")
+        } else {
+            text
+        }
+    }
+    match &case.cond {
+        Some(c) => format!("when {} => {}", cond(c, 0), case.outcome.name),
+        None => format!("otherwise => {}", case.outcome.name),
+    }
 }
 
 fn check_disp(e: &DispExpr, diags: &mut Vec<Diagnostic>) -> Option<DispCond> {

@@ -138,7 +138,7 @@ pub(crate) fn check(file: &ast::File, source: &str) -> Result<Checked, Vec<Diagn
     }
     let mut diags = Vec::new();
     let schema = schema::build(file, &mut diags);
-    let checked = decls::check_decls(file, source, schema, &mut diags);
+    let checked = decls::check_decls(file, schema, &mut diags);
     lookalike::names(file, source, &mut diags);
     lookalike::bidi(source, &mut diags);
     let errors = diags.iter().any(|d| d.level == DiagnosticLevel::Error);
