@@ -270,7 +270,10 @@ impl<'a> Explainer<'a> {
     }
 }
 
-/// The facts a condition reads, outside quantifier bodies.
+/// Every fact a condition reads outside quantifier bodies, a quantifier
+/// variable's fields included. (The checker's `facts_read`, for default
+/// evidence, keeps root facts only and looks through predicates; here
+/// predicates are explained as children of their own.)
 fn collect<'c>(cond: &'c Cond, out: &mut Vec<&'c FactRef>) {
     let value = |v: &'c IrValue, out: &mut Vec<&'c FactRef>| match v {
         IrValue::Fact(f) | IrValue::Count(f, _, _) => out.push(f),

@@ -10,7 +10,7 @@
 use super::print::{Printer, WIDTH};
 use crate::decimal::Decimal;
 use crate::span::Span;
-use crate::syntax::ast::{CmpOp, DispExpr, Expr, ExprKind, Filter, Quant, Selector, SetTest};
+use crate::syntax::ast::{DispExpr, Expr, ExprKind, Filter, Quant, Selector, SetTest};
 
 /// A condition ready to be printed.
 pub(super) struct Node {
@@ -179,17 +179,6 @@ fn is_decimal_literal(text: &str) -> bool {
     })
 }
 
-pub(super) fn cmp(op: CmpOp) -> &'static str {
-    match op {
-        CmpOp::Eq => "==",
-        CmpOp::Ne => "!=",
-        CmpOp::Lt => "<",
-        CmpOp::Le => "<=",
-        CmpOp::Gt => ">",
-        CmpOp::Ge => ">=",
-    }
-}
-
 fn contains(test: SetTest) -> &'static str {
     match test {
         SetTest::One => "contains",
@@ -280,7 +269,7 @@ impl Printer<'_> {
                 };
                 Node::not(node, e.span)
             }
-            ExprKind::Cmp(op, l, r) => self.binary(l, cmp(*op), r, e.span),
+            ExprKind::Cmp(op, l, r) => self.binary(l, op.symbol(), r, e.span),
             ExprKind::In(l, r) => self.binary(l, "in", r, e.span),
             ExprKind::Contains(test, l, r) => self.binary(l, contains(*test), r, e.span),
             ExprKind::Quant(q, var, list, body) => {
@@ -378,7 +367,7 @@ impl Printer<'_> {
                 format!(
                     "count {} {} {}",
                     self.selector(sel),
-                    cmp(*op),
+                    op.symbol(),
                     self.int(*n, *span)
                 ),
                 none,
@@ -395,8 +384,10 @@ impl Printer<'_> {
             .iter()
             .map(|f| match f {
                 Filter::Status(word) => word.name.clone(),
-                Filter::Severity(op, level) => format!("severity {} {}", cmp(*op), level.name),
-                Filter::Step(op, n, span) => format!("step {} {}", cmp(*op), self.int(*n, *span)),
+                Filter::Severity(op, level) => format!("severity {} {}", op.symbol(), level.name),
+                Filter::Step(op, n, span) => {
+                    format!("step {} {}", op.symbol(), self.int(*n, *span))
+                }
             })
             .collect();
         format!("flags({})", filters.join(", "))
