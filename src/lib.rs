@@ -75,6 +75,7 @@ pub(crate) mod report;
 mod ruleset;
 pub(crate) mod span;
 pub(crate) mod syntax;
+pub mod testing;
 
 pub use decimal::Decimal;
 pub use error::{Error, EvalError, RulesError};

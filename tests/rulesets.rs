@@ -20,8 +20,8 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::fs;
 use std::path::{Path, PathBuf};
 
-use dd_rules::{Report, RuleSet, SafeguardStatus, Severity, Status};
-use serde::Deserialize;
+use dd_rules::testing::{Coverage, TestFile};
+use dd_rules::{RuleSet, Severity};
 use serde_json::Value;
 
 const STATE: &str = "rulesets/us-state-2020.rules";
@@ -251,147 +251,12 @@ fn every_ruleset_checks_without_errors_or_warnings() {
 
 // ---------------------------------------------------------------- (c) cases and coverage
 
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct TestFile {
-    ruleset: PathBuf,
-    cases: Vec<Case>,
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct Case {
-    name: String,
-    #[serde(default)]
-    #[allow(dead_code)]
-    description: Option<String>,
-    #[serde(default)]
-    facts: Option<Value>,
-    #[serde(default)]
-    facts_file: Option<PathBuf>,
-    #[serde(default)]
-    expect: Expect,
-}
-
-#[derive(Deserialize, Default)]
-#[serde(deny_unknown_fields)]
-struct Expect {
-    #[serde(default)]
-    disposition: Option<String>,
-    #[serde(default)]
-    flags: BTreeMap<String, Status>,
-    #[serde(default)]
-    safeguards: BTreeMap<String, SafeguardStatus>,
-    #[serde(default)]
-    missing_facts: Option<BTreeSet<String>>,
-}
-
-/// What the cases of one ruleset saw.
-struct Coverage {
-    rules: RuleSet,
-    cases: usize,
-    /// Per flag, in declaration order: raised, clear, unknown seen.
-    flags: Vec<(String, [bool; 3])>,
-    outcomes: BTreeMap<String, bool>,
-}
-
-impl Coverage {
-    fn new(rules: RuleSet) -> Coverage {
-        let flags = rules
-            .flags()
-            .map(|f| (f.id.to_string(), [false; 3]))
-            .collect();
-        let outcomes = rules.outcomes().map(|o| (o.to_string(), false)).collect();
-        Coverage {
-            rules,
-            cases: 0,
-            flags,
-            outcomes,
-        }
-    }
-
-    fn record(&mut self, report: &Report) {
-        self.cases += 1;
-        for (f, (id, seen)) in report.flags.iter().zip(self.flags.iter_mut()) {
-            assert_eq!(&f.id, id, "the report lists the flags in declaration order");
-            let i = match f.status {
-                Status::Raised => 0,
-                Status::Clear => 1,
-                Status::Unknown => 2,
-            };
-            seen[i] = true;
-        }
-        if let Some(reached) = self.outcomes.get_mut(&report.disposition) {
-            *reached = true;
-        }
-    }
-
-    /// Lines naming what was never seen.
-    fn gaps(&self) -> Vec<String> {
-        let mut gaps = Vec::new();
-        for (id, seen) in &self.flags {
-            for (i, word) in ["raised", "clear", "unknown"].iter().enumerate() {
-                if !seen[i] {
-                    gaps.push(format!("flag {id} never {word}"));
-                }
-            }
-        }
-        for (outcome, reached) in &self.outcomes {
-            if !reached {
-                gaps.push(format!("outcome {outcome} never reached"));
-            }
-        }
-        gaps
-    }
-}
-
-/// Compares a report with a case's expectations; one line per difference.
-fn compare(expect: &Expect, report: &Report) -> Vec<String> {
-    let mut diffs = Vec::new();
-    if let Some(d) = &expect.disposition
-        && *d != report.disposition
-    {
-        diffs.push(format!(
-            "disposition: expected {d}, got {} ({})",
-            report.disposition, report.disposition_rule
-        ));
-    }
-    for (id, want) in &expect.flags {
-        match report.flag(id) {
-            None => diffs.push(format!("flag {id}: not in the ruleset")),
-            Some(f) if f.status != *want => diffs.push(format!(
-                "flag {id}: expected {want}, got {} (missing: {:?})",
-                f.status, f.missing
-            )),
-            Some(_) => {}
-        }
-    }
-    for (id, want) in &expect.safeguards {
-        match report.safeguards.iter().find(|s| &s.id == id) {
-            None => diffs.push(format!("safeguard {id}: not in the ruleset")),
-            Some(s) if s.status != *want => diffs.push(format!(
-                "safeguard {id}: expected {}, got {}",
-                want.as_str(),
-                s.status.as_str()
-            )),
-            Some(_) => {}
-        }
-    }
-    if let Some(want) = &expect.missing_facts {
-        let got: BTreeSet<String> = report.missing_facts.iter().cloned().collect();
-        if *want != got {
-            diffs.push(format!("missing facts: expected {want:?}, got {got:?}"));
-        }
-    }
-    diffs
-}
-
 /// Runs every case of every test file; the coverage per ruleset file.
-fn run_cases() -> BTreeMap<String, Coverage> {
+fn run_cases() -> BTreeMap<String, (RuleSet, Coverage)> {
     let mut files = Vec::new();
     test_files(&root().join("rulesets/tests"), &mut files);
     assert!(!files.is_empty(), "no test files under rulesets/tests");
-    let mut coverage: BTreeMap<String, Coverage> = BTreeMap::new();
+    let mut coverage: BTreeMap<String, (RuleSet, Coverage)> = BTreeMap::new();
     let mut failures = Vec::new();
     for file in &files {
         let shown = file
@@ -399,7 +264,7 @@ fn run_cases() -> BTreeMap<String, Coverage> {
             .unwrap_or(file)
             .display()
             .to_string();
-        let tests: TestFile = serde_json::from_str(&read(file))
+        let tests = TestFile::parse(&read(file))
             .unwrap_or_else(|e| panic!("{shown} is not a valid test file: {e}"));
         let dir = file.parent().expect("a test file has a directory");
         let ruleset = dir
@@ -411,9 +276,11 @@ fn run_cases() -> BTreeMap<String, Coverage> {
             .unwrap_or(&ruleset)
             .to_string_lossy()
             .replace('\\', "/");
-        let cov = coverage
-            .entry(key.clone())
-            .or_insert_with(|| Coverage::new(compile(&key)));
+        let (rules, cov) = coverage.entry(key.clone()).or_insert_with(|| {
+            let rules = compile(&key);
+            let cov = Coverage::new(&rules);
+            (rules, cov)
+        });
         for case in &tests.cases {
             let context = format!("{shown}: {}", case.name);
             // Each case asserts a disposition and the flags of its scenario.
@@ -422,16 +289,15 @@ fn run_cases() -> BTreeMap<String, Coverage> {
                 "{context}: a case expects a disposition and flag statuses"
             );
             let facts = match (&case.facts, &case.facts_file) {
-                (Some(v), None) => v.to_string(),
+                (Some(text), _) => text.clone(),
                 (None, Some(path)) => read(&dir.join(path)),
-                _ => panic!("{context}: give exactly one of `facts` and `facts_file`"),
+                (None, None) => panic!("{context}: the case gives no facts"),
             };
-            let report = cov
-                .rules
+            let report = rules
                 .evaluate_json(&facts)
                 .unwrap_or_else(|e| panic!("{context}: the facts are rejected: {e}"));
             cov.record(&report);
-            for d in compare(&case.expect, &report) {
+            for d in case.expect.differences(&report) {
                 failures.push(format!("{context}: {d}"));
             }
         }
@@ -452,12 +318,12 @@ fn ruleset_cases_pass_and_cover_every_flag_status_and_outcome() {
     assert_eq!(keys, [EU, STATE], "test cases for both rulesets");
     let minimum = BTreeMap::from([(STATE, 40), (EU, 15)]);
     let mut gaps = Vec::new();
-    for (rel, cov) in &coverage {
+    for (rel, (_, cov)) in &coverage {
         let want = minimum.get(rel.as_str()).copied().unwrap_or(1);
         assert!(
-            cov.cases >= want,
+            cov.cases() >= want,
             "{rel}: {} cases, fewer than {want}",
-            cov.cases
+            cov.cases()
         );
         gaps.extend(cov.gaps().into_iter().map(|g| format!("{rel}: {g}")));
     }

@@ -1,0 +1,305 @@
+//! Ruleset test files: their format, how a report is compared with what a
+//! case expects, and what the cases of a ruleset cover.
+//!
+//! A test file is a JSON document (by convention named `*.tests.json`):
+//!
+//! ```json
+//! { "ruleset": "../us-state-2020.rules",
+//!   "cases": [
+//!     { "name": "face recognition for a national police force",
+//!       "facts": { "country": { "civic_space": "closed" } },
+//!       "expect": { "disposition": "do_not_proceed",
+//!                   "flags": { "S3.civic_space_laws": "raised" },
+//!                   "safeguards": { "contract.cutoff_right": "missing" },
+//!                   "missing_facts": ["end_user.past_misuse_similar"] } } ] }
+//! ```
+//!
+//! `ruleset` is a path relative to the test file. Each case gives its facts
+//! inline (`facts`) or in a file (`facts_file`, relative to the test file).
+//! Every part of `expect` is optional; `missing_facts` is compared as a set.
+//! The library reads no files: the caller resolves the paths.
+//!
+//! ```
+//! use dd_rules::RuleSet;
+//! use dd_rules::testing::{Coverage, TestFile};
+//!
+//! let file = TestFile::parse(r#"{"ruleset": "x.rules", "cases": [
+//!     {"name": "sanctioned", "facts": {"end_user": {"sanctioned": true}},
+//!      "expect": {"flags": {"S2.sanctioned": "raised"}}}]}"#)?;
+//! let rules = RuleSet::bundled()?;
+//! let mut coverage = Coverage::new(&rules);
+//! for case in &file.cases {
+//!     let report = rules.evaluate_json(case.facts.as_deref().unwrap())?;
+//!     assert!(case.expect.differences(&report).is_empty());
+//!     coverage.record(&report);
+//! }
+//! assert_eq!(coverage.cases(), 1);
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::PathBuf;
+
+use serde::Deserialize;
+use serde_json::value::RawValue;
+
+use crate::report::{Report, SafeguardStatus, Status};
+use crate::ruleset::RuleSet;
+
+/// A test file that is not valid JSON or not of the documented form.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{0}")]
+pub struct TestFileError(String);
+
+/// A parsed test file.
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub struct TestFile {
+    /// The ruleset, relative to the test file.
+    pub ruleset: PathBuf,
+    /// The cases, in file order.
+    pub cases: Vec<Case>,
+}
+
+/// One case: a transaction and what to expect of its report.
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub struct Case {
+    /// What the case is about, shown when it fails.
+    pub name: String,
+    /// A longer description, shown when it fails.
+    pub description: Option<String>,
+    /// The facts document, as JSON text, when given inline.
+    pub facts: Option<String>,
+    /// The facts document's file, relative to the test file, when not inline.
+    pub facts_file: Option<PathBuf>,
+    /// What the report must say.
+    pub expect: Expect,
+}
+
+/// What a case expects of a report; every part is optional.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+#[non_exhaustive]
+pub struct Expect {
+    /// The disposition.
+    #[serde(default)]
+    pub disposition: Option<String>,
+    /// The status of chosen flags.
+    #[serde(default)]
+    pub flags: BTreeMap<String, Status>,
+    /// The status of chosen safeguards.
+    #[serde(default)]
+    pub safeguards: BTreeMap<String, SafeguardStatus>,
+    /// The missing facts of the report, as a set.
+    #[serde(default)]
+    pub missing_facts: Option<BTreeSet<String>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawFile {
+    ruleset: PathBuf,
+    cases: Vec<RawCase>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawCase {
+    name: String,
+    #[serde(default)]
+    description: Option<String>,
+    #[serde(default)]
+    facts: Option<Box<RawValue>>,
+    #[serde(default)]
+    facts_file: Option<PathBuf>,
+    #[serde(default)]
+    expect: Expect,
+}
+
+impl TestFile {
+    /// Parses a test file. Each case must give exactly one of `facts` and
+    /// `facts_file`. Inline facts keep their exact text (decimals included).
+    pub fn parse(text: &str) -> Result<TestFile, TestFileError> {
+        let raw: RawFile = serde_json::from_str(text).map_err(|e| TestFileError(e.to_string()))?;
+        let mut cases = Vec::with_capacity(raw.cases.len());
+        for c in raw.cases {
+            if c.facts.is_some() == c.facts_file.is_some() {
+                return Err(TestFileError(format!(
+                    "the case `{}` must give exactly one of `facts` and `facts_file`",
+                    c.name
+                )));
+            }
+            cases.push(Case {
+                name: c.name,
+                description: c.description,
+                facts: c.facts.map(|f| f.get().to_string()),
+                facts_file: c.facts_file,
+                expect: c.expect,
+            });
+        }
+        Ok(TestFile {
+            ruleset: raw.ruleset,
+            cases,
+        })
+    }
+}
+
+impl Expect {
+    /// How a report differs from what is expected: one line per difference,
+    /// none when the case passes.
+    pub fn differences(&self, report: &Report) -> Vec<String> {
+        let mut diffs = Vec::new();
+        if let Some(d) = &self.disposition
+            && *d != report.disposition
+        {
+            diffs.push(format!(
+                "disposition: expected {d}, got {} (decided by: {})",
+                report.disposition, report.disposition_rule
+            ));
+        }
+        for (id, want) in &self.flags {
+            match report.flag(id) {
+                None => diffs.push(format!("flag {id}: no such flag in the ruleset")),
+                Some(f) if f.status != *want => {
+                    let mut line = format!("flag {id}: expected {want}, got {}", f.status);
+                    if !f.missing.is_empty() {
+                        line.push_str(&format!(" (missing: {})", f.missing.join(", ")));
+                    }
+                    diffs.push(line);
+                }
+                Some(_) => {}
+            }
+        }
+        for (id, want) in &self.safeguards {
+            match report.safeguards.iter().find(|s| &s.id == id) {
+                None => diffs.push(format!("safeguard {id}: no such safeguard in the ruleset")),
+                Some(s) if s.status != *want => diffs.push(format!(
+                    "safeguard {id}: expected {}, got {}",
+                    want.as_str(),
+                    s.status.as_str()
+                )),
+                Some(_) => {}
+            }
+        }
+        if let Some(want) = &self.missing_facts {
+            let got: BTreeSet<String> = report.missing_facts.iter().cloned().collect();
+            let join = |items: Vec<&String>| {
+                items
+                    .iter()
+                    .map(|s| s.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            };
+            let absent: Vec<&String> = want.difference(&got).collect();
+            let extra: Vec<&String> = got.difference(want).collect();
+            if !absent.is_empty() {
+                diffs.push(format!(
+                    "missing facts: expected but not reported: {}",
+                    join(absent)
+                ));
+            }
+            if !extra.is_empty() {
+                diffs.push(format!(
+                    "missing facts: reported but not expected: {}",
+                    join(extra)
+                ));
+            }
+        }
+        diffs
+    }
+}
+
+/// What the cases of one ruleset exercised: for each flag, whether some case
+/// saw it raised, clear and unknown; and which outcomes some case reached.
+#[derive(Debug, Clone)]
+pub struct Coverage {
+    cases: usize,
+    flags: Vec<(String, [bool; 3])>,
+    outcomes: Vec<(String, bool)>,
+}
+
+impl Coverage {
+    /// Nothing covered yet, for the flags and outcomes of `rules`.
+    pub fn new(rules: &RuleSet) -> Coverage {
+        Coverage {
+            cases: 0,
+            flags: rules
+                .flags()
+                .map(|f| (f.id.to_string(), [false; 3]))
+                .collect(),
+            outcomes: rules.outcomes().map(|o| (o.to_string(), false)).collect(),
+        }
+    }
+
+    /// Records what one report of this ruleset shows.
+    pub fn record(&mut self, report: &Report) {
+        self.cases += 1;
+        for f in &report.flags {
+            let i = match f.status {
+                Status::Raised => 0,
+                Status::Clear => 1,
+                Status::Unknown => 2,
+            };
+            if let Some(seen) = self
+                .flags
+                .iter_mut()
+                .find(|(id, _)| *id == f.id)
+                .and_then(|(_, s)| s.get_mut(i))
+            {
+                *seen = true;
+            }
+        }
+        if let Some((_, reached)) = self
+            .outcomes
+            .iter_mut()
+            .find(|(o, _)| *o == report.disposition)
+        {
+            *reached = true;
+        }
+    }
+
+    /// How many reports were recorded.
+    pub fn cases(&self) -> usize {
+        self.cases
+    }
+
+    /// Each flag, in ruleset order, with whether it was seen raised, clear and unknown.
+    pub fn flags(&self) -> &[(String, [bool; 3])] {
+        &self.flags
+    }
+
+    /// Each outcome, least strict first, with whether some case reached it.
+    pub fn outcomes(&self) -> &[(String, bool)] {
+        &self.outcomes
+    }
+
+    /// Flag statuses seen, out of three per flag.
+    pub fn covered(&self) -> (usize, usize) {
+        let seen = self
+            .flags
+            .iter()
+            .map(|(_, s)| s.iter().filter(|b| **b).count())
+            .sum();
+        (seen, self.flags.len() * 3)
+    }
+
+    /// What no case covered, one line each: `flag X never raised`,
+    /// `outcome Y never reached`.
+    pub fn gaps(&self) -> Vec<String> {
+        let mut gaps = Vec::new();
+        for (id, seen) in &self.flags {
+            for (word, s) in ["raised", "clear", "unknown"].iter().zip(seen) {
+                if !s {
+                    gaps.push(format!("flag {id} never {word}"));
+                }
+            }
+        }
+        for (outcome, reached) in &self.outcomes {
+            if !reached {
+                gaps.push(format!("outcome {outcome} never reached"));
+            }
+        }
+        gaps
+    }
+}
