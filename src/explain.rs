@@ -102,7 +102,9 @@ pub(crate) fn explain(
         .collect();
     let interp = Interpreter::new(checked, facts);
     let mut diags = Vec::new();
+    let budget = std::cell::Cell::new(MAX_NODES);
     let mut ex = Explainer {
+        budget: &budget,
         source,
         checked,
         interp: &interp,
@@ -123,12 +125,18 @@ struct Explainer<'a> {
     env: Vec<Binding<'a>>,
     /// How many predicates deep the explanation is, to bound its size.
     depth: usize,
+    /// How many more nodes may be expanded, shared by the whole tree.
+    budget: &'a std::cell::Cell<usize>,
 }
 
 /// Lists explained per quantified list, at most; the rest are summarised.
 const MAX_ELEMENTS: usize = 50;
 /// Predicates explained inside predicates, at most.
 const MAX_PREDICATE_DEPTH: usize = 8;
+/// Nodes expanded in one explanation, at most: quantifiers nested over long
+/// lists, or predicates used many times, would otherwise multiply its size.
+/// Past it, nodes keep their value and facts but not their parts.
+const MAX_NODES: usize = 2_000;
 
 impl<'a> Explainer<'a> {
     /// The source text of a span, white space collapsed.
@@ -147,6 +155,11 @@ impl<'a> Explainer<'a> {
             missing: traced.missing.into_iter().collect(),
             children: Vec::new(),
         };
+        if self.budget.get() == 0 {
+            node.facts = self.facts_read(&cond);
+            return Some(node);
+        }
+        self.budget.set(self.budget.get() - 1);
         match (&e.kind, &cond) {
             (ExprKind::Not(inner), _) => node.children.extend(self.explain(inner)),
             (ExprKind::And(items) | ExprKind::Or(items), _) => {
@@ -169,6 +182,7 @@ impl<'a> Explainer<'a> {
                         cx: ExprChecker::new(&self.checked.schema, predicates, &mut diags),
                         env: Vec::new(),
                         depth: self.depth + 1,
+                        budget: self.budget,
                     };
                     if let Some(mut child) = inner.explain(body) {
                         let name = self

@@ -193,3 +193,37 @@ fn explanations_show_which_part_fired() {
     assert_eq!(any.children[1].value, dd_rules::Truth::Unknown);
     assert!(rules.explain(&facts, "F.none").unwrap().is_none());
 }
+
+#[test]
+fn explanations_stay_bounded_when_quantifiers_nest() {
+    let rules = RuleSet::compile(
+        r#"ruleset "n" { version: "1" title: "t" source: "s" }
+           record P { ok: bool }
+           facts { ps: list<P> }
+           flag F.deep {
+             step: 1 severity: high title: "deep"
+             when: any(a in ps where any(b in ps where any(c in ps where any(d in ps where a.ok and b.ok and c.ok and not d.ok))))
+           }
+           outcomes { ok }
+           disposition { otherwise => ok }"#,
+        "n.rules",
+    )
+    .unwrap();
+    let mut doc = vec![r#"{"ok": true}"#; 11];
+    doc.push("{}");
+    let facts = rules
+        .facts_from_json(&format!(r#"{{"ps": [{}]}}"#, doc.join(",")))
+        .unwrap();
+    let e = rules.explain(&facts, "F.deep").unwrap().unwrap();
+    assert_eq!(e.value, dd_rules::Truth::Unknown);
+    fn count(e: &dd_rules::Explanation) -> usize {
+        1 + e.children.iter().map(count).sum::<usize>()
+    }
+    // 12^4 combinations would give over 20,000 nodes; the tree is cut well before.
+    let nodes = count(&e);
+    assert!(nodes <= 10_000, "{nodes} nodes");
+    assert!(
+        nodes > 100,
+        "the first parts are still explained: {nodes} nodes"
+    );
+}
