@@ -227,3 +227,15 @@ fn explanations_stay_bounded_when_quantifiers_nest() {
         "the first parts are still explained: {nodes} nodes"
     );
 }
+
+#[test]
+fn a_plain_comment_between_doc_lines_keeps_one_doc_comment() {
+    let rules = RuleSet::compile(
+        "ruleset \"x\" { version: \"1\" title: \"t\" source: \"s\" }\nfacts { a: bool }\n\
+         /// first\n// a plain comment\n/// second\n\
+         flag F.a { step: 1 severity: low title: \"a\" when: a }\noutcomes { ok }\ndisposition { otherwise => ok }\n",
+        "x.rules",
+    )
+    .unwrap();
+    assert_eq!(rules.flags().next().unwrap().docs, Some("first\nsecond"));
+}
