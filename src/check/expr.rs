@@ -138,13 +138,13 @@ impl<'a> ExprChecker<'a> {
                 })
             }
             ExprKind::Path(path) => {
-                if let [seg] = path.segments.as_slice() {
-                    if self.binder(&seg.name).is_none() && !self.is_root_field(&seg.name) {
-                        if let Some((id, _)) = self.predicates.get(&seg.name) {
-                            self.uses.push(*id);
-                            return Some(Cond::Pred(*id));
-                        }
-                    }
+                if let [seg] = path.segments.as_slice()
+                    && self.binder(&seg.name).is_none()
+                    && !self.is_root_field(&seg.name)
+                    && let Some((id, _)) = self.predicates.get(&seg.name)
+                {
+                    self.uses.push(*id);
+                    return Some(Cond::Pred(*id));
                 }
                 if let [seg] = path.segments.as_slice()
                     && self.binder(&seg.name).is_none()

@@ -504,10 +504,8 @@ fn lay_out(schema: &mut Schema, diags: &mut Vec<Diagnostic>) {
                     continue;
                 }
             }
-            if advance {
-                if let Some(top) = stack.last_mut() {
-                    top.1 += 1;
-                }
+            if advance && let Some(top) = stack.last_mut() {
+                top.1 += 1;
             }
         }
     }

@@ -143,11 +143,11 @@ impl Printer<'_> {
             if c.span.start >= hi {
                 break;
             }
-            if let Some(claimed) = self.claimed.get_mut(k) {
-                if !*claimed {
-                    *claimed = true;
-                    out.push(k);
-                }
+            if let Some(claimed) = self.claimed.get_mut(k)
+                && !*claimed
+            {
+                *claimed = true;
+                out.push(k);
             }
         }
         out
@@ -320,10 +320,10 @@ impl Printer<'_> {
                 self.buf.blank();
             }
             self.comment_lines(indent, leading);
-            if let Some(last) = leading.last().and_then(|&k| self.comment(k)) {
-                if blank_line_between(self.src, last.span.end, anchor) {
-                    self.buf.blank();
-                }
+            if let Some(last) = leading.last().and_then(|&k| self.comment(k))
+                && blank_line_between(self.src, last.span.end, anchor)
+            {
+                self.buf.blank();
             }
             // The child goes to a buffer of its own, so that the comments it
             // could not place inside can be printed before it.

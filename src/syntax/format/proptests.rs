@@ -114,7 +114,7 @@ impl Out<'_> {
             Cond::Cmp(..) | Cond::In(..) | Cond::CmpNot(..) => 4,
             Cond::Atom(_) | Cond::Any(_) | Cond::Count(..) => 5,
         };
-        let paren = level < min || self.roll() % 8 == 0;
+        let paren = level < min || self.roll().is_multiple_of(8);
         if paren {
             self.tok("(");
         }
@@ -203,7 +203,7 @@ impl Out<'_> {
             Cond::Not(_) => 3,
             _ => 5,
         };
-        let paren = level < min || self.roll() % 8 == 0;
+        let paren = level < min || self.roll().is_multiple_of(8);
         if paren {
             self.tok("(");
         }
@@ -281,13 +281,13 @@ impl Out<'_> {
                     self.docs();
                     self.tok(["a", "b", "c", "long_value_name_number_four", "e"][usize::from(i)]);
                 }
-                if self.roll() % 2 == 0 && n > 0 {
+                if self.roll().is_multiple_of(2) && n > 0 {
                     self.tok(",");
                 }
                 self.tok("}");
             }
             2 => {
-                if self.roll() % 2 == 0 {
+                if self.roll().is_multiple_of(2) {
                     self.tok("record");
                     self.tok("R");
                 } else {
@@ -311,7 +311,7 @@ impl Out<'_> {
                             }
                         }
                     }
-                    if self.roll() % 2 == 0 {
+                    if self.roll().is_multiple_of(2) {
                         self.tok(",");
                     }
                 }
@@ -420,13 +420,13 @@ impl Out<'_> {
         let tokens = std::mem::take(&mut self.tokens);
         let mut out = String::new();
         for (i, t) in tokens.iter().enumerate() {
-            if i > 0 || self.roll() % 4 == 0 {
+            if i > 0 || self.roll().is_multiple_of(4) {
                 let sep = SEPARATORS[usize::from(self.roll()) % SEPARATORS.len()];
                 out.push_str(sep);
             }
             out.push_str(t);
         }
-        if self.roll() % 3 == 0 {
+        if self.roll().is_multiple_of(3) {
             out.push_str("\n// the end");
         }
         out
