@@ -313,3 +313,47 @@ fn error_paths_of_test_schema_and_explain() {
         assert_eq!(run(&args, None).status.code(), Some(2), "{args:?}");
     }
 }
+
+#[test]
+fn invalid_utf8_files_of_the_hostile_corpus_are_refused_with_their_offset() {
+    let dir = "tests/hostile/cli";
+    for (args, offset) in [
+        (vec!["check", "invalid-utf8-latin1.rules"], 38),
+        (vec!["check", "invalid-utf8-after-bom.rules"], 38),
+        (vec!["eval", "invalid-utf8-in-string.json"], 24),
+        (vec!["eval", "utf16-with-bom.json"], 0),
+    ] {
+        let mut args: Vec<String> = args.into_iter().map(String::from).collect();
+        let file = format!("{dir}/{}", args.pop().unwrap());
+        args.push(file.clone());
+        let refs: Vec<&str> = args.iter().map(String::as_str).collect();
+        let out = run(&refs, None);
+        assert_eq!(out.status.code(), Some(1), "{args:?}");
+        let err = text(&out.stderr);
+        assert!(
+            err.contains(&format!(
+                "`{file}` is not valid UTF-8 (first bad byte at offset {offset})"
+            )),
+            "{args:?}: {err}"
+        );
+    }
+    // In a stream, only the line that is not UTF-8 is rejected.
+    let stream = b"{\"id\": \"a\"}\n{\"id\": \"\xff\"}\n{\"id\": \"c\"}\n".to_vec();
+    let path = temp("mixed.ndjson", "");
+    std::fs::write(&path, &stream).unwrap();
+    let out = run(&["eval", path.to_str().unwrap()], None);
+    assert_eq!(out.status.code(), Some(1));
+    let lines: Vec<serde_json::Value> = text(&out.stdout)
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(lines.len(), 3);
+    assert_eq!(lines[1]["line"], 2);
+    assert!(
+        lines[1]["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("not valid UTF-8")
+    );
+    assert_eq!(lines[2]["transaction"], "c");
+}
