@@ -66,10 +66,10 @@ fn truth(t: Tri) -> Truth {
 pub(crate) fn explain(
     checked: &Checked,
     source: &str,
+    file: &ast::File,
     facts: &Facts,
     id: &str,
 ) -> Option<Explanation> {
-    let file = crate::syntax::parse(source).ok()?;
     let when = file.decls.iter().find_map(|d| {
         let (decl_id, props) = match d {
             Decl::Flag(f) => (&f.id, &f.props),

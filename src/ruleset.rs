@@ -35,6 +35,9 @@ struct Inner {
     reference: RulesetRef,
     fingerprint: u64,
     warnings: Diagnostics,
+    /// The syntax tree, parsed again on the first explanation and kept for
+    /// the next ones (explanations quote conditions as written).
+    syntax_tree: OnceLock<Option<crate::syntax::ast::File>>,
 }
 
 impl std::fmt::Debug for RuleSet {
@@ -121,6 +124,7 @@ impl RuleSet {
                 reference,
                 fingerprint,
                 warnings: diagnostics,
+                syntax_tree: OnceLock::new(),
             }),
         })
     }
@@ -314,12 +318,14 @@ impl RuleSet {
         if facts.fingerprint != self.inner.fingerprint {
             return Err(EvalError::SchemaMismatch);
         }
-        Ok(crate::explain::explain(
-            &self.inner.checked,
-            self.inner.warnings.source(),
-            facts,
-            id,
-        ))
+        let source = self.inner.warnings.source();
+        let tree = self
+            .inner
+            .syntax_tree
+            .get_or_init(|| crate::syntax::parse(source).ok());
+        Ok(tree
+            .as_ref()
+            .and_then(|tree| crate::explain::explain(&self.inner.checked, source, tree, facts, id)))
     }
 
     /// Loads a JSON facts document and evaluates it.

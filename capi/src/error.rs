@@ -31,15 +31,6 @@ struct ArgumentJson<'a> {
     message: &'a str,
 }
 
-/// The JSON of rejected facts, as `dd-rules eval` reports a rejected line.
-#[derive(Serialize)]
-struct FactsJson<'a> {
-    path: &'a str,
-    line: usize,
-    column: usize,
-    message: &'a str,
-}
-
 /// The JSON of an internal error.
 #[derive(Serialize)]
 struct MessageJson<'a> {
@@ -107,15 +98,9 @@ impl Failure {
 
     /// A facts document that was rejected, with where.
     pub(crate) fn facts(error: &FactsError) -> Failure {
-        let json = FactsJson {
-            path: &error.path,
-            line: error.line,
-            column: error.column,
-            message: &error.message,
-        };
         Failure {
             status: dd_status::DD_ERR_FACTS,
-            json: to_json(&json, &error.message),
+            json: to_json(error, &error.message),
             message: error.to_string(),
         }
     }
@@ -130,11 +115,11 @@ impl Failure {
             // report them in the facts shape, with no position.
             other => {
                 let message = other.to_string();
-                let json = FactsJson {
-                    path: "",
+                let json = FactsError {
+                    path: String::new(),
                     line: 0,
                     column: 0,
-                    message: &message,
+                    message: message.clone(),
                 };
                 Failure {
                     status: dd_status::DD_ERR_FACTS,

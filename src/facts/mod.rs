@@ -154,8 +154,10 @@ impl Facts {
     }
 }
 
-/// Why a facts document was rejected: what is wrong, and where.
-#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+/// Why a facts document was rejected: what is wrong, and where. It
+/// serialises as `{"path", "line", "column", "message"}`, the shape the CLI
+/// and the C ABI report.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error, serde::Serialize)]
 pub struct FactsError {
     /// The JSON path of the offending value, such as `parties[1].role`
     /// (empty for the document itself).
