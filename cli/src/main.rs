@@ -118,7 +118,3 @@ fn main() -> ExitCode {
         }
     }
 }
-
-/// Keeps `PathBuf` in scope for the subcommand modules' argument types.
-#[allow(dead_code)]
-type Paths = Vec<PathBuf>;
