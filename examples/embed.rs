@@ -82,7 +82,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         match outcome {
             Some(Outcome::Report(report)) => {
                 print_report(&item.source, &report);
-                *tally.entry(report.disposition.clone()).or_default() += 1;
+                *tally.entry(report.disposition().to_string()).or_default() += 1;
             }
             Some(Outcome::Rejected(why)) => {
                 // A service logs the rejected document and carries on.
@@ -106,9 +106,9 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
 
 /// One line for the disposition, then what a reviewer looks at first.
 fn print_report(source: &str, report: &Report) {
-    let id = report.transaction.as_deref().unwrap_or("(no id)");
-    println!("{id} ({source}): {}", report.disposition);
-    println!("  decided by: {}", report.disposition_rule);
+    let id = report.transaction().unwrap_or("(no id)");
+    println!("{id} ({source}): {}", report.disposition());
+    println!("  decided by: {}", report.disposition_rule());
     let raised: Vec<_> = report.flags_with(Status::Raised).collect();
     let unmitigated: Vec<_> = raised.iter().filter(|f| !f.mitigated).collect();
     println!(
@@ -122,14 +122,14 @@ fn print_report(source: &str, report: &Report) {
         let ids: Vec<&str> = unmitigated
             .iter()
             .filter(|f| f.severity == worst)
-            .map(|f| f.id.as_str())
+            .map(|f| f.id)
             .collect();
         println!("  not mitigated, {worst}: {}", ids.join(", "));
     }
-    if let Some(first) = report.missing_facts.first() {
+    if let Some(first) = report.missing_facts().next() {
         println!(
             "  facts to gather: {} (first: {first})",
-            report.missing_facts.len()
+            report.missing_facts().len()
         );
     }
     println!();

@@ -112,11 +112,7 @@ fn main() {
         }));
         let lines: Vec<(usize, String)> = rules.evaluate_batch_with(&chunk, |_, result| {
             let report = result.expect("generated transactions are valid");
-            let strictness = rules
-                .outcomes()
-                .position(|o| o == report.disposition)
-                .unwrap_or(0);
-            (strictness, report.to_json())
+            (report.disposition_index(), report.to_json())
         });
         for (strictness, line) in lines {
             dispositions[strictness] += 1;

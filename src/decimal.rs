@@ -178,15 +178,17 @@ impl PartialOrd for Decimal {
 
 impl fmt::Display for Decimal {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let digits = self.mantissa.unsigned_abs().to_string();
+        // Whole and fractional parts by division, not through a string of
+        // digits: reports quote decimals, and this allocates nothing.
+        let digits = self.mantissa.unsigned_abs();
         let sign = if self.mantissa < 0 { "-" } else { "" };
         let scale = self.scale as usize;
-        if scale == 0 {
-            return write!(f, "{sign}{digits}");
+        match 10u128.checked_pow(self.scale) {
+            Some(1) => write!(f, "{sign}{digits}"),
+            Some(unit) => write!(f, "{sign}{}.{:0>scale$}", digits / unit, digits % unit),
+            // INVARIANT: the scale is at most MAX_SCALE, whose power of ten fits.
+            None => write!(f, "{sign}{digits}e-{scale}"),
         }
-        let padded = format!("{digits:0>width$}", width = scale + 1);
-        let (whole, frac) = padded.split_at(padded.len() - scale);
-        write!(f, "{sign}{whole}.{frac}")
     }
 }
 

@@ -68,10 +68,10 @@ impl Differential {
         let report = self.ruleset.evaluate(&facts).map_err(|e| e.to_string())?;
         let interp = Interpreter::new(&self.checked, &facts);
         let flags = interp.flags();
-        if flags.len() != report.flags.len() {
+        if flags.len() != report.flags().len() {
             return Err("the report and the interpreter have different flags".into());
         }
-        for (flag, traced) in report.flags.iter().zip(flags) {
+        for (flag, traced) in report.flags().zip(flags) {
             let expected = match traced.value {
                 Tri::True => Status::Raised,
                 Tri::False => Status::Clear,
@@ -84,14 +84,15 @@ impl Differential {
                 ));
             }
             let missing: Vec<String> = traced.missing.into_iter().collect();
-            if flag.missing != missing {
+            if !flag.missing().eq(missing.iter().map(String::as_str)) {
                 return Err(format!(
                     "flag {}: the report misses {:?}, the interpreter {missing:?}",
-                    flag.id, flag.missing
+                    flag.id,
+                    flag.missing().collect::<Vec<_>>()
                 ));
             }
         }
-        for (s, traced) in report.safeguards.iter().zip(interp.safeguards()) {
+        for (s, traced) in report.safeguards().zip(interp.safeguards()) {
             let expected = match traced.value {
                 Tri::True => SafeguardStatus::InPlace,
                 Tri::False => SafeguardStatus::Missing,

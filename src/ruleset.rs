@@ -266,7 +266,7 @@ impl RuleSet {
     /// assert_eq!(outcome.disposition(), "do_not_proceed");
     ///
     /// let report = rules.report(&facts, outcome)?;
-    /// assert_eq!(report.disposition, "do_not_proceed");
+    /// assert_eq!(report.disposition(), "do_not_proceed");
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn evaluate_into<'s>(
@@ -299,11 +299,10 @@ impl RuleSet {
             fresh.outcome()
         };
         Ok(eval::report::build(
+            self,
             &self.inner.checked,
-            &self.inner.program,
             facts,
             outcome,
-            self.inner.reference.clone(),
         ))
     }
 
@@ -361,6 +360,26 @@ impl RuleSet {
             .safeguards
             .iter()
             .position(|s| s.id == id)
+    }
+
+    /// The declaration of the flag with an index.
+    pub(crate) fn flag_decl(&self, index: usize) -> Option<&crate::check::Flag> {
+        self.inner.checked.flags.get(index)
+    }
+
+    /// The declaration of the safeguard with an index.
+    pub(crate) fn safeguard_decl(&self, index: usize) -> Option<&crate::check::Safeguard> {
+        self.inner.checked.safeguards.get(index)
+    }
+
+    /// The id of the safeguard with an index.
+    pub(crate) fn safeguard_id(&self, index: usize) -> Option<&str> {
+        self.safeguard_decl(index).map(|s| s.id.as_str())
+    }
+
+    /// The disposition case with an index, as written.
+    pub(crate) fn case_text(&self, index: usize) -> Option<&str> {
+        self.inner.checked.cases.get(index).map(|c| c.text.as_str())
     }
 
     /// The name of the outcome with an index.

@@ -151,11 +151,12 @@ impl Expect {
     pub fn differences(&self, report: &Report) -> Vec<String> {
         let mut diffs = Vec::new();
         if let Some(d) = &self.disposition
-            && *d != report.disposition
+            && d != report.disposition()
         {
             diffs.push(format!(
                 "disposition: expected {d}, got {} (decided by: {})",
-                report.disposition, report.disposition_rule
+                report.disposition(),
+                report.disposition_rule()
             ));
         }
         for (id, want) in &self.flags {
@@ -163,8 +164,9 @@ impl Expect {
                 None => diffs.push(format!("flag {id}: no such flag in the ruleset")),
                 Some(f) if f.status != *want => {
                     let mut line = format!("flag {id}: expected {want}, got {}", f.status);
-                    if !f.missing.is_empty() {
-                        line.push_str(&format!(" (missing: {})", f.missing.join(", ")));
+                    let missing: Vec<&str> = f.missing().collect();
+                    if !missing.is_empty() {
+                        line.push_str(&format!(" (missing: {})", missing.join(", ")));
                     }
                     diffs.push(line);
                 }
@@ -172,7 +174,7 @@ impl Expect {
             }
         }
         for (id, want) in &self.safeguards {
-            match report.safeguards.iter().find(|s| &s.id == id) {
+            match report.safeguard(id) {
                 None => diffs.push(format!("safeguard {id}: no such safeguard in the ruleset")),
                 Some(s) if s.status != *want => diffs.push(format!(
                     "safeguard {id}: expected {}, got {}",
@@ -183,7 +185,7 @@ impl Expect {
             }
         }
         if let Some(want) = &self.missing_facts {
-            let got: BTreeSet<String> = report.missing_facts.iter().cloned().collect();
+            let got: BTreeSet<String> = report.missing_facts().map(str::to_string).collect();
             let join = |items: Vec<&String>| {
                 items
                     .iter()
@@ -235,7 +237,7 @@ impl Coverage {
     /// Records what one report of this ruleset shows.
     pub fn record(&mut self, report: &Report) {
         self.cases += 1;
-        for f in &report.flags {
+        for f in report.flags() {
             let i = match f.status {
                 Status::Raised => 0,
                 Status::Clear => 1,
@@ -253,7 +255,7 @@ impl Coverage {
         if let Some((_, reached)) = self
             .outcomes
             .iter_mut()
-            .find(|(o, _)| *o == report.disposition)
+            .find(|(o, _)| o == report.disposition())
         {
             *reached = true;
         }

@@ -43,9 +43,9 @@ fn hand_written_baseline_agrees_with_the_engine() {
         );
         if i % 10 == 0 {
             let report = rules.report(&facts, outcome).unwrap();
-            let statuses: Vec<_> = report.flags.iter().map(|f| f.status).collect();
+            let statuses: Vec<_> = report.flags().map(|f| f.status).collect();
             assert_eq!(statuses, expected.flags, "report of #{i}");
-            assert_eq!(report.disposition, OUTCOMES[expected.disposition]);
+            assert_eq!(report.disposition(), OUTCOMES[expected.disposition]);
         }
         seen[expected.disposition] += 1;
     }

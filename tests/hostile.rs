@@ -107,15 +107,16 @@ fn describe_facts(rules: &RuleSet, json: &str) -> String {
     match rules.evaluate_json(json) {
         Ok(report) => {
             let mut out = String::from("ok\n");
-            for f in &report.flags {
+            for f in report.flags() {
                 let status = match f.status {
                     Status::Raised => "raised",
                     Status::Clear => "clear",
                     _ => "unknown",
                 };
                 out.push_str(&format!("{} {status}", f.id));
-                if !f.missing.is_empty() {
-                    out.push_str(&format!(" (missing {})", f.missing.join(", ")));
+                let missing: Vec<&str> = f.missing().collect();
+                if !missing.is_empty() {
+                    out.push_str(&format!(" (missing {})", missing.join(", ")));
                 }
                 out.push('\n');
             }

@@ -126,7 +126,7 @@ proptest! {
             // Whatever compiles evaluates any document, or rejects it with an error.
             let _ = rules.evaluate_json(&facts);
             let report = rules.evaluate_json(r#"{"x": 1, "rs": [{"n": 2}]}"#).unwrap();
-            prop_assert_eq!(report.flags.len(), 1);
+            prop_assert_eq!(report.flags().len(), 1);
         }
     }
 }

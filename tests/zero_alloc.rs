@@ -1,7 +1,8 @@
 //! The fast path allocates nothing: once a ruleset is compiled, the facts
 //! loaded and the scratch buffers used once, `RuleSet::evaluate_into` makes
-//! no heap allocation at all. Checked with a counting global allocator, so
-//! this is a deterministic count, not a timing.
+//! no heap allocation at all. A full report takes a fixed handful, however
+//! many flags and facts it quotes. Checked with a counting global allocator,
+//! so these are deterministic counts, not timings.
 
 #[path = "../benches/common/mod.rs"]
 mod common;
@@ -119,4 +120,51 @@ fn a_scratch_made_for_another_ruleset_allocates_once_then_never() {
         bench.evaluate_into(&facts, &mut scratch).unwrap();
     });
     assert_eq!(n, 0);
+}
+
+/// The most allocations building one full report may take, whatever the
+/// ruleset's size: the report's few flat buffers and their growth, never one
+/// per flag, per evidence entry or per string (ARCHITECTURE.md, `src/report/`).
+const REPORT_ALLOCATIONS: u64 = 12;
+
+/// Builds the full report of every document from its outcome and checks
+/// that none takes more than [`REPORT_ALLOCATIONS`].
+fn few_report_allocations(rules: &RuleSet, docs: &[String]) {
+    let mut scratch = rules.new_scratch();
+    let mut most = 0;
+    let mut quoted = 0;
+    for doc in docs {
+        let facts = rules.facts_from_json(doc).unwrap();
+        let outcome = rules.evaluate_into(&facts, &mut scratch).unwrap();
+        let mut report = None;
+        let n = allocations(|| report = Some(rules.report(&facts, outcome).unwrap()));
+        let report = report.unwrap();
+        quoted += report
+            .flags()
+            .map(|f| f.evidence().len() + f.missing().len())
+            .sum::<usize>();
+        most = most.max(n);
+    }
+    assert!(
+        most <= REPORT_ALLOCATIONS,
+        "a report took {most} allocations (at most {REPORT_ALLOCATIONS})"
+    );
+    // The reports do quote facts and name missing ones: the count is not of empty reports.
+    assert!(
+        quoted > 10 * docs.len(),
+        "{quoted} entries in {} reports",
+        docs.len()
+    );
+}
+
+#[test]
+fn a_full_report_takes_a_handful_of_allocations_on_the_bundled_ruleset() {
+    let rules = RuleSet::bundled().unwrap();
+    few_report_allocations(&rules, &common::bundled_docs(14, 300));
+}
+
+#[test]
+fn a_full_report_takes_a_handful_of_allocations_on_the_benchmark_ruleset() {
+    let rules = RuleSet::compile(common::BENCH_RULES, common::BENCH_FILE).unwrap();
+    few_report_allocations(&rules, &common::bench_docs(15, 300));
 }

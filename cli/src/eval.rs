@@ -85,16 +85,9 @@ fn render(rules: &RuleSet, facts: Option<&Facts>, report: &Report, format: Forma
     let explanations: Vec<(&str, dd_rules::Status, dd_rules::Explanation)> = match facts {
         None => Vec::new(),
         Some(facts) => report
-            .flags
-            .iter()
+            .flags()
             .filter(|f| f.status != dd_rules::Status::Clear)
-            .filter_map(|f| {
-                Some((
-                    f.id.as_str(),
-                    f.status,
-                    rules.explain(facts, &f.id).ok().flatten()?,
-                ))
-            })
+            .filter_map(|f| Some((f.id, f.status, rules.explain(facts, f.id).ok().flatten()?)))
             .collect(),
     };
     let with = |json: String, pretty: bool| -> String {
@@ -137,7 +130,7 @@ pub fn run(args: &Args, global: Global) -> Result<ExitCode, Failure> {
         || path
             .and_then(|p| p.extension())
             .is_some_and(|e| e == "ndjson" || e == "jsonl");
-    let strictness = |report: &Report| rules.outcomes().position(|o| o == report.disposition);
+    let strictness = |report: &Report| Some(report.disposition_index());
     let reached =
         |report: &Report| matches!((threshold, strictness(report)), (Some(t), Some(s)) if s >= t);
     if !ndjson {

@@ -8,19 +8,21 @@ use dd_rules::{Report, SafeguardStatus, Status};
 /// their evidence, then what is unknown and which facts to gather.
 pub fn render(report: &Report) -> String {
     let mut out = String::new();
-    let id = report.transaction.as_deref().unwrap_or("(no id)");
+    let id = report.transaction().unwrap_or("(no id)");
     let _ = writeln!(
         out,
         "Transaction {id}: {}",
-        report.disposition.replace('_', " ").to_uppercase()
+        report.disposition().replace('_', " ").to_uppercase()
     );
-    let _ = writeln!(out, "  decided by: {}", report.disposition_rule);
+    let _ = writeln!(out, "  decided by: {}", report.disposition_rule());
     let _ = writeln!(
         out,
         "  ruleset: {} {} ({})",
-        report.ruleset.name, report.ruleset.version, report.ruleset.digest
+        report.ruleset().name,
+        report.ruleset().version,
+        report.ruleset().digest
     );
-    let _ = writeln!(out, "  note: {}", report.notice);
+    let _ = writeln!(out, "  note: {}", report.notice());
 
     let raised: Vec<_> = report.flags_with(Status::Raised).collect();
     let _ = writeln!(out, "\nRaised flags ({}):", raised.len());
@@ -38,18 +40,18 @@ pub fn render(report: &Report) -> String {
             "  [{}] {} (step {}, {mitigation}): {}",
             f.severity, f.id, f.step, f.title
         );
-        for e in &f.evidence {
-            let mut line = format!("      {} = {}", e.fact, e.value.get());
-            if let Some(source) = &e.source {
+        for e in f.evidence() {
+            let mut line = format!("      {} = {}", e.fact, e.value);
+            if let Some(source) = e.source {
                 let _ = write!(line, "  ({source}");
-                if let Some(as_of) = &e.as_of {
+                if let Some(as_of) = e.as_of {
                     let _ = write!(line, ", {as_of}");
                 }
                 line.push(')');
             }
             let _ = writeln!(out, "{line}");
         }
-        for m in &f.mitigations {
+        for m in f.mitigations() {
             let mark = match m.status {
                 SafeguardStatus::InPlace => "in place",
                 SafeguardStatus::Missing => "missing",
@@ -70,11 +72,15 @@ pub fn render(report: &Report) -> String {
             "  [{}] {} (step {}): {}",
             f.severity, f.id, f.step, f.title
         );
-        let _ = writeln!(out, "      missing: {}", f.missing.join(", "));
+        let _ = writeln!(
+            out,
+            "      missing: {}",
+            f.missing().collect::<Vec<_>>().join(", ")
+        );
     }
-    if !report.missing_facts.is_empty() {
+    if report.missing_facts().len() > 0 {
         let _ = writeln!(out, "\nFacts to gather, most decisive first:");
-        for (i, m) in report.missing_facts.iter().enumerate() {
+        for (i, m) in report.missing_facts().enumerate() {
             let _ = writeln!(out, "  {}. {m}", i + 1);
         }
     }

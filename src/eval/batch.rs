@@ -33,9 +33,9 @@ impl RuleSet {
     /// let rules = RuleSet::bundled()?;
     /// let docs = [r#"{"id": "a"}"#, "not json", r#"{"id": "c"}"#];
     /// let results = rules.evaluate_batch(&docs);
-    /// assert_eq!(results[0].as_ref().unwrap().transaction.as_deref(), Some("a"));
+    /// assert_eq!(results[0].as_ref().unwrap().transaction(), Some("a"));
     /// assert!(results[1].is_err());
-    /// assert_eq!(results[2].as_ref().unwrap().transaction.as_deref(), Some("c"));
+    /// assert_eq!(results[2].as_ref().unwrap().transaction(), Some("c"));
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn evaluate_batch<S>(&self, docs: &[S]) -> Vec<Result<Report, Error>>

@@ -2,10 +2,8 @@
 //!
 //! Evaluation reads slots by number, never by name, and allocates nothing:
 //! the predicate cache and the result buffers belong to the caller (see
-//! `outcome.rs`). Only [`Machine::missing`], used to explain unknown results,
-//! builds strings.
-
-use std::collections::BTreeSet;
+//! `outcome.rs`). The facts that keep a result unknown are found by a walk
+//! of its own (`missing.rs`).
 
 use super::scalar::Scalar;
 use super::tri::{Range, Tri};
@@ -17,7 +15,7 @@ use crate::limits::MAX_QUANTIFIER_DEPTH;
 use crate::syntax::ast::{Quant, SetTest};
 
 /// The frames in scope: the root, then one per nested quantifier.
-const FRAMES: usize = MAX_QUANTIFIER_DEPTH + 1;
+pub(super) const FRAMES: usize = MAX_QUANTIFIER_DEPTH + 1;
 
 /// What an operand evaluated to.
 enum Val<'f> {
@@ -28,8 +26,8 @@ enum Val<'f> {
 
 /// Evaluates the nodes of a program for one transaction.
 pub(crate) struct Machine<'a, 'c> {
-    prog: &'a Program,
-    frames: [&'a Frame; FRAMES],
+    pub(super) prog: &'a Program,
+    pub(super) frames: [&'a Frame; FRAMES],
     /// The result of each predicate, by predicate id, filled by [`predicates`].
     cache: &'c [Tri],
 }
@@ -56,11 +54,11 @@ impl<'a, 'c> Machine<'a, 'c> {
         }
     }
 
-    fn node(&self, id: NodeId) -> Option<&'a Node> {
+    pub(super) fn node(&self, id: NodeId) -> Option<&'a Node> {
         self.prog.nodes.get(id as usize)
     }
 
-    fn value(&self, at: At) -> &'a Value {
+    pub(super) fn value(&self, at: At) -> &'a Value {
         self.frames
             .get(at.frame as usize)
             .map_or(&Value::Absent, |f| f.value(at.slot as usize))
@@ -234,7 +232,7 @@ impl<'a, 'c> Machine<'a, 'c> {
         }
     }
 
-    fn bind(&mut self, list: List, element: &'a Frame) {
+    pub(super) fn bind(&mut self, list: List, element: &'a Frame) {
         if let Some(f) = self.frames.get_mut(list.level as usize) {
             *f = element;
         }
@@ -351,130 +349,4 @@ fn count(s: &SelCode, bits: &FlagBits<'_>) -> i64 {
         n += i64::from((picked & status & mitigated).count_ones());
     }
     n
-}
-
-/// Where the frames of the current scope are, for printing paths.
-pub(crate) struct Scope {
-    /// Per frame level: the printed path of the element and its record.
-    levels: Vec<(String, u32)>,
-}
-
-impl<'a> Machine<'a, '_> {
-    /// The absent facts that keep an unknown node undecided, as printed
-    /// paths. Call only for a node that evaluates to unknown.
-    pub fn missing(&mut self, id: NodeId, out: &mut BTreeSet<String>) {
-        let mut scope = Scope {
-            levels: vec![(String::new(), self.prog.root)],
-        };
-        self.missing_in(id, &mut scope, out);
-    }
-
-    fn path(&self, at: At, scope: &Scope) -> String {
-        let (prefix, record) = scope
-            .levels
-            .get(at.frame as usize)
-            .map_or(("", 0), |(p, r)| (p.as_str(), *r));
-        let name = self
-            .prog
-            .slot_paths
-            .get(record as usize)
-            .and_then(|p| p.get(at.slot as usize))
-            .map_or("?", String::as_str);
-        if prefix.is_empty() {
-            name.to_string()
-        } else {
-            format!("{prefix}.{name}")
-        }
-    }
-
-    fn absent(&self, at: At, scope: &Scope, out: &mut BTreeSet<String>) {
-        if matches!(self.value(at), Value::Absent) {
-            out.insert(self.path(at, scope));
-        }
-    }
-
-    fn missing_in(&mut self, id: NodeId, scope: &mut Scope, out: &mut BTreeSet<String>) {
-        let Some(node) = self.node(id) else { return };
-        match node {
-            Node::Const(_) | Node::Known(_) => {}
-            Node::Bool(at) | Node::CmpInt(at, ..) | Node::CmpDec(at, ..) | Node::EnumIn(at, _) => {
-                self.absent(*at, scope, out);
-            }
-            Node::Not(i) => self.missing_in(*i, scope, out),
-            Node::And(items) | Node::Or(items) => {
-                for &i in items.iter() {
-                    if self.eval(i) == Tri::Unknown {
-                        self.missing_in(i, scope, out);
-                    }
-                }
-            }
-            Node::Cmp(_, a, b) => {
-                self.operand_missing(a, scope, out);
-                self.operand_missing(b, scope, out);
-            }
-            Node::InMask(v, mask) => {
-                self.operand_missing(v, scope, out);
-                self.mask_missing(mask, scope, out);
-            }
-            Node::InValues(v, _) => self.operand_missing(v, scope, out),
-            Node::SetTest(_, at, mask) => {
-                self.absent(*at, scope, out);
-                self.mask_missing(mask, scope, out);
-            }
-            Node::Quant(_, list, body) => self.each_missing(*list, Some(*body), scope, out),
-            Node::CountCmp(list, body, ..) => self.each_missing(*list, *body, scope, out),
-            Node::Pred(p) => {
-                if let Some(&node) = self.prog.predicate_nodes.get(*p as usize) {
-                    // Predicates read root facts only.
-                    let mut root = Scope {
-                        levels: vec![(String::new(), self.prog.root)],
-                    };
-                    self.missing_in(node, &mut root, out);
-                }
-            }
-        }
-    }
-
-    fn mask_missing(&mut self, mask: &'a Mask, scope: &mut Scope, out: &mut BTreeSet<String>) {
-        match mask {
-            Mask::Const(_) => {}
-            Mask::Fact(at) => self.absent(*at, scope, out),
-            Mask::Value(v) => self.operand_missing(v, scope, out),
-        }
-    }
-
-    fn operand_missing(&mut self, v: &'a Operand, scope: &mut Scope, out: &mut BTreeSet<String>) {
-        match v {
-            Operand::Lit(_) => {}
-            Operand::Fact(at) => self.absent(*at, scope, out),
-            Operand::Count { list, body } => self.each_missing(*list, *body, scope, out),
-        }
-    }
-
-    /// The list's absence, or the facts missing in each element whose condition is unknown.
-    fn each_missing(
-        &mut self,
-        list: List,
-        body: Option<NodeId>,
-        scope: &mut Scope,
-        out: &mut BTreeSet<String>,
-    ) {
-        let Value::List(elements) = self.value(list.at) else {
-            self.absent(list.at, scope, out);
-            return;
-        };
-        let Some(body) = body else { return };
-        let list_path = self.path(list.at, scope);
-        for (i, element) in elements.iter().enumerate() {
-            self.bind(list, element);
-            if self.eval(body) == Tri::Unknown {
-                scope.levels.truncate(list.level as usize);
-                scope
-                    .levels
-                    .push((format!("{list_path}[{i}]"), list.record));
-                self.missing_in(body, scope, out);
-                scope.levels.truncate(list.level as usize);
-            }
-        }
-    }
 }

@@ -3,6 +3,7 @@
 pub(crate) mod batch;
 pub(crate) mod interp;
 pub(crate) mod machine;
+mod missing;
 pub(crate) mod outcome;
 pub(crate) mod report;
 pub(crate) mod scalar;

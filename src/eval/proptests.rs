@@ -33,17 +33,17 @@ fn agree(
         .evaluate(&facts)
         .map_err(|e| TestCaseError::fail(e.to_string()))?;
     let interp = Interpreter::new(rules.checked(), &facts);
-    for (flag, traced) in report.flags.iter().zip(interp.flags()) {
+    for (flag, traced) in report.flags().zip(interp.flags()) {
         prop_assert_eq!(flag.status, status_of(traced.value), "flag {}", flag.id);
         let expected: Vec<String> = traced.missing.into_iter().collect();
         prop_assert_eq!(
-            &flag.missing,
-            &expected,
+            flag.missing().collect::<Vec<_>>(),
+            expected.iter().map(String::as_str).collect::<Vec<_>>(),
             "missing facts of flag {}",
             flag.id
         );
     }
-    for (s, traced) in report.safeguards.iter().zip(interp.safeguards()) {
+    for (s, traced) in report.safeguards().zip(interp.safeguards()) {
         let expected = match traced.value {
             super::tri::Tri::True => SafeguardStatus::InPlace,
             super::tri::Tri::False => SafeguardStatus::Missing,
@@ -96,15 +96,15 @@ fn fast_path_agrees(
         .map_err(|e| TestCaseError::fail(e.to_string()))?;
     prop_assert_eq!(outcome.flags(), &flags[..], "fast-path flag statuses");
     prop_assert_eq!(outcome.mitigated(), &mitigated[..], "fast-path mitigations");
-    let safeguards: Vec<SafeguardStatus> = report.safeguards.iter().map(|s| s.status).collect();
+    let safeguards: Vec<SafeguardStatus> = report.safeguards().map(|s| s.status).collect();
     prop_assert_eq!(outcome.safeguards(), &safeguards[..]);
     prop_assert_eq!(
         outcome.disposition(),
         expected.as_str(),
         "fast-path disposition"
     );
-    prop_assert_eq!(&report.disposition, expected, "report disposition");
-    prop_assert_eq!(&report.disposition_rule, &checked.cases[case].text);
+    prop_assert_eq!(report.disposition(), expected, "report disposition");
+    prop_assert_eq!(report.disposition_rule(), &checked.cases[case].text);
     let rebuilt = rules
         .report(facts, outcome)
         .map_err(|e| TestCaseError::fail(e.to_string()))?;
@@ -237,8 +237,8 @@ fn a_report_is_never_built_from_the_outcome_of_other_facts() {
     assert_eq!(outcome.disposition(), "do_not_proceed");
     let report = rules.report(&empty, outcome).unwrap();
     assert_eq!(report, rules.evaluate(&empty).unwrap());
-    assert_ne!(report.disposition, "do_not_proceed");
+    assert_ne!(report.disposition(), "do_not_proceed");
     // A clone of the facts is the same facts.
     let again = rules.report(&sanctioned.clone(), outcome).unwrap();
-    assert_eq!(again.disposition, "do_not_proceed");
+    assert_eq!(again.disposition(), "do_not_proceed");
 }

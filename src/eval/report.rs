@@ -1,20 +1,22 @@
 //! Builds the full [`Report`] from the fast path's [`Outcome`]: the statuses
-//! are taken as computed; evidence, missing facts and mitigations are added.
+//! are taken as computed; evidence values and missing facts are added.
+//!
+//! Everything the ruleset already holds (ids, titles, evidence paths) stays
+//! in the ruleset; the report gets what is particular to the transaction, in
+//! a few flat buffers (see `report/mod.rs`). A report therefore costs a
+//! handful of allocations, however many flags and facts it quotes.
 
-use std::collections::{BTreeMap, BTreeSet};
-
-use serde_json::value::RawValue;
+use std::cmp::Ordering;
+use std::ops::Range;
 
 use super::machine::Machine;
+use super::missing::{PathSink, Scope};
 use super::outcome::Outcome;
 use crate::check::Checked;
-use crate::compile::Program;
-use crate::facts::Facts;
 use crate::facts::render::value_json;
-use crate::report::{
-    Evidence, FlagReport, Mitigation, NOTICE, Report, RulesetRef, SafeguardReport, SafeguardStatus,
-    Severity, Status,
-};
+use crate::facts::{Facts, Value};
+use crate::report::{EvidenceRow, FlagRow, Report, Severity, Status};
+use crate::ruleset::RuleSet;
 
 /// How much a missing fact weighs: by the most severe unknown flag it
 /// would help decide, then by how many such flags there are.
@@ -27,119 +29,160 @@ fn weight(severity: Severity) -> u64 {
     }
 }
 
-/// Builds the full report from the fast path's outcome for the same facts:
-/// evidence, missing facts and mitigations are added to the statuses it holds.
+/// Builds the full report from the fast path's outcome for the same facts.
 pub(crate) fn build(
+    rules: &RuleSet,
     checked: &Checked,
-    program: &Program,
     facts: &Facts,
     outcome: &Outcome,
-    ruleset: RulesetRef,
 ) -> Report {
-    let mut machine = Machine::new(program, &facts.root, &outcome.cache);
+    let program = rules.program();
     let schema = &checked.schema;
-    let mut weights: BTreeMap<String, u64> = BTreeMap::new();
-    // Flags quote the same facts again and again (the country's name, the
-    // parties): each is rendered once per report and copied after that.
-    let mut rendered: Vec<(u32, Box<RawValue>)> = Vec::new();
-    let mut flags = Vec::with_capacity(checked.flags.len());
-    for (i, (flag, code)) in checked.flags.iter().zip(program.flags.iter()).enumerate() {
+    let mut machine = Machine::new(program, &facts.root, &outcome.cache);
+    // Enough for most reports' values and paths; it grows if need be.
+    let mut text = String::with_capacity(4096);
+    let transaction = facts.id.as_deref().map(|id| push(&mut text, id));
+
+    let mut rows = Vec::with_capacity(program.flags.len());
+    let quoted = program.flags.iter().map(|c| c.evidence.len()).sum();
+    let mut evidence: Vec<EvidenceRow> = Vec::with_capacity(quoted);
+    let mut paths = Vec::with_capacity(64);
+    let mut scope = Scope::new(program.root);
+    for (i, code) in program.flags.iter().enumerate() {
         let status = outcome.flags.get(i).copied().unwrap_or(Status::Unknown);
-        let mut missing = BTreeSet::new();
+        let start = paths.len();
         if status == Status::Unknown {
-            machine.missing(code.cond, &mut missing);
-            for m in &missing {
-                match weights.get_mut(m) {
-                    Some(w) => *w += weight(flag.severity),
-                    None => {
-                        weights.insert(m.clone(), weight(flag.severity));
-                    }
-                }
-            }
+            machine.missing(
+                code.cond,
+                &mut scope,
+                &mut PathSink {
+                    text: &mut text,
+                    spans: &mut paths,
+                },
+            );
+            sort_dedup(&text, &mut paths, start);
         }
-        let mut evidence = Vec::with_capacity(code.evidence.len());
-        for (path, slot, ty) in code.evidence.iter() {
-            let Some(s) = facts.root.slots.get(*slot as usize) else {
-                continue;
-            };
-            let provenance = facts.root.provenance(*slot as usize);
+        let missing = start..paths.len();
+
+        let first = evidence.len();
+        for (item, (_, slot, ty)) in code.evidence.iter().enumerate() {
+            let index = *slot as usize;
+            let provenance = facts.root.provenance(index);
             // An absent fact is quoted only when its provenance says something
             // (e.g. why it is not known yet).
-            if matches!(s.value, crate::facts::Value::Absent) && provenance.is_none() {
+            if matches!(facts.root.value(index), Value::Absent) && provenance.is_none() {
                 continue;
             }
-            let value = match rendered.iter().find(|(r, _)| r == slot) {
-                Some((_, v)) => v.clone(),
+            // Flags quote the same facts again and again (the country, the
+            // parties): each is rendered once per report.
+            let row = match evidence.iter().find(|e| e.slot == *slot) {
+                Some(seen) => EvidenceRow {
+                    item,
+                    ..seen.clone()
+                },
                 None => {
-                    let mut text = String::new();
-                    value_json(schema, *ty, &facts.root, *slot as usize, &mut text);
-                    let Ok(v) = RawValue::from_string(text) else {
-                        continue;
-                    };
-                    rendered.push((*slot, v.clone()));
-                    v
+                    let start = text.len();
+                    value_json(schema, *ty, &facts.root, index, &mut text);
+                    let value = start..text.len();
+                    let mut quote = |s: &Option<String>| s.as_deref().map(|s| push(&mut text, s));
+                    EvidenceRow {
+                        item,
+                        slot: *slot,
+                        value,
+                        source: provenance.and_then(|p| quote(&p.source)),
+                        as_of: provenance.and_then(|p| quote(&p.as_of)),
+                    }
                 }
             };
-            evidence.push(Evidence {
-                fact: path.clone(),
-                value,
-                source: provenance.and_then(|p| p.source.clone()),
-                as_of: provenance.and_then(|p| p.as_of.clone()),
-            });
+            evidence.push(row);
         }
-        let mitigations = code
-            .mitigated_by
-            .iter()
-            .filter_map(|&s| {
-                Some(Mitigation {
-                    id: checked.safeguards.get(s as usize)?.id.clone(),
-                    status: outcome
-                        .safeguards
-                        .get(s as usize)
-                        .copied()
-                        .unwrap_or(SafeguardStatus::Unknown),
-                })
-            })
-            .collect();
-        flags.push(FlagReport {
-            id: flag.id.clone(),
-            step: flag.step,
-            severity: flag.severity,
-            title: flag.title.clone(),
-            citation: flag.citation.clone(),
+        rows.push(FlagRow {
             status,
             mitigated: outcome.mitigated.get(i).copied().unwrap_or(false),
-            evidence,
-            missing: missing.into_iter().collect(),
-            mitigations,
+            evidence: first..evidence.len(),
+            missing,
         });
     }
-    let safeguards = checked
-        .safeguards
-        .iter()
-        .zip(&outcome.safeguards)
-        .map(|(s, &status)| SafeguardReport {
-            id: s.id.clone(),
-            step: s.step,
-            title: s.title.clone(),
-            status,
-        })
-        .collect();
-    let mut missing_facts: Vec<(String, u64)> = weights.into_iter().collect();
-    missing_facts.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
-    let case = checked.cases.get(outcome.case);
-    let disposition = case
-        .and_then(|c| checked.outcomes.get(c.outcome))
-        .map(|o| o.name.clone())
-        .unwrap_or_default();
+
+    let missing_facts = rank(checked, &rows, &text, &mut paths);
     Report {
-        ruleset,
-        transaction: facts.id.clone(),
-        disposition,
-        disposition_rule: case.map(|c| c.text.clone()).unwrap_or_default(),
-        flags,
-        safeguards,
-        missing_facts: missing_facts.into_iter().map(|(m, _)| m).collect(),
-        notice: NOTICE,
+        rules: rules.clone(),
+        transaction,
+        case: outcome.case,
+        outcome: outcome.outcome,
+        flags: rows,
+        safeguards: outcome.safeguards.clone(),
+        evidence,
+        paths,
+        missing_facts,
+        text,
     }
+}
+
+/// Appends `s` to the report's text and returns where it is.
+fn push(text: &mut String, s: &str) -> Range<usize> {
+    let start = text.len();
+    text.push_str(s);
+    start..text.len()
+}
+
+/// The text of a span.
+fn text_of<'t>(text: &'t str, span: &Range<usize>) -> &'t str {
+    text.get(span.clone()).unwrap_or_default()
+}
+
+/// Sorts the paths from `start` on by their text, and drops repeats.
+fn sort_dedup(text: &str, paths: &mut Vec<Range<usize>>, start: usize) {
+    let Some(list) = paths.get_mut(start..) else {
+        return;
+    };
+    list.sort_unstable_by(|a, b| text_of(text, a).cmp(text_of(text, b)));
+    let mut kept = 0;
+    for i in 0..list.len() {
+        let repeat = kept > 0
+            && list
+                .get(kept - 1)
+                .zip(list.get(i))
+                .is_some_and(|(a, b)| text_of(text, a) == text_of(text, b));
+        if !repeat {
+            list.swap(kept, i);
+            kept += 1;
+        }
+    }
+    paths.truncate(start + kept);
+}
+
+/// Ranks the missing paths of all unknown flags, most decisive first (by the
+/// summed weight of the flags each would help decide, then by path), and
+/// appends them to `paths`; returns their range.
+fn rank(
+    checked: &Checked,
+    rows: &[FlagRow],
+    text: &str,
+    paths: &mut Vec<Range<usize>>,
+) -> Range<usize> {
+    let mut weighted: Vec<(Range<usize>, u64)> = Vec::with_capacity(paths.len());
+    for (row, flag) in rows.iter().zip(&checked.flags) {
+        let w = weight(flag.severity);
+        for span in paths.get(row.missing.clone()).unwrap_or_default() {
+            weighted.push((span.clone(), w));
+        }
+    }
+    // Equal paths from different flags: one entry with their summed weight.
+    weighted.sort_unstable_by(|a, b| text_of(text, &a.0).cmp(text_of(text, &b.0)));
+    let mut merged = weighted;
+    merged.dedup_by(|next, kept| {
+        let same = text_of(text, &next.0) == text_of(text, &kept.0);
+        if same {
+            kept.1 += next.1;
+        }
+        same
+    });
+    merged.sort_by(|a, b| match b.1.cmp(&a.1) {
+        Ordering::Equal => text_of(text, &a.0).cmp(text_of(text, &b.0)),
+        other => other,
+    });
+    let start = paths.len();
+    paths.extend(merged.into_iter().map(|(span, _)| span));
+    start..paths.len()
 }

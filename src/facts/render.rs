@@ -1,5 +1,7 @@
 //! Facts back to JSON text, for the evidence quoted in reports.
 
+use std::fmt::Write as _;
+
 use super::schema::{RecordId, Schema, Type};
 use super::{Frame, Value};
 
@@ -9,8 +11,9 @@ pub(crate) fn value_json(schema: &Schema, ty: Type, frame: &Frame, slot: usize, 
     match (frame.value(slot), ty) {
         (Value::Absent, _) => out.push_str("null"),
         (Value::Bool(b), _) => out.push_str(if *b { "true" } else { "false" }),
-        (Value::Int(n), _) => out.push_str(&n.to_string()),
-        (Value::Decimal(d), _) => out.push_str(&d.to_string()),
+        // INVARIANT: writing to a String cannot fail.
+        (Value::Int(n), _) => drop(write!(out, "{n}")),
+        (Value::Decimal(d), _) => drop(write!(out, "{d}")),
         (Value::Str(s), _) => string(s, out),
         (Value::Enum(i), Type::Enum(e)) => string(variant(schema, e, *i), out),
         (Value::Set(mask), Type::Set(e)) => {
@@ -91,7 +94,7 @@ fn string(s: &str, out: &mut String) {
                 '\t' => out.push_str("\\t"),
                 '\u{8}' => out.push_str("\\b"),
                 '\u{c}' => out.push_str("\\f"),
-                c => out.push_str(&format!("\\u{:04x}", u32::from(c))),
+                c => drop(write!(out, "\\u{:04x}", u32::from(c))),
             }
         }
         rest = chars.as_str();

@@ -1,14 +1,24 @@
 //! Report: what an evaluation found, and the diagnostics of a ruleset.
 //!
-//! The report is plain data with a fixed field order, so the same input
-//! always serialises to the same bytes.
+//! A [`Report`] holds only what is particular to one transaction (statuses,
+//! rendered evidence values, missing paths) in a few flat buffers, and a
+//! handle on the [`RuleSet`] for everything the ruleset already holds (ids,
+//! titles, citations, evidence paths): building one costs a handful of
+//! allocations, not one per string. Readers see it through borrowed views
+//! ([`FlagReport`], [`Evidence`], …). It serialises with a fixed field
+//! order, so the same input always gives the same bytes.
 
 pub(crate) mod diagnostic;
 
 use std::fmt;
 
-use serde::{Deserialize, Serialize};
+use std::ops::Range;
+
+use serde::ser::{SerializeMap, SerializeSeq, SerializeStruct};
+use serde::{Deserialize, Serialize, Serializer};
 use serde_json::value::RawValue;
+
+use crate::ruleset::RuleSet;
 
 /// How serious a red flag is.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
@@ -120,107 +130,371 @@ pub struct RulesetRef {
 }
 
 /// A fact quoted as evidence, with its provenance when the facts gave one.
-#[derive(Clone, Debug, Serialize)]
-pub struct Evidence {
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct Evidence<'a> {
     /// The fact path.
-    pub fact: String,
-    /// The value, as JSON.
-    pub value: Box<RawValue>,
+    pub fact: &'a str,
+    /// The value, as compact JSON text.
+    pub value: &'a str,
     /// Where the value comes from.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub source: Option<String>,
+    pub source: Option<&'a str>,
     /// When the source said so.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub as_of: Option<String>,
+    pub as_of: Option<&'a str>,
 }
 
-impl PartialEq for Evidence {
-    fn eq(&self, other: &Evidence) -> bool {
-        self.fact == other.fact
-            && self.value.get() == other.value.get()
-            && self.source == other.source
-            && self.as_of == other.as_of
+impl Serialize for Evidence<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let fields = 2 + usize::from(self.source.is_some()) + usize::from(self.as_of.is_some());
+        let mut map = serializer.serialize_map(Some(fields))?;
+        map.serialize_entry("fact", self.fact)?;
+        // The value is JSON the report rendered; it is embedded as it is.
+        let value: &RawValue =
+            serde_json::from_str(self.value).map_err(serde::ser::Error::custom)?;
+        map.serialize_entry("value", value)?;
+        if let Some(source) = self.source {
+            map.serialize_entry("source", source)?;
+        }
+        if let Some(as_of) = self.as_of {
+            map.serialize_entry("as_of", as_of)?;
+        }
+        map.end()
     }
 }
 
 /// One safeguard that would mitigate a flag, and whether it is in place.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
-pub struct Mitigation {
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
+pub struct Mitigation<'a> {
     /// The safeguard's id.
-    pub id: String,
+    pub id: &'a str,
     /// Whether it is in place.
     pub status: SafeguardStatus,
 }
 
-/// The result for one red flag.
-#[derive(Clone, Debug, PartialEq, Serialize)]
-pub struct FlagReport {
+/// The result for one red flag: a view into a [`Report`].
+#[derive(Clone, Copy)]
+#[non_exhaustive]
+pub struct FlagReport<'a> {
     /// The stable id, such as `S2.past_misuse_similar`.
-    pub id: String,
+    pub id: &'a str,
     /// The step of the guidance, 1 to 4.
     pub step: u8,
     /// How serious it is.
     pub severity: Severity,
     /// A one-line title.
-    pub title: String,
+    pub title: &'a str,
     /// Where the flag comes from.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub citation: Option<String>,
+    pub citation: Option<&'a str>,
     /// Raised, clear or unknown.
     pub status: Status,
     /// Whether every safeguard that mitigates it is in place.
     pub mitigated: bool,
+    report: &'a Report,
+    index: usize,
+}
+
+impl<'a> FlagReport<'a> {
+    fn row(&self) -> Option<&'a FlagRow> {
+        self.report.flags.get(self.index)
+    }
+
     /// The facts quoted, in the order the flag lists them.
-    pub evidence: Vec<Evidence>,
-    /// For an unknown flag, the absent facts that kept it undecided.
-    pub missing: Vec<String>,
-    /// The safeguards that would mitigate it.
-    pub mitigations: Vec<Mitigation>,
+    pub fn evidence(&self) -> impl ExactSizeIterator<Item = Evidence<'a>> + 'a {
+        let report = self.report;
+        let index = self.index;
+        let rows = self
+            .row()
+            .and_then(|r| report.evidence.get(r.evidence.clone()))
+            .unwrap_or_default();
+        rows.iter().map(move |e| report.evidence_view(index, e))
+    }
+
+    /// For an unknown flag, the absent facts that kept it undecided, sorted.
+    pub fn missing(&self) -> impl ExactSizeIterator<Item = &'a str> + 'a {
+        let report = self.report;
+        self.row()
+            .map_or(&[][..], |r| report.spans(r.missing.clone()))
+            .iter()
+            .map(move |s| report.text(s.clone()))
+    }
+
+    /// The safeguards that would mitigate it, each with its status.
+    pub fn mitigations(&self) -> impl ExactSizeIterator<Item = Mitigation<'a>> + 'a {
+        let report = self.report;
+        let code = report.rules.program().flags.get(self.index);
+        code.map_or(&[][..], |c| &c.mitigated_by[..])
+            .iter()
+            .map(move |&s| Mitigation {
+                id: report.rules.safeguard_id(s as usize).unwrap_or_default(),
+                status: report
+                    .safeguards
+                    .get(s as usize)
+                    .copied()
+                    .unwrap_or(SafeguardStatus::Unknown),
+            })
+    }
+}
+
+impl fmt::Debug for FlagReport<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("FlagReport")
+            .field("id", &self.id)
+            .field("step", &self.step)
+            .field("severity", &self.severity)
+            .field("title", &self.title)
+            .field("citation", &self.citation)
+            .field("status", &self.status)
+            .field("mitigated", &self.mitigated)
+            .field("evidence", &Listed(|| self.evidence()))
+            .field("missing", &Listed(|| self.missing()))
+            .field("mitigations", &Listed(|| self.mitigations()))
+            .finish()
+    }
+}
+
+impl PartialEq for FlagReport<'_> {
+    fn eq(&self, other: &FlagReport<'_>) -> bool {
+        self.id == other.id
+            && self.step == other.step
+            && self.severity == other.severity
+            && self.title == other.title
+            && self.citation == other.citation
+            && self.status == other.status
+            && self.mitigated == other.mitigated
+            && self.evidence().eq(other.evidence())
+            && self.missing().eq(other.missing())
+            && self.mitigations().eq(other.mitigations())
+    }
+}
+
+impl Serialize for FlagReport<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let fields = 9 + usize::from(self.citation.is_some());
+        let mut s = serializer.serialize_struct("FlagReport", fields)?;
+        s.serialize_field("id", self.id)?;
+        s.serialize_field("step", &self.step)?;
+        s.serialize_field("severity", &self.severity)?;
+        s.serialize_field("title", self.title)?;
+        if let Some(citation) = self.citation {
+            s.serialize_field("citation", citation)?;
+        } else {
+            s.skip_field("citation")?;
+        }
+        s.serialize_field("status", &self.status)?;
+        s.serialize_field("mitigated", &self.mitigated)?;
+        s.serialize_field("evidence", &Listed(|| self.evidence()))?;
+        s.serialize_field("missing", &Listed(|| self.missing()))?;
+        s.serialize_field("mitigations", &Listed(|| self.mitigations()))?;
+        s.end()
+    }
 }
 
 /// The result for one safeguard.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
-pub struct SafeguardReport {
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
+pub struct SafeguardReport<'a> {
     /// The id.
-    pub id: String,
+    pub id: &'a str,
     /// The step of the guidance, 5 to 7.
     pub step: u8,
     /// A one-line title.
-    pub title: String,
+    pub title: &'a str,
     /// In place, missing or unknown.
     pub status: SafeguardStatus,
 }
 
+/// A piece of a report's text: a byte range of [`Report::text`](Report).
+pub(crate) type Span = Range<usize>;
+
+/// What a report holds for one flag besides what the ruleset says.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) struct FlagRow {
+    pub status: Status,
+    pub mitigated: bool,
+    /// Its entries in [`Report::evidence`](Report).
+    pub evidence: Range<usize>,
+    /// Its missing paths: a range of [`Report::paths`](Report).
+    pub missing: Range<usize>,
+}
+
+/// One quoted fact: which of the flag's evidence paths, and the text.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) struct EvidenceRow {
+    /// The index in the flag's compiled evidence list (which gives the path).
+    pub item: usize,
+    /// The root slot, so that a fact quoted twice is rendered once.
+    pub slot: u32,
+    pub value: Span,
+    pub source: Option<Span>,
+    pub as_of: Option<Span>,
+}
+
 /// What the ruleset recommends for one transaction. A recommendation for
 /// human review, never a legal clearance.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+///
+/// Read it through its methods; it serialises (with serde, or
+/// [`to_json`](Report::to_json)) to the same JSON whatever the platform.
+///
+/// ```
+/// use dd_rules::{RuleSet, Status};
+///
+/// let rules = RuleSet::bundled()?;
+/// let report = rules.evaluate_json(r#"{"id": "T-7", "end_user": {"sanctioned": true}}"#)?;
+/// assert_eq!(report.transaction(), Some("T-7"));
+/// assert_eq!(report.disposition(), "do_not_proceed");
+/// let flag = report.flag("S2.sanctioned").unwrap();
+/// assert_eq!(flag.status, Status::Raised);
+/// assert_eq!(flag.evidence().next().unwrap().value, "true");
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Clone)]
 pub struct Report {
-    /// The ruleset that produced it.
-    pub ruleset: RulesetRef,
-    /// The transaction id, the `"id"` of the facts document, if any.
-    pub transaction: Option<String>,
-    /// The recommended disposition: an outcome the ruleset declares.
-    pub disposition: String,
-    /// The case of the disposition policy that decided it, as written.
-    pub disposition_rule: String,
-    /// Every flag of the ruleset, in declaration order.
-    pub flags: Vec<FlagReport>,
-    /// Every safeguard of the ruleset, in declaration order.
-    pub safeguards: Vec<SafeguardReport>,
-    /// The facts that would decide the unknown flags, most decisive first:
-    /// the questionnaire for the next round of due diligence.
-    pub missing_facts: Vec<String>,
-    /// A reminder of what this report is.
-    pub notice: &'static str,
+    /// The ruleset that produced it: ids, titles and paths are read from it.
+    pub(crate) rules: RuleSet,
+    pub(crate) transaction: Option<Span>,
+    /// The index of the disposition case that decided.
+    pub(crate) case: usize,
+    /// The index of the outcome it yields.
+    pub(crate) outcome: usize,
+    /// One row per flag, in declaration order.
+    pub(crate) flags: Vec<FlagRow>,
+    /// The status of every safeguard, in declaration order.
+    pub(crate) safeguards: Vec<SafeguardStatus>,
+    /// Every flag's evidence, one flag after the other.
+    pub(crate) evidence: Vec<EvidenceRow>,
+    /// Every flag's missing paths, one flag after the other, then the
+    /// report's missing facts ([`Report::missing_facts`](Report)).
+    pub(crate) paths: Vec<Span>,
+    pub(crate) missing_facts: Range<usize>,
+    /// The text of the transaction id, rendered values, provenance and paths.
+    pub(crate) text: String,
 }
 
 /// The notice every report carries.
 pub const NOTICE: &str = "a recommendation for human review, not a legal clearance";
 
 impl Report {
+    fn text(&self, span: Span) -> &str {
+        self.text.get(span).unwrap_or_default()
+    }
+
+    fn spans(&self, range: Range<usize>) -> &[Span] {
+        self.paths.get(range).unwrap_or_default()
+    }
+
+    fn evidence_view(&self, flag: usize, e: &EvidenceRow) -> Evidence<'_> {
+        Evidence {
+            fact: self
+                .rules
+                .program()
+                .flags
+                .get(flag)
+                .and_then(|c| c.evidence.get(e.item))
+                .map_or("", |(path, ..)| path.as_str()),
+            value: self.text(e.value.clone()),
+            source: e.source.clone().map(|s| self.text(s)),
+            as_of: e.as_of.clone().map(|s| self.text(s)),
+        }
+    }
+
+    fn flag_view(&self, index: usize, row: &FlagRow) -> FlagReport<'_> {
+        let info = self.rules.flag_decl(index);
+        FlagReport {
+            id: info.map_or("", |f| f.id.as_str()),
+            step: info.map_or(0, |f| f.step),
+            severity: info.map_or(Severity::Low, |f| f.severity),
+            title: info.map_or("", |f| f.title.as_str()),
+            citation: info.and_then(|f| f.citation.as_deref()),
+            status: row.status,
+            mitigated: row.mitigated,
+            report: self,
+            index,
+        }
+    }
+
+    /// The ruleset that produced it: name, version and source digest.
+    pub fn ruleset(&self) -> &RulesetRef {
+        self.rules.reference()
+    }
+
+    /// The transaction id, the `"id"` of the facts document, if any.
+    pub fn transaction(&self) -> Option<&str> {
+        self.transaction.clone().map(|s| self.text(s))
+    }
+
+    /// The recommended disposition: an outcome the ruleset declares.
+    pub fn disposition(&self) -> &str {
+        self.rules.outcome_name(self.outcome).unwrap_or_default()
+    }
+
+    /// The index of the disposition in [`RuleSet::outcomes`], least strict
+    /// first, so that dispositions can be compared by strictness.
+    pub fn disposition_index(&self) -> usize {
+        self.outcome
+    }
+
+    /// The case of the disposition policy that decided, as written.
+    pub fn disposition_rule(&self) -> &str {
+        self.rules.case_text(self.case).unwrap_or_default()
+    }
+
+    /// Every flag of the ruleset, in declaration order.
+    pub fn flags(&self) -> impl ExactSizeIterator<Item = FlagReport<'_>> + DoubleEndedIterator {
+        self.flags
+            .iter()
+            .enumerate()
+            .map(|(i, row)| self.flag_view(i, row))
+    }
+
+    /// The flags with a given status.
+    pub fn flags_with(&self, status: Status) -> impl Iterator<Item = FlagReport<'_>> {
+        self.flags().filter(move |f| f.status == status)
+    }
+
+    /// The flag with an id.
+    pub fn flag(&self, id: &str) -> Option<FlagReport<'_>> {
+        let i = self.rules.flag_index(id)?;
+        self.flags.get(i).map(|row| self.flag_view(i, row))
+    }
+
+    /// Every safeguard of the ruleset, in declaration order.
+    pub fn safeguards(
+        &self,
+    ) -> impl ExactSizeIterator<Item = SafeguardReport<'_>> + DoubleEndedIterator {
+        self.safeguards.iter().enumerate().map(|(i, &status)| {
+            let info = self.rules.safeguard_decl(i);
+            SafeguardReport {
+                id: info.map_or("", |s| s.id.as_str()),
+                step: info.map_or(0, |s| s.step),
+                title: info.map_or("", |s| s.title.as_str()),
+                status,
+            }
+        })
+    }
+
+    /// The safeguard with an id.
+    pub fn safeguard(&self, id: &str) -> Option<SafeguardReport<'_>> {
+        self.safeguards().find(|s| s.id == id)
+    }
+
+    /// The facts that would decide the unknown flags, most decisive first:
+    /// the questionnaire for the next round of due diligence.
+    pub fn missing_facts(&self) -> impl ExactSizeIterator<Item = &str> + DoubleEndedIterator {
+        self.spans(self.missing_facts.clone())
+            .iter()
+            .map(|s| self.text(s.clone()))
+    }
+
+    /// A reminder of what this report is: [`NOTICE`].
+    pub fn notice(&self) -> &'static str {
+        NOTICE
+    }
+
     /// The report as compact JSON; identical input gives identical bytes.
     pub fn to_json(&self) -> String {
-        // INVARIANT: every field serialises infallibly (strings, numbers and raw JSON we wrote).
+        // INVARIANT: every field serialises infallibly (strings, numbers and
+        // JSON the report rendered itself).
         serde_json::to_string(self).unwrap_or_default()
     }
 
@@ -228,14 +502,78 @@ impl Report {
     pub fn to_json_pretty(&self) -> String {
         serde_json::to_string_pretty(self).unwrap_or_default()
     }
+}
 
-    /// The flags with a given status.
-    pub fn flags_with(&self, status: Status) -> impl Iterator<Item = &FlagReport> {
-        self.flags.iter().filter(move |f| f.status == status)
+impl fmt::Debug for Report {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Report")
+            .field("ruleset", self.ruleset())
+            .field("transaction", &self.transaction())
+            .field("disposition", &self.disposition())
+            .field("disposition_rule", &self.disposition_rule())
+            .field("flags", &Listed(|| self.flags()))
+            .field("safeguards", &Listed(|| self.safeguards()))
+            .field("missing_facts", &Listed(|| self.missing_facts()))
+            .finish()
     }
+}
 
-    /// The flag with an id.
-    pub fn flag(&self, id: &str) -> Option<&FlagReport> {
-        self.flags.iter().find(|f| f.id == id)
+/// Two reports are equal when they say the same things, whether or not they
+/// come from the same compiled handle.
+impl PartialEq for Report {
+    fn eq(&self, other: &Report) -> bool {
+        self.ruleset() == other.ruleset()
+            && self.transaction() == other.transaction()
+            && self.disposition() == other.disposition()
+            && self.disposition_rule() == other.disposition_rule()
+            && self.flags().eq(other.flags())
+            && self.safeguards().eq(other.safeguards())
+            && self.missing_facts().eq(other.missing_facts())
+    }
+}
+
+impl Serialize for Report {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut s = serializer.serialize_struct("Report", 8)?;
+        s.serialize_field("ruleset", self.ruleset())?;
+        s.serialize_field("transaction", &self.transaction())?;
+        s.serialize_field("disposition", self.disposition())?;
+        s.serialize_field("disposition_rule", self.disposition_rule())?;
+        s.serialize_field("flags", &Listed(|| self.flags()))?;
+        s.serialize_field("safeguards", &Listed(|| self.safeguards()))?;
+        s.serialize_field("missing_facts", &Listed(|| self.missing_facts()))?;
+        s.serialize_field("notice", NOTICE)?;
+        s.end()
+    }
+}
+
+/// A list made on demand from the report's rows, to serialise or print
+/// without collecting it first.
+struct Listed<F>(F);
+
+impl<F, I> Serialize for Listed<F>
+where
+    F: Fn() -> I,
+    I: ExactSizeIterator,
+    I::Item: Serialize,
+{
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let items = (self.0)();
+        let mut seq = serializer.serialize_seq(Some(items.len()))?;
+        for item in items {
+            seq.serialize_element(&item)?;
+        }
+        seq.end()
+    }
+}
+
+impl<F, I> fmt::Debug for Listed<F>
+where
+    F: Fn() -> I,
+    I: Iterator,
+    I::Item: fmt::Debug,
+{
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_list().entries((self.0)()).finish()
     }
 }
