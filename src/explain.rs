@@ -12,7 +12,7 @@ use crate::check::expr::ExprChecker;
 use crate::check::ir::{Base, Cond, FactRef, SetExpr, SetOrValue, Value as IrValue};
 use crate::eval::interp::{Binding, Interpreter};
 use crate::eval::tri::Tri;
-use crate::facts::render::value_json;
+use crate::facts::render::QuotedValue;
 use crate::facts::schema::Type;
 use crate::facts::{Facts, Value};
 use crate::syntax::ast::{self, Decl, ExprKind, PropValue};
@@ -272,11 +272,7 @@ impl<'a> Explainer<'a> {
             let value = match (frame.value(slot), f.ty) {
                 (Value::Absent, _) => None,
                 (Value::List(items), _) => Some(format!("\"{} element(s)\"", items.len())),
-                _ => {
-                    let mut text = String::new();
-                    value_json(&self.checked.schema, f.ty, frame, slot, &mut text);
-                    Some(text)
-                }
+                _ => Some(QuotedValue::new(&self.checked.schema, f.ty, frame, slot).to_json()),
             };
             out.push(FactValue { fact: path, value });
         }

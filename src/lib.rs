@@ -82,6 +82,7 @@ pub use error::{Error, EvalError, RulesError};
 pub use eval::batch::BATCH_CHUNK;
 pub use eval::outcome::{Outcome, Scratch};
 pub use explain::{Explanation, FactValue, Truth};
+pub use facts::render::QuotedValue;
 pub use facts::transaction::Transaction;
 pub use facts::{Facts, FactsError};
 pub use info::{FlagInfo, SafeguardInfo};

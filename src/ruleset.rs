@@ -362,6 +362,11 @@ impl RuleSet {
             .position(|s| s.id == id)
     }
 
+    /// The fact schema.
+    pub(crate) fn schema(&self) -> &crate::facts::schema::Schema {
+        &self.inner.checked.schema
+    }
+
     /// The declaration of the flag with an index.
     pub(crate) fn flag_decl(&self, index: usize) -> Option<&crate::check::Flag> {
         self.inner.checked.flags.get(index)

@@ -141,7 +141,7 @@ fn few_report_allocations(rules: &RuleSet, docs: &[String]) {
         let report = report.unwrap();
         quoted += report
             .flags()
-            .map(|f| f.evidence().len() + f.missing().len())
+            .map(|f| f.evidence().count() + f.missing().len())
             .sum::<usize>();
         most = most.max(n);
     }

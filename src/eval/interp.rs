@@ -100,7 +100,7 @@ impl<'a> Interpreter<'a> {
     ) -> Option<(&'a Frame, usize, String)> {
         let schema = &self.checked.schema;
         let (frame, record, prefix) = match &f.base {
-            Base::Root => (&self.facts.root, schema.root, String::new()),
+            Base::Root => (&*self.facts.root, schema.root, String::new()),
             Base::Binder { name, .. } => {
                 let b = env.iter().rev().find(|b| &b.name == name)?;
                 (b.frame, b.record, b.path.clone())

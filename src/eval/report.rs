@@ -13,9 +13,8 @@ use super::machine::Machine;
 use super::missing::{PathSink, Scope};
 use super::outcome::Outcome;
 use crate::check::Checked;
-use crate::facts::render::value_json;
-use crate::facts::{Facts, Value};
-use crate::report::{EvidenceRow, FlagRow, Report, Severity, Status};
+use crate::facts::Facts;
+use crate::report::{FlagRow, Report, Severity, Status};
 use crate::ruleset::RuleSet;
 
 /// How much a missing fact weighs: by the most severe unknown flag it
@@ -37,15 +36,11 @@ pub(crate) fn build(
     outcome: &Outcome,
 ) -> Report {
     let program = rules.program();
-    let schema = &checked.schema;
     let mut machine = Machine::new(program, &facts.root, &outcome.cache);
-    // Enough for most reports' values and paths; it grows if need be.
-    let mut text = String::with_capacity(4096);
-    let transaction = facts.id.as_deref().map(|id| push(&mut text, id));
+    // Enough for most reports' missing paths; it grows if need be.
+    let mut text = String::with_capacity(512);
 
     let mut rows = Vec::with_capacity(program.flags.len());
-    let quoted = program.flags.iter().map(|c| c.evidence.len()).sum();
-    let mut evidence: Vec<EvidenceRow> = Vec::with_capacity(quoted);
     let mut paths = Vec::with_capacity(64);
     let mut scope = Scope::new(program.root);
     for (i, code) in program.flags.iter().enumerate() {
@@ -64,42 +59,9 @@ pub(crate) fn build(
         }
         let missing = start..paths.len();
 
-        let first = evidence.len();
-        for (item, (_, slot, ty)) in code.evidence.iter().enumerate() {
-            let index = *slot as usize;
-            let provenance = facts.root.provenance(index);
-            // An absent fact is quoted only when its provenance says something
-            // (e.g. why it is not known yet).
-            if matches!(facts.root.value(index), Value::Absent) && provenance.is_none() {
-                continue;
-            }
-            // Flags quote the same facts again and again (the country, the
-            // parties): each is rendered once per report.
-            let row = match evidence.iter().find(|e| e.slot == *slot) {
-                Some(seen) => EvidenceRow {
-                    item,
-                    ..seen.clone()
-                },
-                None => {
-                    let start = text.len();
-                    value_json(schema, *ty, &facts.root, index, &mut text);
-                    let value = start..text.len();
-                    let mut quote = |s: &Option<String>| s.as_deref().map(|s| push(&mut text, s));
-                    EvidenceRow {
-                        item,
-                        slot: *slot,
-                        value,
-                        source: provenance.and_then(|p| quote(&p.source)),
-                        as_of: provenance.and_then(|p| quote(&p.as_of)),
-                    }
-                }
-            };
-            evidence.push(row);
-        }
         rows.push(FlagRow {
             status,
             mitigated: outcome.mitigated.get(i).copied().unwrap_or(false),
-            evidence: first..evidence.len(),
             missing,
         });
     }
@@ -107,23 +69,15 @@ pub(crate) fn build(
     let missing_facts = rank(checked, &rows, &text, &mut paths);
     Report {
         rules: rules.clone(),
-        transaction,
+        facts: facts.clone(),
         case: outcome.case,
         outcome: outcome.outcome,
         flags: rows,
         safeguards: outcome.safeguards.clone(),
-        evidence,
         paths,
         missing_facts,
         text,
     }
-}
-
-/// Appends `s` to the report's text and returns where it is.
-fn push(text: &mut String, s: &str) -> Range<usize> {
-    let start = text.len();
-    text.push_str(s);
-    start..text.len()
 }
 
 /// The text of a span.

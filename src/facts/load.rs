@@ -235,8 +235,8 @@ pub(crate) fn load_json(
         .and_then(|()| de.end());
     match result {
         Ok(()) => Ok(Facts {
-            root,
-            id,
+            root: std::sync::Arc::new(root),
+            id: id.map(std::sync::Arc::from),
             fingerprint,
             serial: super::next_serial(),
         }),

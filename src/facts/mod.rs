@@ -11,6 +11,7 @@ pub(crate) mod schema;
 pub mod transaction;
 
 use std::fmt;
+use std::sync::Arc;
 
 use crate::decimal::Decimal;
 
@@ -124,8 +125,10 @@ impl Frame {
 /// or [`RuleSet::facts_from_transaction`](crate::RuleSet::facts_from_transaction).
 #[derive(Clone, Debug)]
 pub struct Facts {
-    pub(crate) root: Frame,
-    pub(crate) id: Option<String>,
+    /// Shared, so that a report can keep the facts it quotes for the price
+    /// of a reference count, and clones are cheap.
+    pub(crate) root: Arc<Frame>,
+    pub(crate) id: Option<Arc<str>>,
     pub(crate) fingerprint: u64,
     /// A number that no other load in this process gives: an
     /// [`Outcome`](crate::Outcome) remembers it, so that a report is only

@@ -1,71 +1,123 @@
-//! Facts back to JSON text, for the evidence quoted in reports.
+//! Facts back to JSON, for the evidence quoted in reports and explanations.
+//!
+//! A [`QuotedValue`] points into loaded facts and is rendered only when it
+//! is read or serialised: a report that is only asked for its disposition
+//! never pays for turning the parties' list back into JSON.
 
-use std::fmt::Write as _;
+use std::fmt;
+
+use serde::ser::{SerializeMap, SerializeSeq};
+use serde::{Serialize, Serializer};
 
 use super::schema::{RecordId, Schema, Type};
 use super::{Frame, Value};
 
-/// Writes the value in `slot` of `frame`, of type `ty`, as JSON. An absent
-/// value is written as `null`.
-pub(crate) fn value_json(schema: &Schema, ty: Type, frame: &Frame, slot: usize, out: &mut String) {
-    match (frame.value(slot), ty) {
-        (Value::Absent, _) => out.push_str("null"),
-        (Value::Bool(b), _) => out.push_str(if *b { "true" } else { "false" }),
-        // INVARIANT: writing to a String cannot fail.
-        (Value::Int(n), _) => drop(write!(out, "{n}")),
-        (Value::Decimal(d), _) => drop(write!(out, "{d}")),
-        (Value::Str(s), _) => string(s, out),
-        (Value::Enum(i), Type::Enum(e)) => string(variant(schema, e, *i), out),
-        (Value::Set(mask), Type::Set(e)) => {
-            out.push('[');
-            let mut first = true;
-            for i in 0..128u16 {
-                if mask & super::bit(i) != 0 {
-                    if !first {
-                        out.push(',');
-                    }
-                    first = false;
-                    string(variant(schema, e, i), out);
-                }
-            }
-            out.push(']');
+/// A fact's value as a report quotes it: it serialises as the facts
+/// document would hold it (exact decimals, enum values by name, records as
+/// objects of their known fields, `null` when unknown), and displays as
+/// compact JSON.
+#[derive(Clone, Copy)]
+pub struct QuotedValue<'a> {
+    schema: &'a Schema,
+    ty: Type,
+    frame: &'a Frame,
+    slot: usize,
+}
+
+impl<'a> QuotedValue<'a> {
+    /// The value in `slot` of `frame`, of type `ty`.
+    pub(crate) fn new(schema: &'a Schema, ty: Type, frame: &'a Frame, slot: usize) -> Self {
+        QuotedValue {
+            schema,
+            ty,
+            frame,
+            slot,
         }
-        (Value::List(frames), Type::List(r)) => {
-            out.push('[');
-            for (i, f) in frames.iter().enumerate() {
-                if i > 0 {
-                    out.push(',');
-                }
-                record_json(schema, r, f, 0, out);
-            }
-            out.push(']');
-        }
-        (Value::Present, Type::Record(r)) => record_json(schema, r, frame, slot + 1, out),
-        // INVARIANT: loaded facts always match their field's type.
-        _ => out.push_str("null"),
+    }
+
+    /// Whether the fact is unknown (quoted for its provenance alone).
+    pub fn is_null(&self) -> bool {
+        matches!(self.frame.value(self.slot), Value::Absent)
+    }
+
+    /// The value as compact JSON text.
+    pub fn to_json(&self) -> String {
+        // INVARIANT: every value serialises infallibly (decimals are exact
+        // JSON numbers, strings are valid UTF-8).
+        serde_json::to_string(self).unwrap_or_default()
     }
 }
 
-/// Writes the present fields of a record whose slots start at `base`.
-fn record_json(schema: &Schema, record: RecordId, frame: &Frame, base: usize, out: &mut String) {
-    out.push('{');
-    let mut first = true;
-    if let Some(rec) = schema.record(record) {
-        for (name, field) in &rec.fields {
-            let slot = base + field.offset;
-            if matches!(frame.value(slot), Value::Absent) {
-                continue;
+impl Serialize for QuotedValue<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match (self.frame.value(self.slot), self.ty) {
+            (Value::Bool(b), _) => serializer.serialize_bool(*b),
+            (Value::Int(n), _) => serializer.serialize_i64(*n),
+            (Value::Decimal(d), _) => d.serialize(serializer),
+            (Value::Str(s), _) => serializer.serialize_str(s),
+            (Value::Enum(i), Type::Enum(e)) => {
+                serializer.serialize_str(variant(self.schema, e, *i))
             }
-            if !first {
-                out.push(',');
+            (Value::Set(mask), Type::Set(e)) => {
+                let mut seq = serializer.serialize_seq(Some(mask.count_ones() as usize))?;
+                for i in 0..128u16 {
+                    if mask & super::bit(i) != 0 {
+                        seq.serialize_element(variant(self.schema, e, i))?;
+                    }
+                }
+                seq.end()
             }
-            first = false;
-            string(name, out);
-            out.push(':');
-            value_json(schema, field.ty, frame, slot, out);
+            (Value::List(frames), Type::List(r)) => {
+                let mut seq = serializer.serialize_seq(Some(frames.len()))?;
+                for frame in frames {
+                    seq.serialize_element(&RecordValue {
+                        schema: self.schema,
+                        record: r,
+                        frame,
+                        base: 0,
+                    })?;
+                }
+                seq.end()
+            }
+            (Value::Present, Type::Record(r)) => RecordValue {
+                schema: self.schema,
+                record: r,
+                frame: self.frame,
+                base: self.slot + 1,
+            }
+            .serialize(serializer),
+            // Absent, and (INVARIANT: loaded facts always match their
+            // field's type) nothing else.
+            _ => serializer.serialize_unit(),
         }
     }
-    out.push('}');
+}
+
+/// The known fields of a record whose slots start at `base`, as an object.
+struct RecordValue<'a> {
+    schema: &'a Schema,
+    record: RecordId,
+    frame: &'a Frame,
+    base: usize,
+}
+
+impl Serialize for RecordValue<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(rec) = self.schema.record(self.record) {
+            for (name, field) in &rec.fields {
+                let slot = self.base + field.offset;
+                if matches!(self.frame.value(slot), Value::Absent) {
+                    continue;
+                }
+                map.serialize_entry(
+                    name,
+                    &QuotedValue::new(self.schema, field.ty, self.frame, slot),
+                )?;
+            }
+        }
+        map.end()
+    }
 }
 
 fn variant(schema: &Schema, e: usize, i: u16) -> &str {
@@ -76,47 +128,21 @@ fn variant(schema: &Schema, e: usize, i: u16) -> &str {
         .map_or("", |(name, _)| name.as_str())
 }
 
-/// Writes `s` as a JSON string, escaped exactly as `serde_json` escapes it,
-/// straight into `out`.
-fn string(s: &str, out: &mut String) {
-    out.push('"');
-    let mut rest = s;
-    while let Some(i) = rest.find(|c: char| c == '"' || c == '\\' || c < ' ') {
-        let (plain, tail) = rest.split_at(i);
-        out.push_str(plain);
-        let mut chars = tail.chars();
-        if let Some(c) = chars.next() {
-            match c {
-                '"' => out.push_str("\\\""),
-                '\\' => out.push_str("\\\\"),
-                '\n' => out.push_str("\\n"),
-                '\r' => out.push_str("\\r"),
-                '\t' => out.push_str("\\t"),
-                '\u{8}' => out.push_str("\\b"),
-                '\u{c}' => out.push_str("\\f"),
-                c => drop(write!(out, "\\u{:04x}", u32::from(c))),
-            }
-        }
-        rest = chars.as_str();
+impl fmt::Display for QuotedValue<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.to_json())
     }
-    out.push_str(rest);
-    out.push('"');
 }
 
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn strings_are_escaped_as_serde_json_escapes_them() {
-        for s in [
-            "",
-            "plain",
-            "a \"quote\" and \\ slash",
-            "tab\there\nnew\r\u{8}\u{c}\u{1}\u{1f}",
-            "é ✓ \u{7f}",
-        ] {
-            let mut out = String::new();
-            super::string(s, &mut out);
-            assert_eq!(out, serde_json::to_string(s).unwrap());
-        }
+impl fmt::Debug for QuotedValue<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.to_json())
+    }
+}
+
+/// Two quoted values are equal when they quote the same JSON.
+impl PartialEq for QuotedValue<'_> {
+    fn eq(&self, other: &QuotedValue<'_>) -> bool {
+        self.to_json() == other.to_json()
     }
 }

@@ -14,11 +14,11 @@ use std::fmt;
 
 use std::ops::Range;
 
+use crate::facts::Facts;
+use crate::facts::render::QuotedValue;
+use crate::ruleset::RuleSet;
 use serde::ser::{SerializeMap, SerializeSeq, SerializeStruct};
 use serde::{Deserialize, Serialize, Serializer};
-use serde_json::value::RawValue;
-
-use crate::ruleset::RuleSet;
 
 /// How serious a red flag is.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
@@ -130,13 +130,14 @@ pub struct RulesetRef {
 }
 
 /// A fact quoted as evidence, with its provenance when the facts gave one.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct Evidence<'a> {
     /// The fact path.
     pub fact: &'a str,
-    /// The value, as compact JSON text.
-    pub value: &'a str,
+    /// The value (`null` when only its provenance is known), rendered as
+    /// JSON when displayed or serialised.
+    pub value: QuotedValue<'a>,
     /// Where the value comes from.
     pub source: Option<&'a str>,
     /// When the source said so.
@@ -148,10 +149,7 @@ impl Serialize for Evidence<'_> {
         let fields = 2 + usize::from(self.source.is_some()) + usize::from(self.as_of.is_some());
         let mut map = serializer.serialize_map(Some(fields))?;
         map.serialize_entry("fact", self.fact)?;
-        // The value is JSON the report rendered; it is embedded as it is.
-        let value: &RawValue =
-            serde_json::from_str(self.value).map_err(serde::ser::Error::custom)?;
-        map.serialize_entry("value", value)?;
+        map.serialize_entry("value", &self.value)?;
         if let Some(source) = self.source {
             map.serialize_entry("source", source)?;
         }
@@ -199,15 +197,30 @@ impl<'a> FlagReport<'a> {
         self.report.flags.get(self.index)
     }
 
-    /// The facts quoted, in the order the flag lists them.
-    pub fn evidence(&self) -> impl ExactSizeIterator<Item = Evidence<'a>> + 'a {
+    /// The facts quoted, in the order the flag lists them: those known, and
+    /// those unknown whose provenance says something (e.g. why).
+    pub fn evidence(&self) -> impl Iterator<Item = Evidence<'a>> + 'a {
         let report = self.report;
-        let index = self.index;
-        let rows = self
-            .row()
-            .and_then(|r| report.evidence.get(r.evidence.clone()))
-            .unwrap_or_default();
-        rows.iter().map(move |e| report.evidence_view(index, e))
+        let root = &*report.facts.root;
+        let schema = report.rules.schema();
+        let items = report.rules.program().flags.get(self.index);
+        items
+            .map_or(&[][..], |c| &c.evidence[..])
+            .iter()
+            .filter_map(move |(fact, slot, ty)| {
+                let slot = *slot as usize;
+                let provenance = root.provenance(slot);
+                let value = QuotedValue::new(schema, *ty, root, slot);
+                if value.is_null() && provenance.is_none() {
+                    return None;
+                }
+                Some(Evidence {
+                    fact,
+                    value,
+                    source: provenance.and_then(|p| p.source.as_deref()),
+                    as_of: provenance.and_then(|p| p.as_of.as_deref()),
+                })
+            })
     }
 
     /// For an unknown flag, the absent facts that kept it undecided, sorted.
@@ -312,22 +325,8 @@ pub(crate) type Span = Range<usize>;
 pub(crate) struct FlagRow {
     pub status: Status,
     pub mitigated: bool,
-    /// Its entries in [`Report::evidence`](Report).
-    pub evidence: Range<usize>,
     /// Its missing paths: a range of [`Report::paths`](Report).
     pub missing: Range<usize>,
-}
-
-/// One quoted fact: which of the flag's evidence paths, and the text.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub(crate) struct EvidenceRow {
-    /// The index in the flag's compiled evidence list (which gives the path).
-    pub item: usize,
-    /// The root slot, so that a fact quoted twice is rendered once.
-    pub slot: u32,
-    pub value: Span,
-    pub source: Option<Span>,
-    pub as_of: Option<Span>,
 }
 
 /// What the ruleset recommends for one transaction. A recommendation for
@@ -345,14 +344,15 @@ pub(crate) struct EvidenceRow {
 /// assert_eq!(report.disposition(), "do_not_proceed");
 /// let flag = report.flag("S2.sanctioned").unwrap();
 /// assert_eq!(flag.status, Status::Raised);
-/// assert_eq!(flag.evidence().next().unwrap().value, "true");
+/// assert_eq!(flag.evidence().next().unwrap().value.to_json(), "true");
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 #[derive(Clone)]
 pub struct Report {
     /// The ruleset that produced it: ids, titles and paths are read from it.
     pub(crate) rules: RuleSet,
-    pub(crate) transaction: Option<Span>,
+    /// The facts evaluated (shared, not copied): evidence is quoted from them.
+    pub(crate) facts: Facts,
     /// The index of the disposition case that decided.
     pub(crate) case: usize,
     /// The index of the outcome it yields.
@@ -361,13 +361,11 @@ pub struct Report {
     pub(crate) flags: Vec<FlagRow>,
     /// The status of every safeguard, in declaration order.
     pub(crate) safeguards: Vec<SafeguardStatus>,
-    /// Every flag's evidence, one flag after the other.
-    pub(crate) evidence: Vec<EvidenceRow>,
     /// Every flag's missing paths, one flag after the other, then the
     /// report's missing facts ([`Report::missing_facts`](Report)).
     pub(crate) paths: Vec<Span>,
     pub(crate) missing_facts: Range<usize>,
-    /// The text of the transaction id, rendered values, provenance and paths.
+    /// The text of the missing paths.
     pub(crate) text: String,
 }
 
@@ -381,21 +379,6 @@ impl Report {
 
     fn spans(&self, range: Range<usize>) -> &[Span] {
         self.paths.get(range).unwrap_or_default()
-    }
-
-    fn evidence_view(&self, flag: usize, e: &EvidenceRow) -> Evidence<'_> {
-        Evidence {
-            fact: self
-                .rules
-                .program()
-                .flags
-                .get(flag)
-                .and_then(|c| c.evidence.get(e.item))
-                .map_or("", |(path, ..)| path.as_str()),
-            value: self.text(e.value.clone()),
-            source: e.source.clone().map(|s| self.text(s)),
-            as_of: e.as_of.clone().map(|s| self.text(s)),
-        }
     }
 
     fn flag_view(&self, index: usize, row: &FlagRow) -> FlagReport<'_> {
@@ -420,7 +403,7 @@ impl Report {
 
     /// The transaction id, the `"id"` of the facts document, if any.
     pub fn transaction(&self) -> Option<&str> {
-        self.transaction.clone().map(|s| self.text(s))
+        self.facts.transaction_id()
     }
 
     /// The recommended disposition: an outcome the ruleset declares.
@@ -554,12 +537,16 @@ struct Listed<F>(F);
 impl<F, I> Serialize for Listed<F>
 where
     F: Fn() -> I,
-    I: ExactSizeIterator,
+    I: Iterator,
     I::Item: Serialize,
 {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let items = (self.0)();
-        let mut seq = serializer.serialize_seq(Some(items.len()))?;
+        let len = match items.size_hint() {
+            (low, Some(high)) if low == high => Some(low),
+            _ => None,
+        };
+        let mut seq = serializer.serialize_seq(len)?;
         for item in items {
             seq.serialize_element(&item)?;
         }
