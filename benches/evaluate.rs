@@ -4,7 +4,9 @@
 //!
 //! 1. `compile/*`: source text to a compiled ruleset;
 //! 2. `eval/*`: one transaction whose facts are loaded, fast path
-//!    (`evaluate_into`) and full report (`evaluate`);
+//!    (`evaluate_into`), full report (`evaluate_into` then `report`, as a
+//!    service or a batch does with a reused `Scratch`), and full report
+//!    written as JSON text (`to_json`: evidence values are rendered then);
 //! 3. `json/*`: one transaction from JSON text to a report or an outcome;
 //! 4. `batch/*`: 100,000 transactions from JSON text to reports through
 //!    `evaluate_batch`, in chunks of `BATCH_CHUNK` as a stream would be,
@@ -81,7 +83,16 @@ fn eval(c: &mut Criterion) {
             }))
         });
         g.bench_function(BenchmarkId::new("report", name), |b| {
-            b.iter(cycle(&facts, |f| rules.evaluate(black_box(f)).unwrap()))
+            b.iter(cycle(&facts, |f| {
+                let outcome = rules.evaluate_into(black_box(f), &mut scratch).unwrap();
+                rules.report(f, outcome).unwrap()
+            }))
+        });
+        g.bench_function(BenchmarkId::new("report_json", name), |b| {
+            b.iter(cycle(&facts, |f| {
+                let outcome = rules.evaluate_into(black_box(f), &mut scratch).unwrap();
+                rules.report(f, outcome).unwrap().to_json()
+            }))
         });
     }
     g.finish();
@@ -90,10 +101,14 @@ fn eval(c: &mut Criterion) {
 fn json(c: &mut Criterion) {
     let mut g = c.benchmark_group("json");
     for (name, rules, docs) in rulesets() {
-        g.bench_function(BenchmarkId::new("report", name), |b| {
-            b.iter(cycle(&docs, |d| rules.evaluate_json(black_box(d)).unwrap()))
-        });
         let mut scratch = rules.new_scratch();
+        g.bench_function(BenchmarkId::new("report", name), |b| {
+            b.iter(cycle(&docs, |d| {
+                let facts = rules.facts_from_json(black_box(d)).unwrap();
+                let outcome = rules.evaluate_into(&facts, &mut scratch).unwrap();
+                rules.report(&facts, outcome).unwrap()
+            }))
+        });
         g.bench_function(BenchmarkId::new("fast", name), |b| {
             b.iter(cycle(&docs, |d| {
                 let facts = rules.facts_from_json(black_box(d)).unwrap();
