@@ -2,7 +2,7 @@
 //! schema: no generic JSON tree is built, every value is checked against its
 //! field's type, and every error names the JSON path where it happened.
 
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 use std::fmt;
 
 use serde::Deserialize;
@@ -129,11 +129,13 @@ struct Ctx<'s> {
     path: RefCell<Vec<Seg>>,
     error: RefCell<Option<String>>,
     /// The slots of the list elements read so far, against `MAX_FACT_SLOTS`.
-    slots: std::cell::Cell<usize>,
+    slots: Cell<usize>,
     /// Where the number whose reading failed ends, as an address into the
     /// document (0 when none did): serde positions such errors at the next
     /// token, which may be lines further on.
-    failed_number_end: std::cell::Cell<usize>,
+    failed_number_end: Cell<usize>,
+    /// How many arrays and objects are open around the value being read.
+    depth: Cell<usize>,
 }
 
 impl Ctx<'_> {
@@ -176,6 +178,23 @@ impl Ctx<'_> {
         out
     }
 
+    /// Opens an array or object, refused past [`MAX_FACTS_DEPTH`]: list
+    /// records can nest without end. The error's text and position do not
+    /// matter, since `load_json` then reports the depth from its scan.
+    fn open<E: de::Error>(&self) -> Result<(), E> {
+        let depth = self.depth.get() + 1;
+        if depth > MAX_FACTS_DEPTH {
+            return Err(self.fail(too_deep()));
+        }
+        self.depth.set(depth);
+        Ok(())
+    }
+
+    /// Closes the array or object that [`Ctx::open`] opened.
+    fn close(&self) {
+        self.depth.set(self.depth.get().saturating_sub(1));
+    }
+
     fn enter(&self, seg: Seg) {
         self.path.borrow_mut().push(seg);
     }
@@ -206,25 +225,15 @@ pub(crate) fn load_json(
         schema,
         path: RefCell::new(Vec::new()),
         error: RefCell::new(None),
-        slots: std::cell::Cell::new(0),
-        failed_number_end: std::cell::Cell::new(0),
+        slots: Cell::new(0),
+        failed_number_end: Cell::new(0),
+        depth: Cell::new(0),
     };
     let root_size = schema.record(schema.root).map_or(0, |r| r.size);
     let mut root = Frame::absent(root_size);
     let mut id = None;
     // A byte-order mark, as some editors write, is not part of the document.
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    // Checked before parsing, with a position, rather than left to the
-    // parser's own recursion limit.
-    if let Some((line, column)) = facts_too_deep(text) {
-        let (line, column) = char_position(text, line, column);
-        return Err(FactsError {
-            path: String::new(),
-            line,
-            column,
-            message: format!("arrays and objects are nested more than {MAX_FACTS_DEPTH} deep"),
-        });
-    }
     let mut de = serde_json::Deserializer::from_str(text);
     let result = de
         .deserialize_any(DocVisitor {
@@ -233,6 +242,24 @@ pub(crate) fn load_json(
             id: &mut id,
         })
         .and_then(|()| de.end());
+    // A document nested too deep anywhere, even after another error or
+    // after its end, is refused for that, at the bracket that goes too
+    // deep. Scanning for it only once loading has failed costs nothing on
+    // good documents: one that loads nests no deeper than the limit, since
+    // the visitors open every array and object of it (`Ctx::open`). Nor
+    // can serde_json's own recursion limit (128) be what reports it: past
+    // 64, the scan finds it.
+    if result.is_err()
+        && let Some((line, column)) = facts_too_deep(text)
+    {
+        let (line, column) = char_position(text, line, column);
+        return Err(FactsError {
+            path: String::new(),
+            line,
+            column,
+            message: too_deep(),
+        });
+    }
     match result {
         Ok(()) => Ok(Facts {
             root,
@@ -269,6 +296,11 @@ pub(crate) fn load_json(
     }
 }
 
+/// The message for a document nested deeper than [`MAX_FACTS_DEPTH`].
+fn too_deep() -> String {
+    format!("arrays and objects are nested more than {MAX_FACTS_DEPTH} deep")
+}
+
 /// The document: an object of root facts and an optional `"id"`.
 struct DocVisitor<'c, 's, 'f> {
     ctx: &'c Ctx<'s>,
@@ -284,6 +316,7 @@ impl<'de> Visitor<'de> for DocVisitor<'_, '_, '_> {
     }
 
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
+        self.ctx.open()?;
         let mut id_seen = false;
         let root = self.ctx.schema.root;
         let mut seen = Seen::new(self.ctx.schema.record(root).map_or(0, |r| r.fields.len()));
@@ -304,6 +337,7 @@ impl<'de> Visitor<'de> for DocVisitor<'_, '_, '_> {
             }
             read_field(self.ctx, &mut map, root, key, self.frame, 0, &mut seen)?;
         }
+        self.ctx.close();
         Ok(())
     }
 }
@@ -445,6 +479,7 @@ impl<'de> Visitor<'de> for RecordVisitor<'_, '_, '_> {
     }
 
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
+        self.ctx.open()?;
         if let Some(p) = self.presence.and_then(|p| self.frame.slots.get_mut(p)) {
             p.value = Value::Present;
         }
@@ -469,6 +504,7 @@ impl<'de> Visitor<'de> for RecordVisitor<'_, '_, '_> {
                 &mut seen,
             )?;
         }
+        self.ctx.close();
         Ok(())
     }
 }
@@ -496,6 +532,7 @@ impl<'de> Visitor<'de> for ListVisitor<'_, '_> {
     }
 
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Value, A::Error> {
+        self.ctx.open()?;
         let size = self.ctx.schema.record(self.record).map_or(0, |r| r.size);
         let mut frames = Vec::new();
         loop {
@@ -523,6 +560,7 @@ impl<'de> Visitor<'de> for ListVisitor<'_, '_> {
             self.ctx.leave();
             frames.push(frame);
         }
+        self.ctx.close();
         Ok(Value::List(frames))
     }
 }
@@ -633,6 +671,7 @@ impl<'de> Visitor<'de> for LeafVisitor<'_, '_> {
         let Type::Set(e) = self.ty else {
             return Err(de::Error::invalid_type(de::Unexpected::Seq, &self));
         };
+        self.ctx.open()?;
         let mut mask = 0u128;
         let mut i = 0;
         loop {
@@ -645,6 +684,7 @@ impl<'de> Visitor<'de> for LeafVisitor<'_, '_> {
             self.ctx.leave();
             i += 1;
         }
+        self.ctx.close();
         Ok(Self::plain(Value::Set(mask)))
     }
 
@@ -654,6 +694,7 @@ impl<'de> Visitor<'de> for LeafVisitor<'_, '_> {
                 .ctx
                 .fail("a value with provenance cannot hold another one"));
         }
+        self.ctx.open()?;
         let mut value: Option<Slot> = None;
         let mut provenance = Provenance::default();
         while let Some(key) = map.next_key::<String>()? {
@@ -678,6 +719,7 @@ impl<'de> Visitor<'de> for LeafVisitor<'_, '_> {
                 }
             }
         }
+        self.ctx.close();
         let Some(mut slot) = value else {
             return Err(self.ctx.fail("a fact with provenance needs a `value`"));
         };
@@ -800,6 +842,8 @@ fn number_from_raw<E: de::Error>(
     match raw.as_bytes().first() {
         Some(b'n') => Ok(Slot::default()),
         Some(b'{') if wrapper => {
+            // Read whole by serde_json, but an object of the document all the same.
+            ctx.open()?;
             let w: RawWrapper = serde_json::from_str(raw).map_err(|e| {
                 let full = e.to_string();
                 let suffix = format!(" at line {} column {}", e.line(), e.column());
@@ -812,6 +856,7 @@ fn number_from_raw<E: de::Error>(
                 return Err(ctx.fail("a fact with provenance needs a `value`"));
             };
             let mut slot = number_from_raw::<E>(ctx, ty, value.get(), false)?;
+            ctx.close();
             slot.provenance = Some(Box::new(Provenance {
                 source: w.source,
                 as_of: w.as_of,
@@ -918,4 +963,90 @@ fn printable(text: &str) -> String {
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::RuleSet;
+    use crate::limits::facts_too_deep;
+
+    /// Records that nest without end through lists, and a record inside.
+    const NESTING: &str = "ruleset \"r\" { version: \"1\" title: \"t\" source: \"s\" }\n\
+        enum E { a, b }\n\
+        record Inner { n: int }\n\
+        record Item { r: Inner  s: set<E>  items: list<Item> }\n\
+        facts { items: list<Item> }\n\
+        outcomes { go }\n\
+        disposition { otherwise => go }\n";
+
+    /// `inner` inside `lists` list elements, each within the one before.
+    fn nested(lists: usize, inner: &str) -> String {
+        format!(
+            "{{{}{inner}{}}}",
+            "\"items\":[{".repeat(lists),
+            "}]".repeat(lists)
+        )
+    }
+
+    /// Loads `doc`, which the scan finds too deep, and checks the error.
+    fn refused_as_too_deep(rules: &RuleSet, doc: &str) {
+        let (line, column) = facts_too_deep(doc).unwrap();
+        let e = rules.facts_from_json(doc).unwrap_err();
+        assert_eq!(
+            (e.path.as_str(), e.line, e.column, e.message.as_str()),
+            (
+                "",
+                line,
+                column,
+                "arrays and objects are nested more than 64 deep"
+            ),
+            "{doc}"
+        );
+    }
+
+    #[test]
+    fn a_document_loads_up_to_the_depth_limit_and_no_further() {
+        let rules = RuleSet::compile(NESTING, "n.rules").unwrap();
+        // 31 lists put the innermost object at depth 63; its record at 64.
+        for inner in [
+            "\"r\":{\"n\":1}",
+            "\"s\":[\"a\"]",
+            "\"s\":{\"value\":null}",
+            "\"items\":null",
+            "\"items\":[]",
+        ] {
+            let doc = nested(31, inner);
+            assert_eq!(facts_too_deep(&doc), None, "{doc}");
+            rules.facts_from_json(&doc).unwrap();
+        }
+        // One more array or object, whether the visitors read it or
+        // serde_json reads it whole (a number with provenance).
+        for inner in [
+            "\"r\":{\"n\":{\"value\":1}}",
+            "\"s\":{\"value\":[\"a\"]}",
+            "\"items\":[[]]",
+            "\"items\":[{}]",
+        ] {
+            refused_as_too_deep(&rules, &nested(31, inner));
+        }
+        // Far deeper than serde_json's own limit of 128.
+        refused_as_too_deep(&rules, &nested(100, ""));
+    }
+
+    #[test]
+    fn a_document_too_deep_anywhere_is_refused_for_that_first() {
+        let rules = RuleSet::compile(NESTING, "n.rules").unwrap();
+        let deep = format!("{}{}", "[".repeat(70), "]".repeat(70));
+        for doc in [
+            // After another error, which loading meets first.
+            format!("{{\"nope\": 1, \"items\": {deep}}}"),
+            format!("{{\"items\": 1,\n \"x\": {deep}}}"),
+            // After the end of the document.
+            format!("{{}}\n{deep}"),
+            // Not even JSON after the depth is passed.
+            format!("{{\"items\": {} !", "[".repeat(65)),
+        ] {
+            refused_as_too_deep(&rules, &doc);
+        }
+    }
 }
