@@ -9,7 +9,9 @@ use serde::Deserialize;
 use serde::de::{self, DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
 use serde_json::value::RawValue;
 
-use super::schema::{RecordId, Schema, Type};
+use indexmap::IndexMap;
+
+use super::schema::{FieldDef, RecordId, Schema, Type};
 use super::{Facts, FactsError, Frame, Provenance, Slot, Value};
 use crate::check::suggest::did_you_mean;
 use crate::decimal::Decimal;
@@ -40,13 +42,24 @@ enum Key {
     Other(String),
 }
 
-/// Reads a key of an object of `record`'s fields (and `"id"` at the root).
-struct KeySeed<'c, 's> {
-    ctx: &'c Ctx<'s>,
-    record: RecordId,
+/// Reads a key of an object of a record's fields (and `"id"` at the root).
+/// The fields are looked up once per object, not once per key.
+#[derive(Clone, Copy)]
+struct KeySeed<'s> {
+    fields: Option<&'s IndexMap<String, FieldDef>>,
+    root: bool,
 }
 
-impl<'de> DeserializeSeed<'de> for KeySeed<'_, '_> {
+impl<'s> KeySeed<'s> {
+    fn new(schema: &'s Schema, record: RecordId) -> KeySeed<'s> {
+        KeySeed {
+            fields: schema.record(record).map(|r| &r.fields),
+            root: record == schema.root,
+        }
+    }
+}
+
+impl<'de> DeserializeSeed<'de> for KeySeed<'_> {
     type Value = Key;
 
     fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Key, D::Error> {
@@ -54,7 +67,7 @@ impl<'de> DeserializeSeed<'de> for KeySeed<'_, '_> {
     }
 }
 
-impl<'de> Visitor<'de> for KeySeed<'_, '_> {
+impl<'de> Visitor<'de> for KeySeed<'_> {
     type Value = Key;
 
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -62,26 +75,20 @@ impl<'de> Visitor<'de> for KeySeed<'_, '_> {
     }
 
     fn visit_str<E: de::Error>(self, v: &str) -> Result<Key, E> {
-        let schema = self.ctx.schema;
-        if self.record == schema.root && v == ID_KEY {
+        if self.root && v == ID_KEY {
             return Ok(Key::Id);
         }
-        Ok(
-            match schema
-                .record(self.record)
-                .and_then(|r| index_of(&r.fields, v))
-            {
-                Some(i) => Key::Field(i),
-                None => Key::Other(v.to_string()),
-            },
-        )
+        Ok(match self.fields.and_then(|f| index_of(f, v)) {
+            Some(i) => Key::Field(i),
+            None => Key::Other(v.to_string()),
+        })
     }
 }
 
 /// The index of `name` among the keys of `map`. Records and enums are
 /// small, so comparing lengths first and then the few names of the right
 /// length beats hashing the name; a large one is looked up by hash.
-fn index_of<V>(map: &indexmap::IndexMap<String, V>, name: &str) -> Option<usize> {
+fn index_of<V>(map: &IndexMap<String, V>, name: &str) -> Option<usize> {
     if map.len() > 32 {
         return map.get_index_of(name);
     }
@@ -123,9 +130,12 @@ impl Seen {
     }
 }
 
-/// What the visitors share: the schema, where they are, and the first error.
+/// What the visitors share: the schema, the first error and where it is.
 struct Ctx<'s> {
     schema: &'s Schema,
+    /// The JSON path of the error, innermost first: each value being read
+    /// adds its step as the error passes out of it (`Ctx::at`), so that
+    /// reading a good document keeps no path at all.
     path: RefCell<Vec<Seg>>,
     error: RefCell<Option<String>>,
     /// The slots of the list elements read so far, against `MAX_FACT_SLOTS`.
@@ -151,7 +161,7 @@ impl Ctx<'_> {
 
     fn path_text(&self) -> String {
         let mut out = String::new();
-        for seg in self.path.borrow().iter() {
+        for seg in self.path.borrow().iter().rev() {
             let name = match seg {
                 Seg::Known { record, index } => self
                     .schema
@@ -195,12 +205,13 @@ impl Ctx<'_> {
         self.depth.set(self.depth.get().saturating_sub(1));
     }
 
-    fn enter(&self, seg: Seg) {
-        self.path.borrow_mut().push(seg);
-    }
-
-    fn leave(&self) {
-        self.path.borrow_mut().pop();
+    /// The result of reading the value at `seg`: an error from inside it
+    /// gets `seg` as the next step out of its path.
+    fn at<T, E>(&self, seg: Seg, result: Result<T, E>) -> Result<T, E> {
+        if result.is_err() {
+            self.path.borrow_mut().push(seg);
+        }
+        result
     }
 }
 
@@ -320,19 +331,16 @@ impl<'de> Visitor<'de> for DocVisitor<'_, '_, '_> {
         let mut id_seen = false;
         let root = self.ctx.schema.root;
         let mut seen = Seen::new(self.ctx.schema.record(root).map_or(0, |r| r.fields.len()));
-        let keys = || KeySeed {
-            ctx: self.ctx,
-            record: root,
-        };
-        while let Some(key) = map.next_key_seed(keys())? {
+        let keys = KeySeed::new(self.ctx.schema, root);
+        while let Some(key) = map.next_key_seed(keys)? {
             if let Key::Id = key {
-                self.ctx.enter(Seg::Id);
-                if id_seen {
-                    return Err(self.ctx.fail("the key `id` is given twice"));
-                }
+                let id = if id_seen {
+                    Err(self.ctx.fail("the key `id` is given twice"))
+                } else {
+                    map.next_value::<Option<String>>()
+                };
+                *self.id = self.ctx.at(Seg::Id, id)?;
                 id_seen = true;
-                *self.id = map.next_value::<Option<String>>()?;
-                self.ctx.leave();
                 continue;
             }
             read_field(self.ctx, &mut map, root, key, self.frame, 0, &mut seen)?;
@@ -365,18 +373,17 @@ fn read_field<'de, A: MapAccess<'de>>(
         Key::Id => return Err(unknown_field(ctx, record, ID_KEY)),
         Key::Other(key) => return Err(unknown_field(ctx, record, &key)),
     };
-    ctx.enter(Seg::Known { record, index });
-    if !seen.insert(index) {
-        return Err(ctx.fail(format!("the field `{name}` is given twice")));
-    }
-    map.next_value_seed(FieldSeed {
-        ctx,
-        ty: field.ty,
-        frame,
-        slot: base + field.offset,
-    })?;
-    ctx.leave();
-    Ok(())
+    let read = if seen.insert(index) {
+        map.next_value_seed(FieldSeed {
+            ctx,
+            ty: field.ty,
+            frame,
+            slot: base + field.offset,
+        })
+    } else {
+        Err(ctx.fail(format!("the field `{name}` is given twice")))
+    };
+    ctx.at(Seg::Known { record, index }, read)
 }
 
 /// The error for a key that is not a field of `record`.
@@ -393,7 +400,7 @@ fn unknown_field<E: de::Error>(ctx: &Ctx<'_>, record: RecordId, key: &str) -> E 
         } else {
             format!("`{}`", rec.name)
         };
-        ctx.enter(Seg::Field(key.to_string()));
+        ctx.path.borrow_mut().push(Seg::Field(key.to_string()));
         ctx.fail(format!("unknown field `{key}` in {what}{help}"))
     }
 }
@@ -489,11 +496,8 @@ impl<'de> Visitor<'de> for RecordVisitor<'_, '_, '_> {
                 .record(self.record)
                 .map_or(0, |r| r.fields.len()),
         );
-        let keys = || KeySeed {
-            ctx: self.ctx,
-            record: self.record,
-        };
-        while let Some(key) = map.next_key_seed(keys())? {
+        let keys = KeySeed::new(self.ctx.schema, self.record);
+        while let Some(key) = map.next_key_seed(keys)? {
             read_field(
                 self.ctx,
                 &mut map,
@@ -536,53 +540,58 @@ impl<'de> Visitor<'de> for ListVisitor<'_, '_> {
         let size = self.ctx.schema.record(self.record).map_or(0, |r| r.size);
         let mut frames = Vec::new();
         loop {
-            self.ctx.enter(Seg::Index(frames.len()));
-            let mut frame = Frame::absent(size);
             let element = ElementSeed {
                 ctx: self.ctx,
                 record: self.record,
-                frame: &mut frame,
+                size,
             };
-            if seq.next_element_seed(element)?.is_none() {
-                self.ctx.leave();
-                break;
+            let read = seq.next_element_seed(element).and_then(|frame| {
+                if frame.is_none() {
+                    return Ok(None);
+                }
+                // Each element takes a slot for every field of its record,
+                // given or not: bound the total, so that `[{}, {}, …]`
+                // cannot ask for far more memory than the document's size.
+                let slots = self.ctx.slots.get().saturating_add(size.max(1));
+                if slots > MAX_FACT_SLOTS {
+                    return Err(self.ctx.fail(format!(
+                        "the list elements hold more than {MAX_FACT_SLOTS} fields in all (each counts every field of its record, given or not)"
+                    )));
+                }
+                self.ctx.slots.set(slots);
+                Ok(frame)
+            });
+            match self.ctx.at(Seg::Index(frames.len()), read)? {
+                Some(frame) => frames.push(frame),
+                None => break,
             }
-            // Each element takes a slot for every field of its record, given
-            // or not: bound the total, so that `[{}, {}, …]` cannot ask for
-            // far more memory than the document's size.
-            let slots = self.ctx.slots.get().saturating_add(size.max(1));
-            if slots > MAX_FACT_SLOTS {
-                return Err(self.ctx.fail(format!(
-                    "the list elements hold more than {MAX_FACT_SLOTS} fields in all (each counts every field of its record, given or not)"
-                )));
-            }
-            self.ctx.slots.set(slots);
-            self.ctx.leave();
-            frames.push(frame);
         }
         self.ctx.close();
         Ok(Value::List(frames))
     }
 }
 
-/// One element of a list.
-struct ElementSeed<'c, 's, 'f> {
+/// One element of a list, a record of `size` slots. Its frame is made only
+/// once the list is known to go on, so that the end of a list costs none.
+struct ElementSeed<'c, 's> {
     ctx: &'c Ctx<'s>,
     record: RecordId,
-    frame: &'f mut Frame,
+    size: usize,
 }
 
-impl<'de> DeserializeSeed<'de> for ElementSeed<'_, '_, '_> {
-    type Value = ();
+impl<'de> DeserializeSeed<'de> for ElementSeed<'_, '_> {
+    type Value = Frame;
 
-    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Frame, D::Error> {
+        let mut frame = Frame::absent(self.size);
         d.deserialize_any(RecordVisitor {
             ctx: self.ctx,
             record: self.record,
-            frame: self.frame,
+            frame: &mut frame,
             base: 0,
             presence: None,
-        })
+        })?;
+        Ok(frame)
     }
 }
 
@@ -675,13 +684,11 @@ impl<'de> Visitor<'de> for LeafVisitor<'_, '_> {
         let mut mask = 0u128;
         let mut i = 0;
         loop {
-            self.ctx.enter(Seg::Index(i));
-            let Some(index) = seq.next_element_seed(VariantSeed { ctx: self.ctx, e })? else {
-                self.ctx.leave();
+            let read = seq.next_element_seed(VariantSeed { ctx: self.ctx, e });
+            let Some(index) = self.ctx.at(Seg::Index(i), read)? else {
                 break;
             };
             mask |= super::bit(index);
-            self.ctx.leave();
             i += 1;
         }
         self.ctx.close();
