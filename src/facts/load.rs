@@ -2,14 +2,16 @@
 //! schema: no generic JSON tree is built, every value is checked against its
 //! field's type, and every error names the JSON path where it happened.
 
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 use std::fmt;
 
 use serde::Deserialize;
 use serde::de::{self, DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
 use serde_json::value::RawValue;
 
-use super::schema::{RecordId, Schema, Type};
+use indexmap::IndexMap;
+
+use super::schema::{FieldDef, RecordId, Schema, Type};
 use super::{Facts, FactsError, Frame, Provenance, Slot, Value};
 use crate::check::suggest::did_you_mean;
 use crate::decimal::Decimal;
@@ -40,13 +42,24 @@ enum Key {
     Other(String),
 }
 
-/// Reads a key of an object of `record`'s fields (and `"id"` at the root).
-struct KeySeed<'c, 's> {
-    ctx: &'c Ctx<'s>,
-    record: RecordId,
+/// Reads a key of an object of a record's fields (and `"id"` at the root).
+/// The fields are looked up once per object, not once per key.
+#[derive(Clone, Copy)]
+struct KeySeed<'s> {
+    fields: Option<&'s IndexMap<String, FieldDef>>,
+    root: bool,
 }
 
-impl<'de> DeserializeSeed<'de> for KeySeed<'_, '_> {
+impl<'s> KeySeed<'s> {
+    fn new(schema: &'s Schema, record: RecordId) -> KeySeed<'s> {
+        KeySeed {
+            fields: schema.record(record).map(|r| &r.fields),
+            root: record == schema.root,
+        }
+    }
+}
+
+impl<'de> DeserializeSeed<'de> for KeySeed<'_> {
     type Value = Key;
 
     fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Key, D::Error> {
@@ -54,7 +67,7 @@ impl<'de> DeserializeSeed<'de> for KeySeed<'_, '_> {
     }
 }
 
-impl<'de> Visitor<'de> for KeySeed<'_, '_> {
+impl<'de> Visitor<'de> for KeySeed<'_> {
     type Value = Key;
 
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -62,26 +75,20 @@ impl<'de> Visitor<'de> for KeySeed<'_, '_> {
     }
 
     fn visit_str<E: de::Error>(self, v: &str) -> Result<Key, E> {
-        let schema = self.ctx.schema;
-        if self.record == schema.root && v == ID_KEY {
+        if self.root && v == ID_KEY {
             return Ok(Key::Id);
         }
-        Ok(
-            match schema
-                .record(self.record)
-                .and_then(|r| index_of(&r.fields, v))
-            {
-                Some(i) => Key::Field(i),
-                None => Key::Other(v.to_string()),
-            },
-        )
+        Ok(match self.fields.and_then(|f| index_of(f, v)) {
+            Some(i) => Key::Field(i),
+            None => Key::Other(v.to_string()),
+        })
     }
 }
 
 /// The index of `name` among the keys of `map`. Records and enums are
 /// small, so comparing lengths first and then the few names of the right
 /// length beats hashing the name; a large one is looked up by hash.
-fn index_of<V>(map: &indexmap::IndexMap<String, V>, name: &str) -> Option<usize> {
+fn index_of<V>(map: &IndexMap<String, V>, name: &str) -> Option<usize> {
     if map.len() > 32 {
         return map.get_index_of(name);
     }
@@ -123,17 +130,22 @@ impl Seen {
     }
 }
 
-/// What the visitors share: the schema, where they are, and the first error.
+/// What the visitors share: the schema, the first error and where it is.
 struct Ctx<'s> {
     schema: &'s Schema,
+    /// The JSON path of the error, innermost first: each value being read
+    /// adds its step as the error passes out of it (`Ctx::at`), so that
+    /// reading a good document keeps no path at all.
     path: RefCell<Vec<Seg>>,
     error: RefCell<Option<String>>,
     /// The slots of the list elements read so far, against `MAX_FACT_SLOTS`.
-    slots: std::cell::Cell<usize>,
+    slots: Cell<usize>,
     /// Where the number whose reading failed ends, as an address into the
     /// document (0 when none did): serde positions such errors at the next
     /// token, which may be lines further on.
-    failed_number_end: std::cell::Cell<usize>,
+    failed_number_end: Cell<usize>,
+    /// How many arrays and objects are open around the value being read.
+    depth: Cell<usize>,
 }
 
 impl Ctx<'_> {
@@ -149,7 +161,7 @@ impl Ctx<'_> {
 
     fn path_text(&self) -> String {
         let mut out = String::new();
-        for seg in self.path.borrow().iter() {
+        for seg in self.path.borrow().iter().rev() {
             let name = match seg {
                 Seg::Known { record, index } => self
                     .schema
@@ -176,12 +188,30 @@ impl Ctx<'_> {
         out
     }
 
-    fn enter(&self, seg: Seg) {
-        self.path.borrow_mut().push(seg);
+    /// Opens an array or object, refused past [`MAX_FACTS_DEPTH`]: list
+    /// records can nest without end. The error's text and position do not
+    /// matter, since `load_json` then reports the depth from its scan.
+    fn open<E: de::Error>(&self) -> Result<(), E> {
+        let depth = self.depth.get() + 1;
+        if depth > MAX_FACTS_DEPTH {
+            return Err(self.fail(too_deep()));
+        }
+        self.depth.set(depth);
+        Ok(())
     }
 
-    fn leave(&self) {
-        self.path.borrow_mut().pop();
+    /// Closes the array or object that [`Ctx::open`] opened.
+    fn close(&self) {
+        self.depth.set(self.depth.get().saturating_sub(1));
+    }
+
+    /// The result of reading the value at `seg`: an error from inside it
+    /// gets `seg` as the next step out of its path.
+    fn at<T, E>(&self, seg: Seg, result: Result<T, E>) -> Result<T, E> {
+        if result.is_err() {
+            self.path.borrow_mut().push(seg);
+        }
+        result
     }
 }
 
@@ -206,25 +236,15 @@ pub(crate) fn load_json(
         schema,
         path: RefCell::new(Vec::new()),
         error: RefCell::new(None),
-        slots: std::cell::Cell::new(0),
-        failed_number_end: std::cell::Cell::new(0),
+        slots: Cell::new(0),
+        failed_number_end: Cell::new(0),
+        depth: Cell::new(0),
     };
     let root_size = schema.record(schema.root).map_or(0, |r| r.size);
     let mut root = Frame::absent(root_size);
     let mut id = None;
     // A byte-order mark, as some editors write, is not part of the document.
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    // Checked before parsing, with a position, rather than left to the
-    // parser's own recursion limit.
-    if let Some((line, column)) = facts_too_deep(text) {
-        let (line, column) = char_position(text, line, column);
-        return Err(FactsError {
-            path: String::new(),
-            line,
-            column,
-            message: format!("arrays and objects are nested more than {MAX_FACTS_DEPTH} deep"),
-        });
-    }
     let mut de = serde_json::Deserializer::from_str(text);
     let result = de
         .deserialize_any(DocVisitor {
@@ -233,6 +253,24 @@ pub(crate) fn load_json(
             id: &mut id,
         })
         .and_then(|()| de.end());
+    // A document nested too deep anywhere, even after another error or
+    // after its end, is refused for that, at the bracket that goes too
+    // deep. Scanning for it only once loading has failed costs nothing on
+    // good documents: one that loads nests no deeper than the limit, since
+    // the visitors open every array and object of it (`Ctx::open`). Nor
+    // can serde_json's own recursion limit (128) be what reports it: past
+    // 64, the scan finds it.
+    if result.is_err()
+        && let Some((line, column)) = facts_too_deep(text)
+    {
+        let (line, column) = char_position(text, line, column);
+        return Err(FactsError {
+            path: String::new(),
+            line,
+            column,
+            message: too_deep(),
+        });
+    }
     match result {
         Ok(()) => Ok(Facts {
             root: std::sync::Arc::new(root),
@@ -269,6 +307,11 @@ pub(crate) fn load_json(
     }
 }
 
+/// The message for a document nested deeper than [`MAX_FACTS_DEPTH`].
+fn too_deep() -> String {
+    format!("arrays and objects are nested more than {MAX_FACTS_DEPTH} deep")
+}
+
 /// The document: an object of root facts and an optional `"id"`.
 struct DocVisitor<'c, 's, 'f> {
     ctx: &'c Ctx<'s>,
@@ -284,26 +327,25 @@ impl<'de> Visitor<'de> for DocVisitor<'_, '_, '_> {
     }
 
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
+        self.ctx.open()?;
         let mut id_seen = false;
         let root = self.ctx.schema.root;
         let mut seen = Seen::new(self.ctx.schema.record(root).map_or(0, |r| r.fields.len()));
-        let keys = || KeySeed {
-            ctx: self.ctx,
-            record: root,
-        };
-        while let Some(key) = map.next_key_seed(keys())? {
+        let keys = KeySeed::new(self.ctx.schema, root);
+        while let Some(key) = map.next_key_seed(keys)? {
             if let Key::Id = key {
-                self.ctx.enter(Seg::Id);
-                if id_seen {
-                    return Err(self.ctx.fail("the key `id` is given twice"));
-                }
+                let id = if id_seen {
+                    Err(self.ctx.fail("the key `id` is given twice"))
+                } else {
+                    map.next_value::<Option<String>>()
+                };
+                *self.id = self.ctx.at(Seg::Id, id)?;
                 id_seen = true;
-                *self.id = map.next_value::<Option<String>>()?;
-                self.ctx.leave();
                 continue;
             }
             read_field(self.ctx, &mut map, root, key, self.frame, 0, &mut seen)?;
         }
+        self.ctx.close();
         Ok(())
     }
 }
@@ -331,18 +373,17 @@ fn read_field<'de, A: MapAccess<'de>>(
         Key::Id => return Err(unknown_field(ctx, record, ID_KEY)),
         Key::Other(key) => return Err(unknown_field(ctx, record, &key)),
     };
-    ctx.enter(Seg::Known { record, index });
-    if !seen.insert(index) {
-        return Err(ctx.fail(format!("the field `{name}` is given twice")));
-    }
-    map.next_value_seed(FieldSeed {
-        ctx,
-        ty: field.ty,
-        frame,
-        slot: base + field.offset,
-    })?;
-    ctx.leave();
-    Ok(())
+    let read = if seen.insert(index) {
+        map.next_value_seed(FieldSeed {
+            ctx,
+            ty: field.ty,
+            frame,
+            slot: base + field.offset,
+        })
+    } else {
+        Err(ctx.fail(format!("the field `{name}` is given twice")))
+    };
+    ctx.at(Seg::Known { record, index }, read)
 }
 
 /// The error for a key that is not a field of `record`.
@@ -359,7 +400,7 @@ fn unknown_field<E: de::Error>(ctx: &Ctx<'_>, record: RecordId, key: &str) -> E 
         } else {
             format!("`{}`", rec.name)
         };
-        ctx.enter(Seg::Field(key.to_string()));
+        ctx.path.borrow_mut().push(Seg::Field(key.to_string()));
         ctx.fail(format!("unknown field `{key}` in {what}{help}"))
     }
 }
@@ -445,6 +486,7 @@ impl<'de> Visitor<'de> for RecordVisitor<'_, '_, '_> {
     }
 
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
+        self.ctx.open()?;
         if let Some(p) = self.presence.and_then(|p| self.frame.slots.get_mut(p)) {
             p.value = Value::Present;
         }
@@ -454,11 +496,8 @@ impl<'de> Visitor<'de> for RecordVisitor<'_, '_, '_> {
                 .record(self.record)
                 .map_or(0, |r| r.fields.len()),
         );
-        let keys = || KeySeed {
-            ctx: self.ctx,
-            record: self.record,
-        };
-        while let Some(key) = map.next_key_seed(keys())? {
+        let keys = KeySeed::new(self.ctx.schema, self.record);
+        while let Some(key) = map.next_key_seed(keys)? {
             read_field(
                 self.ctx,
                 &mut map,
@@ -469,6 +508,7 @@ impl<'de> Visitor<'de> for RecordVisitor<'_, '_, '_> {
                 &mut seen,
             )?;
         }
+        self.ctx.close();
         Ok(())
     }
 }
@@ -496,55 +536,62 @@ impl<'de> Visitor<'de> for ListVisitor<'_, '_> {
     }
 
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Value, A::Error> {
+        self.ctx.open()?;
         let size = self.ctx.schema.record(self.record).map_or(0, |r| r.size);
         let mut frames = Vec::new();
         loop {
-            self.ctx.enter(Seg::Index(frames.len()));
-            let mut frame = Frame::absent(size);
             let element = ElementSeed {
                 ctx: self.ctx,
                 record: self.record,
-                frame: &mut frame,
+                size,
             };
-            if seq.next_element_seed(element)?.is_none() {
-                self.ctx.leave();
-                break;
+            let read = seq.next_element_seed(element).and_then(|frame| {
+                if frame.is_none() {
+                    return Ok(None);
+                }
+                // Each element takes a slot for every field of its record,
+                // given or not: bound the total, so that `[{}, {}, …]`
+                // cannot ask for far more memory than the document's size.
+                let slots = self.ctx.slots.get().saturating_add(size.max(1));
+                if slots > MAX_FACT_SLOTS {
+                    return Err(self.ctx.fail(format!(
+                        "the list elements hold more than {MAX_FACT_SLOTS} fields in all (each counts every field of its record, given or not)"
+                    )));
+                }
+                self.ctx.slots.set(slots);
+                Ok(frame)
+            });
+            match self.ctx.at(Seg::Index(frames.len()), read)? {
+                Some(frame) => frames.push(frame),
+                None => break,
             }
-            // Each element takes a slot for every field of its record, given
-            // or not: bound the total, so that `[{}, {}, …]` cannot ask for
-            // far more memory than the document's size.
-            let slots = self.ctx.slots.get().saturating_add(size.max(1));
-            if slots > MAX_FACT_SLOTS {
-                return Err(self.ctx.fail(format!(
-                    "the list elements hold more than {MAX_FACT_SLOTS} fields in all (each counts every field of its record, given or not)"
-                )));
-            }
-            self.ctx.slots.set(slots);
-            self.ctx.leave();
-            frames.push(frame);
         }
+        self.ctx.close();
         Ok(Value::List(frames))
     }
 }
 
-/// One element of a list.
-struct ElementSeed<'c, 's, 'f> {
+/// One element of a list, a record of `size` slots. Its frame is made only
+/// once the list is known to go on, so that the end of a list costs none.
+struct ElementSeed<'c, 's> {
     ctx: &'c Ctx<'s>,
     record: RecordId,
-    frame: &'f mut Frame,
+    size: usize,
 }
 
-impl<'de> DeserializeSeed<'de> for ElementSeed<'_, '_, '_> {
-    type Value = ();
+impl<'de> DeserializeSeed<'de> for ElementSeed<'_, '_> {
+    type Value = Frame;
 
-    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Frame, D::Error> {
+        let mut frame = Frame::absent(self.size);
         d.deserialize_any(RecordVisitor {
             ctx: self.ctx,
             record: self.record,
-            frame: self.frame,
+            frame: &mut frame,
             base: 0,
             presence: None,
-        })
+        })?;
+        Ok(frame)
     }
 }
 
@@ -633,18 +680,18 @@ impl<'de> Visitor<'de> for LeafVisitor<'_, '_> {
         let Type::Set(e) = self.ty else {
             return Err(de::Error::invalid_type(de::Unexpected::Seq, &self));
         };
+        self.ctx.open()?;
         let mut mask = 0u128;
         let mut i = 0;
         loop {
-            self.ctx.enter(Seg::Index(i));
-            let Some(index) = seq.next_element_seed(VariantSeed { ctx: self.ctx, e })? else {
-                self.ctx.leave();
+            let read = seq.next_element_seed(VariantSeed { ctx: self.ctx, e });
+            let Some(index) = self.ctx.at(Seg::Index(i), read)? else {
                 break;
             };
             mask |= super::bit(index);
-            self.ctx.leave();
             i += 1;
         }
+        self.ctx.close();
         Ok(Self::plain(Value::Set(mask)))
     }
 
@@ -654,6 +701,7 @@ impl<'de> Visitor<'de> for LeafVisitor<'_, '_> {
                 .ctx
                 .fail("a value with provenance cannot hold another one"));
         }
+        self.ctx.open()?;
         let mut value: Option<Slot> = None;
         let mut provenance = Provenance::default();
         while let Some(key) = map.next_key::<String>()? {
@@ -678,6 +726,7 @@ impl<'de> Visitor<'de> for LeafVisitor<'_, '_> {
                 }
             }
         }
+        self.ctx.close();
         let Some(mut slot) = value else {
             return Err(self.ctx.fail("a fact with provenance needs a `value`"));
         };
@@ -800,6 +849,8 @@ fn number_from_raw<E: de::Error>(
     match raw.as_bytes().first() {
         Some(b'n') => Ok(Slot::default()),
         Some(b'{') if wrapper => {
+            // Read whole by serde_json, but an object of the document all the same.
+            ctx.open()?;
             let w: RawWrapper = serde_json::from_str(raw).map_err(|e| {
                 let full = e.to_string();
                 let suffix = format!(" at line {} column {}", e.line(), e.column());
@@ -812,6 +863,7 @@ fn number_from_raw<E: de::Error>(
                 return Err(ctx.fail("a fact with provenance needs a `value`"));
             };
             let mut slot = number_from_raw::<E>(ctx, ty, value.get(), false)?;
+            ctx.close();
             slot.provenance = Some(Box::new(Provenance {
                 source: w.source,
                 as_of: w.as_of,
@@ -918,4 +970,90 @@ fn printable(text: &str) -> String {
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::RuleSet;
+    use crate::limits::facts_too_deep;
+
+    /// Records that nest without end through lists, and a record inside.
+    const NESTING: &str = "ruleset \"r\" { version: \"1\" title: \"t\" source: \"s\" }\n\
+        enum E { a, b }\n\
+        record Inner { n: int }\n\
+        record Item { r: Inner  s: set<E>  items: list<Item> }\n\
+        facts { items: list<Item> }\n\
+        outcomes { go }\n\
+        disposition { otherwise => go }\n";
+
+    /// `inner` inside `lists` list elements, each within the one before.
+    fn nested(lists: usize, inner: &str) -> String {
+        format!(
+            "{{{}{inner}{}}}",
+            "\"items\":[{".repeat(lists),
+            "}]".repeat(lists)
+        )
+    }
+
+    /// Loads `doc`, which the scan finds too deep, and checks the error.
+    fn refused_as_too_deep(rules: &RuleSet, doc: &str) {
+        let (line, column) = facts_too_deep(doc).unwrap();
+        let e = rules.facts_from_json(doc).unwrap_err();
+        assert_eq!(
+            (e.path.as_str(), e.line, e.column, e.message.as_str()),
+            (
+                "",
+                line,
+                column,
+                "arrays and objects are nested more than 64 deep"
+            ),
+            "{doc}"
+        );
+    }
+
+    #[test]
+    fn a_document_loads_up_to_the_depth_limit_and_no_further() {
+        let rules = RuleSet::compile(NESTING, "n.rules").unwrap();
+        // 31 lists put the innermost object at depth 63; its record at 64.
+        for inner in [
+            "\"r\":{\"n\":1}",
+            "\"s\":[\"a\"]",
+            "\"s\":{\"value\":null}",
+            "\"items\":null",
+            "\"items\":[]",
+        ] {
+            let doc = nested(31, inner);
+            assert_eq!(facts_too_deep(&doc), None, "{doc}");
+            rules.facts_from_json(&doc).unwrap();
+        }
+        // One more array or object, whether the visitors read it or
+        // serde_json reads it whole (a number with provenance).
+        for inner in [
+            "\"r\":{\"n\":{\"value\":1}}",
+            "\"s\":{\"value\":[\"a\"]}",
+            "\"items\":[[]]",
+            "\"items\":[{}]",
+        ] {
+            refused_as_too_deep(&rules, &nested(31, inner));
+        }
+        // Far deeper than serde_json's own limit of 128.
+        refused_as_too_deep(&rules, &nested(100, ""));
+    }
+
+    #[test]
+    fn a_document_too_deep_anywhere_is_refused_for_that_first() {
+        let rules = RuleSet::compile(NESTING, "n.rules").unwrap();
+        let deep = format!("{}{}", "[".repeat(70), "]".repeat(70));
+        for doc in [
+            // After another error, which loading meets first.
+            format!("{{\"nope\": 1, \"items\": {deep}}}"),
+            format!("{{\"items\": 1,\n \"x\": {deep}}}"),
+            // After the end of the document.
+            format!("{{}}\n{deep}"),
+            // Not even JSON after the depth is passed.
+            format!("{{\"items\": {} !", "[".repeat(65)),
+        ] {
+            refused_as_too_deep(&rules, &doc);
+        }
+    }
 }

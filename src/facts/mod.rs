@@ -103,6 +103,11 @@ impl Frame {
             return;
         };
         stored.value = loaded.value;
+        // The common case, a value without provenance where none was, has
+        // nothing to look for.
+        if loaded.provenance.is_none() && self.provenance.is_empty() {
+            return;
+        }
         let at = self.provenance.binary_search_by_key(&slot, |(s, _)| *s);
         match (at, loaded.provenance) {
             (Ok(i), Some(p)) => {
