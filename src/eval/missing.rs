@@ -51,10 +51,10 @@ pub(crate) struct Scope {
 impl Scope {
     /// A scope at the root, whose record is `root`.
     pub fn new(root: u32) -> Scope {
-        let mut levels = Vec::with_capacity(2 * FRAMES);
-        levels.push((String::new(), root));
         Scope {
-            levels,
+            // The root's entry is made when a list element first needs one,
+            // so that a report whose unknowns are all root facts allocates nothing here.
+            levels: Vec::new(),
             base: 0,
             root,
         }
