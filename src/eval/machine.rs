@@ -12,7 +12,7 @@ use crate::compile::{At, DispCode, List, Mask, Node, NodeId, Operand, Program, S
 use crate::decimal::Decimal;
 use crate::facts::{Frame, Value, bit};
 use crate::limits::MAX_QUANTIFIER_DEPTH;
-use crate::syntax::ast::{Quant, SetTest};
+use crate::syntax::ast::{CmpOp, Quant, SetTest};
 
 /// The frames in scope: the root, then one per nested quantifier.
 pub(super) const FRAMES: usize = MAX_QUANTIFIER_DEPTH + 1;
@@ -103,37 +103,74 @@ impl<'a, 'c> Machine<'a, 'c> {
             },
             Node::Known(at) => Tri::from_bool(!matches!(self.value(*at), Value::Absent)),
             Node::Pred(p) => self.cache.get(*p as usize).copied().unwrap_or(Tri::Unknown),
+            Node::And(items) => self.connective(items, Tri::False, Tri::True),
+            Node::Or(items) => self.connective(items, Tri::True, Tri::False),
+            Node::Not(i) => self.not(*i),
+            Node::Quant(q, list, body) => self.quantifier(*q, *list, *body),
             _ => self.composite(node),
         }
     }
 
-    /// Evaluates a node that is not a leaf: connectives, quantifiers and the
-    /// general comparisons. Kept out of line so that [`Machine::eval`] stays small.
+    // The connectives and quantifiers each have a small function of their
+    // own, out of line, rather than arms of one large one: every `and` or
+    // `or` pays the call's prologue and epilogue, and a small function saves
+    // and restores fewer registers.
+
+    /// `and` (`decisive` false, `otherwise` true) or `or` (the reverse):
+    /// `decisive` as soon as a child is; unknown if a child is; else `otherwise`.
+    #[inline(never)]
+    fn connective(&mut self, items: &[NodeId], decisive: Tri, otherwise: Tri) -> Tri {
+        let mut out = otherwise;
+        for &i in items {
+            match self.eval(i) {
+                Tri::Unknown => out = Tri::Unknown,
+                t if t == decisive => return decisive,
+                _ => {}
+            }
+        }
+        out
+    }
+
+    #[inline(never)]
+    fn not(&mut self, i: NodeId) -> Tri {
+        self.eval(i).not()
+    }
+
+    /// `any` (decisive true) or `all` (decisive false) over a list fact.
+    #[inline(never)]
+    fn quantifier(&mut self, q: Quant, list: List, body: NodeId) -> Tri {
+        let Value::List(elements) = self.value(list.at) else {
+            return Tri::Unknown;
+        };
+        let (decisive, otherwise) = match q {
+            Quant::Any => (Tri::True, Tri::False),
+            Quant::All => (Tri::False, Tri::True),
+        };
+        let mut out = otherwise;
+        for element in elements {
+            self.bind(list, element);
+            match self.eval(body) {
+                Tri::Unknown => out = Tri::Unknown,
+                t if t == decisive => return decisive,
+                _ => {}
+            }
+        }
+        out
+    }
+
+    /// Evaluates the general comparisons and counts. Kept out of line so
+    /// that [`Machine::eval`] stays small.
     #[inline(never)]
     fn composite(&mut self, node: &'a Node) -> Tri {
         match node {
-            Node::Not(i) => self.eval(*i).not(),
-            Node::And(items) => {
-                let mut out = Tri::True;
-                for &i in items.iter() {
-                    match self.eval(i) {
-                        Tri::False => return Tri::False,
-                        Tri::Unknown => out = Tri::Unknown,
-                        Tri::True => {}
-                    }
-                }
-                out
-            }
-            Node::Or(items) => {
-                let mut out = Tri::False;
-                for &i in items.iter() {
-                    match self.eval(i) {
-                        Tri::True => return Tri::True,
-                        Tri::Unknown => out = Tri::Unknown,
-                        Tri::False => {}
-                    }
-                }
-                out
+            // Two string facts compared for (in)equality, such as
+            // `p.country != country.code` in a quantifier, where it runs once
+            // per element: equal lengths are checked before any byte, and
+            // no scalar is built.
+            Node::Cmp(op @ (CmpOp::Eq | CmpOp::Ne), Operand::Fact(a), Operand::Fact(b))
+                if let (Value::Str(x), Value::Str(y)) = (self.value(*a), self.value(*b)) =>
+            {
+                Tri::from_bool((x == y) == (*op == CmpOp::Eq))
             }
             Node::Cmp(op, a, b) => {
                 let (a, b) = (self.operand(a), self.operand(b));
@@ -175,25 +212,6 @@ impl<'a, 'c> Machine<'a, 'c> {
                     _ => Tri::Unknown,
                 }
             }
-            Node::Quant(q, list, body) => {
-                let Value::List(elements) = self.value(list.at) else {
-                    return Tri::Unknown;
-                };
-                let (decisive, otherwise) = match q {
-                    Quant::Any => (Tri::True, Tri::False),
-                    Quant::All => (Tri::False, Tri::True),
-                };
-                let mut out = otherwise;
-                for element in elements {
-                    self.bind(*list, element);
-                    match self.eval(*body) {
-                        Tri::Unknown => out = Tri::Unknown,
-                        t if t == decisive => return decisive,
-                        _ => {}
-                    }
-                }
-                out
-            }
             Node::CountCmp(list, body, op, n) => {
                 let Value::List(elements) = self.value(list.at) else {
                     return Tri::Unknown;
@@ -204,8 +222,12 @@ impl<'a, 'c> Machine<'a, 'c> {
                 };
                 count.compare(*op, Range::exact(*n))
             }
-            // The leaves, which `eval` handles itself.
-            Node::Const(_)
+            // The leaves and connectives, which `eval` handles itself.
+            Node::Not(_)
+            | Node::And(_)
+            | Node::Or(_)
+            | Node::Quant(..)
+            | Node::Const(_)
             | Node::Bool(_)
             | Node::CmpInt(..)
             | Node::CmpDec(..)
@@ -323,14 +345,25 @@ fn range(v: Val<'_>) -> Option<Range> {
     }
 }
 
+/// Whether a disposition condition holds. The selectors, the common case,
+/// are counted inline; only the connectives recurse, out of line.
+#[inline(always)]
 fn disp(d: &DispCode, bits: &FlagBits<'_>) -> bool {
     match d {
         DispCode::Any(s) => count(s, bits) > 0,
         DispCode::No(s) => count(s, bits) == 0,
         DispCode::Count(s, op, n) => op.holds(count(s, bits).cmp(n)),
+        DispCode::Not(_) | DispCode::And(_) | DispCode::Or(_) => disp_connective(d, bits),
+    }
+}
+
+#[inline(never)]
+fn disp_connective(d: &DispCode, bits: &FlagBits<'_>) -> bool {
+    match d {
         DispCode::Not(i) => !disp(i, bits),
         DispCode::And(items) => items.iter().all(|i| disp(i, bits)),
         DispCode::Or(items) => items.iter().any(|i| disp(i, bits)),
+        DispCode::Any(_) | DispCode::No(_) | DispCode::Count(..) => disp(d, bits),
     }
 }
 
