@@ -148,8 +148,17 @@ fn is_bidi_control(c: char) -> bool {
 /// They can only stand in comments and strings (anywhere else the parser
 /// refuses them), where they can make the code on screen differ from the
 /// code that runs.
+///
+/// Every one of them is encoded in UTF-8 as three bytes starting with 0xE2,
+/// a byte that only ever starts a character; so only the characters starting
+/// there are decoded, rather than every character of the source.
 pub(super) fn bidi(source: &str, diags: &mut Vec<Diagnostic>) {
-    for (at, c) in source.char_indices().filter(|(_, c)| is_bidi_control(*c)) {
+    let candidates = source
+        .bytes()
+        .enumerate()
+        .filter(|&(_, b)| b == 0xE2)
+        .filter_map(|(at, _)| Some((at, source.get(at..)?.chars().next()?)));
+    for (at, c) in candidates.filter(|(_, c)| is_bidi_control(*c)) {
         diags.push(
             Diagnostic::warning(
                 "DD106",
