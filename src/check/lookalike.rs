@@ -30,11 +30,15 @@ fn compare(group: &Group<'_>, kind: &str, owner: Option<&str>, diags: &mut Vec<D
     let of = owner.map_or(String::new(), |o| format!(" of `{o}`"));
     let mut by_case: HashMap<String, (&str, Span)> = HashMap::new();
     let mut by_look: HashMap<String, (&str, Span)> = HashMap::new();
+    // Two names look alike only if one has a character outside ASCII: a
+    // group of plain ASCII names, nearly every group, needs no skeletons.
+    let all_ascii = group.iter().all(|(name, _)| name.is_ascii());
     for &(name, span) in group {
         if name.is_empty() {
             continue;
         }
-        match by_case.get(&name.to_lowercase()) {
+        let lower = name.to_lowercase();
+        match by_case.get(&lower) {
             // The same name twice is an error reported elsewhere.
             Some((first, _)) if *first == name => continue,
             Some((first, first_span)) => {
@@ -50,8 +54,11 @@ fn compare(group: &Group<'_>, kind: &str, owner: Option<&str>, diags: &mut Vec<D
                 continue;
             }
             None => {
-                by_case.insert(name.to_lowercase(), (name, span));
+                by_case.insert(lower, (name, span));
             }
+        }
+        if all_ascii {
+            continue;
         }
         let look = skeleton(name);
         match by_look.get(&look) {
