@@ -2,7 +2,8 @@
 # Instructions per transaction for each phase of the benchmarks, counted by
 # valgrind (callgrind): the same binary runs once with no repetition (the
 # setup alone) and once with REPS passes over the 1,000-transaction pool;
-# the difference divided by REPS x 1,000 is the cost of one transaction.
+# the difference divided by REPS x 1,000 is the cost of one transaction
+# (for `compile`, divided by REPS: the cost of one compile).
 # Counts, unlike timings, do not depend on what else runs on the machine.
 #
 #   benches/instructions.sh            # every phase, both rulesets
@@ -19,6 +20,9 @@ count() {
 }
 printf '%-8s %-7s %12s\n' ruleset phase instructions
 for ruleset in bench bundled; do
+    base=$(count "$ruleset" compile 0)
+    full=$(count "$ruleset" compile "$REPS")
+    printf '%-8s %-7s %12d  (per compile)\n' "$ruleset" compile $(( (full - base) / REPS ))
     for phase in load fast report json hand; do
         [[ $phase == hand && $ruleset != bench ]] && continue
         base=$(count "$ruleset" "$phase" 0)

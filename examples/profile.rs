@@ -6,7 +6,7 @@
 //!
 //! ```sh
 //! cargo build --release --example profile
-//! target/release/examples/profile <bundled|bench> <load|fast|report|json|hand> <reps>
+//! target/release/examples/profile <bundled|bench> <compile|load|fast|report|json|hand> <reps>
 //! ```
 
 #[path = "../benches/common/mod.rs"]
@@ -29,7 +29,7 @@ fn main() -> ExitCode {
         args.get(1),
         args.get(2).map(|r| r.parse::<usize>()),
     ) else {
-        eprintln!("usage: profile <bundled|bench> <load|fast|report|json|hand> <reps>");
+        eprintln!("usage: profile <bundled|bench> <compile|load|fast|report|json|hand> <reps>");
         return ExitCode::from(2);
     };
     let (rules, docs) = match ruleset.as_str() {
@@ -60,9 +60,21 @@ fn main() -> ExitCode {
     let mut scratch = rules.new_scratch();
     let mut sink = 0usize;
     match phase.as_str() {
+        // Source text to a compiled ruleset, once per repetition.
+        "compile" => {
+            let source = match ruleset.as_str() {
+                "bundled" => dd_rules::BUNDLED_SOURCE,
+                _ => common::BENCH_RULES,
+            };
+            repeat(reps, &docs[..1], |_| {
+                sink += RuleSet::compile(source, "profile.rules").map_or(0, |r| r.flags().count());
+            })
+        }
         // JSON text to loaded facts.
         "load" => repeat(reps, &docs, |d| {
-            sink += rules.facts_from_json(d).map_or(0, |f| f.transaction_id().map_or(1, str::len));
+            sink += rules
+                .facts_from_json(d)
+                .map_or(0, |f| f.transaction_id().map_or(1, str::len));
         }),
         // Loaded facts to the fast path's outcome.
         "fast" => repeat(reps, &facts, |f| {
@@ -100,7 +112,7 @@ fn main() -> ExitCode {
             })
         }
         other => {
-            eprintln!("unknown phase {other:?}: load, fast, report, json or hand");
+            eprintln!("unknown phase {other:?}: compile, load, fast, report, json or hand");
             return ExitCode::from(2);
         }
     }
