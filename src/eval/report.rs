@@ -6,7 +6,6 @@
 //! a few flat buffers (see `report/mod.rs`). A report therefore costs a
 //! handful of allocations, however many flags and facts it quotes.
 
-use std::cmp::Ordering;
 use std::ops::Range;
 
 use super::machine::Machine;
@@ -132,10 +131,9 @@ fn rank(
         }
         same
     });
-    merged.sort_by(|a, b| match b.1.cmp(&a.1) {
-        Ordering::Equal => text_of(text, &a.0).cmp(text_of(text, &b.0)),
-        other => other,
-    });
+    // Heaviest first; the sort is stable and the paths are in text order
+    // already, so paths of equal weight stay in text order.
+    merged.sort_by(|a, b| b.1.cmp(&a.1));
     let start = paths.len();
     paths.extend(merged.into_iter().map(|(span, _)| span));
     start..paths.len()
