@@ -133,7 +133,7 @@ fn rank(
     });
     // Heaviest first; the sort is stable and the paths are in text order
     // already, so paths of equal weight stay in text order.
-    merged.sort_by(|a, b| b.1.cmp(&a.1));
+    merged.sort_by_key(|&(_, w)| std::cmp::Reverse(w));
     let start = paths.len();
     paths.extend(merged.into_iter().map(|(span, _)| span));
     start..paths.len()
