@@ -62,7 +62,9 @@ fn main() -> ExitCode {
     match phase.as_str() {
         // JSON text to loaded facts.
         "load" => repeat(reps, &docs, |d| {
-            sink += rules.facts_from_json(d).map_or(0, |f| f.transaction_id().map_or(1, str::len));
+            sink += rules
+                .facts_from_json(d)
+                .map_or(0, |f| f.transaction_id().map_or(1, str::len));
         }),
         // Loaded facts to the fast path's outcome.
         "fast" => repeat(reps, &facts, |f| {
