@@ -12,6 +12,8 @@ use crate::facts::schema::{RecordId, Schema, Type};
 use crate::report::Severity;
 use crate::syntax::ast::{CmpOp, Quant, SetTest};
 
+pub(crate) mod flat;
+
 /// The index of a node in [`Program::nodes`].
 pub(crate) type NodeId = u32;
 
@@ -85,8 +87,6 @@ pub(crate) enum Mask {
 pub(crate) struct FlagCode {
     pub cond: NodeId,
     pub mitigated_by: Box<[u32]>,
-    /// `mitigated_by` as a bit set over the safeguards, [`Program::safeguard_words`] words long.
-    pub mitigators: Box<[u64]>,
     /// The evidence facts: printed path, root slot and type.
     pub evidence: Box<[(String, u32, Type)]>,
 }
@@ -117,9 +117,10 @@ pub(crate) struct SelCode {
 /// A whole compiled ruleset.
 #[derive(Clone, Debug)]
 pub(crate) struct Program {
+    /// The node tree of every condition: what explanations walk.
     pub nodes: Vec<Node>,
-    /// Predicates in dependency order, with the node of each body: (cache index, node).
-    pub predicates: Box<[(u32, NodeId)]>,
+    /// The same conditions as flat graphs of tests: what the fast path runs.
+    pub flat: flat::Flat,
     /// The node of each predicate's body, by predicate id.
     pub predicate_nodes: Box<[NodeId]>,
     pub safeguards: Box<[NodeId]>,
@@ -131,6 +132,10 @@ pub(crate) struct Program {
     pub root: u32,
     /// How many 64-bit words a bit set over the flags takes.
     pub flag_words: usize,
+    /// For each safeguard, the flags it mitigates, as a bit set over the flags.
+    pub mitigates: Box<[Box<[u64]>]>,
+    /// The flags that have safeguards, as a bit set over the flags.
+    pub mitigable: Box<[u64]>,
     /// How many 64-bit words a bit set over the safeguards takes.
     pub safeguard_words: usize,
 }
@@ -160,7 +165,7 @@ pub(crate) fn compile(checked: &Checked) -> Program {
         binders: Vec::new(),
     };
     let mut predicate_nodes = vec![0; checked.predicates.len()];
-    let predicates = checked
+    let predicates: Box<[(u32, NodeId)]> = checked
         .predicate_order
         .iter()
         .filter_map(|&p| {
@@ -172,10 +177,10 @@ pub(crate) fn compile(checked: &Checked) -> Program {
             Some((u32::try_from(p).ok()?, node))
         })
         .collect();
-    let safeguards = checked.safeguards.iter().map(|s| c.cond(&s.when)).collect();
+    let safeguards: Box<[NodeId]> = checked.safeguards.iter().map(|s| c.cond(&s.when)).collect();
     let safeguard_words = words(checked.safeguards.len());
     let flag_words = words(checked.flags.len());
-    let flags = checked
+    let flags: Box<[FlagCode]> = checked
         .flags
         .iter()
         .map(|f| FlagCode {
@@ -185,7 +190,6 @@ pub(crate) fn compile(checked: &Checked) -> Program {
                 .iter()
                 .filter_map(|&i| u32::try_from(i).ok())
                 .collect(),
-            mitigators: bit_set(f.mitigated_by.iter().copied(), safeguard_words),
             evidence: f
                 .evidence
                 .iter()
@@ -198,7 +202,7 @@ pub(crate) fn compile(checked: &Checked) -> Program {
                 .collect(),
         })
         .collect();
-    let cases = checked
+    let cases: Box<[(Option<DispCode>, u32)]> = checked
         .cases
         .iter()
         .map(|case| {
@@ -208,12 +212,31 @@ pub(crate) fn compile(checked: &Checked) -> Program {
             )
         })
         .collect();
+    let mitigates = (0..checked.safeguards.len())
+        .map(|s| {
+            let flags = checked.flags.iter().enumerate();
+            bit_set(
+                flags
+                    .filter(|(_, f)| f.mitigated_by.contains(&s))
+                    .map(|(i, _)| i),
+                flag_words,
+            )
+        })
+        .collect();
+    let mitigable = bit_set(
+        (checked.flags.iter().enumerate())
+            .filter(|(_, f)| !f.mitigated_by.is_empty())
+            .map(|(i, _)| i),
+        flag_words,
+    );
+    let mut flat = flatten(&c.nodes, &predicates, &safeguards, &flags);
+    (flat.disp, flat.disp_entry) = flat::disposition(&cases);
     let slot_paths = (0..checked.schema.records.len())
         .map(|r| slot_paths(&checked.schema, r))
         .collect();
     Program {
         nodes: c.nodes,
-        predicates,
+        flat,
         predicate_nodes: predicate_nodes.into_boxed_slice(),
         safeguards,
         flags,
@@ -221,7 +244,32 @@ pub(crate) fn compile(checked: &Checked) -> Program {
         slot_paths,
         root: u32::try_from(checked.schema.root).unwrap_or(0),
         flag_words,
+        mitigates,
+        mitigable,
         safeguard_words,
+    }
+}
+
+/// The flat form of every condition.
+fn flatten(
+    nodes: &[Node],
+    predicates: &[(u32, NodeId)],
+    safeguards: &[NodeId],
+    flags: &[FlagCode],
+) -> flat::Flat {
+    let mut f = flat::Flattener::new(nodes);
+    let predicates = predicates
+        .iter()
+        .map(|&(p, node)| (p, f.condition(node)))
+        .collect();
+    let safeguards = safeguards.iter().map(|&n| f.condition(n)).collect();
+    let flags = flags.iter().map(|code| f.condition(code.cond)).collect();
+    flat::Flat {
+        ops: f.finish(),
+        predicates,
+        safeguards,
+        flags,
+        ..flat::Flat::default()
     }
 }
 

@@ -8,7 +8,8 @@
 use super::scalar::Scalar;
 use super::tri::{Range, Tri};
 use crate::check::ir::Lit;
-use crate::compile::{At, DispCode, List, Mask, Node, NodeId, Operand, Program, SelCode};
+use crate::compile::flat::{EXIT_UNKNOWN, Target, Test, exit_case, exit_value};
+use crate::compile::{At, List, Mask, Node, NodeId, Operand, Program, SelCode};
 use crate::decimal::Decimal;
 use crate::facts::{Frame, Value, bit};
 use crate::limits::MAX_QUANTIFIER_DEPTH;
@@ -35,9 +36,9 @@ pub(crate) struct Machine<'a, 'c> {
 /// Evaluates every predicate of `prog` over `root` into `cache`, in
 /// dependency order, so that each is computed once per transaction.
 pub(crate) fn predicates(prog: &Program, root: &Frame, cache: &mut [Tri]) {
-    for &(p, node) in prog.predicates.iter() {
+    for &(p, entry) in prog.flat.predicates.iter() {
         // A predicate reads only the ones before it in the order, already in the cache.
-        let value = Machine::new(prog, root, cache).eval(node);
+        let value = Machine::new(prog, root, cache).run(entry);
         if let Some(slot) = cache.get_mut(p as usize) {
             *slot = value;
         }
@@ -77,31 +78,12 @@ impl<'a, 'c> Machine<'a, 'c> {
         };
         match node {
             Node::Const(b) => Tri::from_bool(*b),
-            Node::Bool(at) => match self.value(*at) {
-                Value::Bool(b) => Tri::from_bool(*b),
-                _ => Tri::Unknown,
-            },
-            Node::CmpInt(at, op, n) => match self.value(*at) {
-                Value::Int(x) => Tri::from_bool(op.holds(x.cmp(n))),
-                Value::Decimal(x) => Tri::from_bool(op.holds(x.cmp(&Decimal::from_int(*n)))),
-                v => not_a_number(v),
-            },
-            Node::CmpDec(at, op, d) => match self.value(*at) {
-                Value::Int(x) => Tri::from_bool(op.holds(Decimal::from_int(*x).cmp(d))),
-                Value::Decimal(x) => Tri::from_bool(op.holds(x.cmp(d))),
-                v => not_a_number(v),
-            },
-            Node::EnumIn(at, mask) => match self.value(*at) {
-                Value::Enum(i) => Tri::from_bool(mask & bit(*i) != 0),
-                Value::Absent | Value::Present | Value::Set(_) | Value::List(_) => Tri::Unknown,
-                // INVARIANT: the checker compares enum facts with enum values only.
-                Value::Bool(_) | Value::Int(_) | Value::Decimal(_) | Value::Str(_) => Tri::False,
-            },
-            Node::SetTest(test, at, Mask::Const(want)) => match self.value(*at) {
-                Value::Set(have) => set_test(*test, *have, *want),
-                _ => Tri::Unknown,
-            },
-            Node::Known(at) => Tri::from_bool(!matches!(self.value(*at), Value::Absent)),
+            Node::Bool(at) => bool_leaf(self.value(*at)),
+            Node::CmpInt(at, op, n) => cmp_int(self.value(*at), *op, *n),
+            Node::CmpDec(at, op, d) => cmp_dec(self.value(*at), *op, d),
+            Node::EnumIn(at, mask) => enum_in(self.value(*at), *mask),
+            Node::SetTest(test, at, Mask::Const(want)) => set_const(self.value(*at), *test, *want),
+            Node::Known(at) => known(self.value(*at)),
             Node::Pred(p) => self.cache.get(*p as usize).copied().unwrap_or(Tri::Unknown),
             Node::And(items) => self.connective(items, Tri::False, Tri::True),
             Node::Or(items) => self.connective(items, Tri::True, Tri::False),
@@ -109,6 +91,98 @@ impl<'a, 'c> Machine<'a, 'c> {
             Node::Quant(q, list, body) => self.quantifier(*q, *list, *body),
             _ => self.composite(node),
         }
+    }
+
+    /// Evaluates a condition in its flat form (see `compile/flat.rs`) from
+    /// `entry`: run a test, jump to the successor for its result, until an
+    /// exit. Inline in the caller: the connectives cost no call at all.
+    #[inline(always)]
+    pub fn run(&mut self, entry: Target) -> Tri {
+        let ops = &self.prog.flat.ops;
+        let mut pc = entry;
+        // An exit is past the end of the ops: the look-up that fails ends the loop.
+        while let Some(op) = ops.get(pc as usize) {
+            let t = self.test(&op.test);
+            pc = op.next.get(t as usize).copied().unwrap_or(EXIT_UNKNOWN);
+        }
+        exit_value(pc)
+    }
+
+    /// Runs one flat test. The leaves are the tree's, by the same functions.
+    #[inline(always)]
+    fn test(&mut self, test: &'a Test) -> Tri {
+        match test {
+            Test::Bool(at) => bool_leaf(self.value(*at)),
+            Test::CmpInt(at, op, n) => cmp_int(self.value(*at), *op, *n),
+            Test::CmpDec(at, op, d) => cmp_dec(self.value(*at), *op, d),
+            Test::EnumIn(at, mask) => enum_in(self.value(*at), *mask),
+            Test::Set(test, at, want) => set_const(self.value(*at), *test, *want),
+            Test::Known(at) => known(self.value(*at)),
+            Test::Pred(p) => self.cache.get(*p as usize).copied().unwrap_or(Tri::Unknown),
+            Test::Quant(q, list, body) => self.flat_quantifier(*q, *list, *body),
+            Test::CountCmp(list, body, op, n) => self.flat_count_cmp(*list, *body, *op, *n),
+            Test::FactEq(a, b, eq, id) => match (self.value(*a), self.value(*b)) {
+                // As `composite` does: equal lengths are checked before any byte.
+                (Value::Str(x), Value::Str(y)) => Tri::from_bool((x == y) == *eq),
+                _ => self.tree(*id),
+            },
+            Test::Node(id) => self.tree(*id),
+        }
+    }
+
+    /// `any` or `all` over a list fact, the body run flat for each element.
+    #[inline(never)]
+    fn flat_quantifier(&mut self, q: Quant, list: List, body: Target) -> Tri {
+        let Value::List(elements) = self.value(list.at) else {
+            return Tri::Unknown;
+        };
+        let (decisive, otherwise) = match q {
+            Quant::Any => (Tri::True, Tri::False),
+            Quant::All => (Tri::False, Tri::True),
+        };
+        let mut out = otherwise;
+        for element in elements {
+            self.bind(list, element);
+            match self.run(body) {
+                Tri::Unknown => out = Tri::Unknown,
+                t if t == decisive => return decisive,
+                _ => {}
+            }
+        }
+        out
+    }
+
+    /// `count(…) op n`, the body (if any) run flat for each element.
+    #[inline(never)]
+    fn flat_count_cmp(&mut self, list: List, body: Option<Target>, op: CmpOp, n: i64) -> Tri {
+        let Value::List(elements) = self.value(list.at) else {
+            return Tri::Unknown;
+        };
+        let count = match body {
+            Some(body) => {
+                let (mut sure, mut maybe) = (0i64, 0i64);
+                for element in elements {
+                    self.bind(list, element);
+                    match self.run(body) {
+                        Tri::True => sure += 1,
+                        Tri::Unknown => maybe += 1,
+                        Tri::False => {}
+                    }
+                }
+                Range {
+                    lo: sure,
+                    hi: sure + maybe,
+                }
+            }
+            None => Range::exact(i64::try_from(elements.len()).unwrap_or(i64::MAX)),
+        };
+        count.compare(op, Range::exact(n))
+    }
+
+    /// A node evaluated on the tree, for the flat form's fallback.
+    #[inline(never)]
+    fn tree(&mut self, id: NodeId) -> Tri {
+        self.eval(id)
     }
 
     // The connectives and quantifiers each have a small function of their
@@ -296,6 +370,58 @@ impl<'a, 'c> Machine<'a, 'c> {
     }
 }
 
+// The leaves, shared by the tree (`eval`) and the flat form (`test`), so
+// that both compute the same thing.
+
+#[inline(always)]
+fn bool_leaf(v: &Value) -> Tri {
+    match v {
+        Value::Bool(b) => Tri::from_bool(*b),
+        _ => Tri::Unknown,
+    }
+}
+
+#[inline(always)]
+fn cmp_int(v: &Value, op: CmpOp, n: i64) -> Tri {
+    match v {
+        Value::Int(x) => Tri::from_bool(op.holds(x.cmp(&n))),
+        Value::Decimal(x) => Tri::from_bool(op.holds(x.cmp(&Decimal::from_int(n)))),
+        v => not_a_number(v),
+    }
+}
+
+#[inline(always)]
+fn cmp_dec(v: &Value, op: CmpOp, d: &Decimal) -> Tri {
+    match v {
+        Value::Int(x) => Tri::from_bool(op.holds(Decimal::from_int(*x).cmp(d))),
+        Value::Decimal(x) => Tri::from_bool(op.holds(x.cmp(d))),
+        v => not_a_number(v),
+    }
+}
+
+#[inline(always)]
+fn enum_in(v: &Value, mask: u128) -> Tri {
+    match v {
+        Value::Enum(i) => Tri::from_bool(mask & bit(*i) != 0),
+        Value::Absent | Value::Present | Value::Set(_) | Value::List(_) => Tri::Unknown,
+        // INVARIANT: the checker compares enum facts with enum values only.
+        Value::Bool(_) | Value::Int(_) | Value::Decimal(_) | Value::Str(_) => Tri::False,
+    }
+}
+
+#[inline(always)]
+fn set_const(v: &Value, test: SetTest, want: u128) -> Tri {
+    match v {
+        Value::Set(have) => set_test(test, *have, want),
+        _ => Tri::Unknown,
+    }
+}
+
+#[inline(always)]
+fn known(v: &Value) -> Tri {
+    Tri::from_bool(!matches!(v, Value::Absent))
+}
+
 /// A set test on known sets.
 fn set_test(test: SetTest, have: u128, want: u128) -> Tri {
     Tri::from_bool(match test {
@@ -324,13 +450,17 @@ pub(crate) struct FlagBits<'b> {
     pub mitigated: &'b [u64],
 }
 
-/// The disposition: the index of the first case whose condition holds.
+/// The disposition: the index of the first case whose condition holds, by
+/// the flat form of the cases (`compile/flat.rs`): count, compare, jump.
 pub(crate) fn disposition(prog: &Program, bits: &FlagBits<'_>) -> usize {
-    prog.cases
-        .iter()
-        .position(|(cond, _)| cond.as_ref().is_none_or(|c| disp(c, bits)))
-        // INVARIANT: the checker requires an `otherwise` case, which always holds.
-        .unwrap_or(prog.cases.len().saturating_sub(1))
+    let ops = &prog.flat.disp;
+    let mut pc = prog.flat.disp_entry;
+    // A case's exit is past the end of the ops: the look-up that fails ends the loop.
+    while let Some(op) = ops.get(pc as usize) {
+        let holds = op.op.holds(count(&op.sel, bits).cmp(&op.n));
+        pc = if holds { op.next[1] } else { op.next[0] };
+    }
+    exit_case(pc)
 }
 
 fn lit(l: &Lit) -> Scalar<'_> {
@@ -342,28 +472,6 @@ fn range(v: Val<'_>) -> Option<Range> {
         Val::Count(r) => Some(r),
         Val::Scalar(Scalar::Int(n)) => Some(Range::exact(n)),
         _ => None,
-    }
-}
-
-/// Whether a disposition condition holds. The selectors, the common case,
-/// are counted inline; only the connectives recurse, out of line.
-#[inline(always)]
-fn disp(d: &DispCode, bits: &FlagBits<'_>) -> bool {
-    match d {
-        DispCode::Any(s) => count(s, bits) > 0,
-        DispCode::No(s) => count(s, bits) == 0,
-        DispCode::Count(s, op, n) => op.holds(count(s, bits).cmp(n)),
-        DispCode::Not(_) | DispCode::And(_) | DispCode::Or(_) => disp_connective(d, bits),
-    }
-}
-
-#[inline(never)]
-fn disp_connective(d: &DispCode, bits: &FlagBits<'_>) -> bool {
-    match d {
-        DispCode::Not(i) => !disp(i, bits),
-        DispCode::And(items) => items.iter().all(|i| disp(i, bits)),
-        DispCode::Or(items) => items.iter().any(|i| disp(i, bits)),
-        DispCode::Any(_) | DispCode::No(_) | DispCode::Count(..) => disp(d, bits),
     }
 }
 

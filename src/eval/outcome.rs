@@ -140,39 +140,69 @@ impl Outcome {
         let (unknown, rest) = rest.split_at_mut(fw);
         let (mitigated_bits, in_place) = rest.split_at_mut(fw);
 
+        // The statuses are written into slots, not pushed, and each bit set
+        // is built a word at a time in a register: per flag, the
+        // bookkeeping costs a few instructions beside the condition.
+        let n = program.flat.safeguards.len();
         safeguards.clear();
-        for (i, &node) in program.safeguards.iter().enumerate() {
-            let t = m.eval(node);
-            if t == Tri::True {
-                set(in_place, i);
+        safeguards.resize(n, SafeguardStatus::Unknown);
+        let mut word = 0u64;
+        for (i, (&entry, slot)) in program
+            .flat
+            .safeguards
+            .iter()
+            .zip(safeguards.iter_mut())
+            .enumerate()
+        {
+            let t = m.run(entry);
+            word |= u64::from(t == Tri::True) << (i % 64);
+            *slot = safeguard_status(t);
+            if i % 64 == 63 || i + 1 == n {
+                store(in_place, i / 64, word);
+                word = 0;
             }
-            safeguards.push(safeguard_status(t));
         }
+        // First the conditions alone, in a loop that keeps little alive
+        // beside the machine; then the bit sets and mitigations, a word of
+        // flags at a time.
+        let n = program.flat.flags.len();
         flags.clear();
-        mitigated.clear();
-        for (i, code) in program.flags.iter().enumerate() {
-            let t = m.eval(code.cond);
-            set(
-                match t {
-                    Tri::True => &mut *raised,
-                    Tri::False => &mut *clear,
-                    Tri::Unknown => &mut *unknown,
-                },
-                i,
-            );
-            // Mitigated when every safeguard that mitigates it is in place.
-            let is_mitigated = !code.mitigated_by.is_empty()
-                && code
-                    .mitigators
-                    .iter()
-                    .zip(in_place.iter())
-                    .all(|(want, have)| want & !have == 0);
-            if is_mitigated {
-                set(mitigated_bits, i);
-            }
-            flags.push(status(t));
-            mitigated.push(is_mitigated);
+        flags.resize(n, Status::Unknown);
+        for (&entry, slot) in program.flat.flags.iter().zip(flags.iter_mut()) {
+            *slot = status(m.run(entry));
         }
+        for (w, chunk) in flags.chunks(64).enumerate() {
+            let (mut r, mut c, mut u) = (0u64, 0u64, 0u64);
+            for (j, s) in chunk.iter().enumerate() {
+                r |= u64::from(*s == Status::Raised) << j;
+                c |= u64::from(*s == Status::Clear) << j;
+                u |= u64::from(*s == Status::Unknown) << j;
+            }
+            store(raised, w, r);
+            store(clear, w, c);
+            store(unknown, w, u);
+        }
+        // A flag is mitigated when it has safeguards and none of them is
+        // missing: the flags no safeguard out of place mitigates.
+        for (w, out) in mitigated_bits.iter_mut().enumerate() {
+            let word = |set: &[u64]| set.get(w).copied().unwrap_or(0);
+            let mut spoiled = 0u64;
+            for (s, mitigates) in program.mitigates.iter().enumerate() {
+                if in_place
+                    .get(s / 64)
+                    .is_none_or(|have| have & (1u64 << (s % 64)) == 0)
+                {
+                    spoiled |= word(mitigates);
+                }
+            }
+            *out = word(&program.mitigable) & !spoiled;
+        }
+        mitigated.clear();
+        mitigated.extend((0..n).map(|i| {
+            mitigated_bits
+                .get(i / 64)
+                .is_some_and(|w| w & (1u64 << (i % 64)) != 0)
+        }));
         *case = machine::disposition(
             program,
             &FlagBits {
@@ -237,10 +267,10 @@ impl Outcome {
     }
 }
 
-/// Adds member `i` to a bit set.
-fn set(bits: &mut [u64], i: usize) {
-    if let Some(w) = bits.get_mut(i / 64) {
-        *w |= 1u64 << (i % 64);
+/// Stores word `w` of a bit set.
+fn store(bits: &mut [u64], w: usize, word: u64) {
+    if let Some(w) = bits.get_mut(w) {
+        *w = word;
     }
 }
 
