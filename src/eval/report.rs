@@ -37,10 +37,10 @@ pub(crate) fn build(
     let program = rules.program();
     let mut machine = Machine::new(program, &facts.root, &outcome.cache);
     // Enough for most reports' missing paths; it grows if need be.
-    let mut text = String::with_capacity(2048);
+    let mut text = String::with_capacity(1024);
 
     let mut rows = Vec::with_capacity(program.flags.len());
-    let mut paths = Vec::with_capacity(128);
+    let mut paths = Vec::with_capacity(64);
     let mut scope = Scope::new(program.root);
     for (i, code) in program.flags.iter().enumerate() {
         let status = outcome.flags.get(i).copied().unwrap_or(Status::Unknown);
