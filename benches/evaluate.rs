@@ -8,9 +8,10 @@
 //!    service or a batch does with a reused `Scratch`), and full report
 //!    written as JSON text (`to_json`: evidence values are rendered then);
 //! 3. `json/*`: one transaction from JSON text to a report or an outcome;
-//! 4. `batch/*`: 100,000 transactions from JSON text to reports through
-//!    `evaluate_batch`, in chunks of `BATCH_CHUNK` as a stream would be,
-//!    on one thread and on every core;
+//! 4. `batch/*`: 100,000 transactions from JSON text to reports
+//!    (`reports`), and to reports written as JSON lines (`lines`), through
+//!    `evaluate_batch_with`, in chunks of `BATCH_CHUNK` as a stream is, on
+//!    one thread and on every core;
 //! 5. `hand/*`: the hand-written benchmark ruleset, typed and from JSON.
 //!
 //! Transactions come from a seeded generator (`benches/common`), so every
@@ -173,13 +174,29 @@ fn batch(c: &mut Criterion) {
             .num_threads(n)
             .build()
             .unwrap();
-        // As a stream is evaluated: a chunk at a time, each chunk's reports
-        // handed on (here, dropped) before the next, so memory stays flat.
+        // As a stream is evaluated: a chunk at a time, each report handed
+        // to a callback on the thread that built it (as `dd-rules eval`
+        // does), which keeps its disposition and drops it there.
         g.bench_function(BenchmarkId::new("reports", format!("{n}-threads")), |b| {
             b.iter(|| {
                 pool.install(|| {
                     for chunk in docs.chunks(dd_rules::BATCH_CHUNK) {
-                        black_box(rules.evaluate_batch(black_box(chunk)));
+                        black_box(rules.evaluate_batch_with(black_box(chunk), |_, r| {
+                            r.map(|r| r.disposition_index()).ok()
+                        }));
+                    }
+                })
+            })
+        });
+        // The same, each report then written as a line of JSON, which is
+        // what `dd-rules eval` does with an NDJSON stream.
+        g.bench_function(BenchmarkId::new("lines", format!("{n}-threads")), |b| {
+            b.iter(|| {
+                pool.install(|| {
+                    for chunk in docs.chunks(dd_rules::BATCH_CHUNK) {
+                        black_box(rules.evaluate_batch_with(black_box(chunk), |_, r| {
+                            r.map(|r| r.to_json()).ok()
+                        }));
                     }
                 })
             })
