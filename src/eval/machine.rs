@@ -8,7 +8,9 @@
 use super::scalar::Scalar;
 use super::tri::{Range, Tri};
 use crate::check::ir::Lit;
-use crate::compile::flat::{EXIT_UNKNOWN, Target, Test, exit_case, exit_value};
+use crate::compile::flat::{
+    EXIT_FALSE, EXIT_TRUE, EXIT_UNKNOWN, Target, Test, exit_case, exit_value,
+};
 use crate::compile::{At, List, Mask, Node, NodeId, Operand, Program, SelCode};
 use crate::decimal::Decimal;
 use crate::facts::{Frame, Value, bit};
@@ -98,6 +100,13 @@ impl<'a, 'c> Machine<'a, 'c> {
     /// exit. Inline in the caller: the connectives cost no call at all.
     #[inline(always)]
     pub fn run(&mut self, entry: Target) -> Tri {
+        exit_value(self.run_to_exit(entry))
+    }
+
+    /// As [`Machine::run`], but the exit itself: the callers that branch on
+    /// the result compare it with the exits, with no conversion to a `Tri`.
+    #[inline(always)]
+    pub fn run_to_exit(&mut self, entry: Target) -> Target {
         let ops = &self.prog.flat.ops;
         let mut pc = entry;
         // An exit is past the end of the ops: the look-up that fails ends the loop.
@@ -105,7 +114,7 @@ impl<'a, 'c> Machine<'a, 'c> {
             let t = self.test(&op.test);
             pc = op.next.get(t as usize).copied().unwrap_or(EXIT_UNKNOWN);
         }
-        exit_value(pc)
+        pc
     }
 
     /// Runs one flat test. The leaves are the tree's, by the same functions.
@@ -116,6 +125,7 @@ impl<'a, 'c> Machine<'a, 'c> {
             Test::CmpInt(at, op, n) => cmp_int(self.value(*at), *op, *n),
             Test::CmpDec(at, op, d) => cmp_dec(self.value(*at), *op, d),
             Test::EnumIn(at, mask) => enum_in(self.value(*at), *mask),
+            Test::EnumIn64(at, mask) => enum_in64(self.value(*at), *mask),
             Test::Set(test, at, want) => set_const(self.value(*at), *test, *want),
             Test::Known(at) => known(self.value(*at)),
             Test::Pred(p) => self.cache.get(*p as usize).copied().unwrap_or(Tri::Unknown),
@@ -136,20 +146,24 @@ impl<'a, 'c> Machine<'a, 'c> {
         let Value::List(elements) = self.value(list.at) else {
             return Tri::Unknown;
         };
+        // The exit that decides, and the one that leaves the result as it is;
+        // any other is unknown.
         let (decisive, otherwise) = match q {
-            Quant::Any => (Tri::True, Tri::False),
-            Quant::All => (Tri::False, Tri::True),
+            Quant::Any => (EXIT_TRUE, EXIT_FALSE),
+            Quant::All => (EXIT_FALSE, EXIT_TRUE),
         };
         let mut out = otherwise;
         for element in elements {
             self.bind(list, element);
-            match self.run(body) {
-                Tri::Unknown => out = Tri::Unknown,
-                t if t == decisive => return decisive,
-                _ => {}
+            let exit = self.run_to_exit(body);
+            if exit == decisive {
+                return exit_value(decisive);
+            }
+            if exit != otherwise {
+                out = EXIT_UNKNOWN;
             }
         }
-        out
+        exit_value(out)
     }
 
     /// `count(…) op n`, the body (if any) run flat for each element.
@@ -163,11 +177,9 @@ impl<'a, 'c> Machine<'a, 'c> {
                 let (mut sure, mut maybe) = (0i64, 0i64);
                 for element in elements {
                     self.bind(list, element);
-                    match self.run(body) {
-                        Tri::True => sure += 1,
-                        Tri::Unknown => maybe += 1,
-                        Tri::False => {}
-                    }
+                    let exit = self.run_to_exit(body);
+                    sure += i64::from(exit == EXIT_TRUE);
+                    maybe += i64::from(exit != EXIT_TRUE && exit != EXIT_FALSE);
                 }
                 Range {
                     lo: sure,
@@ -403,6 +415,19 @@ fn cmp_dec(v: &Value, op: CmpOp, d: &Decimal) -> Tri {
 fn enum_in(v: &Value, mask: u128) -> Tri {
     match v {
         Value::Enum(i) => Tri::from_bool(mask & bit(*i) != 0),
+        Value::Absent | Value::Present | Value::Set(_) | Value::List(_) => Tri::Unknown,
+        // INVARIANT: the checker compares enum facts with enum values only.
+        Value::Bool(_) | Value::Int(_) | Value::Decimal(_) | Value::Str(_) => Tri::False,
+    }
+}
+
+/// [`enum_in`] for a mask of 64 bits: a value past them is not in it.
+#[inline(always)]
+fn enum_in64(v: &Value, mask: u64) -> Tri {
+    match v {
+        Value::Enum(i) => {
+            Tri::from_bool(mask.checked_shr(u32::from(*i)).is_some_and(|m| m & 1 != 0))
+        }
         Value::Absent | Value::Present | Value::Set(_) | Value::List(_) => Tri::Unknown,
         // INVARIANT: the checker compares enum facts with enum values only.
         Value::Bool(_) | Value::Int(_) | Value::Decimal(_) | Value::Str(_) => Tri::False,
