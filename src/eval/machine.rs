@@ -482,7 +482,14 @@ pub(crate) fn disposition(prog: &Program, bits: &FlagBits<'_>) -> usize {
     let mut pc = prog.flat.disp_entry;
     // A case's exit is past the end of the ops: the look-up that fails ends the loop.
     while let Some(op) = ops.get(pc as usize) {
-        let holds = op.op.holds(count(&op.sel, bits).cmp(&op.n));
+        // A count is never negative, so against 0 (`any`, `no`) only whether
+        // a flag is picked matters: no bits are counted.
+        let n = if op.n == 0 {
+            i64::from(picks_any(&op.sel, bits))
+        } else {
+            count(&op.sel, bits)
+        };
+        let holds = op.op.holds(n.cmp(&op.n));
         pc = if holds { op.next[1] } else { op.next[0] };
     }
     exit_case(pc)
@@ -502,17 +509,27 @@ fn range(v: Val<'_>) -> Option<Range> {
 
 /// How many flags a selector picks.
 fn count(s: &SelCode, bits: &FlagBits<'_>) -> i64 {
+    picked_words(s, bits)
+        .map(|w| i64::from(w.count_ones()))
+        .sum()
+}
+
+/// Whether a selector picks any flag.
+fn picks_any(s: &SelCode, bits: &FlagBits<'_>) -> bool {
+    picked_words(s, bits).any(|w| w != 0)
+}
+
+/// The flags a selector picks, a word at a time.
+fn picked_words<'s>(s: &'s SelCode, bits: &'s FlagBits<'_>) -> impl Iterator<Item = u64> + 's {
     // The status and mitigation filters were turned into masks at compile time.
     let [raised, clear, unknown, mitigated, unmitigated] = s.masks;
-    let mut n = 0;
-    for (w, &picked) in s.flags.iter().enumerate() {
+    s.flags.iter().enumerate().map(move |(w, &picked)| {
         let word = |set: &[u64]| set.get(w).copied().unwrap_or(0);
         let status = (word(bits.raised) & raised)
             | (word(bits.clear) & clear)
             | (word(bits.unknown) & unknown);
         let m = word(bits.mitigated);
         let mitigated = (m & mitigated) | (!m & unmitigated);
-        n += i64::from((picked & status & mitigated).count_ones());
-    }
-    n
+        picked & status & mitigated
+    })
 }
