@@ -145,14 +145,46 @@ const POW10: [i128; MAX_SCALE as usize + 1] = [
 ];
 
 impl Ord for Decimal {
+    /// Inline for the common case, equal scales; the rest out of line.
+    #[inline]
     fn cmp(&self, other: &Decimal) -> Ordering {
-        // Comparisons run at every evaluation (`score < 0.35`), so the common
-        // cases avoid the 128-bit divisions of `parts`: equal scales compare
-        // mantissas; otherwise the smaller scale is brought up to the larger,
-        // unless that would overflow.
         if self.scale == other.scale {
             return self.mantissa.cmp(&other.mantissa);
         }
+        self.cmp_scaled(other)
+    }
+}
+
+impl Decimal {
+    /// Compares decimals of different scales.
+    #[inline(never)]
+    fn cmp_scaled(&self, other: &Decimal) -> Ordering {
+        // Usually both mantissas fit 64 bits: the one of the smaller scale
+        // times a power of ten (under 2^60) fits 128 bits, and one widening
+        // multiplication aligns them.
+        if let (Ok(a), Ok(b)) = (i64::try_from(self.mantissa), i64::try_from(other.mantissa)) {
+            let up = |m: i64, by: u32| {
+                POW10_64
+                    .get(by as usize)
+                    .map(|&p| i128::from(m) * i128::from(p))
+            };
+            let aligned = if self.scale < other.scale {
+                up(a, other.scale - self.scale).map(|a| (a, i128::from(b)))
+            } else {
+                up(b, self.scale - other.scale).map(|b| (i128::from(a), b))
+            };
+            if let Some((a, b)) = aligned {
+                return a.cmp(&b);
+            }
+        }
+        self.cmp_general(other)
+    }
+
+    /// Compares decimals of different scales, any mantissas. Comparisons run
+    /// at every evaluation (`score < 0.35`), so even here the 128-bit
+    /// divisions of `parts` are avoided when they can be: the smaller scale
+    /// is brought up to the larger, unless that would overflow.
+    fn cmp_general(&self, other: &Decimal) -> Ordering {
         let scaled = |d: &Decimal, to: u32| {
             let p = *POW10.get(to.saturating_sub(d.scale) as usize)?;
             if d.mantissa.unsigned_abs() <= u128::from(u64::MAX) {
@@ -169,6 +201,29 @@ impl Ord for Decimal {
         }
     }
 }
+
+/// [`POW10`] in 64 bits, for the widening multiplication of `cmp_scaled`.
+const POW10_64: [i64; MAX_SCALE as usize + 1] = [
+    1,
+    10,
+    100,
+    1_000,
+    10_000,
+    100_000,
+    1_000_000,
+    10_000_000,
+    100_000_000,
+    1_000_000_000,
+    10_000_000_000,
+    100_000_000_000,
+    1_000_000_000_000,
+    10_000_000_000_000,
+    100_000_000_000_000,
+    1_000_000_000_000_000,
+    10_000_000_000_000_000,
+    100_000_000_000_000_000,
+    1_000_000_000_000_000_000,
+];
 
 impl PartialOrd for Decimal {
     fn partial_cmp(&self, other: &Decimal) -> Option<Ordering> {

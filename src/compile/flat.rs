@@ -51,6 +51,9 @@ pub(crate) enum Test {
     CmpInt(At, CmpOp, i64),
     CmpDec(At, CmpOp, Decimal),
     EnumIn(At, u128),
+    /// `EnumIn` when the mask has no bit past 64, as for any enum of at most
+    /// 64 values: the bit of the value costs a shift in one word.
+    EnumIn64(At, u64),
     Set(SetTest, At, u128),
     Known(At),
     Pred(u32),
@@ -289,7 +292,13 @@ impl<'a> Flattener<'a> {
             Node::Bool(at) => self.leaf(Test::Bool(*at), t, f, u),
             Node::CmpInt(at, op, n) => self.leaf(Test::CmpInt(*at, *op, *n), t, f, u),
             Node::CmpDec(at, op, d) => self.leaf(Test::CmpDec(*at, *op, *d), t, f, u),
-            Node::EnumIn(at, mask) => self.leaf(Test::EnumIn(*at, *mask), t, f, u),
+            Node::EnumIn(at, mask) => {
+                let test = match u64::try_from(*mask) {
+                    Ok(low) => Test::EnumIn64(*at, low),
+                    Err(_) => Test::EnumIn(*at, *mask),
+                };
+                self.leaf(test, t, f, u)
+            }
             Node::SetTest(test, at, Mask::Const(want)) => {
                 self.leaf(Test::Set(*test, *at, *want), t, f, u)
             }

@@ -8,7 +8,9 @@
 use super::scalar::Scalar;
 use super::tri::{Range, Tri};
 use crate::check::ir::Lit;
-use crate::compile::flat::{EXIT_UNKNOWN, Target, Test, exit_case, exit_value};
+use crate::compile::flat::{
+    EXIT_FALSE, EXIT_TRUE, EXIT_UNKNOWN, Target, Test, exit_case, exit_value,
+};
 use crate::compile::{At, List, Mask, Node, NodeId, Operand, Program, SelCode};
 use crate::decimal::Decimal;
 use crate::facts::{Frame, Value, bit};
@@ -98,6 +100,13 @@ impl<'a, 'c> Machine<'a, 'c> {
     /// exit. Inline in the caller: the connectives cost no call at all.
     #[inline(always)]
     pub fn run(&mut self, entry: Target) -> Tri {
+        exit_value(self.run_to_exit(entry))
+    }
+
+    /// As [`Machine::run`], but the exit itself: the callers that branch on
+    /// the result compare it with the exits, with no conversion to a `Tri`.
+    #[inline(always)]
+    pub fn run_to_exit(&mut self, entry: Target) -> Target {
         let ops = &self.prog.flat.ops;
         let mut pc = entry;
         // An exit is past the end of the ops: the look-up that fails ends the loop.
@@ -105,7 +114,7 @@ impl<'a, 'c> Machine<'a, 'c> {
             let t = self.test(&op.test);
             pc = op.next.get(t as usize).copied().unwrap_or(EXIT_UNKNOWN);
         }
-        exit_value(pc)
+        pc
     }
 
     /// Runs one flat test. The leaves are the tree's, by the same functions.
@@ -116,6 +125,7 @@ impl<'a, 'c> Machine<'a, 'c> {
             Test::CmpInt(at, op, n) => cmp_int(self.value(*at), *op, *n),
             Test::CmpDec(at, op, d) => cmp_dec(self.value(*at), *op, d),
             Test::EnumIn(at, mask) => enum_in(self.value(*at), *mask),
+            Test::EnumIn64(at, mask) => enum_in64(self.value(*at), *mask),
             Test::Set(test, at, want) => set_const(self.value(*at), *test, *want),
             Test::Known(at) => known(self.value(*at)),
             Test::Pred(p) => self.cache.get(*p as usize).copied().unwrap_or(Tri::Unknown),
@@ -136,20 +146,24 @@ impl<'a, 'c> Machine<'a, 'c> {
         let Value::List(elements) = self.value(list.at) else {
             return Tri::Unknown;
         };
+        // The exit that decides, and the one that leaves the result as it is;
+        // any other is unknown.
         let (decisive, otherwise) = match q {
-            Quant::Any => (Tri::True, Tri::False),
-            Quant::All => (Tri::False, Tri::True),
+            Quant::Any => (EXIT_TRUE, EXIT_FALSE),
+            Quant::All => (EXIT_FALSE, EXIT_TRUE),
         };
         let mut out = otherwise;
         for element in elements {
             self.bind(list, element);
-            match self.run(body) {
-                Tri::Unknown => out = Tri::Unknown,
-                t if t == decisive => return decisive,
-                _ => {}
+            let exit = self.run_to_exit(body);
+            if exit == decisive {
+                return exit_value(decisive);
+            }
+            if exit != otherwise {
+                out = EXIT_UNKNOWN;
             }
         }
-        out
+        exit_value(out)
     }
 
     /// `count(…) op n`, the body (if any) run flat for each element.
@@ -163,11 +177,9 @@ impl<'a, 'c> Machine<'a, 'c> {
                 let (mut sure, mut maybe) = (0i64, 0i64);
                 for element in elements {
                     self.bind(list, element);
-                    match self.run(body) {
-                        Tri::True => sure += 1,
-                        Tri::Unknown => maybe += 1,
-                        Tri::False => {}
-                    }
+                    let exit = self.run_to_exit(body);
+                    sure += i64::from(exit == EXIT_TRUE);
+                    maybe += i64::from(exit != EXIT_TRUE && exit != EXIT_FALSE);
                 }
                 Range {
                     lo: sure,
@@ -409,6 +421,19 @@ fn enum_in(v: &Value, mask: u128) -> Tri {
     }
 }
 
+/// [`enum_in`] for a mask of 64 bits: a value past them is not in it.
+#[inline(always)]
+fn enum_in64(v: &Value, mask: u64) -> Tri {
+    match v {
+        Value::Enum(i) => {
+            Tri::from_bool(mask.checked_shr(u32::from(*i)).is_some_and(|m| m & 1 != 0))
+        }
+        Value::Absent | Value::Present | Value::Set(_) | Value::List(_) => Tri::Unknown,
+        // INVARIANT: the checker compares enum facts with enum values only.
+        Value::Bool(_) | Value::Int(_) | Value::Decimal(_) | Value::Str(_) => Tri::False,
+    }
+}
+
 #[inline(always)]
 fn set_const(v: &Value, test: SetTest, want: u128) -> Tri {
     match v {
@@ -457,7 +482,14 @@ pub(crate) fn disposition(prog: &Program, bits: &FlagBits<'_>) -> usize {
     let mut pc = prog.flat.disp_entry;
     // A case's exit is past the end of the ops: the look-up that fails ends the loop.
     while let Some(op) = ops.get(pc as usize) {
-        let holds = op.op.holds(count(&op.sel, bits).cmp(&op.n));
+        // A count is never negative, so against 0 (`any`, `no`) only whether
+        // a flag is picked matters: no bits are counted.
+        let n = if op.n == 0 {
+            i64::from(picks_any(&op.sel, bits))
+        } else {
+            count(&op.sel, bits)
+        };
+        let holds = op.op.holds(n.cmp(&op.n));
         pc = if holds { op.next[1] } else { op.next[0] };
     }
     exit_case(pc)
@@ -477,17 +509,27 @@ fn range(v: Val<'_>) -> Option<Range> {
 
 /// How many flags a selector picks.
 fn count(s: &SelCode, bits: &FlagBits<'_>) -> i64 {
+    picked_words(s, bits)
+        .map(|w| i64::from(w.count_ones()))
+        .sum()
+}
+
+/// Whether a selector picks any flag.
+fn picks_any(s: &SelCode, bits: &FlagBits<'_>) -> bool {
+    picked_words(s, bits).any(|w| w != 0)
+}
+
+/// The flags a selector picks, a word at a time.
+fn picked_words<'s>(s: &'s SelCode, bits: &'s FlagBits<'_>) -> impl Iterator<Item = u64> + 's {
     // The status and mitigation filters were turned into masks at compile time.
     let [raised, clear, unknown, mitigated, unmitigated] = s.masks;
-    let mut n = 0;
-    for (w, &picked) in s.flags.iter().enumerate() {
+    s.flags.iter().enumerate().map(move |(w, &picked)| {
         let word = |set: &[u64]| set.get(w).copied().unwrap_or(0);
         let status = (word(bits.raised) & raised)
             | (word(bits.clear) & clear)
             | (word(bits.unknown) & unknown);
         let m = word(bits.mitigated);
         let mitigated = (m & mitigated) | (!m & unmitigated);
-        n += i64::from((picked & status & mitigated).count_ones());
-    }
-    n
+        picked & status & mitigated
+    })
 }

@@ -8,6 +8,7 @@
 use super::machine::{self, FlagBits, Machine};
 use super::tri::Tri;
 use crate::compile::Program;
+use crate::compile::flat::{EXIT_TRUE, exit_value};
 use crate::facts::Facts;
 use crate::report::{SafeguardStatus, Status};
 use crate::ruleset::RuleSet;
@@ -127,14 +128,15 @@ impl Outcome {
             ..
         } = self;
         *serial = facts.serial;
-        cache.clear();
-        cache.resize(program.predicate_nodes.len(), Tri::Unknown);
+        // Every buffer is sized once (`reserve`) and each of its slots is
+        // written below before it is read: no clearing, no refilling.
+        // Every predicate is in the order that `predicates` runs.
+        fit(cache, program.predicate_nodes.len(), Tri::Unknown);
         machine::predicates(program, &facts.root, cache);
         let mut m = Machine::new(program, &facts.root, cache);
 
         let fw = program.flag_words;
-        bits.clear();
-        bits.resize(4 * fw + program.safeguard_words, 0);
+        fit(bits, 4 * fw + program.safeguard_words, 0);
         let (raised, rest) = bits.split_at_mut(fw);
         let (clear, rest) = rest.split_at_mut(fw);
         let (unknown, rest) = rest.split_at_mut(fw);
@@ -144,8 +146,7 @@ impl Outcome {
         // is built a word at a time in a register: per flag, the
         // bookkeeping costs a few instructions beside the condition.
         let n = program.flat.safeguards.len();
-        safeguards.clear();
-        safeguards.resize(n, SafeguardStatus::Unknown);
+        fit(safeguards, n, SafeguardStatus::Unknown);
         let mut word = 0u64;
         for (i, (&entry, slot)) in program
             .flat
@@ -154,9 +155,9 @@ impl Outcome {
             .zip(safeguards.iter_mut())
             .enumerate()
         {
-            let t = m.run(entry);
-            word |= u64::from(t == Tri::True) << (i % 64);
-            *slot = safeguard_status(t);
+            let exit = m.run_to_exit(entry);
+            word |= u64::from(exit == EXIT_TRUE) << (i % 64);
+            *slot = safeguard_status(exit_value(exit));
             if i % 64 == 63 || i + 1 == n {
                 store(in_place, i / 64, word);
                 word = 0;
@@ -166,10 +167,9 @@ impl Outcome {
         // beside the machine; then the bit sets and mitigations, a word of
         // flags at a time.
         let n = program.flat.flags.len();
-        flags.clear();
-        flags.resize(n, Status::Unknown);
+        fit(flags, n, Status::Unknown);
         for (&entry, slot) in program.flat.flags.iter().zip(flags.iter_mut()) {
-            *slot = status(m.run(entry));
+            *slot = status(exit_value(m.run_to_exit(entry)));
         }
         for (w, chunk) in flags.chunks(64).enumerate() {
             let (mut r, mut c, mut u) = (0u64, 0u64, 0u64);
@@ -197,12 +197,12 @@ impl Outcome {
             }
             *out = word(&program.mitigable) & !spoiled;
         }
-        mitigated.clear();
-        mitigated.extend((0..n).map(|i| {
-            mitigated_bits
+        fit(mitigated, n, false);
+        for (i, slot) in mitigated.iter_mut().enumerate() {
+            *slot = mitigated_bits
                 .get(i / 64)
-                .is_some_and(|w| w & (1u64 << (i % 64)) != 0)
-        }));
+                .is_some_and(|w| w & (1u64 << (i % 64)) != 0);
+        }
         *case = machine::disposition(
             program,
             &FlagBits {
@@ -264,6 +264,15 @@ impl Outcome {
     /// first, so that dispositions can be compared by strictness.
     pub fn disposition_index(&self) -> usize {
         self.outcome
+    }
+}
+
+/// Gives `buf` length `n`, refilling it with `fill` only when its length
+/// changes; the caller then writes every slot.
+fn fit<T: Copy>(buf: &mut Vec<T>, n: usize, fill: T) {
+    if buf.len() != n {
+        buf.clear();
+        buf.resize(n, fill);
     }
 }
 
