@@ -196,7 +196,7 @@ impl<'a> Interpreter<'a> {
                 };
                 let set = match set {
                     SetExpr::Fact(f) => match self.read(f, env) {
-                        (Some(Value::Set(mask)), _) => Some(Members::Mask(*mask)),
+                        (Some(Value::Set(mask)), _) => Some(Members::Mask(mask.get())),
                         (_, path) => {
                             missing.insert(path);
                             None
@@ -223,7 +223,7 @@ impl<'a> Interpreter<'a> {
             Cond::Contains(test, f, right) => {
                 let mut missing = BTreeSet::new();
                 let have = match self.read(f, env) {
-                    (Some(Value::Set(m)), _) => Some(*m),
+                    (Some(Value::Set(m)), _) => Some(m.get()),
                     (_, path) => {
                         missing.insert(path);
                         None
@@ -241,7 +241,7 @@ impl<'a> Interpreter<'a> {
                     SetOrValue::Set(SetExpr::Lit(SetLit::Enum(_, m))) => Some(*m),
                     SetOrValue::Set(SetExpr::Lit(SetLit::Values(_))) => self.fault(Some(0)),
                     SetOrValue::Set(SetExpr::Fact(g)) => match self.read(g, env) {
-                        (Some(Value::Set(m)), _) => Some(*m),
+                        (Some(Value::Set(m)), _) => Some(m.get()),
                         (_, path) => {
                             missing.insert(path);
                             None

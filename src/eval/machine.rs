@@ -290,7 +290,7 @@ impl<'a, 'c> Machine<'a, 'c> {
             }
             Node::SetTest(test, at, mask) => {
                 let have = match self.value(*at) {
-                    Value::Set(m) => Some(*m),
+                    Value::Set(m) => Some(m.get()),
                     _ => None,
                 };
                 match (have, self.mask(mask)) {
@@ -350,7 +350,7 @@ impl<'a, 'c> Machine<'a, 'c> {
         match mask {
             Mask::Const(m) => Some(*m),
             Mask::Fact(at) => match self.value(*at) {
-                Value::Set(m) => Some(*m),
+                Value::Set(m) => Some(m.get()),
                 _ => None,
             },
             Mask::Value(v) => match self.operand(v) {
@@ -397,7 +397,7 @@ fn bool_leaf(v: &Value) -> Tri {
 fn cmp_int(v: &Value, op: CmpOp, n: i64) -> Tri {
     match v {
         Value::Int(x) => Tri::from_bool(op.holds(x.cmp(&n))),
-        Value::Decimal(x) => Tri::from_bool(op.holds(x.cmp(&Decimal::from_int(n)))),
+        Value::Decimal(x) => Tri::from_bool(op.holds((**x).cmp(&Decimal::from_int(n)))),
         v => not_a_number(v),
     }
 }
@@ -406,7 +406,7 @@ fn cmp_int(v: &Value, op: CmpOp, n: i64) -> Tri {
 fn cmp_dec(v: &Value, op: CmpOp, d: &Decimal) -> Tri {
     match v {
         Value::Int(x) => Tri::from_bool(op.holds(Decimal::from_int(*x).cmp(d))),
-        Value::Decimal(x) => Tri::from_bool(op.holds(x.cmp(d))),
+        Value::Decimal(x) => Tri::from_bool(op.holds((**x).cmp(d))),
         v => not_a_number(v),
     }
 }
@@ -437,7 +437,7 @@ fn enum_in64(v: &Value, mask: u64) -> Tri {
 #[inline(always)]
 fn set_const(v: &Value, test: SetTest, want: u128) -> Tri {
     match v {
-        Value::Set(have) => set_test(test, *have, want),
+        Value::Set(have) => set_test(test, have.get(), want),
         _ => Tri::Unknown,
     }
 }

@@ -22,7 +22,7 @@ impl<'a> Scalar<'a> {
         Some(match v {
             Value::Bool(b) => Scalar::Bool(*b),
             Value::Int(n) => Scalar::Int(*n),
-            Value::Decimal(d) => Scalar::Decimal(*d),
+            Value::Decimal(d) => Scalar::Decimal(**d),
             Value::Str(s) => Scalar::Str(s),
             Value::Enum(e) => Scalar::Enum(*e),
             Value::Absent | Value::Present | Value::Set(_) | Value::List(_) => return None,

@@ -567,7 +567,7 @@ impl<'de> Visitor<'de> for ListVisitor<'_, '_> {
             }
         }
         self.ctx.close();
-        Ok(Value::List(frames))
+        Ok(Value::List(frames.into_boxed_slice()))
     }
 }
 
@@ -692,7 +692,7 @@ impl<'de> Visitor<'de> for LeafVisitor<'_, '_> {
             i += 1;
         }
         self.ctx.close();
-        Ok(Self::plain(Value::Set(mask)))
+        Ok(Self::plain(Value::Set(super::SetBits::new(mask))))
     }
 
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Slot, A::Error> {
@@ -885,7 +885,7 @@ fn number_from_raw<E: de::Error>(
         }
         Some(b'-' | b'0'..=b'9') => match Decimal::parse(raw) {
             Ok(d) => Ok(Slot {
-                value: Value::Decimal(d),
+                value: Value::Decimal(Box::new(d)),
                 provenance: None,
             }),
             Err(e) => Err(ctx.fail(format!("the number {raw} cannot be held exactly: {e}"))),

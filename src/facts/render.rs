@@ -59,6 +59,7 @@ impl Serialize for QuotedValue<'_> {
                 serializer.serialize_str(variant(self.schema, e, *i))
             }
             (Value::Set(mask), Type::Set(e)) => {
+                let mask = mask.get();
                 let mut seq = serializer.serialize_seq(Some(mask.count_ones() as usize))?;
                 for i in 0..128u16 {
                     if mask & super::bit(i) != 0 {
