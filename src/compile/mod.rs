@@ -494,3 +494,28 @@ fn selector(s: &Selector, checked: &Checked) -> SelCode {
         },
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::RuleSet;
+
+    /// The fast path does not clear the predicate cache between transactions
+    /// (`Outcome::compute`): it relies on every predicate being run, and so
+    /// written, on each. A predicate left out of the order would be read stale.
+    #[test]
+    fn every_predicate_is_run_on_every_evaluation() {
+        let sources = [
+            crate::BUNDLED_SOURCE,
+            include_str!("../../benches/data/bench.rules"),
+            include_str!("../../rulesets/eu-2021-821-art5.rules"),
+        ];
+        for source in sources {
+            let rules = RuleSet::compile(source, "test.rules").unwrap();
+            let (checked, program) = (rules.checked(), rules.program());
+            let mut run: Vec<u32> = program.flat.predicates.iter().map(|&(p, _)| p).collect();
+            run.sort_unstable();
+            let all: Vec<u32> = (0..checked.predicates.len() as u32).collect();
+            assert_eq!(run, all, "{}", rules.name());
+        }
+    }
+}
