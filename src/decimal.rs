@@ -164,9 +164,9 @@ impl Decimal {
         // multiplication aligns them.
         if let (Ok(a), Ok(b)) = (i64::try_from(self.mantissa), i64::try_from(other.mantissa)) {
             let up = |m: i64, by: u32| {
-                POW10_64
-                    .get(by as usize)
-                    .map(|&p| i128::from(m) * i128::from(p))
+                // INVARIANT: every power up to 10^MAX_SCALE fits 64 bits.
+                let p = i64::try_from(*POW10.get(by as usize)?).ok()?;
+                Some(i128::from(m) * i128::from(p))
             };
             let aligned = if self.scale < other.scale {
                 up(a, other.scale - self.scale).map(|a| (a, i128::from(b)))
@@ -201,29 +201,6 @@ impl Decimal {
         }
     }
 }
-
-/// [`POW10`] in 64 bits, for the widening multiplication of `cmp_scaled`.
-const POW10_64: [i64; MAX_SCALE as usize + 1] = [
-    1,
-    10,
-    100,
-    1_000,
-    10_000,
-    100_000,
-    1_000_000,
-    10_000_000,
-    100_000_000,
-    1_000_000_000,
-    10_000_000_000,
-    100_000_000_000,
-    1_000_000_000_000,
-    10_000_000_000_000,
-    100_000_000_000_000,
-    1_000_000_000_000_000,
-    10_000_000_000_000_000,
-    100_000_000_000_000_000,
-    1_000_000_000_000_000_000,
-];
 
 impl PartialOrd for Decimal {
     fn partial_cmp(&self, other: &Decimal) -> Option<Ordering> {

@@ -82,7 +82,8 @@ pub(crate) struct Op {
 #[derive(Clone, Debug, Default)]
 pub(crate) struct Flat {
     pub ops: Vec<Op>,
-    /// The entry of each predicate body, in the order of `Program::predicates`.
+    /// The entry of each predicate body, in dependency order (each after the
+    /// predicates it uses), every predicate once.
     pub predicates: Box<[(u32, Target)]>,
     pub safeguards: Box<[Target]>,
     pub flags: Box<[Target]>,
@@ -224,6 +225,49 @@ impl<'a> Flattener<'a> {
         Target::try_from(at).unwrap_or(EXIT_UNKNOWN)
     }
 
+    /// `and` (`is_and`) or `or` over `items`: each child goes on to the next
+    /// when it has the value that lets the connective continue (true for
+    /// `and`, false for `or`), to the connective's decisive successor when
+    /// it has the other one, and to a copy of the rest whose continuing exit
+    /// is `u` once a child was unknown.
+    fn connective(
+        &mut self,
+        items: &[NodeId],
+        is_and: bool,
+        t: Target,
+        f: Target,
+        u: Target,
+    ) -> Target {
+        let (mut next, decisive) = if is_and { (t, f) } else { (f, t) };
+        // Where a child goes: `next` on the continuing value, `decisive` on
+        // the other, `unknown` on unknown.
+        let successors = |next: Target, unknown: Target| {
+            if is_and {
+                (next, decisive, unknown)
+            } else {
+                (decisive, next, unknown)
+            }
+        };
+        // `next`: the rest when every child so far continued; `next_u`: the
+        // rest once one was unknown.
+        let mut next_u = u;
+        for (k, &i) in items.iter().enumerate().rev() {
+            let (ct, cf, cu) = successors(next, next_u);
+            let entry = self.emit(i, ct, cf, cu);
+            // The copy after an unknown; the first child has none.
+            if k > 0 {
+                next_u = if next == next_u {
+                    entry
+                } else {
+                    let (ct, cf, cu) = successors(next_u, next_u);
+                    self.emit(i, ct, cf, cu)
+                };
+            }
+            next = entry;
+        }
+        next
+    }
+
     /// The entry of the code for node `id` that goes on to `t`, `f` or `u`
     /// by its value. Ops are pushed children last first: every successor
     /// exists before the test that jumps to it.
@@ -248,39 +292,8 @@ impl<'a> Flattener<'a> {
                 }
             }
             Node::Not(i) => self.emit(*i, f, t, u),
-            Node::And(items) => {
-                // `next`: the rest when every child so far was true;
-                // `next_u`: the rest once one was unknown.
-                let (mut next, mut next_u) = (t, u);
-                for (k, &i) in items.iter().enumerate().rev() {
-                    let entry = self.emit(i, next, f, next_u);
-                    // The copy after an unknown; the first child has none.
-                    if k > 0 {
-                        next_u = if next == next_u {
-                            entry
-                        } else {
-                            self.emit(i, next_u, f, next_u)
-                        };
-                    }
-                    next = entry;
-                }
-                next
-            }
-            Node::Or(items) => {
-                let (mut next, mut next_u) = (f, u);
-                for (k, &i) in items.iter().enumerate().rev() {
-                    let entry = self.emit(i, t, next, next_u);
-                    if k > 0 {
-                        next_u = if next == next_u {
-                            entry
-                        } else {
-                            self.emit(i, t, next_u, next_u)
-                        };
-                    }
-                    next = entry;
-                }
-                next
-            }
+            Node::And(items) => self.connective(items, true, t, f, u),
+            Node::Or(items) => self.connective(items, false, t, f, u),
             Node::Quant(q, list, body) => {
                 let body = self.body(*body);
                 self.leaf(Test::Quant(*q, *list, body), t, f, u)
