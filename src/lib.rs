@@ -71,6 +71,7 @@ mod explain;
 pub mod facts;
 mod info;
 pub(crate) mod limits;
+mod printable;
 pub(crate) mod report;
 mod ruleset;
 pub(crate) mod span;
@@ -86,6 +87,7 @@ pub use facts::render::QuotedValue;
 pub use facts::transaction::Transaction;
 pub use facts::{Facts, FactsError};
 pub use info::{FlagInfo, SafeguardInfo};
+pub use printable::{is_hidden, printable, printable_prefix};
 pub use report::diagnostic::{Code, Diagnostic, DiagnosticLevel, Diagnostics, Style};
 pub use report::{
     Evidence, FlagReport, Mitigation, NOTICE, Report, RulesetRef, SafeguardReport, SafeguardStatus,

@@ -950,26 +950,9 @@ fn offset_position(text: &str, offset: usize) -> (usize, usize) {
     )
 }
 
-/// Text from the document made safe to print: control characters (which
-/// could be terminal escape sequences), bidirectional controls and
-/// zero-width characters are written as `\u{…}` escapes.
+/// Text from the document made safe to print (see `crate::printable`).
 fn printable(text: &str) -> String {
-    let hidden = |c: char| {
-        c.is_control()
-            || matches!(c, '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{FEFF}')
-    };
-    if !text.chars().any(hidden) {
-        return text.to_string();
-    }
-    let mut out = String::with_capacity(text.len() + 8);
-    for c in text.chars() {
-        if hidden(c) {
-            out.push_str(&format!("\\u{{{:X}}}", u32::from(c)));
-        } else {
-            out.push(c);
-        }
-    }
-    out
+    crate::printable::printable(text).into_owned()
 }
 
 #[cfg(test)]
