@@ -1,5 +1,6 @@
 //! The errors of the public API: one enum whose variants wrap each stage's error.
 
+use crate::eval::budget::ConditionKind;
 use crate::facts::FactsError;
 use crate::report::diagnostic::Diagnostics;
 
@@ -33,4 +34,20 @@ pub enum EvalError {
     /// The facts were loaded for a ruleset with another schema.
     #[error("the facts were loaded for another fact schema; load them with this ruleset")]
     SchemaMismatch,
+    /// Evaluating the facts took more steps than the budget allows
+    /// ([`RuleSet::with_budget`](crate::RuleSet::with_budget)): quantifiers
+    /// nested over long lists, most likely. Nothing of the evaluation is
+    /// reported.
+    #[error(
+        "evaluation went over its budget of {budget} steps in the {kind} `{id}` \
+         (quantifiers over long lists, nested in each other?); nothing is reported"
+    )]
+    OverBudget {
+        /// The budget, in steps.
+        budget: u64,
+        /// What was being evaluated.
+        kind: ConditionKind,
+        /// Its id (a flag or safeguard) or name (a predicate).
+        id: String,
+    },
 }

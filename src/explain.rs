@@ -10,6 +10,7 @@ use serde::Serialize;
 use crate::check::Checked;
 use crate::check::expr::ExprChecker;
 use crate::check::ir::{Base, Cond, FactRef, SetExpr, SetOrValue, Value as IrValue};
+use crate::eval::budget::ConditionKind;
 use crate::eval::interp::{Binding, Interpreter};
 use crate::eval::tri::Tri;
 use crate::facts::render::QuotedValue;
@@ -49,9 +50,16 @@ pub struct Explanation {
     pub facts: Vec<FactValue>,
     /// When unknown, the absent facts that keep it so.
     pub missing: Vec<String>,
-    /// Its parts: the operands of `and`, `or` and `not`, the body of a
-    /// predicate, one node per element of a quantified list.
+    /// Its parts: the operands of `and`, `or` and `not`, one node per
+    /// element of a quantified list.
     pub children: Vec<Explanation>,
+    /// At the root only: the predicates the condition uses, directly or
+    /// through other predicates, each explained once, in the order first
+    /// met (`predicate NAME: body`). A predicate's node in a tree shows its
+    /// value; its body is explained here, so that an explanation is never
+    /// deeper than a condition can be, however predicates use each other.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub predicates: Vec<Explanation>,
 }
 
 fn truth(t: Tri) -> Truth {
@@ -62,28 +70,34 @@ fn truth(t: Tri) -> Truth {
     }
 }
 
-/// Explains the condition of the flag or safeguard `id`; `None` if there is none.
+/// Explains the condition of the flag or safeguard `id` with a budget of
+/// `budget` steps: `Ok(None)` if there is no such flag or safeguard, and
+/// `Err` with what was explained if the budget ran out.
 pub(crate) fn explain(
     checked: &Checked,
     source: &str,
     file: &ast::File,
     facts: &Facts,
     id: &str,
-) -> Option<Explanation> {
-    let when = file.decls.iter().find_map(|d| {
-        let (decl_id, props) = match d {
-            Decl::Flag(f) => (&f.id, &f.props),
-            Decl::Safeguard(s) => (&s.id, &s.props),
+    budget: u64,
+) -> Result<Option<Explanation>, ConditionKind> {
+    let found = file.decls.iter().find_map(|d| {
+        let (decl_id, props, kind) = match d {
+            Decl::Flag(f) => (&f.id, &f.props, ConditionKind::Flag),
+            Decl::Safeguard(s) => (&s.id, &s.props, ConditionKind::Safeguard),
             _ => return None,
         };
         if decl_id.dotted() != id {
             return None;
         }
         props.iter().find_map(|p| match &p.value {
-            PropValue::When(e) => Some(e),
+            PropValue::When(e) => Some((e, kind)),
             _ => None,
         })
-    })?;
+    });
+    let Some((when, kind)) = found else {
+        return Ok(None);
+    };
     let predicates: indexmap::IndexMap<String, (usize, crate::span::Span)> = checked
         .predicates
         .iter()
@@ -100,49 +114,96 @@ pub(crate) fn explain(
             })
         })
         .collect();
-    let interp = Interpreter::new(checked, facts);
+    let interp = Interpreter::new(checked, facts, budget);
     let mut diags = Vec::new();
     let budget = std::cell::Cell::new(MAX_NODES);
+    let mut met = vec![false; checked.predicates.len()];
+    let mut queue = Vec::new();
     let mut ex = Explainer {
         budget: &budget,
         source,
         checked,
         interp: &interp,
-        bodies: &bodies,
         cx: ExprChecker::new(&checked.schema, &predicates, &mut diags),
         env: Vec::new(),
-        depth: 0,
+        met: &mut met,
+        queue: &mut queue,
     };
-    ex.explain(when)
+    let mut explanation = ex.explain(when);
+    // The predicates met, each once, then those they use, in a fresh scope
+    // each (a predicate reads root facts only).
+    let mut next = 0;
+    while let (Some(&p), Some(root)) = (queue.get(next), explanation.as_mut()) {
+        next += 1;
+        if budget.get() == 0 || interp.over_budget() {
+            break;
+        }
+        let Some(Some(body)) = bodies.get(p) else {
+            continue;
+        };
+        let mut diags = Vec::new();
+        let mut ex = Explainer {
+            budget: &budget,
+            source,
+            checked,
+            interp: &interp,
+            cx: ExprChecker::new(&checked.schema, &predicates, &mut diags),
+            env: Vec::new(),
+            met: &mut met,
+            queue: &mut queue,
+        };
+        if let Some(mut child) = ex.explain(body) {
+            let name = checked.predicates.get(p).map_or("", |p| p.name.as_str());
+            child.condition = format!("predicate {name}: {}", child.condition);
+            root.predicates.push(child);
+        }
+    }
+    if interp.over_budget() {
+        return Err(kind);
+    }
+    Ok(explanation)
 }
 
-struct Explainer<'a> {
+struct Explainer<'a, 'q> {
     source: &'a str,
     checked: &'a Checked,
     interp: &'a Interpreter<'a>,
-    bodies: &'a [Option<&'a ast::Expr>],
     cx: ExprChecker<'a>,
     env: Vec<Binding<'a>>,
-    /// How many predicates deep the explanation is, to bound its size.
-    depth: usize,
+    /// The predicates met so far, by id, and in the order met: each is
+    /// explained once, after the tree.
+    met: &'q mut Vec<bool>,
+    queue: &'q mut Vec<usize>,
     /// How many more nodes may be expanded, shared by the whole tree.
     budget: &'a std::cell::Cell<usize>,
 }
 
 /// Lists explained per quantified list, at most; the rest are summarised.
 const MAX_ELEMENTS: usize = 50;
-/// Predicates explained inside predicates, at most.
-const MAX_PREDICATE_DEPTH: usize = 8;
 /// Nodes expanded in one explanation, at most: quantifiers nested over long
 /// lists, or predicates used many times, would otherwise multiply its size.
 /// Past it, nodes keep their value and facts but not their parts.
 const MAX_NODES: usize = 2_000;
+/// The longest condition text or fact value a node quotes, in bytes; past
+/// it, the text is cut and ends with `…`. With [`MAX_NODES`], this bounds
+/// the size of an explanation whatever the ruleset and the facts.
+const MAX_QUOTE: usize = 512;
 
-impl<'a> Explainer<'a> {
-    /// The source text of a span, white space collapsed.
+impl<'a> Explainer<'a, '_> {
+    /// The source text of a span, white space collapsed, cut at [`MAX_QUOTE`].
     fn text(&self, span: crate::span::Span) -> String {
         let raw = self.source.get(span.start..span.end).unwrap_or("");
-        raw.split_whitespace().collect::<Vec<_>>().join(" ")
+        let mut out = String::new();
+        for word in raw.split_whitespace() {
+            if !out.is_empty() {
+                out.push(' ');
+            }
+            out.push_str(word);
+            if out.len() > MAX_QUOTE {
+                break;
+            }
+        }
+        cut(out)
     }
 
     fn explain(&mut self, e: &'a ast::Expr) -> Option<Explanation> {
@@ -154,6 +215,7 @@ impl<'a> Explainer<'a> {
             facts: Vec::new(),
             missing: traced.missing.into_iter().collect(),
             children: Vec::new(),
+            predicates: Vec::new(),
         };
         if self.budget.get() == 0 {
             node.facts = self.facts_read(&cond);
@@ -168,31 +230,11 @@ impl<'a> Explainer<'a> {
                 }
             }
             (_, Cond::Pred(p)) => {
-                if self.depth < MAX_PREDICATE_DEPTH
-                    && let Some(Some(body)) = self.bodies.get(*p)
+                if let Some(seen) = self.met.get_mut(*p)
+                    && !*seen
                 {
-                    // A predicate reads root facts only: explain it in a fresh scope.
-                    let mut diags = Vec::new();
-                    let predicates = self.cx.predicates;
-                    let mut inner = Explainer {
-                        source: self.source,
-                        checked: self.checked,
-                        interp: self.interp,
-                        bodies: self.bodies,
-                        cx: ExprChecker::new(&self.checked.schema, predicates, &mut diags),
-                        env: Vec::new(),
-                        depth: self.depth + 1,
-                        budget: self.budget,
-                    };
-                    if let Some(mut child) = inner.explain(body) {
-                        let name = self
-                            .checked
-                            .predicates
-                            .get(*p)
-                            .map_or("", |p| p.name.as_str());
-                        child.condition = format!("predicate {name}: {}", child.condition);
-                        node.children.push(child);
-                    }
+                    *seen = true;
+                    self.queue.push(*p);
                 }
             }
             (ExprKind::Quant(_, binder, list, body), Cond::Quant(_, list_ref, _, _)) => {
@@ -272,12 +314,29 @@ impl<'a> Explainer<'a> {
             let value = match (frame.value(slot), f.ty) {
                 (Value::Absent, _) => None,
                 (Value::List(items), _) => Some(format!("\"{} element(s)\"", items.len())),
-                _ => Some(QuotedValue::new(&self.checked.schema, f.ty, frame, slot).to_json()),
+                _ => Some(cut(
+                    QuotedValue::new(&self.checked.schema, f.ty, frame, slot)
+                        .to_json_prefix(MAX_QUOTE + 1),
+                )),
             };
             out.push(FactValue { fact: path, value });
         }
         out
     }
+}
+
+/// `text` cut to at most [`MAX_QUOTE`] bytes (at a character boundary),
+/// with `…` when something was cut.
+fn cut(mut text: String) -> String {
+    if text.len() > MAX_QUOTE {
+        let end = (0..=MAX_QUOTE)
+            .rev()
+            .find(|&i| text.is_char_boundary(i))
+            .unwrap_or(0);
+        text.truncate(end);
+        text.push('…');
+    }
+    text
 }
 
 /// Every fact a condition reads outside quantifier bodies, a quantifier

@@ -81,6 +81,7 @@ pub mod testing;
 pub use decimal::Decimal;
 pub use error::{Error, EvalError, RulesError};
 pub use eval::batch::BATCH_CHUNK;
+pub use eval::budget::{ConditionKind, DEFAULT_BUDGET};
 pub use eval::outcome::{Outcome, Scratch};
 pub use explain::{Explanation, FactValue, Truth};
 pub use facts::render::QuotedValue;
@@ -92,6 +93,9 @@ pub use report::diagnostic::{Code, Diagnostic, DiagnosticLevel, Diagnostics, Sty
 pub use report::{
     Evidence, FlagReport, Mitigation, NOTICE, Report, RulesetRef, SafeguardReport, SafeguardStatus,
     Severity, Status,
+};
+pub use limits::{
+    MAX_MISSING_FACTS, MAX_MISSING_PER_FLAG, REPORT_QUOTE_BYTES, report_quote_budget,
 };
 pub use ruleset::{BUNDLED_FILE, BUNDLED_SOURCE, RuleSet, check_source};
 pub use span::Span;

@@ -108,6 +108,33 @@ pub(crate) fn cap_diagnostics(diags: &mut Vec<Diagnostic>) {
     );
 }
 
+// ------------------------------------------------------------------ reports
+
+/// The most missing facts a flag's report lists: the first in text order
+/// (`missing_truncated` says when there were more). The reference
+/// interpreter keeps the same ones.
+pub const MAX_MISSING_PER_FLAG: usize = 64;
+
+/// The most facts a report's ranked `missing_facts` lists.
+pub const MAX_MISSING_FACTS: usize = 256;
+
+/// What a report may quote from the facts, in bytes of compact JSON: the
+/// evidence entries (path, value and provenance) and the missing paths of
+/// all its flags, in flag order. Past it, evidence is left out
+/// (`"omitted": true`) and missing lists are cut (`missing_truncated`).
+/// This much, plus twice the length of the facts document
+/// ([`report_quote_budget`]).
+pub const REPORT_QUOTE_BYTES: usize = 1024 * 1024;
+
+/// The quote budget of a report on a facts document of `document_len`
+/// bytes: [`REPORT_QUOTE_BYTES`] plus twice the document, so that a
+/// report can quote a document's largest list in full at least twice
+/// however large the document, and its size stays within a fixed multiple
+/// of the document's plus the ruleset's.
+pub fn report_quote_budget(document_len: usize) -> usize {
+    REPORT_QUOTE_BYTES.saturating_add(document_len.saturating_mul(2))
+}
+
 // ------------------------------------------------------------------ facts
 
 /// The largest facts document, in bytes.

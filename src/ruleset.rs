@@ -8,6 +8,7 @@ use crate::check::{self, Checked};
 use crate::compile::{self, Program};
 use crate::error::{Error, EvalError, RulesError};
 use crate::eval;
+use crate::eval::budget::{ConditionKind, DEFAULT_BUDGET};
 use crate::eval::outcome::{Outcome, Scratch};
 use crate::facts::transaction::Transaction;
 use crate::facts::{Facts, FactsError, load_json};
@@ -27,6 +28,8 @@ pub const BUNDLED_FILE: &str = "rulesets/us-state-2020.rules";
 #[derive(Clone)]
 pub struct RuleSet {
     inner: Arc<Inner>,
+    /// The steps each phase of an evaluation may take (`eval/budget.rs`).
+    budget: u64,
 }
 
 struct Inner {
@@ -126,7 +129,53 @@ impl RuleSet {
                 warnings: diagnostics,
                 syntax_tree: OnceLock::new(),
             }),
+            budget: DEFAULT_BUDGET,
         })
+    }
+
+    /// This ruleset with another evaluation budget: the steps each phase of
+    /// an evaluation (the statuses, the full report, each explanation) may
+    /// take before it stops with [`EvalError::OverBudget`]. A step is a
+    /// node of a quantifier's body run for one element of its list, so the
+    /// budget bounds the work of quantifiers nested over long lists; the
+    /// rest of an evaluation is linear in the size of the ruleset. The
+    /// default is [`DEFAULT_BUDGET`]. The handle shares the compiled
+    /// ruleset: this costs a reference count.
+    ///
+    /// ```
+    /// use dd_rules::{EvalError, RuleSet};
+    ///
+    /// let rules = RuleSet::bundled()?.with_budget(3);
+    /// let facts = rules.facts_from_json(r#"{"parties": [{}, {}, {}, {}]}"#)?;
+    /// let error = rules.evaluate(&facts).unwrap_err();
+    /// assert!(matches!(error, EvalError::OverBudget { budget: 3, .. }));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn with_budget(&self, steps: u64) -> RuleSet {
+        RuleSet {
+            inner: Arc::clone(&self.inner),
+            budget: steps,
+        }
+    }
+
+    /// The evaluation budget of this handle, in steps ([`with_budget`](Self::with_budget)).
+    pub fn budget(&self) -> u64 {
+        self.budget
+    }
+
+    /// The error for a phase that went over the budget in a condition.
+    pub(crate) fn over_budget(&self, (kind, index): (ConditionKind, usize)) -> EvalError {
+        let checked = &self.inner.checked;
+        let id = match kind {
+            ConditionKind::Flag => checked.flags.get(index).map(|f| f.id.as_str()),
+            ConditionKind::Safeguard => checked.safeguards.get(index).map(|s| s.id.as_str()),
+            ConditionKind::Predicate => checked.predicates.get(index).map(|p| p.name.as_str()),
+        };
+        EvalError::OverBudget {
+            budget: self.budget,
+            kind,
+            id: id.unwrap_or_default().to_string(),
+        }
     }
 
     /// The bundled ruleset ([`BUNDLED_SOURCE`]), compiled once per process.
@@ -277,7 +326,7 @@ impl RuleSet {
         if facts.fingerprint != self.inner.fingerprint {
             return Err(EvalError::SchemaMismatch);
         }
-        Ok(scratch.run(self, facts))
+        scratch.run(self, facts).map_err(|at| self.over_budget(at))
     }
 
     /// The full report for facts, built from the [`Outcome`] that
@@ -294,16 +343,12 @@ impl RuleSet {
             outcome
         } else {
             let mut scratch = self.new_scratch();
-            scratch.run(self, facts);
+            scratch.run(self, facts).map_err(|at| self.over_budget(at))?;
             fresh = scratch;
             fresh.outcome()
         };
-        Ok(eval::report::build(
-            self,
-            &self.inner.checked,
-            facts,
-            outcome,
-        ))
+        eval::report::build(self, &self.inner.checked, facts, outcome)
+            .map_err(|at| self.over_budget(at))
     }
 
     /// Explains the condition of a flag or safeguard for these facts: the
@@ -322,9 +367,16 @@ impl RuleSet {
             .inner
             .syntax_tree
             .get_or_init(|| crate::syntax::parse(source).ok());
-        Ok(tree
-            .as_ref()
-            .and_then(|tree| crate::explain::explain(&self.inner.checked, source, tree, facts, id)))
+        let Some(tree) = tree.as_ref() else {
+            return Ok(None);
+        };
+        crate::explain::explain(&self.inner.checked, source, tree, facts, id, self.budget).map_err(
+            |kind| EvalError::OverBudget {
+                budget: self.budget,
+                kind,
+                id: id.to_string(),
+            },
+        )
     }
 
     /// Loads a JSON facts document and evaluates it.

@@ -250,11 +250,12 @@ pub(super) fn check_decls(
                 *x = true;
             }
         }
-        deps.push(uses);
+        deps.push(uses.clone());
         predicates.push(Predicate {
             name: p.name.name.clone(),
             body: body.unwrap_or(Cond::Const(false)),
             span: p.name.span,
+            uses,
         });
     }
     let predicate_order = order_predicates(&predicates, &deps, diags);

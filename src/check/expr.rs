@@ -122,6 +122,67 @@ impl<'a> ExprChecker<'a> {
         self.binders.pop();
     }
 
+    /// A bare name or path used as a condition: a predicate, or a `bool`
+    /// fact. Out of line (as are the other leaves), so that the recursion
+    /// of [`cond`](Self::cond) through `and`, `or`, `not` and quantifiers
+    /// keeps a small stack frame.
+    #[inline(never)]
+    fn path_cond(&mut self, path: &ast::Path) -> Option<Cond> {
+        if let [seg] = path.segments.as_slice()
+            && self.binder(&seg.name).is_none()
+            && !self.is_root_field(&seg.name)
+            && let Some((id, _)) = self.predicates.get(&seg.name)
+        {
+            self.uses.push(*id);
+            return Some(Cond::Pred(*id));
+        }
+        if let [seg] = path.segments.as_slice()
+            && self.binder(&seg.name).is_none()
+            && !self.is_root_field(&seg.name)
+        {
+            if self.already_reported(self.schema.root, &seg.name) {
+                return None;
+            }
+            let help = if suggesting(self.diags) {
+                let candidates = self
+                    .predicates
+                    .keys()
+                    .map(String::as_str)
+                    .chain(self.root_fields());
+                did_you_mean(&seg.name, candidates)
+            } else {
+                None
+            };
+            self.err(
+                Diagnostic::error(
+                    "DD024",
+                    seg.span,
+                    format!("no predicate or fact is named `{}`", seg.name),
+                )
+                .maybe_help(help),
+            );
+            return None;
+        }
+        let fact = self.fact(path)?;
+        if fact.ty != Type::Bool {
+            let ty = self.type_name(fact.ty);
+            self.err(
+                Diagnostic::error(
+                    "DD023",
+                    path.span,
+                    format!(
+                        "expected a condition, found `{}` of type `{ty}`",
+                        path.dotted()
+                    ),
+                )
+                .label(format!("this is of type `{ty}`"))
+                .help("compare it with a value, e.g. with `==`, `<` or `in`"),
+            );
+            return None;
+        }
+        Some(Cond::Fact(fact))
+    }
+
     /// Checks a condition.
     pub fn cond(&mut self, e: &ast::Expr) -> Option<Cond> {
         match &e.kind {
@@ -137,61 +198,7 @@ impl<'a> ExprChecker<'a> {
                     Cond::Or(items)
                 })
             }
-            ExprKind::Path(path) => {
-                if let [seg] = path.segments.as_slice()
-                    && self.binder(&seg.name).is_none()
-                    && !self.is_root_field(&seg.name)
-                    && let Some((id, _)) = self.predicates.get(&seg.name)
-                {
-                    self.uses.push(*id);
-                    return Some(Cond::Pred(*id));
-                }
-                if let [seg] = path.segments.as_slice()
-                    && self.binder(&seg.name).is_none()
-                    && !self.is_root_field(&seg.name)
-                {
-                    if self.already_reported(self.schema.root, &seg.name) {
-                        return None;
-                    }
-                    let help = if suggesting(self.diags) {
-                        let candidates = self
-                            .predicates
-                            .keys()
-                            .map(String::as_str)
-                            .chain(self.root_fields());
-                        did_you_mean(&seg.name, candidates)
-                    } else {
-                        None
-                    };
-                    self.err(
-                        Diagnostic::error(
-                            "DD024",
-                            seg.span,
-                            format!("no predicate or fact is named `{}`", seg.name),
-                        )
-                        .maybe_help(help),
-                    );
-                    return None;
-                }
-                let fact = self.fact(path)?;
-                if fact.ty != Type::Bool {
-                    let ty = self.type_name(fact.ty);
-                    self.err(
-                        Diagnostic::error(
-                            "DD023",
-                            path.span,
-                            format!(
-                                "expected a condition, found `{}` of type `{ty}`",
-                                path.dotted()
-                            ),
-                        )
-                        .label(format!("this is of type `{ty}`"))
-                        .help("compare it with a value, e.g. with `==`, `<` or `in`"),
-                    );
-                    return None;
-                }
-                Some(Cond::Fact(fact))
-            }
+            ExprKind::Path(path) => self.path_cond(path),
             ExprKind::Cmp(op, lhs, rhs) => self.comparison(*op, lhs, rhs, e.span),
             ExprKind::In(lhs, rhs) => self.membership(lhs, rhs),
             ExprKind::Contains(test, lhs, rhs) => self.contains(*test, lhs, rhs),
@@ -256,6 +263,7 @@ impl<'a> ExprChecker<'a> {
     }
 
     /// Resolves a path that must be a `list<…>` fact.
+    #[inline(never)]
     fn list(&mut self, path: &ast::Path) -> Option<FactRef> {
         let fact = self.fact(path)?;
         if !matches!(fact.ty, Type::List(_)) {
@@ -491,6 +499,7 @@ impl<'a> ExprChecker<'a> {
         }
     }
 
+    #[inline(never)]
     fn comparison(
         &mut self,
         op: CmpOp,
@@ -640,6 +649,7 @@ impl<'a> ExprChecker<'a> {
         }
     }
 
+    #[inline(never)]
     fn membership(&mut self, lhs: &ast::Expr, rhs: &ast::Expr) -> Option<Cond> {
         // The element's type decides how the set's names are read.
         let elem = if self.is_bare_value(lhs) {
@@ -679,6 +689,7 @@ impl<'a> ExprChecker<'a> {
         Some(Cond::In(elem.value, set))
     }
 
+    #[inline(never)]
     fn contains(&mut self, test: SetTest, lhs: &ast::Expr, rhs: &ast::Expr) -> Option<Cond> {
         let ExprKind::Path(path) = &lhs.kind else {
             self.err(Diagnostic::error(

@@ -37,6 +37,8 @@ pub(crate) struct Predicate {
     pub name: String,
     pub body: Cond,
     pub span: Span,
+    /// The predicates its body uses directly.
+    pub uses: Vec<PredId>,
 }
 
 /// A safeguard of steps 5-7.

@@ -33,6 +33,9 @@ pub(crate) struct List {
     pub level: u8,
     /// The record of the elements, for printing paths into them.
     pub record: u32,
+    /// What visiting one element costs in the evaluation budget: the nodes
+    /// of the body, at least one (`eval::budget`).
+    pub weight: u32,
 }
 
 /// A value operand.
@@ -86,6 +89,11 @@ pub(crate) enum Mask {
 #[derive(Clone, Debug)]
 pub(crate) struct FlagCode {
     pub cond: NodeId,
+    /// The predicates its condition uses directly, each once.
+    pub uses: Box<[u32]>,
+    /// The number of the first of its evidence entries among all the
+    /// flags' entries, one flag after the other.
+    pub first_evidence: usize,
     pub mitigated_by: Box<[u32]>,
     /// The evidence facts: printed path, root slot and type.
     pub evidence: Box<[(String, u32, Type)]>,
@@ -123,6 +131,17 @@ pub(crate) struct Program {
     pub flat: flat::Flat,
     /// The node of each predicate's body, by predicate id.
     pub predicate_nodes: Box<[NodeId]>,
+    /// The predicates each predicate's body uses directly, each once, by
+    /// predicate id.
+    pub predicate_uses: Box<[Box<[u32]>]>,
+    /// The evidence entries of all the flags.
+    pub evidence_entries: usize,
+    /// A bound of what quoting every flag's evidence costs, for a report
+    /// that need not measure its quotes: `evidence_fixed` bytes, plus
+    /// `evidence_fanout` times [`QUOTE_EXPANSION`] times the document's
+    /// length (`eval/report.rs`).
+    pub evidence_fixed: usize,
+    pub evidence_fanout: usize,
     pub safeguards: Box<[NodeId]>,
     pub flags: Box<[FlagCode]>,
     pub cases: Box<[(Option<DispCode>, u32)]>,
@@ -139,6 +158,17 @@ pub(crate) struct Program {
     /// How many 64-bit words a bit set over the safeguards takes.
     pub safeguard_words: usize,
 }
+
+/// How much longer a value quoted from loaded facts may be than its text in
+/// the document, at most: a decimal written with an exponent (`1e27`, 4
+/// bytes) is quoted with all its digits (28 bytes). Other values quote no
+/// longer than they were written (absent fields and repeated set members
+/// are dropped, escapes kept or shortened).
+pub(crate) const QUOTE_EXPANSION: usize = 7;
+
+/// What an evidence entry adds besides its path and values: the JSON of
+/// `{"fact":…,"value":…,"source":…,"as_of":…}` and separators.
+pub(crate) const QUOTE_OVERHEAD: usize = 48;
 
 /// How many 64-bit words a bit set of `n` members takes.
 pub(crate) fn words(n: usize) -> usize {
@@ -165,14 +195,18 @@ pub(crate) fn compile(checked: &Checked) -> Program {
         binders: Vec::new(),
     };
     let mut predicate_nodes = vec![0; checked.predicates.len()];
+    let mut predicate_uses: Vec<Box<[u32]>> = vec![Box::default(); checked.predicates.len()];
     let predicates: Box<[(u32, NodeId)]> = checked
         .predicate_order
         .iter()
         .filter_map(|&p| {
             let pred = checked.predicates.get(p)?;
-            let node = c.cond(&pred.body);
+            let (node, uses) = c.cond_and_uses(&pred.body);
             if let Some(slot) = predicate_nodes.get_mut(p) {
                 *slot = node;
+            }
+            if let Some(slot) = predicate_uses.get_mut(p) {
+                *slot = uses;
             }
             Some((u32::try_from(p).ok()?, node))
         })
@@ -180,28 +214,44 @@ pub(crate) fn compile(checked: &Checked) -> Program {
     let safeguards: Box<[NodeId]> = checked.safeguards.iter().map(|s| c.cond(&s.when)).collect();
     let safeguard_words = words(checked.safeguards.len());
     let flag_words = words(checked.flags.len());
-    let flags: Box<[FlagCode]> = checked
-        .flags
-        .iter()
-        .map(|f| FlagCode {
-            cond: c.cond(&f.when),
+    let mut evidence_entries = 0;
+    let mut flags = Vec::with_capacity(checked.flags.len());
+    for f in &checked.flags {
+        let (cond, uses) = c.cond_and_uses(&f.when);
+        let evidence: Box<[(String, u32, Type)]> = f
+            .evidence
+            .iter()
+            .filter_map(|e| {
+                let (slot, ty) = c
+                    .schema
+                    .resolve(c.schema.root, e.fields.iter().map(String::as_str))?;
+                Some((e.fields.join("."), u32::try_from(slot).ok()?, ty))
+            })
+            .collect();
+        flags.push(FlagCode {
+            cond,
+            uses,
+            first_evidence: evidence_entries,
             mitigated_by: f
                 .mitigated_by
                 .iter()
                 .filter_map(|&i| u32::try_from(i).ok())
                 .collect(),
-            evidence: f
-                .evidence
-                .iter()
-                .filter_map(|e| {
-                    let (slot, ty) = c
-                        .schema
-                        .resolve(c.schema.root, e.fields.iter().map(String::as_str))?;
-                    Some((e.fields.join("."), u32::try_from(slot).ok()?, ty))
-                })
-                .collect(),
-        })
-        .collect();
+            evidence,
+        });
+        evidence_entries += flags.last().map_or(0, |f| f.evidence.len());
+    }
+    let flags = flags.into_boxed_slice();
+    // Every entry quotes a part of the document: the entries that quote
+    // parts of one root fact quote at most that fact's text, each.
+    let mut per_root: indexmap::IndexMap<&str, usize> = indexmap::IndexMap::new();
+    let mut evidence_fixed = 0usize;
+    for (path, _, _) in flags.iter().flat_map(|f| f.evidence.iter()) {
+        let root = path.split('.').next().unwrap_or_default();
+        *per_root.entry(root).or_default() += 1;
+        evidence_fixed = evidence_fixed.saturating_add(path.len() + QUOTE_OVERHEAD);
+    }
+    let evidence_fanout = per_root.values().copied().max().unwrap_or(0);
     let cases: Box<[(Option<DispCode>, u32)]> = checked
         .cases
         .iter()
@@ -238,6 +288,10 @@ pub(crate) fn compile(checked: &Checked) -> Program {
         nodes: c.nodes,
         flat,
         predicate_nodes: predicate_nodes.into_boxed_slice(),
+        predicate_uses: predicate_uses.into_boxed_slice(),
+        evidence_entries,
+        evidence_fixed,
+        evidence_fanout,
         safeguards,
         flags,
         cases,
@@ -329,6 +383,22 @@ impl Compiler<'_> {
         }
     }
 
+    /// Compiles a whole condition, and lists the predicates it uses
+    /// directly (its nodes are pushed one after the other).
+    fn cond_and_uses(&mut self, c: &Cond) -> (NodeId, Box<[u32]>) {
+        let first = self.nodes.len();
+        let node = self.cond(c);
+        let mut uses: Vec<u32> = (self.nodes.get(first..).unwrap_or_default().iter())
+            .filter_map(|n| match n {
+                Node::Pred(p) => Some(*p),
+                _ => None,
+            })
+            .collect();
+        uses.sort_unstable();
+        uses.dedup();
+        (node, uses.into_boxed_slice())
+    }
+
     fn cond(&mut self, c: &Cond) -> NodeId {
         let node = match c {
             Cond::Const(b) => Node::Const(*b),
@@ -386,13 +456,18 @@ impl Compiler<'_> {
         let at = self.at(list);
         self.binders.push(record);
         let level = u8::try_from(self.binders.len()).unwrap_or(u8::MAX);
+        // The body's nodes are pushed one after the other, children first:
+        // their number is the body's size.
+        let first = self.nodes.len();
         let out = f(self);
+        let size = self.nodes.len() - first;
         self.binders.pop();
         (
             List {
                 at,
                 level,
                 record: u32::try_from(record).unwrap_or(0),
+                weight: u32::try_from(size.max(1)).unwrap_or(u32::MAX),
             },
             out,
         )

@@ -5,14 +5,17 @@
 //! (`RuleSet::explain`), and the property tests prove it agrees with the
 //! compiled evaluator on every status and missing fact.
 
+use std::cell::{Cell, RefCell};
 use std::collections::BTreeSet;
 
+use super::budget::Steps;
 use super::scalar::Scalar;
 use super::tri::{Range, Tri};
 use crate::check::Checked;
 use crate::check::ir::{Base, Cond, FactRef, SetExpr, SetLit, SetOrValue, Value as IrValue};
 use crate::facts::schema::RecordId;
 use crate::facts::{Facts, Frame, Value};
+use crate::limits::MAX_MISSING_PER_FLAG;
 use crate::syntax::ast::{Quant, SetTest};
 
 /// A result and, when it is unknown, the absent facts that kept it so.
@@ -29,6 +32,25 @@ impl Traced {
             missing: BTreeSet::new(),
         }
     }
+}
+
+/// Adds `more` to a set of missing paths and keeps its first
+/// [`MAX_MISSING_PER_FLAG`] in text order, as the report does. Keeping only
+/// those at every union is exact: the first `k` of a union are among the
+/// first `k` of each part.
+fn add_missing(set: &mut BTreeSet<String>, more: BTreeSet<String>) {
+    set.extend(more);
+    while set.len() > MAX_MISSING_PER_FLAG {
+        set.pop_last();
+    }
+}
+
+/// A predicate's result, or that it is being computed.
+#[derive(Clone)]
+enum Memo {
+    Todo,
+    Busy,
+    Done(Traced),
 }
 
 /// A quantifier variable: its name, its element and where that element is.
@@ -53,16 +75,73 @@ pub(crate) struct Interpreter<'a> {
     pub facts: &'a Facts,
     /// How many times evaluation met a value of a type the checker should
     /// have ruled out. The property tests assert that this stays zero.
-    pub type_errors: std::cell::Cell<usize>,
+    pub type_errors: Cell<usize>,
+    /// Each predicate's result, computed once, on first use, by predicate id.
+    memo: RefCell<Vec<Memo>>,
+    /// What is left of the budget: each condition evaluated costs a step.
+    steps: Cell<Steps>,
 }
 
 impl<'a> Interpreter<'a> {
-    /// An interpreter over checked rules and facts loaded for them.
-    pub fn new(checked: &'a Checked, facts: &'a Facts) -> Interpreter<'a> {
+    /// An interpreter over checked rules and facts loaded for them, with a
+    /// budget of `budget` steps (one per condition evaluated).
+    pub fn new(checked: &'a Checked, facts: &'a Facts, budget: u64) -> Interpreter<'a> {
         Interpreter {
             checked,
             facts,
-            type_errors: std::cell::Cell::new(0),
+            type_errors: Cell::new(0),
+            memo: RefCell::new(vec![Memo::Todo; checked.predicates.len()]),
+            steps: Cell::new(Steps::new(budget)),
+        }
+    }
+
+    /// Whether the budget ran out: results computed since are not to be used.
+    pub fn over_budget(&self) -> bool {
+        self.steps.get().over()
+    }
+
+    /// Predicate `p`'s result, computed once. The predicates it uses are
+    /// computed first, depth first on a stack of our own: evaluating a body
+    /// never goes into another predicate's, so a chain of predicates of any
+    /// length costs no stack and each predicate is evaluated once.
+    fn predicate(&self, p: usize) -> Traced {
+        let mut todo = vec![(p, 0usize)];
+        while let Some(&mut (q, ref mut next)) = todo.last_mut() {
+            let state = self.memo.borrow().get(q).cloned();
+            let Some(pred) = self.checked.predicates.get(q) else {
+                todo.pop();
+                continue;
+            };
+            match state {
+                Some(Memo::Todo) => {
+                    if let Some(slot) = self.memo.borrow_mut().get_mut(q) {
+                        *slot = Memo::Busy;
+                    }
+                }
+                Some(Memo::Busy) => {}
+                Some(Memo::Done(_)) | None => {
+                    todo.pop();
+                    continue;
+                }
+            }
+            if let Some(&dep) = pred.uses.get(*next) {
+                *next += 1;
+                if matches!(self.memo.borrow().get(dep), Some(Memo::Todo)) {
+                    todo.push((dep, 0));
+                }
+                continue;
+            }
+            let traced = self.cond(&pred.body, &mut Vec::new());
+            if let Some(slot) = self.memo.borrow_mut().get_mut(q) {
+                *slot = Memo::Done(traced);
+            }
+            todo.pop();
+        }
+        match self.memo.borrow().get(p) {
+            Some(Memo::Done(t)) => t.clone(),
+            // INVARIANT: the checker refuses cycles of predicates, so every
+            // predicate is done once its uses are.
+            _ => self.fault(Traced::known(Tri::Unknown)),
         }
     }
 
@@ -133,6 +212,13 @@ impl<'a> Interpreter<'a> {
     where
         'a: 'c,
     {
+        let mut steps = self.steps.get();
+        let paid = steps.charge(1);
+        self.steps.set(steps);
+        if !paid {
+            // Over budget: the caller finds out from `over_budget`.
+            return Traced::known(Tri::Unknown);
+        }
         match c {
             Cond::Const(b) => Traced::known(Tri::from_bool(*b)),
             Cond::Fact(f) => match self.read(f, env) {
@@ -155,11 +241,11 @@ impl<'a> Interpreter<'a> {
                 let mut range = |v: Val<'_>| match v {
                     Val::Scalar(Scalar::Int(n)) => Some(Range::exact(n)),
                     Val::Count(r, m) => {
-                        missing.extend(m);
+                        add_missing(&mut missing, m);
                         Some(r)
                     }
                     Val::Unknown(m) => {
-                        missing.extend(m);
+                        add_missing(&mut missing, m);
                         None
                     }
                     Val::Scalar(_) => None,
@@ -190,7 +276,7 @@ impl<'a> Interpreter<'a> {
                 let item = match self.value(v, env) {
                     Val::Scalar(s) => Some(s),
                     Val::Unknown(m) | Val::Count(_, m) => {
-                        missing.extend(m);
+                        add_missing(&mut missing, m);
                         None
                     }
                 };
@@ -233,7 +319,7 @@ impl<'a> Interpreter<'a> {
                     SetOrValue::Value(v) => match self.value(v, env) {
                         Val::Scalar(Scalar::Enum(i)) => Some(crate::facts::bit(i)),
                         Val::Unknown(m) | Val::Count(_, m) => {
-                            missing.extend(m);
+                            add_missing(&mut missing, m);
                             None
                         }
                         Val::Scalar(_) => self.fault(Some(0)),
@@ -262,35 +348,37 @@ impl<'a> Interpreter<'a> {
                 Traced::known(Tri::from_bool(holds))
             }
             Cond::Quant(q, list, name, body) => {
-                let results = match self.each(list, name, Some(body.as_ref()), env) {
-                    Ok(r) => r,
-                    Err(missing) => return missing,
-                };
                 let (decisive, other) = match q {
                     Quant::Any => (Tri::True, Tri::False),
                     Quant::All => (Tri::False, Tri::True),
                 };
-                if results.iter().any(|t| t.value == decisive) {
-                    return Traced::known(decisive);
-                }
+                let mut decided = false;
                 let mut missing = BTreeSet::new();
-                for t in results.into_iter().filter(|t| t.value == Tri::Unknown) {
-                    missing.extend(t.missing);
+                let mut unknown = false;
+                let each = self.each(list, name, Some(body.as_ref()), env, &mut |t: Traced| {
+                    if t.value == decisive {
+                        decided = true;
+                    } else if t.value == Tri::Unknown {
+                        unknown = true;
+                        add_missing(&mut missing, t.missing);
+                    }
+                });
+                if let Err(missing) = each {
+                    return missing;
                 }
-                if missing.is_empty() {
-                    Traced::known(other)
-                } else {
+                if decided {
+                    Traced::known(decisive)
+                } else if unknown {
                     Traced {
                         value: Tri::Unknown,
                         missing,
                     }
+                } else {
+                    Traced::known(other)
                 }
             }
             Cond::Known(f) => Traced::known(Tri::from_bool(self.read(f, env).0.is_some())),
-            Cond::Pred(p) => match self.checked.predicates.get(*p) {
-                Some(pred) => self.cond(&pred.body, &mut Vec::new()),
-                None => self.fault(Traced::known(Tri::False)),
-            },
+            Cond::Pred(p) => self.predicate(*p),
         }
     }
 
@@ -299,17 +387,21 @@ impl<'a> Interpreter<'a> {
     where
         'a: 'c,
     {
-        let results: Vec<Traced> = items.iter().map(|i| self.cond(i, env)).collect();
-        if results.iter().any(|t| t.value == decisive) {
-            return Traced::known(decisive);
-        }
+        let mut decided = false;
         let mut missing = BTreeSet::new();
         let mut any_unknown = false;
-        for t in results.into_iter().filter(|t| t.value == Tri::Unknown) {
-            any_unknown = true;
-            missing.extend(t.missing);
+        // Every item is evaluated, as the interpreter is a plain reading.
+        for t in items.iter().map(|i| self.cond(i, env)) {
+            if t.value == decisive {
+                decided = true;
+            } else if t.value == Tri::Unknown {
+                any_unknown = true;
+                add_missing(&mut missing, t.missing);
+            }
         }
-        if any_unknown {
+        if decided {
+            Traced::known(decisive)
+        } else if any_unknown {
             Traced {
                 value: Tri::Unknown,
                 missing,
@@ -319,14 +411,16 @@ impl<'a> Interpreter<'a> {
         }
     }
 
-    /// Evaluates `body` for each element of a list, or the list's absence.
+    /// Evaluates `body` for each element of a list and hands each result to
+    /// `seen`, or gives the list's absence.
     fn each<'c>(
         &self,
         list: &FactRef,
         name: &str,
         body: Option<&'c Cond>,
         env: &mut Vec<Binding<'a>>,
-    ) -> Result<Vec<Traced>, Traced>
+        seen: &mut dyn FnMut(Traced),
+    ) -> Result<(), Traced>
     where
         'a: 'c,
     {
@@ -339,21 +433,23 @@ impl<'a> Interpreter<'a> {
         let crate::facts::schema::Type::List(record) = list.ty else {
             return Err(self.fault(unknown(path)));
         };
-        let mut out = Vec::new();
         for (i, frame) in frames.iter().enumerate() {
+            if self.over_budget() {
+                break;
+            }
             env.push(Binding {
                 name: name.to_string(),
                 frame,
                 record,
                 path: format!("{path}[{i}]"),
             });
-            out.push(match body {
+            seen(match body {
                 Some(b) => self.cond(b, env),
                 None => Traced::known(Tri::True),
             });
             env.pop();
         }
-        Ok(out)
+        Ok(())
     }
 
     fn value<'c>(&self, v: &'c IrValue, env: &mut Vec<Binding<'a>>) -> Val<'c>
@@ -369,25 +465,31 @@ impl<'a> Interpreter<'a> {
                 },
                 (None, path) => Val::Unknown(BTreeSet::from([path])),
             },
-            IrValue::Count(list, name, body) => match self.each(list, name, body.as_deref(), env) {
-                Err(t) => Val::Unknown(t.missing),
-                Ok(results) => {
-                    let sure = results.iter().filter(|t| t.value == Tri::True).count();
-                    let maybe = results.iter().filter(|t| t.value == Tri::Unknown).count();
-                    let lo = i64::try_from(sure).unwrap_or(i64::MAX);
-                    let hi = i64::try_from(sure + maybe).unwrap_or(i64::MAX);
-                    if maybe > 0 {
-                        // The count is only known within a range; which facts would narrow it
-                        // is recorded with the comparison that reads it.
-                        let mut missing = BTreeSet::new();
-                        for t in results.into_iter().filter(|t| t.value == Tri::Unknown) {
-                            missing.extend(t.missing);
+            IrValue::Count(list, name, body) => {
+                let (mut sure, mut maybe) = (0usize, 0usize);
+                let mut missing = BTreeSet::new();
+                let each = self.each(list, name, body.as_deref(), env, &mut |t: Traced| {
+                    match t.value {
+                        Tri::True => sure += 1,
+                        // The count is only known within a range; which facts
+                        // would narrow it is recorded with the comparison that
+                        // reads it.
+                        Tri::Unknown => {
+                            maybe += 1;
+                            add_missing(&mut missing, t.missing);
                         }
-                        return Val::Count(Range { lo, hi }, missing);
+                        Tri::False => {}
                     }
-                    Val::Count(Range { lo, hi }, BTreeSet::new())
+                });
+                match each {
+                    Err(t) => Val::Unknown(t.missing),
+                    Ok(()) => {
+                        let lo = i64::try_from(sure).unwrap_or(i64::MAX);
+                        let hi = i64::try_from(sure + maybe).unwrap_or(i64::MAX);
+                        Val::Count(Range { lo, hi }, missing)
+                    }
                 }
-            },
+            }
         }
     }
 }

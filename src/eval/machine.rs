@@ -5,6 +5,7 @@
 //! `outcome.rs`). The facts that keep a result unknown are found by a walk
 //! of its own (`missing.rs`).
 
+use super::budget::Steps;
 use super::scalar::Scalar;
 use super::tri::{Range, Tri};
 use crate::check::ir::Lit;
@@ -18,7 +19,7 @@ use crate::limits::MAX_QUANTIFIER_DEPTH;
 use crate::syntax::ast::{CmpOp, Quant, SetTest};
 
 /// The frames in scope: the root, then one per nested quantifier.
-pub(super) const FRAMES: usize = MAX_QUANTIFIER_DEPTH + 1;
+pub(crate) const FRAMES: usize = MAX_QUANTIFIER_DEPTH + 1;
 
 /// What an operand evaluated to.
 enum Val<'f> {
@@ -33,28 +34,56 @@ pub(crate) struct Machine<'a, 'c> {
     pub(super) frames: [&'a Frame; FRAMES],
     /// The result of each predicate, by predicate id, filled by [`predicates`].
     cache: &'c [Tri],
+    /// What is left of the evaluation budget (`budget.rs`): every element a
+    /// quantifier or count visits is paid for before its body runs.
+    pub steps: Steps,
 }
 
 /// Evaluates every predicate of `prog` over `root` into `cache`, in
-/// dependency order, so that each is computed once per transaction.
-pub(crate) fn predicates(prog: &Program, root: &Frame, cache: &mut [Tri]) {
+/// dependency order, so that each is computed once per transaction. Returns
+/// the predicate that went over the budget, if one did; the cache is then
+/// incomplete.
+pub(crate) fn predicates(
+    prog: &Program,
+    root: &Frame,
+    cache: &mut [Tri],
+    steps: &mut Steps,
+) -> Option<u32> {
     for &(p, entry) in prog.flat.predicates.iter() {
         // A predicate reads only the ones before it in the order, already in the cache.
-        let value = Machine::new(prog, root, cache).run(entry);
+        let mut m = Machine::new(prog, root, cache, *steps);
+        let value = m.run(entry);
+        *steps = m.steps;
+        if steps.over() {
+            return Some(p);
+        }
         if let Some(slot) = cache.get_mut(p as usize) {
             *slot = value;
         }
     }
+    None
 }
 
 impl<'a, 'c> Machine<'a, 'c> {
-    /// A machine over `root` whose predicates are already in `cache`.
-    pub fn new(prog: &'a Program, root: &'a Frame, cache: &'c [Tri]) -> Machine<'a, 'c> {
+    /// A machine over `root` whose predicates are already in `cache`, with
+    /// `steps` of budget.
+    pub fn new(
+        prog: &'a Program,
+        root: &'a Frame,
+        cache: &'c [Tri],
+        steps: Steps,
+    ) -> Machine<'a, 'c> {
         Machine {
             prog,
             frames: [root; FRAMES],
             cache,
+            steps,
         }
+    }
+
+    /// The value of predicate `p` for these facts.
+    pub(super) fn predicate(&self, p: u32) -> Tri {
+        self.cache.get(p as usize).copied().unwrap_or(Tri::Unknown)
     }
 
     pub(super) fn node(&self, id: NodeId) -> Option<&'a Node> {
@@ -154,6 +183,9 @@ impl<'a, 'c> Machine<'a, 'c> {
         };
         let mut out = otherwise;
         for element in elements {
+            if !self.steps.charge(list.weight) {
+                return Tri::Unknown;
+            }
             self.bind(list, element);
             let exit = self.run_to_exit(body);
             if exit == decisive {
@@ -176,6 +208,9 @@ impl<'a, 'c> Machine<'a, 'c> {
             Some(body) => {
                 let (mut sure, mut maybe) = (0i64, 0i64);
                 for element in elements {
+                    if !self.steps.charge(list.weight) {
+                        return Tri::Unknown;
+                    }
                     self.bind(list, element);
                     let exit = self.run_to_exit(body);
                     sure += i64::from(exit == EXIT_TRUE);
@@ -234,6 +269,9 @@ impl<'a, 'c> Machine<'a, 'c> {
         };
         let mut out = otherwise;
         for element in elements {
+            if !self.steps.charge(list.weight) {
+                return Tri::Unknown;
+            }
             self.bind(list, element);
             match self.eval(body) {
                 Tri::Unknown => out = Tri::Unknown,
@@ -327,6 +365,10 @@ impl<'a, 'c> Machine<'a, 'c> {
     fn count(&mut self, list: List, elements: &'a [Frame], body: NodeId) -> Range {
         let (mut sure, mut maybe) = (0i64, 0i64);
         for element in elements {
+            if !self.steps.charge(list.weight) {
+                // Over budget: the evaluation fails, whatever this says.
+                return Range { lo: 0, hi: i64::MAX };
+            }
             self.bind(list, element);
             match self.eval(body) {
                 Tri::True => sure += 1,

@@ -3,27 +3,51 @@
 //! as `missing_facts`.
 //!
 //! The walk follows the compiled program like [`Machine::eval`], but goes
-//! only into the parts that evaluate to unknown. Paths are written straight
-//! into the report's text buffer, and the prefixes of list elements into
-//! buffers reused from one flag to the next, so a report costs no allocation
-//! per path.
+//! only into the parts that evaluate to unknown. Three things keep its work
+//! and its memory bounded whatever the ruleset and the facts:
+//!
+//! - **Predicates are walked once per report**, not at every use: each
+//!   unknown predicate's paths are found once, in dependency order (an
+//!   explicit stack, no recursion from one predicate into the next), and a
+//!   condition that uses it copies them. A chain of predicates that use the
+//!   one before twice costs linear, not exponential, time, and a chain of
+//!   any length costs no stack.
+//! - **Each list keeps its [`MAX_MISSING_PER_FLAG`] first paths** in text
+//!   order, and says when there were more. The first `k` of a union are
+//!   among the first `k` of each part, so keeping only those of each
+//!   predicate is exact; the reference interpreter keeps the same ones.
+//! - **Every element visited is paid for** from the budget (`budget.rs`),
+//!   as evaluation pays for it.
 
 use std::fmt::Write as _;
 use std::ops::Range;
 
-use super::machine::{FRAMES, Machine};
+use super::machine::Machine;
 use super::tri::Tri;
-use crate::compile::{At, List, Mask, Node, NodeId, Operand};
+use crate::compile::{At, List, Mask, Node, NodeId, Operand, Program};
 use crate::facts::Value;
+use crate::limits::MAX_MISSING_PER_FLAG;
 
-/// Where the paths go: appended to `text`, each one's range pushed to `spans`.
-pub(crate) struct PathSink<'r> {
-    pub text: &'r mut String,
-    pub spans: &'r mut Vec<Range<usize>>,
+/// The printed path of the list element bound at each frame level, and the
+/// record it is an instance of. Frame 0 is the root: an empty prefix. (A
+/// predicate numbers its quantifier levels from the root too; it is walked
+/// before, never during, the walk of a condition that uses it.)
+struct Scope {
+    levels: Vec<(String, u32)>,
+    root: u32,
 }
 
-impl PathSink<'_> {
-    fn emit(&mut self, prefix: &str, name: &str) {
+/// Paths being collected: their text, and the range of each in it.
+#[derive(Default)]
+pub(crate) struct Paths {
+    pub text: String,
+    pub spans: Vec<Range<usize>>,
+    /// Whether paths were dropped to keep only the first ones.
+    pub cut: bool,
+}
+
+impl Paths {
+    fn push(&mut self, prefix: &str, name: &str) {
         let start = self.text.len();
         if !prefix.is_empty() {
             self.text.push_str(prefix);
@@ -32,52 +56,147 @@ impl PathSink<'_> {
         self.text.push_str(name);
         self.spans.push(start..self.text.len());
     }
-}
 
-/// The printed path of the list element bound at each frame level, and the
-/// record it is an instance of. Frame 0 is the root: an empty prefix.
-///
-/// A predicate numbers its quantifier levels from the root again, so the
-/// levels of the condition that uses it must survive its walk: each
-/// predicate met works [`FRAMES`] entries further on (`base`). The buffers
-/// are kept from one flag to the next, so the element paths of a whole
-/// report cost a few allocations at most.
-pub(crate) struct Scope {
-    levels: Vec<(String, u32)>,
-    base: usize,
-    root: u32,
-}
-
-impl Scope {
-    /// A scope at the root, whose record is `root`.
-    pub fn new(root: u32) -> Scope {
-        Scope {
-            // The root's entry is made when a list element first needs one,
-            // so that a report whose unknowns are all root facts allocates nothing here.
-            levels: Vec::new(),
-            base: 0,
-            root,
-        }
+    pub fn get(&self, span: &Range<usize>) -> &str {
+        self.text.get(span.clone()).unwrap_or_default()
     }
 
-    /// Where frame `frame` of the current condition is kept.
-    fn index(&self, frame: usize) -> usize {
-        if frame == 0 { 0 } else { self.base + frame }
+    /// Sorts the paths, drops repeats and keeps the first `keep`, with the
+    /// text of the others dropped too (`spare` is a buffer to reuse).
+    pub fn settle(&mut self, keep: usize, spare: &mut String) {
+        let Paths { text, spans, cut } = self;
+        let at = |s: &Range<usize>| text.get(s.clone()).unwrap_or_default();
+        spans.sort_unstable_by(|a, b| at(a).cmp(at(b)));
+        spans.dedup_by(|a, b| at(a) == at(b));
+        if spans.len() > keep {
+            spans.truncate(keep);
+            *cut = true;
+        }
+        spare.clear();
+        for span in spans.iter_mut() {
+            let start = spare.len();
+            spare.push_str(at(span));
+            *span = start..spare.len();
+        }
+        std::mem::swap(text, spare);
+    }
+
+    fn clear(&mut self) {
+        self.text.clear();
+        self.spans.clear();
+        self.cut = false;
+    }
+}
+
+/// The walk's buffers and the paths of each predicate found so far, kept
+/// for one report.
+pub(crate) struct Walk {
+    scope: Scope,
+    /// The paths of the condition being walked.
+    pub found: Paths,
+    spare: String,
+    /// Each predicate's first paths: a range of `memo_spans`, and whether
+    /// some were dropped; `None` until walked.
+    memo: Vec<Option<(Range<usize>, bool)>>,
+    memo_paths: Paths,
+    /// Predicates still to walk, each with the next of its uses to look at.
+    todo: Vec<(u32, usize)>,
+    /// The most text the predicates' paths may hold, in bytes: the report's
+    /// quote budget (past it, their lists are cut).
+    limit: usize,
+}
+
+impl Walk {
+    /// Empty buffers for `program`; they grow only when an unknown result
+    /// has missing facts. The predicates' paths may hold `limit` bytes.
+    pub fn new(program: &Program, limit: usize) -> Walk {
+        Walk {
+            scope: Scope {
+                levels: Vec::new(),
+                root: program.root,
+            },
+            found: Paths::default(),
+            spare: String::new(),
+            memo: Vec::new(),
+            memo_paths: Paths::default(),
+            todo: Vec::new(),
+            limit,
+        }
     }
 }
 
 impl<'a> Machine<'a, '_> {
-    /// Writes the absent facts that keep node `id` undecided to `out`, in the
-    /// order met (the caller sorts them). Call only for a node that
-    /// evaluates to unknown; `scope` must be at the root.
-    pub fn missing(&mut self, id: NodeId, scope: &mut Scope, out: &mut PathSink<'_>) {
-        self.missing_in(id, scope, out);
+    /// Collects in `walk.found` the first absent facts, in text order, that
+    /// keep node `id` undecided: the condition of a flag, which evaluates to
+    /// unknown and uses the predicates `uses` directly. False when the
+    /// budget ran out; the paths are then incomplete.
+    pub fn missing(&mut self, id: NodeId, uses: &[u32], walk: &mut Walk) -> bool {
+        walk.found.clear();
+        for &p in uses {
+            if !self.walk_predicate(p, walk) {
+                return false;
+            }
+        }
+        self.missing_in(id, walk);
+        walk.found.settle(MAX_MISSING_PER_FLAG, &mut walk.spare);
+        !self.steps.over()
+    }
+
+    /// Makes sure predicate `p`, if unknown, has its paths in the memo, and
+    /// the predicates it uses before it: depth first, on a stack of our own.
+    fn walk_predicate(&mut self, p: u32, walk: &mut Walk) -> bool {
+        if walk.memo.is_empty() {
+            walk.memo.resize(self.prog.predicate_nodes.len(), None);
+        }
+        walk.todo.clear();
+        walk.todo.push((p, 0));
+        while let Some(&mut (q, ref mut next)) = walk.todo.last_mut() {
+            let done = walk.memo.get(q as usize).is_none_or(Option::is_some);
+            if done || self.predicate(q) != Tri::Unknown {
+                walk.todo.pop();
+                continue;
+            }
+            let uses = self.prog.predicate_uses.get(q as usize);
+            if let Some(&dep) = uses.and_then(|u| u.get(*next)) {
+                *next += 1;
+                walk.todo.push((dep, 0));
+                continue;
+            }
+            // Every predicate `q` uses has its paths: walk `q` itself. Its
+            // quantifiers bind their own levels; the root stays bound.
+            let Some(&node) = self.prog.predicate_nodes.get(q as usize) else {
+                walk.todo.pop();
+                continue;
+            };
+            walk.found.clear();
+            self.missing_in(node, walk);
+            if self.steps.over() {
+                return false;
+            }
+            walk.found.settle(MAX_MISSING_PER_FLAG, &mut walk.spare);
+            let start = walk.memo_paths.spans.len();
+            let mut cut = walk.found.cut;
+            for span in &walk.found.spans {
+                let path = walk.found.get(span);
+                if walk.memo_paths.text.len() + path.len() > walk.limit {
+                    cut = true;
+                    break;
+                }
+                walk.memo_paths.push("", path);
+            }
+            if let Some(slot) = walk.memo.get_mut(q as usize) {
+                *slot = Some((start..walk.memo_paths.spans.len(), cut));
+            }
+            walk.found.clear();
+            walk.todo.pop();
+        }
+        true
     }
 
     fn name<'s>(&self, at: At, scope: &'s Scope) -> (&'s str, &'a str) {
         let (prefix, record) = scope
             .levels
-            .get(scope.index(at.frame as usize))
+            .get(at.frame as usize)
             .map_or(("", scope.root), |(p, r)| (p.as_str(), *r));
         let name = self
             .prog
@@ -88,99 +207,107 @@ impl<'a> Machine<'a, '_> {
         (prefix, name)
     }
 
-    fn absent(&self, at: At, scope: &Scope, out: &mut PathSink<'_>) {
+    fn absent(&self, at: At, walk: &mut Walk) {
         if matches!(self.value(at), Value::Absent) {
-            let (prefix, name) = self.name(at, scope);
-            out.emit(prefix, name);
+            let (prefix, name) = self.name(at, &walk.scope);
+            walk.found.push(prefix, name);
+            // Keep the buffer small: settle it whenever it doubles.
+            if walk.found.spans.len() >= 2 * MAX_MISSING_PER_FLAG {
+                walk.found.settle(MAX_MISSING_PER_FLAG, &mut walk.spare);
+            }
         }
     }
 
-    fn missing_in(&mut self, id: NodeId, scope: &mut Scope, out: &mut PathSink<'_>) {
+    fn missing_in(&mut self, id: NodeId, walk: &mut Walk) {
+        if self.steps.over() {
+            return;
+        }
         let Some(node) = self.node(id) else { return };
         match node {
             Node::Const(_) | Node::Known(_) => {}
             Node::Bool(at) | Node::CmpInt(at, ..) | Node::CmpDec(at, ..) | Node::EnumIn(at, _) => {
-                self.absent(*at, scope, out);
+                self.absent(*at, walk);
             }
-            Node::Not(i) => self.missing_in(*i, scope, out),
+            Node::Not(i) => self.missing_in(*i, walk),
             Node::And(items) | Node::Or(items) => {
                 for &i in items.iter() {
                     if self.eval(i) == Tri::Unknown {
-                        self.missing_in(i, scope, out);
+                        self.missing_in(i, walk);
                     }
                 }
             }
             Node::Cmp(_, a, b) => {
-                self.operand_missing(a, scope, out);
-                self.operand_missing(b, scope, out);
+                self.operand_missing(a, walk);
+                self.operand_missing(b, walk);
             }
             Node::InMask(v, mask) => {
-                self.operand_missing(v, scope, out);
-                self.mask_missing(mask, scope, out);
+                self.operand_missing(v, walk);
+                self.mask_missing(mask, walk);
             }
-            Node::InValues(v, _) => self.operand_missing(v, scope, out),
+            Node::InValues(v, _) => self.operand_missing(v, walk),
             Node::SetTest(_, at, mask) => {
-                self.absent(*at, scope, out);
-                self.mask_missing(mask, scope, out);
+                self.absent(*at, walk);
+                self.mask_missing(mask, walk);
             }
-            Node::Quant(_, list, body) => self.each_missing(*list, Some(*body), scope, out),
-            Node::CountCmp(list, body, ..) => self.each_missing(*list, *body, scope, out),
+            Node::Quant(_, list, body) => self.each_missing(*list, Some(*body), walk),
+            Node::CountCmp(list, body, ..) => self.each_missing(*list, *body, walk),
             Node::Pred(p) => {
-                if let Some(&node) = self.prog.predicate_nodes.get(*p as usize) {
-                    // A predicate reads root facts only, and numbers its own
-                    // quantifier levels from the root: it gets levels of its
-                    // own, and the caller's bound elements are put back after,
-                    // for the conditions that follow it in an `and` or `or`.
-                    let frames = self.frames;
-                    scope.base += FRAMES;
-                    self.missing_in(node, scope, out);
-                    scope.base -= FRAMES;
-                    self.frames = frames;
+                // Walked before this condition (`missing`, `walk_predicate`).
+                let Some(Some((range, cut))) = walk.memo.get(*p as usize) else {
+                    return;
+                };
+                let memo = &walk.memo_paths;
+                for span in memo.spans.get(range.clone()).unwrap_or_default() {
+                    walk.found.push("", memo.get(span));
+                }
+                walk.found.cut |= *cut;
+                if walk.found.spans.len() >= 2 * MAX_MISSING_PER_FLAG {
+                    walk.found.settle(MAX_MISSING_PER_FLAG, &mut walk.spare);
                 }
             }
         }
     }
 
-    fn mask_missing(&mut self, mask: &'a Mask, scope: &mut Scope, out: &mut PathSink<'_>) {
+    fn mask_missing(&mut self, mask: &'a Mask, walk: &mut Walk) {
         match mask {
             Mask::Const(_) => {}
-            Mask::Fact(at) => self.absent(*at, scope, out),
-            Mask::Value(v) => self.operand_missing(v, scope, out),
+            Mask::Fact(at) => self.absent(*at, walk),
+            Mask::Value(v) => self.operand_missing(v, walk),
         }
     }
 
-    fn operand_missing(&mut self, v: &'a Operand, scope: &mut Scope, out: &mut PathSink<'_>) {
+    fn operand_missing(&mut self, v: &'a Operand, walk: &mut Walk) {
         match v {
             Operand::Lit(_) => {}
-            Operand::Fact(at) => self.absent(*at, scope, out),
-            Operand::Count { list, body } => self.each_missing(*list, *body, scope, out),
+            Operand::Fact(at) => self.absent(*at, walk),
+            Operand::Count { list, body } => self.each_missing(*list, *body, walk),
         }
     }
 
     /// The list's absence, or the facts missing in each element whose condition is unknown.
-    fn each_missing(
-        &mut self,
-        list: List,
-        body: Option<NodeId>,
-        scope: &mut Scope,
-        out: &mut PathSink<'_>,
-    ) {
+    fn each_missing(&mut self, list: List, body: Option<NodeId>, walk: &mut Walk) {
         let Value::List(elements) = self.value(list.at) else {
-            self.absent(list.at, scope, out);
+            self.absent(list.at, walk);
             return;
         };
         let Some(body) = body else { return };
-        let (name_prefix, name) = self.name(list.at, scope);
-        let list_prefix_len = name_prefix.len();
+        let (list_prefix, name) = self.name(list.at, &walk.scope);
+        let list_prefix_len = list_prefix.len();
         for (i, element) in elements.iter().enumerate() {
+            // Each element is evaluated again, and maybe walked: paid for as
+            // evaluation pays.
+            if !self.steps.charge(list.weight) {
+                return;
+            }
             self.bind(list, element);
             if self.eval(body) != Tri::Unknown {
                 continue;
             }
             // The element's path, `<the list's path>[i]`, in the level it binds;
             // the list itself is read at an outer level.
-            let target = scope.index(list.level as usize);
-            let source = scope.index(list.at.frame as usize);
+            let scope = &mut walk.scope;
+            let target = list.level as usize;
+            let source = list.at.frame as usize;
             if scope.levels.len() <= target {
                 let root = scope.root;
                 scope
@@ -192,8 +319,6 @@ impl<'a> Machine<'a, '_> {
                 continue;
             };
             level.0.clear();
-            // Room for most element paths at once, rather than growing by steps.
-            level.0.reserve(64);
             let prefix = list_frame.0.get(..list_prefix_len).unwrap_or_default();
             if !prefix.is_empty() {
                 level.0.push_str(prefix);
@@ -202,7 +327,7 @@ impl<'a> Machine<'a, '_> {
             // INVARIANT: writing to a String cannot fail.
             let _ = write!(level.0, "{name}[{i}]");
             level.1 = list.record;
-            self.missing_in(body, scope, out);
+            self.missing_in(body, walk);
         }
     }
 }

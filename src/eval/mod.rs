@@ -1,6 +1,7 @@
 //! Eval: facts to results, by the compiled program; and the reference interpreter.
 
 pub(crate) mod batch;
+pub(crate) mod budget;
 pub(crate) mod interp;
 pub(crate) mod machine;
 mod missing;

@@ -5,6 +5,7 @@
 //! The full [`Report`](crate::Report) is built on demand from an [`Outcome`]
 //! (see `report.rs`): the statuses are not computed twice.
 
+use super::budget::{ConditionKind, Steps};
 use super::machine::{self, FlagBits, Machine};
 use super::tri::Tri;
 use crate::compile::Program;
@@ -58,16 +59,21 @@ impl Scratch {
     }
 
     /// Evaluates `facts` by `rules` into these buffers. The caller has checked
-    /// that the facts were loaded for the ruleset's schema.
-    pub(crate) fn run(&mut self, rules: &RuleSet, facts: &Facts) -> &Outcome {
+    /// that the facts were loaded for the ruleset's schema. On failure, the
+    /// condition that went over the budget.
+    pub(crate) fn run(
+        &mut self,
+        rules: &RuleSet,
+        facts: &Facts,
+    ) -> Result<&Outcome, (ConditionKind, usize)> {
         let out = &mut self.outcome;
         if !out.rules.same(rules) {
             // Buffers made for another ruleset: grow them once for this one.
             out.rules = rules.clone();
             out.reserve(rules.program());
         }
-        out.compute(rules.program(), facts);
-        &self.outcome
+        out.compute(rules.program(), facts, Steps::new(rules.budget()))?;
+        Ok(&self.outcome)
     }
 }
 
@@ -114,8 +120,27 @@ impl Outcome {
             .resize(4 * program.flag_words + program.safeguard_words, 0);
     }
 
-    /// Evaluates `facts` into this outcome's buffers.
-    pub(crate) fn compute(&mut self, program: &Program, facts: &Facts) {
+    /// Evaluates `facts` into this outcome's buffers, with `steps` of budget.
+    /// Over budget, the outcome is marked as of no facts (so that no report
+    /// is ever built from it) and the condition that went over is returned.
+    pub(crate) fn compute(
+        &mut self,
+        program: &Program,
+        facts: &Facts,
+        steps: Steps,
+    ) -> Result<(), (ConditionKind, usize)> {
+        self.facts = 0;
+        self.compute_statuses(program, facts, steps)?;
+        self.facts = facts.serial;
+        Ok(())
+    }
+
+    fn compute_statuses(
+        &mut self,
+        program: &Program,
+        facts: &Facts,
+        mut steps: Steps,
+    ) -> Result<(), (ConditionKind, usize)> {
         let Outcome {
             flags,
             safeguards,
@@ -124,16 +149,16 @@ impl Outcome {
             outcome,
             cache,
             bits,
-            facts: serial,
             ..
         } = self;
-        *serial = facts.serial;
         // Every buffer is sized once (`reserve`) and each of its slots is
         // written below before it is read: no clearing, no refilling.
         // Every predicate is in the order that `predicates` runs.
         fit(cache, program.predicate_nodes.len(), Tri::Unknown);
-        machine::predicates(program, &facts.root, cache);
-        let mut m = Machine::new(program, &facts.root, cache);
+        if let Some(p) = machine::predicates(program, &facts.root, cache, &mut steps) {
+            return Err((ConditionKind::Predicate, p as usize));
+        }
+        let mut m = Machine::new(program, &facts.root, cache, steps);
 
         let fw = program.flag_words;
         fit(bits, 4 * fw + program.safeguard_words, 0);
@@ -156,6 +181,9 @@ impl Outcome {
             .enumerate()
         {
             let exit = m.run_to_exit(entry);
+            if m.steps.over() {
+                return Err((ConditionKind::Safeguard, i));
+            }
             word |= u64::from(exit == EXIT_TRUE) << (i % 64);
             *slot = safeguard_status(exit_value(exit));
             if i % 64 == 63 || i + 1 == n {
@@ -168,8 +196,11 @@ impl Outcome {
         // flags at a time.
         let n = program.flat.flags.len();
         fit(flags, n, Status::Unknown);
-        for (&entry, slot) in program.flat.flags.iter().zip(flags.iter_mut()) {
+        for (i, (&entry, slot)) in program.flat.flags.iter().zip(flags.iter_mut()).enumerate() {
             *slot = status(exit_value(m.run_to_exit(entry)));
+            if m.steps.over() {
+                return Err((ConditionKind::Flag, i));
+            }
         }
         for (w, chunk) in flags.chunks(64).enumerate() {
             let (mut r, mut c, mut u) = (0u64, 0u64, 0u64);
@@ -213,6 +244,7 @@ impl Outcome {
             },
         );
         *outcome = program.cases.get(*case).map_or(0, |(_, o)| *o as usize);
+        Ok(())
     }
 
     /// The ruleset that computed it.

@@ -32,7 +32,7 @@ fn agree(
     let report = rules
         .evaluate(&facts)
         .map_err(|e| TestCaseError::fail(e.to_string()))?;
-    let interp = Interpreter::new(rules.checked(), &facts);
+    let interp = Interpreter::new(rules.checked(), &facts, crate::DEFAULT_BUDGET);
     for (flag, traced) in report.flags().zip(interp.flags()) {
         prop_assert_eq!(flag.status, status_of(traced.value), "flag {}", flag.id);
         let expected: Vec<String> = traced.missing.into_iter().collect();
@@ -68,7 +68,7 @@ fn fast_path_agrees(
     scratch: &mut crate::Scratch,
 ) -> Result<(), TestCaseError> {
     let checked = rules.checked();
-    let interp = Interpreter::new(checked, facts);
+    let interp = Interpreter::new(checked, facts, crate::DEFAULT_BUDGET);
     let flags: Vec<Status> = interp.flags().iter().map(|t| status_of(t.value)).collect();
     let in_place: Vec<bool> = interp
         .safeguards()

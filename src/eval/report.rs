@@ -5,14 +5,25 @@
 //! in the ruleset; the report gets what is particular to the transaction, in
 //! a few flat buffers (see `report/mod.rs`). A report therefore costs a
 //! handful of allocations, however many flags and facts it quotes.
+//!
+//! What a report quotes from the facts is bounded by its quote budget
+//! (`limits::report_quote_budget`): the missing paths of its flags first,
+//! in flag order, then the evidence, in flag order. Evidence is measured
+//! only when a bound computed from the ruleset and the document's length
+//! says it might not fit: most reports never render a value while built.
 
+use std::io;
 use std::ops::Range;
 
+use super::budget::{ConditionKind, Steps};
 use super::machine::Machine;
-use super::missing::{PathSink, Scope};
+use super::missing::Walk;
 use super::outcome::Outcome;
 use crate::check::Checked;
-use crate::facts::Facts;
+use crate::compile::{QUOTE_EXPANSION, QUOTE_OVERHEAD, words};
+use crate::facts::render::QuotedValue;
+use crate::facts::{Facts, Value};
+use crate::limits::{MAX_MISSING_FACTS, report_quote_budget};
 use crate::report::{FlagRow, Report, Severity, Status};
 use crate::ruleset::RuleSet;
 
@@ -27,46 +38,65 @@ fn weight(severity: Severity) -> u64 {
     }
 }
 
+/// What a missing path costs in the quote budget: its text, its quotes and
+/// a comma.
+fn path_cost(path: &str) -> usize {
+    path.len() + 3
+}
+
 /// Builds the full report from the fast path's outcome for the same facts.
+/// On failure, the flag whose missing facts went over the evaluation budget.
 pub(crate) fn build(
     rules: &RuleSet,
     checked: &Checked,
     facts: &Facts,
     outcome: &Outcome,
-) -> Report {
+) -> Result<Report, (ConditionKind, usize)> {
     let program = rules.program();
-    let mut machine = Machine::new(program, &facts.root, &outcome.cache);
+    let budget = report_quote_budget(facts.len);
+    let steps = Steps::new(rules.budget());
+    let mut machine = Machine::new(program, &facts.root, &outcome.cache, steps);
     // Enough for most reports' missing paths; it grows if need be.
     let mut text = String::with_capacity(1024);
 
     let mut rows = Vec::with_capacity(program.flags.len());
     let mut paths = Vec::with_capacity(64);
-    let mut scope = Scope::new(program.root);
+    // The walk's buffers, made at the first unknown flag.
+    let mut walk: Option<Walk> = None;
+    let mut quoted = 0usize;
     for (i, code) in program.flags.iter().enumerate() {
         let status = outcome.flags.get(i).copied().unwrap_or(Status::Unknown);
         let start = paths.len();
+        let mut truncated = false;
         if status == Status::Unknown {
-            machine.missing(
-                code.cond,
-                &mut scope,
-                &mut PathSink {
-                    text: &mut text,
-                    spans: &mut paths,
-                },
-            );
-            sort_dedup(&text, &mut paths, start);
+            let walk = walk.get_or_insert_with(|| Walk::new(program, budget));
+            if !machine.missing(code.cond, &code.uses, walk) {
+                return Err((ConditionKind::Flag, i));
+            }
+            truncated = walk.found.cut;
+            for span in &walk.found.spans {
+                let path = walk.found.get(span);
+                if quoted + path_cost(path) > budget {
+                    truncated = true;
+                    break;
+                }
+                quoted += path_cost(path);
+                let at = text.len();
+                text.push_str(path);
+                paths.push(at..text.len());
+            }
         }
-        let missing = start..paths.len();
-
         rows.push(FlagRow {
             status,
             mitigated: outcome.mitigated.get(i).copied().unwrap_or(false),
-            missing,
+            missing: start..paths.len(),
+            missing_truncated: truncated,
         });
     }
 
-    let missing_facts = rank(checked, &rows, &text, &mut paths);
-    Report {
+    let (missing_facts, missing_facts_truncated) = rank(checked, &rows, &text, &mut paths);
+    let omitted = omitted_evidence(rules, facts, budget.saturating_sub(quoted));
+    Ok(Report {
         rules: rules.clone(),
         facts: facts.clone(),
         case: outcome.case,
@@ -75,8 +105,10 @@ pub(crate) fn build(
         safeguards: outcome.safeguards.clone(),
         paths,
         missing_facts,
+        missing_facts_truncated,
         text,
-    }
+        omitted,
+    })
 }
 
 /// The text of a span.
@@ -84,36 +116,16 @@ fn text_of<'t>(text: &'t str, span: &Range<usize>) -> &'t str {
     text.get(span.clone()).unwrap_or_default()
 }
 
-/// Sorts the paths from `start` on by their text, and drops repeats.
-fn sort_dedup(text: &str, paths: &mut Vec<Range<usize>>, start: usize) {
-    let Some(list) = paths.get_mut(start..) else {
-        return;
-    };
-    list.sort_unstable_by(|a, b| text_of(text, a).cmp(text_of(text, b)));
-    let mut kept = 0;
-    for i in 0..list.len() {
-        let repeat = kept > 0
-            && list
-                .get(kept - 1)
-                .zip(list.get(i))
-                .is_some_and(|(a, b)| text_of(text, a) == text_of(text, b));
-        if !repeat {
-            list.swap(kept, i);
-            kept += 1;
-        }
-    }
-    paths.truncate(start + kept);
-}
-
 /// Ranks the missing paths of all unknown flags, most decisive first (by the
 /// summed weight of the flags each would help decide, then by path), and
-/// appends them to `paths`; returns their range.
+/// appends the first [`MAX_MISSING_FACTS`] to `paths`; returns their range,
+/// and whether there were more.
 fn rank(
     checked: &Checked,
     rows: &[FlagRow],
     text: &str,
     paths: &mut Vec<Range<usize>>,
-) -> Range<usize> {
+) -> (Range<usize>, bool) {
     let mut weighted: Vec<(Range<usize>, u64)> = Vec::with_capacity(paths.len());
     for (row, flag) in rows.iter().zip(&checked.flags) {
         let w = weight(flag.severity);
@@ -127,14 +139,125 @@ fn rank(
     merged.dedup_by(|next, kept| {
         let same = text_of(text, &next.0) == text_of(text, &kept.0);
         if same {
-            kept.1 += next.1;
+            kept.1 = kept.1.saturating_add(next.1);
         }
         same
     });
     // Heaviest first; the sort is stable and the paths are in text order
     // already, so paths of equal weight stay in text order.
     merged.sort_by_key(|&(_, w)| std::cmp::Reverse(w));
+    let truncated = merged.len() > MAX_MISSING_FACTS;
+    merged.truncate(MAX_MISSING_FACTS);
     let start = paths.len();
     paths.extend(merged.into_iter().map(|(span, _)| span));
-    start..paths.len()
+    (start..paths.len(), truncated)
+}
+
+/// The evidence entries left out of a report, as a bit set over all the
+/// flags' entries (empty when none is): those that do not fit in `room`
+/// bytes, taken in flag order.
+fn omitted_evidence(rules: &RuleSet, facts: &Facts, room: usize) -> Vec<u64> {
+    let program = rules.program();
+    let bound = QUOTE_EXPANSION
+        .saturating_mul(program.evidence_fanout)
+        .saturating_mul(facts.len)
+        .saturating_add(program.evidence_fixed);
+    if bound <= room {
+        return Vec::new();
+    }
+    let mut omitted = vec![0u64; words(program.evidence_entries)];
+    let mut sizes = QuoteSizes::new(room);
+    let mut left = room;
+    for code in program.flags.iter() {
+        for (j, (path, slot, ty)) in code.evidence.iter().enumerate() {
+            let cost = sizes.entry(rules, facts, path, *slot as usize, *ty);
+            match left.checked_sub(cost) {
+                Some(rest) => left = rest,
+                None => {
+                    let k = code.first_evidence + j;
+                    if let Some(w) = omitted.get_mut(k / 64) {
+                        *w |= 1 << (k % 64);
+                    }
+                }
+            }
+        }
+    }
+    omitted
+}
+
+/// The quoted length of root slots' values, each measured once per report.
+struct QuoteSizes {
+    /// By root slot; `u32::MAX` when not measured yet.
+    sizes: Vec<u32>,
+    /// Past this, a value is not measured further: it will not fit.
+    limit: usize,
+}
+
+impl QuoteSizes {
+    fn new(limit: usize) -> QuoteSizes {
+        QuoteSizes {
+            sizes: Vec::new(),
+            limit,
+        }
+    }
+
+    /// What an evidence entry costs: nothing if the report leaves it out
+    /// as unknown, else its path, value, provenance and punctuation.
+    fn entry(
+        &mut self,
+        rules: &RuleSet,
+        facts: &Facts,
+        path: &str,
+        slot: usize,
+        ty: crate::facts::schema::Type,
+    ) -> usize {
+        let root = &*facts.root;
+        let provenance = root.provenance(slot);
+        let absent = matches!(root.value(slot), Value::Absent);
+        if absent && provenance.is_none() {
+            return 0;
+        }
+        if self.sizes.is_empty() {
+            self.sizes.resize(root.slots.len(), u32::MAX);
+        }
+        let value = match self.sizes.get(slot).copied() {
+            Some(size) if size != u32::MAX => size as usize,
+            _ => {
+                let quoted = QuotedValue::new(rules.schema(), ty, root, slot);
+                let size = measure(&quoted, self.limit);
+                if let Some(s) = self.sizes.get_mut(slot) {
+                    *s = u32::try_from(size).unwrap_or(u32::MAX - 1);
+                }
+                size
+            }
+        };
+        let text = |s: Option<&String>| s.map_or(0, |s| measure(s, self.limit));
+        let provenance = provenance.map_or(0, |p| text(p.source.as_ref()) + text(p.as_of.as_ref()));
+        path.len() + QUOTE_OVERHEAD + value + provenance
+    }
+}
+
+/// The length of a value's compact JSON, or `limit + 1` if longer.
+fn measure<T: serde::Serialize + ?Sized>(value: &T, limit: usize) -> usize {
+    struct Count {
+        n: usize,
+        limit: usize,
+    }
+    impl io::Write for Count {
+        fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+            self.n += buf.len();
+            if self.n > self.limit {
+                return Err(io::Error::other("over the limit"));
+            }
+            Ok(buf.len())
+        }
+        fn flush(&mut self) -> io::Result<()> {
+            Ok(())
+        }
+    }
+    let mut count = Count { n: 0, limit };
+    match serde_json::to_writer(&mut count, value) {
+        Ok(()) => count.n,
+        Err(_) => limit.saturating_add(1),
+    }
 }

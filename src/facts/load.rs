@@ -277,6 +277,7 @@ pub(crate) fn load_json(
             id: id.map(std::sync::Arc::from),
             fingerprint,
             serial: super::next_serial(),
+            len: text.len(),
         }),
         Err(e) => {
             let message = match ctx.error.borrow_mut().take() {

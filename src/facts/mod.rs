@@ -164,6 +164,9 @@ pub struct Facts {
     /// built from the outcome of the same facts. Clones share it, and so
     /// their content, since facts cannot be changed once loaded.
     pub(crate) serial: u64,
+    /// The length in bytes of the document the facts were loaded from: a
+    /// report may quote twice as much (`limits::report_quote_budget`).
+    pub(crate) len: usize,
 }
 
 /// Facts are equal when they hold the same values, however they were loaded.

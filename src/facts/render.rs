@@ -46,6 +46,43 @@ impl<'a> QuotedValue<'a> {
         // JSON numbers, strings are valid UTF-8).
         serde_json::to_string(self).unwrap_or_default()
     }
+
+    /// The first `max` bytes of [`to_json`](Self::to_json) (fewer if that
+    /// would split a character), rendering no more than that: for a value
+    /// that may be as long as the document, shown to a person.
+    pub fn to_json_prefix(&self, max: usize) -> String {
+        struct Prefix {
+            bytes: Vec<u8>,
+            max: usize,
+        }
+        impl std::io::Write for Prefix {
+            fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+                let room = self.max.saturating_sub(self.bytes.len());
+                self.bytes.extend_from_slice(buf.get(..room.min(buf.len())).unwrap_or(buf));
+                if buf.len() > room {
+                    return Err(std::io::Error::other("long enough"));
+                }
+                Ok(buf.len())
+            }
+            fn flush(&mut self) -> std::io::Result<()> {
+                Ok(())
+            }
+        }
+        let mut out = Prefix {
+            bytes: Vec::new(),
+            max,
+        };
+        let _ = serde_json::to_writer(&mut out, self);
+        match String::from_utf8(out.bytes) {
+            Ok(text) => text,
+            Err(e) => {
+                let end = e.utf8_error().valid_up_to();
+                let mut bytes = e.into_bytes();
+                bytes.truncate(end);
+                String::from_utf8(bytes).unwrap_or_default()
+            }
+        }
+    }
 }
 
 impl Serialize for QuotedValue<'_> {

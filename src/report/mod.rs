@@ -142,10 +142,21 @@ pub struct Evidence<'a> {
     pub source: Option<&'a str>,
     /// When the source said so.
     pub as_of: Option<&'a str>,
+    /// Whether the report leaves the value and its provenance out, because
+    /// quoting it would go over the report's quote budget (`SECURITY.md`):
+    /// the report then serialises `{"fact": …, "omitted": true}`. The value
+    /// can still be read here.
+    pub omitted: bool,
 }
 
 impl Serialize for Evidence<'_> {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        if self.omitted {
+            let mut map = serializer.serialize_map(Some(2))?;
+            map.serialize_entry("fact", self.fact)?;
+            map.serialize_entry("omitted", &true)?;
+            return map.end();
+        }
         let fields = 2 + usize::from(self.source.is_some()) + usize::from(self.as_of.is_some());
         let mut map = serializer.serialize_map(Some(fields))?;
         map.serialize_entry("fact", self.fact)?;
@@ -188,6 +199,11 @@ pub struct FlagReport<'a> {
     pub status: Status,
     /// Whether every safeguard that mitigates it is in place.
     pub mitigated: bool,
+    /// Whether [`missing`](Self::missing) lists only the first of the
+    /// missing facts, in text order: at most
+    /// [`MAX_MISSING_PER_FLAG`](crate::MAX_MISSING_PER_FLAG), and fewer when
+    /// the report's quote budget runs out.
+    pub missing_truncated: bool,
     report: &'a Report,
     index: usize,
 }
@@ -203,11 +219,12 @@ impl<'a> FlagReport<'a> {
         let report = self.report;
         let root = &*report.facts.root;
         let schema = report.rules.schema();
-        let items = report.rules.program().flags.get(self.index);
-        items
-            .map_or(&[][..], |c| &c.evidence[..])
+        let code = report.rules.program().flags.get(self.index);
+        let first = code.map_or(0, |c| c.first_evidence);
+        code.map_or(&[][..], |c| &c.evidence[..])
             .iter()
-            .filter_map(move |(fact, slot, ty)| {
+            .enumerate()
+            .filter_map(move |(j, (fact, slot, ty))| {
                 let slot = *slot as usize;
                 let provenance = root.provenance(slot);
                 let value = QuotedValue::new(schema, *ty, root, slot);
@@ -219,6 +236,7 @@ impl<'a> FlagReport<'a> {
                     value,
                     source: provenance.and_then(|p| p.source.as_deref()),
                     as_of: provenance.and_then(|p| p.as_of.as_deref()),
+                    omitted: report.omitted(first + j),
                 })
             })
     }
@@ -259,6 +277,7 @@ impl fmt::Debug for FlagReport<'_> {
             .field("citation", &self.citation)
             .field("status", &self.status)
             .field("mitigated", &self.mitigated)
+            .field("missing_truncated", &self.missing_truncated)
             .field("evidence", &Listed(|| self.evidence()))
             .field("missing", &Listed(|| self.missing()))
             .field("mitigations", &Listed(|| self.mitigations()))
@@ -275,6 +294,7 @@ impl PartialEq for FlagReport<'_> {
             && self.citation == other.citation
             && self.status == other.status
             && self.mitigated == other.mitigated
+            && self.missing_truncated == other.missing_truncated
             && self.evidence().eq(other.evidence())
             && self.missing().eq(other.missing())
             && self.mitigations().eq(other.mitigations())
@@ -283,7 +303,8 @@ impl PartialEq for FlagReport<'_> {
 
 impl Serialize for FlagReport<'_> {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let fields = 9 + usize::from(self.citation.is_some());
+        let fields =
+            9 + usize::from(self.citation.is_some()) + usize::from(self.missing_truncated);
         let mut s = serializer.serialize_struct("FlagReport", fields)?;
         s.serialize_field("id", self.id)?;
         s.serialize_field("step", &self.step)?;
@@ -298,6 +319,11 @@ impl Serialize for FlagReport<'_> {
         s.serialize_field("mitigated", &self.mitigated)?;
         s.serialize_field("evidence", &Listed(|| self.evidence()))?;
         s.serialize_field("missing", &Listed(|| self.missing()))?;
+        if self.missing_truncated {
+            s.serialize_field("missing_truncated", &true)?;
+        } else {
+            s.skip_field("missing_truncated")?;
+        }
         s.serialize_field("mitigations", &Listed(|| self.mitigations()))?;
         s.end()
     }
@@ -327,6 +353,8 @@ pub(crate) struct FlagRow {
     pub mitigated: bool,
     /// Its missing paths: a range of [`Report::paths`](Report).
     pub missing: Range<usize>,
+    /// Whether they are only the first.
+    pub missing_truncated: bool,
 }
 
 /// What the ruleset recommends for one transaction. A recommendation for
@@ -365,8 +393,13 @@ pub struct Report {
     /// report's missing facts ([`Report::missing_facts`](Report)).
     pub(crate) paths: Vec<Span>,
     pub(crate) missing_facts: Range<usize>,
+    /// Whether `missing_facts` lists only the first.
+    pub(crate) missing_facts_truncated: bool,
     /// The text of the missing paths.
     pub(crate) text: String,
+    /// The evidence entries left out (over the quote budget), as a bit set
+    /// over all the flags' entries; empty when none is.
+    pub(crate) omitted: Vec<u64>,
 }
 
 /// The notice every report carries.
@@ -381,6 +414,13 @@ impl Report {
         self.paths.get(range).unwrap_or_default()
     }
 
+    /// Whether evidence entry `k` (of all the flags' entries) is left out.
+    fn omitted(&self, k: usize) -> bool {
+        self.omitted
+            .get(k / 64)
+            .is_some_and(|w| w & (1 << (k % 64)) != 0)
+    }
+
     fn flag_view(&self, index: usize, row: &FlagRow) -> FlagReport<'_> {
         let info = self.rules.flag_decl(index);
         FlagReport {
@@ -391,6 +431,7 @@ impl Report {
             citation: info.and_then(|f| f.citation.as_deref()),
             status: row.status,
             mitigated: row.mitigated,
+            missing_truncated: row.missing_truncated,
             report: self,
             index,
         }
@@ -469,6 +510,12 @@ impl Report {
             .map(|s| self.text(s.clone()))
     }
 
+    /// Whether [`missing_facts`](Self::missing_facts) lists only the first
+    /// [`MAX_MISSING_FACTS`](crate::MAX_MISSING_FACTS).
+    pub fn missing_facts_truncated(&self) -> bool {
+        self.missing_facts_truncated
+    }
+
     /// A reminder of what this report is: [`NOTICE`].
     pub fn notice(&self) -> &'static str {
         NOTICE
@@ -512,12 +559,14 @@ impl PartialEq for Report {
             && self.flags().eq(other.flags())
             && self.safeguards().eq(other.safeguards())
             && self.missing_facts().eq(other.missing_facts())
+            && self.missing_facts_truncated == other.missing_facts_truncated
     }
 }
 
 impl Serialize for Report {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut s = serializer.serialize_struct("Report", 8)?;
+        let fields = 8 + usize::from(self.missing_facts_truncated);
+        let mut s = serializer.serialize_struct("Report", fields)?;
         s.serialize_field("ruleset", self.ruleset())?;
         s.serialize_field("transaction", &self.transaction())?;
         s.serialize_field("disposition", self.disposition())?;
@@ -525,6 +574,11 @@ impl Serialize for Report {
         s.serialize_field("flags", &Listed(|| self.flags()))?;
         s.serialize_field("safeguards", &Listed(|| self.safeguards()))?;
         s.serialize_field("missing_facts", &Listed(|| self.missing_facts()))?;
+        if self.missing_facts_truncated {
+            s.serialize_field("missing_facts_truncated", &true)?;
+        } else {
+            s.skip_field("missing_facts_truncated")?;
+        }
         s.serialize_field("notice", NOTICE)?;
         s.end()
     }

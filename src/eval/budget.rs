@@ -1,0 +1,99 @@
+//! The evaluation budget: what keeps one evaluation from running without bound.
+//!
+//! Outside quantifiers, evaluating a ruleset is linear in its size: each
+//! condition is run once, each predicate once. Only quantifiers and counts
+//! repeat work, once per element of a list, and quantifiers nested over the
+//! same list repeat it `n^k` times. So the budget is spent there: each
+//! element a quantifier or count visits costs the number of nodes in its
+//! body ([`List::weight`](crate::compile::List)), an upper bound of the work
+//! the body does for it besides its own nested quantifiers, which pay for
+//! themselves. The work of one evaluation is therefore at most linear in the
+//! size of the ruleset plus the budget.
+//!
+//! Each phase has a budget of its own: the fast path (statuses and
+//! disposition), building the full report (the missing facts, which
+//! evaluate parts of conditions again) and each explanation. When a phase
+//! goes over, it stops at once and the evaluation fails with
+//! [`EvalError::OverBudget`](crate::EvalError), naming the condition it was
+//! in; a result computed over budget is never reported.
+
+use std::fmt;
+
+/// The steps one phase of an evaluation may take unless the ruleset handle
+/// says otherwise ([`RuleSet::with_budget`](crate::RuleSet::with_budget)).
+///
+/// A step is a node of a quantifier's body run for one element. The bundled
+/// rulesets take a few hundred steps on realistic transactions and about
+/// twenty million on a document of the largest size made of nothing but
+/// parties (`tests/budget.rs`); at the speed of the fast path, the default
+/// is a fraction of a second of work.
+pub const DEFAULT_BUDGET: u64 = 100_000_000;
+
+/// The kind of condition an evaluation was running when it went over budget.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ConditionKind {
+    /// A flag's `when:`.
+    Flag,
+    /// A safeguard's `when:`.
+    Safeguard,
+    /// A predicate's body.
+    Predicate,
+}
+
+impl ConditionKind {
+    /// The word used in messages: `flag`, `safeguard` or `predicate`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ConditionKind::Flag => "flag",
+            ConditionKind::Safeguard => "safeguard",
+            ConditionKind::Predicate => "predicate",
+        }
+    }
+}
+
+impl fmt::Display for ConditionKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// The steps left in one phase's budget.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Steps {
+    left: u64,
+    over: bool,
+}
+
+impl Steps {
+    /// A full budget of `n` steps.
+    pub fn new(n: u64) -> Steps {
+        Steps {
+            left: n,
+            over: false,
+        }
+    }
+
+    /// Spends `weight` steps; false (and nothing left for anything after)
+    /// when there are not that many.
+    #[inline(always)]
+    pub fn charge(&mut self, weight: u32) -> bool {
+        match self.left.checked_sub(u64::from(weight)) {
+            Some(left) => {
+                self.left = left;
+                true
+            }
+            None => {
+                self.left = 0;
+                self.over = true;
+                false
+            }
+        }
+    }
+
+    /// Whether a charge has failed.
+    #[inline(always)]
+    pub fn over(&self) -> bool {
+        self.over
+    }
+}
