@@ -314,10 +314,13 @@ impl<'a> Explainer<'a, '_> {
             let value = match (frame.value(slot), f.ty) {
                 (Value::Absent, _) => None,
                 (Value::List(items), _) => Some(format!("\"{} element(s)\"", items.len())),
-                _ => Some(cut(
-                    QuotedValue::new(&self.checked.schema, f.ty, frame, slot)
-                        .to_json_prefix(MAX_QUOTE + 1),
-                )),
+                _ => Some(cut(QuotedValue::new(
+                    &self.checked.schema,
+                    f.ty,
+                    frame,
+                    slot,
+                )
+                .to_json_prefix(MAX_QUOTE + 1))),
             };
             out.push(FactValue { fact: path, value });
         }

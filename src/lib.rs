@@ -88,14 +88,14 @@ pub use facts::render::QuotedValue;
 pub use facts::transaction::Transaction;
 pub use facts::{Facts, FactsError};
 pub use info::{FlagInfo, SafeguardInfo};
+pub use limits::{
+    MAX_MISSING_FACTS, MAX_MISSING_PER_FLAG, REPORT_QUOTE_BYTES, report_quote_budget,
+};
 pub use printable::{is_hidden, printable, printable_prefix};
 pub use report::diagnostic::{Code, Diagnostic, DiagnosticLevel, Diagnostics, Style};
 pub use report::{
     Evidence, FlagReport, Mitigation, NOTICE, Report, RulesetRef, SafeguardReport, SafeguardStatus,
     Severity, Status,
-};
-pub use limits::{
-    MAX_MISSING_FACTS, MAX_MISSING_PER_FLAG, REPORT_QUOTE_BYTES, report_quote_budget,
 };
 pub use ruleset::{BUNDLED_FILE, BUNDLED_SOURCE, RuleSet, check_source};
 pub use span::Span;

@@ -343,7 +343,9 @@ impl RuleSet {
             outcome
         } else {
             let mut scratch = self.new_scratch();
-            scratch.run(self, facts).map_err(|at| self.over_budget(at))?;
+            scratch
+                .run(self, facts)
+                .map_err(|at| self.over_budget(at))?;
             fresh = scratch;
             fresh.outcome()
         };

@@ -367,7 +367,10 @@ impl<'a, 'c> Machine<'a, 'c> {
         for element in elements {
             if !self.steps.charge(list.weight) {
                 // Over budget: the evaluation fails, whatever this says.
-                return Range { lo: 0, hi: i64::MAX };
+                return Range {
+                    lo: 0,
+                    hi: i64::MAX,
+                };
             }
             self.bind(list, element);
             match self.eval(body) {

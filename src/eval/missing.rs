@@ -109,17 +109,29 @@ pub(crate) struct Walk {
 impl Walk {
     /// Empty buffers for `program`; they grow only when an unknown result
     /// has missing facts. The predicates' paths may hold `limit` bytes.
+    /// Each buffer is made once with room for most reports (one
+    /// allocation each, rather than one per growth step).
     pub fn new(program: &Program, limit: usize) -> Walk {
+        let predicates = program.predicate_nodes.len();
+        let paths = || Paths {
+            text: String::with_capacity(1024),
+            spans: Vec::with_capacity(64),
+            cut: false,
+        };
         Walk {
             scope: Scope {
-                levels: Vec::new(),
+                levels: Vec::with_capacity(4),
                 root: program.root,
             },
-            found: Paths::default(),
-            spare: String::new(),
-            memo: Vec::new(),
-            memo_paths: Paths::default(),
-            todo: Vec::new(),
+            found: paths(),
+            spare: String::with_capacity(1024),
+            memo: vec![None; predicates],
+            memo_paths: if predicates == 0 {
+                Paths::default()
+            } else {
+                paths()
+            },
+            todo: Vec::with_capacity(16),
             limit,
         }
     }
@@ -145,9 +157,6 @@ impl<'a> Machine<'a, '_> {
     /// Makes sure predicate `p`, if unknown, has its paths in the memo, and
     /// the predicates it uses before it: depth first, on a stack of our own.
     fn walk_predicate(&mut self, p: u32, walk: &mut Walk) -> bool {
-        if walk.memo.is_empty() {
-            walk.memo.resize(self.prog.predicate_nodes.len(), None);
-        }
         walk.todo.clear();
         walk.todo.push((p, 0));
         while let Some(&mut (q, ref mut next)) = walk.todo.last_mut() {

@@ -58,7 +58,8 @@ impl<'a> QuotedValue<'a> {
         impl std::io::Write for Prefix {
             fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
                 let room = self.max.saturating_sub(self.bytes.len());
-                self.bytes.extend_from_slice(buf.get(..room.min(buf.len())).unwrap_or(buf));
+                self.bytes
+                    .extend_from_slice(buf.get(..room.min(buf.len())).unwrap_or(buf));
                 if buf.len() > room {
                     return Err(std::io::Error::other("long enough"));
                 }

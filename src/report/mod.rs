@@ -303,8 +303,7 @@ impl PartialEq for FlagReport<'_> {
 
 impl Serialize for FlagReport<'_> {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let fields =
-            9 + usize::from(self.citation.is_some()) + usize::from(self.missing_truncated);
+        let fields = 9 + usize::from(self.citation.is_some()) + usize::from(self.missing_truncated);
         let mut s = serializer.serialize_struct("FlagReport", fields)?;
         s.serialize_field("id", self.id)?;
         s.serialize_field("step", &self.step)?;
