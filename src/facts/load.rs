@@ -222,15 +222,7 @@ pub(crate) fn load_json(
     text: &str,
 ) -> Result<Facts, FactsError> {
     if text.len() > MAX_FACTS_BYTES {
-        return Err(FactsError {
-            path: String::new(),
-            line: 0,
-            column: 0,
-            message: format!(
-                "the facts document is {} bytes long, more than the limit of {MAX_FACTS_BYTES} bytes",
-                text.len()
-            ),
-        });
+        return Err(FactsError::too_large(text.len()));
     }
     let ctx = Ctx {
         schema,
