@@ -94,9 +94,20 @@ fn describe_rules(source: &str) -> String {
             visible(&d.message)
         ));
     }
-    // The rendering must work on every input, whatever its bytes.
+    // The rendering must work on every input, whatever its bytes, and show
+    // no character that a terminal acts on or a reader cannot see.
     let rendered = diagnostics.render(dd_rules::Style::Plain);
     assert!(diagnostics.is_empty() || !rendered.is_empty());
+    if let Some(c) = rendered
+        .chars()
+        .find(|&c| dd_rules::is_hidden(c) && c != '\n')
+    {
+        panic!(
+            "the rendering shows U+{:04X} as it is:\n{}",
+            u32::from(c),
+            visible(&rendered)
+        );
+    }
     if out.is_empty() {
         out.push_str("no diagnostics\n");
     }
