@@ -58,7 +58,17 @@ impl Decimal {
             Some(i) => {
                 let exp_text = rest.get(i + 1..).ok_or(DecimalError::Syntax)?;
                 let exp_text = exp_text.strip_prefix('+').unwrap_or(exp_text);
-                let exp: i64 = exp_text.parse().map_err(|_| DecimalError::Syntax)?;
+                // An exponent beyond 64 bits stands for one as large as any:
+                // zero times it is still zero, and any other value is then
+                // too large or too small, which the checks below say.
+                let exp: i64 =
+                    exp_text
+                        .parse()
+                        .or_else(|e: std::num::ParseIntError| match e.kind() {
+                            std::num::IntErrorKind::PosOverflow => Ok(i64::MAX),
+                            std::num::IntErrorKind::NegOverflow => Ok(i64::MIN),
+                            _ => Err(DecimalError::Syntax),
+                        })?;
                 (rest.get(..i).ok_or(DecimalError::Syntax)?, exp)
             }
             None => (rest, 0),
@@ -242,8 +252,11 @@ impl<'de> serde::Deserialize<'de> for Decimal {
             .strip_prefix('"')
             .and_then(|t| t.strip_suffix('"'))
             .unwrap_or(text);
-        Decimal::parse(text)
-            .map_err(|e| serde::de::Error::custom(format!("`{text}` is not an exact decimal: {e}")))
+        Decimal::parse(text).map_err(|e| {
+            // The text may be of any length: quote its start.
+            let text = crate::printable::printable_prefix(text, 100);
+            serde::de::Error::custom(format!("`{text}` is not an exact decimal: {e}"))
+        })
     }
 }
 
@@ -325,6 +338,59 @@ mod tests {
             Decimal::parse("1e999999999999"),
             Err(DecimalError::TooManyDigits)
         );
+    }
+
+    #[test]
+    fn zero_is_zero_whatever_its_exponent() {
+        for text in [
+            "0e999999999999999999999",
+            "0e-999999999999999999999",
+            "-0.000E+99999999999999999999999999999999",
+            "0e9223372036854775807",
+            "0e-9223372036854775808",
+            "0.0e-9223372036854775809",
+        ] {
+            assert_eq!(Decimal::parse(text), Ok(Decimal::from_int(0)), "{text}");
+        }
+    }
+
+    #[test]
+    fn an_exponent_beyond_64_bits_is_too_large_or_too_small_not_bad_text() {
+        assert_eq!(
+            Decimal::parse("1e999999999999999999999"),
+            Err(DecimalError::TooManyDigits)
+        );
+        assert_eq!(
+            Decimal::parse("-2.5E+999999999999999999999"),
+            Err(DecimalError::TooManyDigits)
+        );
+        assert_eq!(
+            Decimal::parse("1e-999999999999999999999"),
+            Err(DecimalError::TooManyDecimals)
+        );
+        assert_eq!(
+            Decimal::parse("10e-9223372036854775808"),
+            Err(DecimalError::TooManyDecimals)
+        );
+        // Exponents that are not numbers are still bad text.
+        assert_eq!(Decimal::parse("1e+"), Err(DecimalError::Syntax));
+        assert_eq!(Decimal::parse("1e--5"), Err(DecimalError::Syntax));
+        assert_eq!(Decimal::parse("1e5x"), Err(DecimalError::Syntax));
+    }
+
+    #[test]
+    fn an_exponent_of_any_size_costs_the_same() {
+        // The zeros an exponent asks for are counted before any is written:
+        // a million-digit exponent costs no more than a short one.
+        let huge = format!("1e{}", "9".repeat(1_000_000));
+        assert_eq!(Decimal::parse(&huge), Err(DecimalError::TooManyDigits));
+        let zero = format!("0e-{}", "9".repeat(1_000_000));
+        assert_eq!(Decimal::parse(&zero), Ok(Decimal::from_int(0)));
+        assert_eq!(
+            Decimal::parse("1e27").map(|d| d.to_string()),
+            Ok(format!("1{}", "0".repeat(27)))
+        );
+        assert_eq!(Decimal::parse("1e28"), Err(DecimalError::TooManyDigits));
     }
 
     #[test]

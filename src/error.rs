@@ -27,6 +27,30 @@ pub struct RulesError {
     pub diagnostics: Diagnostics,
 }
 
+impl RulesError {
+    /// The error for a ruleset source of `len` bytes, more than
+    /// [`MAX_SOURCE_BYTES`](crate::MAX_SOURCE_BYTES) (a byte-order mark
+    /// aside): the DD004 that compiling it gives, for a caller that refuses a
+    /// source by its length before reading it (the C ABI does, so that a
+    /// wrong length is never read). Its diagnostics have no source text.
+    ///
+    /// ```
+    /// let e = dd_rules::RulesError::too_large(5_000_000, "big.rules");
+    /// let d = e.diagnostics.iter().next().unwrap();
+    /// assert_eq!(d.code.to_string(), "DD004");
+    /// assert_eq!(d.message, "the ruleset is 5000000 bytes long, more than the limit of 4194304 bytes");
+    /// ```
+    pub fn too_large(len: usize, file_name: &str) -> RulesError {
+        RulesError {
+            diagnostics: Diagnostics::new(
+                file_name.into(),
+                "".into(),
+                vec![crate::syntax::too_large(len)],
+            ),
+        }
+    }
+}
+
 /// Facts that cannot be evaluated by a ruleset.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]

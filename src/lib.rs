@@ -89,7 +89,8 @@ pub use facts::transaction::Transaction;
 pub use facts::{Facts, FactsError};
 pub use info::{FlagInfo, SafeguardInfo};
 pub use limits::{
-    MAX_MISSING_FACTS, MAX_MISSING_PER_FLAG, REPORT_QUOTE_BYTES, report_quote_budget,
+    MAX_FACTS_BYTES, MAX_MISSING_FACTS, MAX_MISSING_PER_FLAG, MAX_SOURCE_BYTES, REPORT_QUOTE_BYTES,
+    report_quote_budget,
 };
 pub use printable::{is_hidden, printable, printable_prefix};
 pub use report::diagnostic::{Code, Diagnostic, DiagnosticLevel, Diagnostics, Style};

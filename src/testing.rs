@@ -37,12 +37,14 @@
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
+use std::borrow::Cow;
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::PathBuf;
 
 use serde::Deserialize;
 use serde_json::value::RawValue;
 
+use crate::printable::{printable, printable_prefix};
 use crate::report::{Report, SafeguardStatus, Status};
 use crate::ruleset::RuleSet;
 
@@ -121,13 +123,16 @@ impl TestFile {
     /// Parses a test file. Each case must give exactly one of `facts` and
     /// `facts_file`. Inline facts keep their exact text (decimals included).
     pub fn parse(text: &str) -> Result<TestFile, TestFileError> {
-        let raw: RawFile = serde_json::from_str(text).map_err(|e| TestFileError(e.to_string()))?;
+        // serde_json's messages quote the file's keys (an unknown field);
+        // what a test file holds is shown escaped, as any text from a file.
+        let raw: RawFile = serde_json::from_str(text)
+            .map_err(|e| TestFileError(printable(&e.to_string()).into_owned()))?;
         let mut cases = Vec::with_capacity(raw.cases.len());
         for c in raw.cases {
             if c.facts.is_some() == c.facts_file.is_some() {
                 return Err(TestFileError(format!(
                     "the case `{}` must give exactly one of `facts` and `facts_file`",
-                    c.name
+                    printable_prefix(&c.name, 100)
                 )));
             }
             cases.push(Case {
@@ -147,8 +152,20 @@ impl TestFile {
 
 impl Expect {
     /// How a report differs from what is expected: one line per difference,
-    /// none when the case passes.
+    /// none when the case passes. Text from the test file or the report
+    /// (ids, outcomes, fact paths) has its control, invisible and
+    /// direction-changing characters escaped, so that a line is what it says.
     pub fn differences(&self, report: &Report) -> Vec<String> {
+        self.raw_differences(report)
+            .into_iter()
+            .map(|line| match printable(&line) {
+                Cow::Borrowed(_) => line,
+                Cow::Owned(escaped) => escaped,
+            })
+            .collect()
+    }
+
+    fn raw_differences(&self, report: &Report) -> Vec<String> {
         let mut diffs = Vec::new();
         if let Some(d) = &self.disposition
             && d != report.disposition()
@@ -303,5 +320,46 @@ impl Coverage {
             }
         }
         gaps
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn failures_and_errors_show_no_control_character() {
+        let file = TestFile::parse(
+            r#"{"ruleset": "x.rules", "cases": [{"name": "c", "facts": {},
+                "expect": {"disposition": "proceed\u001b[8m\r", "flags": {"S2.x\u200b": "raised"},
+                           "missing_facts": ["a\u0007"]}}]}"#,
+        )
+        .unwrap();
+        let rules = RuleSet::bundled().unwrap();
+        let report = rules.evaluate_json("{}").unwrap();
+        let diffs = file.cases[0].expect.differences(&report);
+        assert!(
+            diffs.iter().all(|d| !d.chars().any(crate::is_hidden)),
+            "{diffs:?}"
+        );
+        assert!(
+            diffs[0].starts_with("disposition: expected proceed\\u{1B}[8m\\u{D}, got "),
+            "{diffs:?}"
+        );
+        assert!(
+            diffs.contains(&"flag S2.x\\u{200B}: no such flag in the ruleset".to_string()),
+            "{diffs:?}"
+        );
+        let e = TestFile::parse(r#"{"ruleset": "x", "cases": [{"name": "\u001b]0;x\u0007"}]}"#)
+            .unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "the case `\\u{1B}]0;x\\u{7}` must give exactly one of `facts` and `facts_file`"
+        );
+        let e = TestFile::parse(r#"{"ruleset": "x", "cases": [], "\u001b[2J": 1}"#).unwrap_err();
+        assert!(
+            e.to_string().starts_with("unknown field `\\u{1B}[2J`"),
+            "{e}"
+        );
     }
 }

@@ -94,9 +94,20 @@ fn describe_rules(source: &str) -> String {
             visible(&d.message)
         ));
     }
-    // The rendering must work on every input, whatever its bytes.
+    // The rendering must work on every input, whatever its bytes, and show
+    // no character that a terminal acts on or a reader cannot see.
     let rendered = diagnostics.render(dd_rules::Style::Plain);
     assert!(diagnostics.is_empty() || !rendered.is_empty());
+    if let Some(c) = rendered
+        .chars()
+        .find(|&c| dd_rules::is_hidden(c) && c != '\n')
+    {
+        panic!(
+            "the rendering shows U+{:04X} as it is:\n{}",
+            u32::from(c),
+            visible(&rendered)
+        );
+    }
     if out.is_empty() {
         out.push_str("no diagnostics\n");
     }
@@ -398,4 +409,171 @@ fn thousands_of_errors_are_reported_as_the_first_hundred() {
         "only the first 100 diagnostics are reported; not shown: 19900 errors"
     );
     assert!(diagnostics.render(dd_rules::Style::Plain).len() < 200_000);
+}
+
+// ------------------------------------------------------------ huge keys and values
+
+/// Room left in a 16 MiB document for one key or value, with the few bytes
+/// of JSON around it.
+const HUGE: usize = 16 * 1024 * 1024 - 64;
+
+/// What an error quotes of `text`: its first 100 characters and its size.
+fn quoted_start(text: &str) -> String {
+    format!(
+        "{}… ({} bytes in all)",
+        text.chars().take(100).collect::<String>(),
+        text.len()
+    )
+}
+
+#[test]
+fn a_huge_unknown_key_is_refused_quickly_and_quoted_in_part() {
+    // The "did you mean" search used to build an edit-distance table of
+    // (key length + 1) × (name length + 1) cells for every field: 2.4 GB for
+    // this key, and the process aborted. A key that starts with a field's
+    // name (`country…`) was a candidate as a prefix, too.
+    let key = format!("country{}", "y".repeat(HUGE - 7));
+    let doc = format!("{{\"{key}\": 1}}");
+    assert!(doc.len() <= 16 * 1024 * 1024);
+    for (rules, what) in [
+        (RuleSet::bundled().unwrap(), "the facts"),
+        (facts_rules(), "the facts"),
+    ] {
+        let e = rules.facts_from_json(&doc).unwrap_err();
+        assert_eq!(e.path, quoted_start(&key), "{what}");
+        assert_eq!(
+            e.message,
+            format!("unknown field `{}` in {what}", quoted_start(&key))
+        );
+        assert_eq!((e.line, e.column), (1, key.len() + 3));
+        // The whole error, as printed, is short.
+        assert!(e.to_string().len() < 400, "{} bytes", e.to_string().len());
+    }
+    // In a record, with control characters in the quoted part escaped.
+    let key = format!("\u{1b}[8m{}", "n".repeat(HUGE - 20));
+    let doc = format!(
+        "{{\"country\": {{\"{}\": 1}}}}",
+        key.replace('\u{1b}', "\\u001b")
+    );
+    let e = facts_rules().facts_from_json(&doc).unwrap_err();
+    let shown = quoted_start(&key).replace('\u{1b}', "\\u{1B}");
+    assert_eq!(e.path, format!("country.{shown}"));
+    assert_eq!(e.message, format!("unknown field `{shown}` in `Country`"));
+}
+
+#[test]
+fn a_huge_enum_value_is_refused_quickly_and_quoted_in_part() {
+    let value = format!("high{}", "h".repeat(HUGE - 4));
+    let rules = facts_rules();
+    // A single value, and an element of a set.
+    for (doc, path, expected) in [
+        (
+            format!("{{\"level\": \"{value}\"}}"),
+            "level",
+            "`Level`; expected one of `low`, `medium`, `high`",
+        ),
+        (
+            format!("{{\"checks\": [\"{value}\"]}}"),
+            "checks[0]",
+            "`Check`; expected one of `sanctions`, `end_use`, `licence`",
+        ),
+    ] {
+        let e = rules.facts_from_json(&doc).unwrap_err();
+        assert_eq!(e.path, path);
+        assert_eq!(
+            e.message,
+            format!("`{}` is not a value of {expected}", quoted_start(&value))
+        );
+    }
+    // The bundled ruleset's largest enum.
+    let doc = format!("{{\"end_user\": {{\"kind\": \"{value}\"}}}}");
+    let e = RuleSet::bundled()
+        .unwrap()
+        .facts_from_json(&doc)
+        .unwrap_err();
+    assert_eq!(e.path, "end_user.kind");
+    assert!(
+        e.message.starts_with(&format!(
+            "`{}` is not a value of `EndUserKind`; expected one of `",
+            quoted_start(&value)
+        )),
+        "{}",
+        e.message
+    );
+}
+
+#[test]
+fn huge_numbers_strings_and_provenance_keys_are_quoted_in_part() {
+    let rules = facts_rules();
+    let digits = "7".repeat(HUGE);
+    let string = "s".repeat(HUGE);
+    for (doc, path, message) in [
+        (
+            format!("{{\"score\": {digits}}}"),
+            "score",
+            format!(
+                "the number {} does not fit in 64 bits",
+                quoted_start(&digits)
+            ),
+        ),
+        (
+            format!("{{\"score\": {digits}.5}}"),
+            "score",
+            format!(
+                "expected a whole number, found `{}`",
+                quoted_start(&format!("{digits}.5"))
+            ),
+        ),
+        (
+            format!("{{\"ratio\": 0.{digits}}}"),
+            "ratio",
+            format!(
+                "the number {} cannot be held exactly: more than 28 significant digits",
+                quoted_start(&format!("0.{digits}"))
+            ),
+        ),
+        (
+            format!("{{\"ratio\": \"{string}\"}}"),
+            "ratio",
+            format!(
+                "expected a decimal number or null, found the string {}",
+                quoted_start(&format!("\"{string}\""))
+            ),
+        ),
+        (
+            format!("{{\"level\": 1, \"label\": true, \"checks\": \"{string}\"}}"),
+            "level",
+            "expected a value of `Level` as a string, or null, found the number 1".to_string(),
+        ),
+        (
+            format!("{{\"checks\": \"{string}\"}}"),
+            "checks",
+            format!(
+                "expected an array of `Check` values, or null, found the string {}",
+                quoted_start(&format!("\"{string}\""))
+            ),
+        ),
+        (
+            format!("{{\"label\": {{\"value\": \"x\", \"{string}\": 1}}}}"),
+            "label",
+            format!(
+                "unknown key `{}` in a fact with provenance; the keys are `value`, `source` and `as_of`",
+                quoted_start(&string)
+            ),
+        ),
+        (
+            format!("{{\"score\": {{\"value\": 1, \"{string}\": 1}}}}"),
+            "score",
+            format!(
+                "in a fact with provenance: unknown field `{}`, expected one of `value`, `source`, `as_of`",
+                quoted_start(&string)
+            ),
+        ),
+    ] {
+        let e = rules.facts_from_json(&doc).unwrap_err();
+        assert_eq!(
+            (e.path.as_str(), e.message.as_str()),
+            (path, message.as_str())
+        );
+    }
 }

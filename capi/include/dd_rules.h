@@ -51,8 +51,10 @@ typedef enum dd_status {
    */
   DD_OK = 0,
   /**
-   * A pointer was `NULL`, a length larger than `PTRDIFF_MAX`, or a text
-   * contained a NUL byte.
+   * A pointer was `NULL`, a length larger than `PTRDIFF_MAX`, a text
+   * contained a NUL byte, or a NUL-terminated name was longer than 4096
+   * bytes. (A text longer than the library's limit is an error of its
+   * kind, `DD_ERR_RULES` or `DD_ERR_FACTS`, decided from its length alone.)
    */
   DD_ERR_INVALID_ARGUMENT = 1,
   /**
@@ -135,15 +137,18 @@ const char *dd_last_error_json(void);
  * - `source`: the ruleset's text, `len` bytes of UTF-8. It need not end with
  *   a NUL, and must not contain one: `len` does not count a terminating NUL
  *   (for a C string, pass `strlen(source)`).
- * - `file_name`: a NUL-terminated UTF-8 string, used only to name the file
- *   in diagnostics (such as `"my.rules"`).
+ * - `file_name`: a NUL-terminated UTF-8 string of at most 4096 bytes, used
+ *   only to name the file in diagnostics (such as `"my.rules"`). No more
+ *   than 4097 bytes are read looking for its NUL.
  * - `out`: receives the new ruleset on success, `NULL` on failure.
  *
  * Returns `DD_OK`; `DD_ERR_RULES` if the ruleset has errors (then
  * `dd_last_error()` renders every diagnostic and `dd_last_error_json()` is
- * their JSON array); `DD_ERR_INVALID_ARGUMENT` for a `NULL` pointer, a NUL
- * byte in `source` or `len > PTRDIFF_MAX`; `DD_ERR_INVALID_UTF8`;
- * `DD_ERR_PANIC`.
+ * their JSON array), among them DD004 when `len` is over the limit of
+ * 4 MiB (plus three bytes for a byte-order mark), decided from `len` before
+ * any byte of `source` is read; `DD_ERR_INVALID_ARGUMENT` for a `NULL`
+ * pointer, a NUL byte in `source`, `len > PTRDIFF_MAX` or a `file_name`
+ * over 4096 bytes; `DD_ERR_INVALID_UTF8`; `DD_ERR_PANIC`.
  *
  * Ownership: `source` and `file_name` are only read during the call; the
  * library keeps its own copy. The caller owns `*out` and frees it with
@@ -194,9 +199,11 @@ enum dd_status dd_ruleset_bundled(struct dd_ruleset **out);
  *   `missing_facts`, `notice`.
  *
  * Returns `DD_OK`; `DD_ERR_FACTS` if the document is rejected (then
- * `dd_last_error_json()` is `{"path", "line", "column", "message"}`);
- * `DD_ERR_INVALID_ARGUMENT` for a `NULL` pointer, a NUL byte in
- * `facts_json` or `len > PTRDIFF_MAX`; `DD_ERR_INVALID_UTF8`; `DD_ERR_PANIC`.
+ * `dd_last_error_json()` is `{"path", "line", "column", "message"}`), also
+ * when `len` is over the limit of 16 MiB, decided from `len` before any
+ * byte of `facts_json` is read; `DD_ERR_INVALID_ARGUMENT` for a `NULL`
+ * pointer, a NUL byte in `facts_json` or `len > PTRDIFF_MAX`;
+ * `DD_ERR_INVALID_UTF8`; `DD_ERR_PANIC`.
  *
  * Ownership: `facts_json` is only read during the call. The caller owns
  * `*report_json` and frees it with `dd_string_free`.
@@ -221,8 +228,10 @@ enum dd_status dd_ruleset_evaluate_json(const struct dd_ruleset *rules,
  * array (`[]` for a clean ruleset) on success, `NULL` on failure.
  *
  * Returns `DD_OK` whenever the check ran, whatever it found: the ruleset has
- * errors if and only if an element has `"severity": "error"`. Otherwise
- * `DD_ERR_INVALID_ARGUMENT`, `DD_ERR_INVALID_UTF8` or `DD_ERR_PANIC`.
+ * errors if and only if an element has `"severity": "error"` (a `len` over
+ * the limit gives DD004 without reading `source`, as `dd_ruleset_compile`
+ * does). Otherwise `DD_ERR_INVALID_ARGUMENT`, `DD_ERR_INVALID_UTF8` or
+ * `DD_ERR_PANIC`.
  *
  * Ownership: the caller owns `*diagnostics_json` and frees it with
  * `dd_string_free`.

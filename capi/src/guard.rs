@@ -1,7 +1,7 @@
 //! The boundary: `catch_unwind` around every call, and the checks that turn
 //! raw C arguments into Rust values or a [`Failure`].
 
-use std::ffi::{CStr, c_char};
+use std::ffi::c_char;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::ptr;
 
@@ -60,8 +60,30 @@ pub(crate) unsafe fn out_param<T>(out: *mut *mut T, name: &str) -> Result<*mut *
     Ok(out)
 }
 
-/// Borrows a text given as a pointer and a byte length: not `NULL`, at most
-/// `PTRDIFF_MAX` bytes, no NUL byte, valid UTF-8. It need not end with a NUL.
+/// The longest ruleset source handed to the library: its limit, and room for
+/// a byte-order mark, which the library does not count. A longer one is
+/// refused by its length alone.
+pub(crate) const MAX_SOURCE_LEN: usize = dd_rules::MAX_SOURCE_BYTES + '\u{feff}'.len_utf8();
+
+/// The longest facts document handed to the library (its limit counts a
+/// byte-order mark). A longer one is refused by its length alone.
+pub(crate) const MAX_FACTS_LEN: usize = dd_rules::MAX_FACTS_BYTES;
+
+/// The longest NUL-terminated name (a file name, which only names the
+/// source in diagnostics), without its NUL: `PATH_MAX` on Linux. The search
+/// for the NUL stops there, so that a string whose terminator is missing
+/// is not read through the rest of memory.
+pub(crate) const MAX_NAME_LEN: usize = 4096;
+
+/// Borrows a text given as a pointer and a byte length: not `NULL`, no NUL
+/// byte, valid UTF-8. It need not end with a NUL. `None` when it is longer
+/// than `max` bytes: the caller then gives the error the library gives for a
+/// text over its limit.
+///
+/// The length is checked before a byte is read: a wrong length (8 GiB over
+/// a small buffer) must not send the NUL and UTF-8 scans through memory
+/// that is not the text's. A length over `PTRDIFF_MAX` is an invalid
+/// argument: no buffer is that long.
 ///
 /// A NUL byte is never valid in a ruleset or in JSON, and the likeliest way to
 /// get one is a `len` that counts the C string's terminator, so it is named as
@@ -75,7 +97,8 @@ pub(crate) unsafe fn text<'a>(
     text: *const c_char,
     len: usize,
     name: &str,
-) -> Result<&'a str, Failure> {
+    max: usize,
+) -> Result<Option<&'a str>, Failure> {
     if text.is_null() {
         return Err(Failure::invalid_argument(name, format!("`{name}` is NULL")));
     }
@@ -84,6 +107,9 @@ pub(crate) unsafe fn text<'a>(
             name,
             format!("the length of `{name}` is {len} bytes, more than any buffer can hold"),
         ));
+    }
+    if len > max {
+        return Ok(None);
     }
     // SAFETY: `text` is not NULL, the caller promises `len` readable bytes
     // that do not change while borrowed, and `len` fits in an `isize`.
@@ -96,10 +122,14 @@ pub(crate) unsafe fn text<'a>(
             ),
         ));
     }
-    std::str::from_utf8(bytes).map_err(|e| Failure::invalid_utf8(name, e.valid_up_to()))
+    std::str::from_utf8(bytes)
+        .map(Some)
+        .map_err(|e| Failure::invalid_utf8(name, e.valid_up_to()))
 }
 
-/// Borrows a NUL-terminated C string: not `NULL`, valid UTF-8.
+/// Borrows a NUL-terminated C string: not `NULL`, at most [`MAX_NAME_LEN`]
+/// bytes before its NUL, valid UTF-8. The search for the NUL reads no
+/// further than that, whether or not the string has one.
 ///
 /// # Safety
 ///
@@ -109,11 +139,29 @@ pub(crate) unsafe fn c_str<'a>(text: *const c_char, name: &str) -> Result<&'a st
     if text.is_null() {
         return Err(Failure::invalid_argument(name, format!("`{name}` is NULL")));
     }
-    // SAFETY: `text` is not NULL and the caller promises a NUL-terminated
-    // string that does not change while borrowed.
-    let c = unsafe { CStr::from_ptr(text) };
-    c.to_str()
-        .map_err(|e| Failure::invalid_utf8(name, e.valid_up_to()))
+    let start = text.cast::<u8>();
+    let mut len = 0;
+    loop {
+        // SAFETY: `text` is not NULL and the caller promises a NUL-terminated
+        // string: every byte up to its NUL is readable, and the loop reads
+        // one byte at a time and stops at the first NUL.
+        if unsafe { start.add(len).read() } == 0 {
+            break;
+        }
+        len += 1;
+        if len > MAX_NAME_LEN {
+            return Err(Failure::invalid_argument(
+                name,
+                format!(
+                    "`{name}` is longer than {MAX_NAME_LEN} bytes, or lacks its terminating NUL"
+                ),
+            ));
+        }
+    }
+    // SAFETY: the `len` bytes before the NUL were just read, and the caller
+    // promises they do not change while borrowed; `len` fits in an `isize`.
+    let bytes = unsafe { std::slice::from_raw_parts(start, len) };
+    std::str::from_utf8(bytes).map_err(|e| Failure::invalid_utf8(name, e.valid_up_to()))
 }
 
 #[cfg(test)]
@@ -178,33 +226,51 @@ mod tests {
         let ok = b"{}";
         // SAFETY: every pointer and length below describes a live buffer.
         unsafe {
-            assert_eq!(text(ok.as_ptr().cast(), 2, "t").ok(), Some("{}"));
-            assert_eq!(text(ok.as_ptr().cast(), 0, "t").ok(), Some(""));
-            let status_of = |r: Result<&str, Failure>| r.err().map(|f| f.status);
+            assert_eq!(text(ok.as_ptr().cast(), 2, "t", 2).ok(), Some(Some("{}")));
+            assert_eq!(text(ok.as_ptr().cast(), 0, "t", 2).ok(), Some(Some("")));
+            // Longer than the limit: refused before a byte is read.
+            assert_eq!(text(ok.as_ptr().cast(), 3, "t", 2).ok(), Some(None));
+            assert_eq!(text(ok.as_ptr().cast(), 1 << 40, "t", 2).ok(), Some(None));
+            let status_of = |r: Result<Option<&str>, Failure>| r.err().map(|f| f.status);
+            let c_status = |r: Result<&str, Failure>| r.err().map(|f| f.status);
             assert_eq!(
-                status_of(text(ptr::null(), 0, "t")),
+                status_of(text(ptr::null(), 0, "t", 2)),
                 Some(dd_status::DD_ERR_INVALID_ARGUMENT)
             );
             assert_eq!(
-                status_of(text(ok.as_ptr().cast(), usize::MAX, "t")),
+                status_of(text(ok.as_ptr().cast(), usize::MAX, "t", 2)),
                 Some(dd_status::DD_ERR_INVALID_ARGUMENT)
             );
             assert_eq!(
-                status_of(text(b"a\0b".as_ptr().cast(), 3, "t")),
+                status_of(text(b"a\0b".as_ptr().cast(), 3, "t", 3)),
                 Some(dd_status::DD_ERR_INVALID_ARGUMENT)
             );
             assert_eq!(
-                status_of(text(b"a\xff".as_ptr().cast(), 2, "t")),
+                status_of(text(b"a\xff".as_ptr().cast(), 2, "t", 2)),
                 Some(dd_status::DD_ERR_INVALID_UTF8)
             );
             assert_eq!(c_str(c"file.rules".as_ptr(), "f").ok(), Some("file.rules"));
             assert_eq!(
-                status_of(c_str(ptr::null(), "f")),
+                c_status(c_str(ptr::null(), "f")),
                 Some(dd_status::DD_ERR_INVALID_ARGUMENT)
             );
             assert_eq!(
-                status_of(c_str(c"\xc3(".as_ptr(), "f")),
+                c_status(c_str(c"\xc3(".as_ptr(), "f")),
                 Some(dd_status::DD_ERR_INVALID_UTF8)
+            );
+            assert_eq!(c_str(c"".as_ptr(), "f").ok(), Some(""));
+            // The longest name, and one byte more: the search for the NUL
+            // stops one byte past the limit.
+            let mut name = vec![b'n'; MAX_NAME_LEN + 1];
+            name.push(0);
+            assert_eq!(
+                c_status(c_str(name.as_ptr().cast(), "f")),
+                Some(dd_status::DD_ERR_INVALID_ARGUMENT)
+            );
+            name.remove(0);
+            assert_eq!(
+                c_str(name.as_ptr().cast(), "f").map(str::len).ok(),
+                Some(MAX_NAME_LEN)
             );
         }
     }

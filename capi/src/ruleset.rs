@@ -4,10 +4,10 @@
 use std::ffi::{CString, c_char};
 use std::ptr;
 
-use dd_rules::RuleSet;
+use dd_rules::{FactsError, RuleSet, RulesError};
 
 use crate::error::{Failure, c_string};
-use crate::guard::{self, c_str, out_param, text};
+use crate::guard::{self, MAX_FACTS_LEN, MAX_SOURCE_LEN, c_str, out_param, text};
 use crate::status::dd_status;
 use crate::strings::give;
 
@@ -53,15 +53,18 @@ unsafe fn borrow<'a>(rules: *const dd_ruleset) -> Result<&'a dd_ruleset, Failure
 /// - `source`: the ruleset's text, `len` bytes of UTF-8. It need not end with
 ///   a NUL, and must not contain one: `len` does not count a terminating NUL
 ///   (for a C string, pass `strlen(source)`).
-/// - `file_name`: a NUL-terminated UTF-8 string, used only to name the file
-///   in diagnostics (such as `"my.rules"`).
+/// - `file_name`: a NUL-terminated UTF-8 string of at most 4096 bytes, used
+///   only to name the file in diagnostics (such as `"my.rules"`). No more
+///   than 4097 bytes are read looking for its NUL.
 /// - `out`: receives the new ruleset on success, `NULL` on failure.
 ///
 /// Returns `DD_OK`; `DD_ERR_RULES` if the ruleset has errors (then
 /// `dd_last_error()` renders every diagnostic and `dd_last_error_json()` is
-/// their JSON array); `DD_ERR_INVALID_ARGUMENT` for a `NULL` pointer, a NUL
-/// byte in `source` or `len > PTRDIFF_MAX`; `DD_ERR_INVALID_UTF8`;
-/// `DD_ERR_PANIC`.
+/// their JSON array), among them DD004 when `len` is over the limit of
+/// 4 MiB (plus three bytes for a byte-order mark), decided from `len` before
+/// any byte of `source` is read; `DD_ERR_INVALID_ARGUMENT` for a `NULL`
+/// pointer, a NUL byte in `source`, `len > PTRDIFF_MAX` or a `file_name`
+/// over 4096 bytes; `DD_ERR_INVALID_UTF8`; `DD_ERR_PANIC`.
 ///
 /// Ownership: `source` and `file_name` are only read during the call; the
 /// library keeps its own copy. The caller owns `*out` and frees it with
@@ -83,9 +86,10 @@ pub unsafe extern "C" fn dd_ruleset_compile(
         // SAFETY: the caller's promises, passed on.
         let out = unsafe { out_param(out, "out") }?;
         // SAFETY: as above.
-        let source = unsafe { text(source, len, "source") }?;
-        // SAFETY: as above.
         let file_name = unsafe { c_str(file_name, "file_name") }?;
+        // SAFETY: as above.
+        let source = unsafe { text(source, len, "source", MAX_SOURCE_LEN) }?
+            .ok_or_else(|| Failure::rules(&RulesError::too_large(len, file_name)))?;
         let rules = RuleSet::compile(source, file_name).map_err(|e| Failure::rules(&e))?;
         // SAFETY: `out_param` checked `out`.
         unsafe { out.write(dd_ruleset::into_raw(rules)) };
@@ -134,9 +138,11 @@ pub unsafe extern "C" fn dd_ruleset_bundled(out: *mut *mut dd_ruleset) -> dd_sta
 ///   `missing_facts`, `notice`.
 ///
 /// Returns `DD_OK`; `DD_ERR_FACTS` if the document is rejected (then
-/// `dd_last_error_json()` is `{"path", "line", "column", "message"}`);
-/// `DD_ERR_INVALID_ARGUMENT` for a `NULL` pointer, a NUL byte in
-/// `facts_json` or `len > PTRDIFF_MAX`; `DD_ERR_INVALID_UTF8`; `DD_ERR_PANIC`.
+/// `dd_last_error_json()` is `{"path", "line", "column", "message"}`), also
+/// when `len` is over the limit of 16 MiB, decided from `len` before any
+/// byte of `facts_json` is read; `DD_ERR_INVALID_ARGUMENT` for a `NULL`
+/// pointer, a NUL byte in `facts_json` or `len > PTRDIFF_MAX`;
+/// `DD_ERR_INVALID_UTF8`; `DD_ERR_PANIC`.
 ///
 /// Ownership: `facts_json` is only read during the call. The caller owns
 /// `*report_json` and frees it with `dd_string_free`.
@@ -158,7 +164,8 @@ pub unsafe extern "C" fn dd_ruleset_evaluate_json(
         // SAFETY: as above.
         let rules = unsafe { borrow(rules) }?;
         // SAFETY: as above.
-        let facts = unsafe { text(facts_json, len, "facts_json") }?;
+        let facts = unsafe { text(facts_json, len, "facts_json", MAX_FACTS_LEN) }?
+            .ok_or_else(|| Failure::facts(&FactsError::too_large(len)))?;
         let report = rules
             .rules
             .evaluate_json(facts)
@@ -186,8 +193,10 @@ pub unsafe extern "C" fn dd_ruleset_evaluate_json(
 /// array (`[]` for a clean ruleset) on success, `NULL` on failure.
 ///
 /// Returns `DD_OK` whenever the check ran, whatever it found: the ruleset has
-/// errors if and only if an element has `"severity": "error"`. Otherwise
-/// `DD_ERR_INVALID_ARGUMENT`, `DD_ERR_INVALID_UTF8` or `DD_ERR_PANIC`.
+/// errors if and only if an element has `"severity": "error"` (a `len` over
+/// the limit gives DD004 without reading `source`, as `dd_ruleset_compile`
+/// does). Otherwise `DD_ERR_INVALID_ARGUMENT`, `DD_ERR_INVALID_UTF8` or
+/// `DD_ERR_PANIC`.
 ///
 /// Ownership: the caller owns `*diagnostics_json` and frees it with
 /// `dd_string_free`.
@@ -206,10 +215,13 @@ pub unsafe extern "C" fn dd_ruleset_check(
         // SAFETY: the caller's promises, passed on.
         let out = unsafe { out_param(diagnostics_json, "diagnostics_json") }?;
         // SAFETY: as above.
-        let source = unsafe { text(source, len, "source") }?;
-        // SAFETY: as above.
         let file_name = unsafe { c_str(file_name, "file_name") }?;
-        let diagnostics = dd_rules::check_source(source, file_name);
+        // SAFETY: as above.
+        let diagnostics = match unsafe { text(source, len, "source", MAX_SOURCE_LEN) }? {
+            Some(source) => dd_rules::check_source(source, file_name),
+            // Over the limit: the DD004 the check would find, without reading.
+            None => RulesError::too_large(len, file_name).diagnostics,
+        };
         // SAFETY: `out_param` checked `out`.
         unsafe { give(out, diagnostics.to_json().to_string()) };
         Ok(())

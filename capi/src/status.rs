@@ -12,8 +12,10 @@
 pub enum dd_status {
     /// The call succeeded and its out-parameters are set.
     DD_OK = 0,
-    /// A pointer was `NULL`, a length larger than `PTRDIFF_MAX`, or a text
-    /// contained a NUL byte.
+    /// A pointer was `NULL`, a length larger than `PTRDIFF_MAX`, a text
+    /// contained a NUL byte, or a NUL-terminated name was longer than 4096
+    /// bytes. (A text longer than the library's limit is an error of its
+    /// kind, `DD_ERR_RULES` or `DD_ERR_FACTS`, decided from its length alone.)
     DD_ERR_INVALID_ARGUMENT = 1,
     /// A text was not valid UTF-8.
     DD_ERR_INVALID_UTF8 = 2,

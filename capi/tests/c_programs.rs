@@ -149,6 +149,12 @@ fn errors() {
     c_test("test_errors");
 }
 
+/// Lengths are checked against the limits before a byte is read.
+#[test]
+fn lengths() {
+    c_test("test_lengths");
+}
+
 #[test]
 fn threads() {
     c_test("test_threads");

@@ -147,7 +147,7 @@ pub(super) fn names(file: &ast::File, source: &str, diags: &mut Vec<Diagnostic>)
 
 /// The characters that change the direction of the text after them: the
 /// embeddings, overrides and isolates of the Unicode bidirectional algorithm.
-fn is_bidi_control(c: char) -> bool {
+pub(super) fn is_bidi_control(c: char) -> bool {
     matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
 }
 

@@ -8,6 +8,7 @@
 mod confusables;
 mod decls;
 pub(crate) mod expr;
+mod hidden;
 pub(crate) mod ir;
 mod limits;
 mod lookalike;
@@ -143,6 +144,7 @@ pub(crate) fn check(file: &ast::File, source: &str) -> Result<Checked, Vec<Diagn
     let checked = decls::check_decls(file, schema, &mut diags);
     lookalike::names(file, source, &mut diags);
     lookalike::bidi(source, &mut diags);
+    hidden::strings(source, &file.strings, &mut diags);
     let errors = diags.iter().any(|d| d.level == DiagnosticLevel::Error);
     if errors {
         // What is "unused" cannot be told reliably while some uses failed to check.

@@ -222,15 +222,7 @@ pub(crate) fn load_json(
     text: &str,
 ) -> Result<Facts, FactsError> {
     if text.len() > MAX_FACTS_BYTES {
-        return Err(FactsError {
-            path: String::new(),
-            line: 0,
-            column: 0,
-            message: format!(
-                "the facts document is {} bytes long, more than the limit of {MAX_FACTS_BYTES} bytes",
-                text.len()
-            ),
-        });
+        return Err(FactsError::too_large(text.len()));
     }
     let ctx = Ctx {
         schema,
@@ -282,11 +274,7 @@ pub(crate) fn load_json(
         Err(e) => {
             let message = match ctx.error.borrow_mut().take() {
                 Some(m) => m,
-                None => {
-                    let full = e.to_string();
-                    let suffix = format!(" at line {} column {}", e.line(), e.column());
-                    reword(full.strip_suffix(&suffix).unwrap_or(&full))
-                }
+                None => serde_message(&e, text),
             };
             let (line, column) = match ctx
                 .failed_number_end
@@ -401,8 +389,11 @@ fn unknown_field<E: de::Error>(ctx: &Ctx<'_>, record: RecordId, key: &str) -> E 
         } else {
             format!("`{}`", rec.name)
         };
-        ctx.path.borrow_mut().push(Seg::Field(key.to_string()));
-        ctx.fail(format!("unknown field `{key}` in {what}{help}"))
+        // The key may be of any length: the path and the message quote its start.
+        let key = quote(key);
+        let message = format!("unknown field `{key}` in {what}{help}");
+        ctx.path.borrow_mut().push(Seg::Field(key));
+        ctx.fail(message)
     }
 }
 
@@ -722,7 +713,8 @@ impl<'de> Visitor<'de> for LeafVisitor<'_, '_> {
                 }
                 other => {
                     return Err(self.ctx.fail(format!(
-                        "unknown key `{other}` in a fact with provenance; the keys are `value`, `source` and `as_of`"
+                        "unknown key `{}` in a fact with provenance; the keys are `value`, `source` and `as_of`",
+                        quote(other)
                     )));
                 }
             }
@@ -794,6 +786,65 @@ struct RawWrapper {
     as_of: Option<String>,
 }
 
+/// serde_json's message for an error in `text`, without its position, in
+/// the words the other messages use: where serde_json's words are wrong
+/// (surrogates) or quote the document at any length, ours.
+fn serde_message(e: &serde_json::Error, text: &str) -> String {
+    let full = e.to_string();
+    let suffix = format!(" at line {} column {}", e.line(), e.column());
+    let message = full.strip_suffix(&suffix).unwrap_or(&full);
+    let end = byte_offset(text, e.line(), e.column());
+    let surrogate = match message {
+        // serde_json says this both for a trailing surrogate with no leading
+        // one before it and for a leading one followed by another escape.
+        "lone leading surrogate in hex escape" => {
+            end.and_then(|end| lone_surrogate(text, end, true))
+        }
+        // A leading surrogate followed by no escape at all.
+        "unexpected end of hex escape" => end.and_then(|end| lone_surrogate(text, end, false)),
+        _ => None,
+    };
+    surrogate.unwrap_or_else(|| quote_unknown_field(&reword(message)))
+}
+
+/// The byte offset of serde_json's position (a line, and a column that
+/// counts the bytes of that line read so far).
+fn byte_offset(text: &str, line: usize, column: usize) -> Option<usize> {
+    let start = match line {
+        0 | 1 => 0,
+        n => text.match_indices('\n').nth(n - 2)?.0 + 1,
+    };
+    Some(start + column).filter(|end| *end <= text.len())
+}
+
+/// The message for a `\u` escape of a UTF-16 surrogate with no partner, the
+/// escapes read ending at byte `end`. With `after_escape`, the last escape
+/// read is either a trailing surrogate with no leading one before it, or
+/// the escape that should have been the trailing partner of the one before
+/// it; otherwise the last escape is the leading surrogate itself.
+fn lone_surrogate(text: &str, end: usize, after_escape: bool) -> Option<String> {
+    // The last `\u` escape before `end`: the four digits that serde_json read.
+    let escape_before = |end: usize| {
+        let at = text.get(..end)?.rfind("\\u")?;
+        let written = text.get(at..at + 6)?;
+        let value = u16::from_str_radix(written.get(2..)?, 16).ok()?;
+        Some((at, written, value))
+    };
+    let (at, written, value) = escape_before(end)?;
+    let leading = match value {
+        0xDC00..=0xDFFF if after_escape => {
+            return Some(format!(
+                "lone trailing surrogate `{written}`: a `\\u` escape from `\\udc00` to `\\udfff` must follow one from `\\ud800` to `\\udbff`"
+            ));
+        }
+        _ if after_escape => escape_before(at)?.1,
+        _ => written,
+    };
+    Some(format!(
+        "lone leading surrogate `{leading}`: a `\\u` escape from `\\ud800` to `\\udbff` must be followed by one from `\\udc00` to `\\udfff`"
+    ))
+}
+
 /// Rewords serde's "invalid type: X, expected Y" as "expected Y, found X",
 /// in the words the other messages use.
 fn reword(message: &str) -> String {
@@ -804,7 +855,7 @@ fn reword(message: &str) -> String {
         return message.to_string();
     };
     let found = if let Some(s) = found.strip_prefix("string ") {
-        format!("the string {s}")
+        format!("the string {}", quote(s))
     } else if let Some(n) = found
         .strip_prefix("integer ")
         .or_else(|| found.strip_prefix("floating point "))
@@ -826,10 +877,10 @@ fn reword(message: &str) -> String {
 /// What a raw JSON value is, for messages.
 fn describe_raw(raw: &str) -> String {
     match raw.as_bytes().first() {
-        Some(b'"') => format!("the string {raw}"),
+        Some(b'"') => format!("the string {}", quote(raw)),
         Some(b'[') => "an array".into(),
         Some(b'{') => "an object".into(),
-        _ => format!("`{raw}`"),
+        _ => format!("`{}`", quote(raw)),
     }
 }
 
@@ -853,11 +904,9 @@ fn number_from_raw<E: de::Error>(
             // Read whole by serde_json, but an object of the document all the same.
             ctx.open()?;
             let w: RawWrapper = serde_json::from_str(raw).map_err(|e| {
-                let full = e.to_string();
-                let suffix = format!(" at line {} column {}", e.line(), e.column());
                 ctx.fail::<E>(format!(
                     "in a fact with provenance: {}",
-                    full.strip_suffix(&suffix).unwrap_or(&full)
+                    serde_message(&e, raw)
                 ))
             })?;
             let Some(value) = w.value else {
@@ -874,14 +923,16 @@ fn number_from_raw<E: de::Error>(
         Some(b'{') => Err(ctx.fail("a value with provenance cannot hold another one")),
         Some(b'-' | b'0'..=b'9') if ty == Type::Int => {
             if raw.contains(['.', 'e', 'E']) {
-                return Err(ctx.fail(format!("expected a whole number, found `{raw}`")));
+                return Err(ctx.fail(format!("expected a whole number, found `{}`", quote(raw))));
             }
             match raw.parse::<i64>() {
                 Ok(n) => Ok(Slot {
                     value: Value::Int(n),
                     provenance: None,
                 }),
-                Err(_) => Err(ctx.fail(format!("the number {raw} does not fit in 64 bits"))),
+                Err(_) => {
+                    Err(ctx.fail(format!("the number {} does not fit in 64 bits", quote(raw))))
+                }
             }
         }
         Some(b'-' | b'0'..=b'9') => match Decimal::parse(raw) {
@@ -889,7 +940,10 @@ fn number_from_raw<E: de::Error>(
                 value: Value::Decimal(Box::new(d)),
                 provenance: None,
             }),
-            Err(e) => Err(ctx.fail(format!("the number {raw} cannot be held exactly: {e}"))),
+            Err(e) => Err(ctx.fail(format!(
+                "the number {} cannot be held exactly: {e}",
+                quote(raw)
+            ))),
         },
         _ => Err(ctx.fail(format!(
             "expected {wanted} or null, found {}",
@@ -911,7 +965,11 @@ fn variant<E: de::Error>(ctx: &Ctx<'_>, e: usize, name: &str) -> Result<u16, E> 
                     let all: Vec<String> = def.variants.keys().map(|v| format!("`{v}`")).collect();
                     format!("expected one of {}", all.join(", "))
                 });
-            Err(ctx.fail(format!("`{name}` is not a value of `{}`; {help}", def.name)))
+            Err(ctx.fail(format!(
+                "`{}` is not a value of `{}`; {help}",
+                quote(name),
+                def.name
+            )))
         }
     }
 }
@@ -954,6 +1012,28 @@ fn offset_position(text: &str, offset: usize) -> (usize, usize) {
 /// Text from the document made safe to print (see `crate::printable`).
 fn printable(text: &str) -> String {
     crate::printable::printable(text).into_owned()
+}
+
+/// The most characters of a key or value of the document that a message
+/// quotes: a key or a number may be megabytes long.
+const QUOTED_CHARS: usize = 100;
+
+/// Text from the document to quote in a message: made safe to print, and
+/// cut to its first [`QUOTED_CHARS`] characters with its size said.
+fn quote(text: &str) -> String {
+    crate::printable::printable_prefix(text, QUOTED_CHARS).into_owned()
+}
+
+/// serde's "unknown field `KEY`, expected …" with the key quoted by [`quote`]:
+/// the key comes from the document. Other messages are returned as they are.
+fn quote_unknown_field(message: &str) -> String {
+    message
+        .strip_prefix("unknown field `")
+        .and_then(|rest| rest.rsplit_once("`, expected "))
+        .map_or_else(
+            || message.to_string(),
+            |(key, rest)| format!("unknown field `{}`, expected {rest}", quote(key)),
+        )
 }
 
 #[cfg(test)]
@@ -1022,6 +1102,54 @@ mod tests {
         }
         // Far deeper than serde_json's own limit of 128.
         refused_as_too_deep(&rules, &nested(100, ""));
+    }
+
+    #[track_caller]
+    fn message(rules: &RuleSet, doc: &str) -> String {
+        rules.facts_from_json(doc).unwrap_err().message
+    }
+
+    #[test]
+    fn lone_surrogates_are_named_for_what_they_are() {
+        let rules = RuleSet::compile(
+            "ruleset \"r\" { version: \"1\" title: \"t\" source: \"s\" }\n\
+             facts { s: string }\noutcomes { go }\ndisposition { otherwise => go }\n",
+            "s.rules",
+        )
+        .unwrap();
+        let trailing = |e: &str| {
+            format!(
+                "lone trailing surrogate `{e}`: a `\\u` escape from `\\udc00` to `\\udfff` must follow one from `\\ud800` to `\\udbff`"
+            )
+        };
+        let leading = |e: &str| {
+            format!(
+                "lone leading surrogate `{e}`: a `\\u` escape from `\\ud800` to `\\udbff` must be followed by one from `\\udc00` to `\\udfff`"
+            )
+        };
+        // serde_json calls all of these a "lone leading surrogate" or an
+        // "unexpected end of hex escape".
+        assert_eq!(message(&rules, r#"{"s": "\udc00"}"#), trailing("\\udc00"));
+        assert_eq!(
+            message(&rules, r#"{"s": "a\ud800\uDFFF\udfff"}"#),
+            trailing("\\udfff")
+        );
+        assert_eq!(
+            message(&rules, "{\r\n\"s\":\r\n \"\\uDC01\"}"),
+            trailing("\\uDC01")
+        );
+        assert_eq!(message(&rules, r#"{"s": "\ud800"}"#), leading("\\ud800"));
+        assert_eq!(
+            message(&rules, r#"{"s": "\uDBFF\ud800"}"#),
+            leading("\\uDBFF")
+        );
+        assert_eq!(message(&rules, r#"{"s": "\ud800\n"}"#), leading("\\ud800"));
+        assert_eq!(message(&rules, r#"{"s": "\ud800\\"}"#), leading("\\ud800"));
+        assert_eq!(message(&rules, r#"{"s": "\\\ud800x"}"#), leading("\\ud800"));
+        // In a key, too.
+        assert_eq!(message(&rules, r#"{"\udc00": 1}"#), trailing("\\udc00"));
+        // A pair is one character.
+        rules.facts_from_json(r#"{"s": "\ud83d\ude00"}"#).unwrap();
     }
 
     #[test]

@@ -205,15 +205,72 @@ pub struct FactsError {
     pub message: String,
 }
 
-impl fmt::Display for FactsError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        if !self.path.is_empty() {
-            write!(f, "at `{}`: ", self.path)?;
+impl FactsError {
+    /// The error for a facts document of `len` bytes, more than
+    /// [`MAX_FACTS_BYTES`](crate::MAX_FACTS_BYTES): the one loading such a
+    /// document gives, for a caller that refuses a document by its length
+    /// before reading it (the C ABI does, so that a wrong length is never
+    /// read).
+    ///
+    /// ```
+    /// let e = dd_rules::FactsError::too_large(20_000_000);
+    /// assert_eq!(
+    ///     e.to_string(),
+    ///     "the facts document is 20000000 bytes long, more than the limit of 16777216 bytes"
+    /// );
+    /// ```
+    pub fn too_large(len: usize) -> FactsError {
+        FactsError {
+            path: String::new(),
+            line: 0,
+            column: 0,
+            message: format!(
+                "the facts document is {len} bytes long, more than the limit of {} bytes",
+                crate::limits::MAX_FACTS_BYTES
+            ),
         }
-        write!(f, "{}", self.message)?;
+    }
+}
+
+impl fmt::Display for FactsError {
+    /// `at `path`: message (line L, column C)`. The loader has already
+    /// escaped the document's text in the path and message; an error made
+    /// elsewhere is escaped here, so that no control character reaches a
+    /// terminal.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        use crate::printable::printable;
+        if !self.path.is_empty() {
+            write!(f, "at `{}`: ", printable(&self.path))?;
+        }
+        write!(f, "{}", printable(&self.message))?;
         if self.line > 0 {
             write!(f, " (line {}, column {})", self.line, self.column)?;
         }
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::FactsError;
+
+    #[test]
+    fn a_facts_error_made_anywhere_shows_no_control_character() {
+        let e = FactsError {
+            path: "a\u{1b}[8m".into(),
+            line: 2,
+            column: 3,
+            message: "`x\r` is \u{202e}wrong".into(),
+        };
+        assert_eq!(
+            e.to_string(),
+            "at `a\\u{1B}[8m`: `x\\u{D}` is \\u{202E}wrong (line 2, column 3)"
+        );
+        // What the loader made is shown as it is.
+        let e = FactsError::too_large(17_000_000);
+        assert_eq!(
+            e.to_string(),
+            "the facts document is 17000000 bytes long, more than the limit of 16777216 bytes"
+        );
     }
 }

@@ -1,11 +1,13 @@
 //! Diagnostics: what is wrong with a ruleset, where, and how to fix it.
 
+use std::borrow::Cow;
 use std::fmt;
 use std::sync::Arc;
 
 use annotate_snippets::{AnnotationKind, Group, Level, Renderer, Snippet};
 use serde::Serialize;
 
+use crate::printable::{is_hidden, printable};
 use crate::span::Span;
 
 /// How bad a diagnostic is.
@@ -188,46 +190,63 @@ impl Diagnostics {
 
     /// Renders every diagnostic the way rustc does: `error[DD021]: …`, the
     /// `--> file:line:col` line, the source line and carets, then help.
+    ///
+    /// No character that [`is_hidden`](crate::is_hidden) says yes to reaches
+    /// the text but line breaks (and, with [`Style::Color`], the colours'
+    /// own escapes): in the source lines each is shown as one visible
+    /// character (a control picture such as `␛`, or `�`), so that columns
+    /// and carets stay where they are; in messages, labels, help and the
+    /// file name, as a `\u{…}` escape.
     pub fn render(&self, style: Style) -> String {
         let renderer = match style {
             Style::Color => Renderer::styled(),
             Style::Plain => Renderer::plain(),
         };
+        let shown = Shown::of(&self.source);
         let mut out = String::new();
         for d in &self.items {
-            out.push_str(&renderer.render(&self.report(d)));
+            let texts = Texts::of(&self.file, d);
+            out.push_str(&renderer.render(&self.report(d, &shown, &texts)));
             out.push_str("\n\n");
         }
         out
     }
 
-    fn report<'a>(&'a self, d: &'a Diagnostic) -> Vec<Group<'a>> {
+    fn report<'a>(
+        &self,
+        d: &Diagnostic,
+        shown: &'a Shown<'_>,
+        texts: &'a Texts<'_>,
+    ) -> Vec<Group<'a>> {
         let level = match d.level {
             DiagnosticLevel::Error => Level::ERROR,
             DiagnosticLevel::Warning => Level::WARNING,
         };
         let len = self.source.len();
-        let clamp = |s: Span| s.start.min(len)..s.end.min(len).max(s.start.min(len));
+        let clamp = |s: Span| {
+            let start = s.start.min(len);
+            shown.offset(start)..shown.offset(s.end.min(len).max(start))
+        };
         let mut primary = AnnotationKind::Primary.span(clamp(d.span));
-        if let Some(label) = &d.label {
-            primary = primary.label(label.as_str());
+        if let Some(label) = &texts.label {
+            primary = primary.label(label.as_ref());
         }
-        let mut snippet = Snippet::source(&*self.source)
-            .path(&*self.file)
+        let mut snippet = Snippet::source(shown.text.as_ref())
+            .path(texts.file.as_ref())
             .annotation(primary);
-        for (span, text) in &d.notes {
+        for ((span, _), text) in d.notes.iter().zip(&texts.notes) {
             snippet = snippet.annotation(
                 AnnotationKind::Context
                     .span(clamp(*span))
-                    .label(text.as_str()),
+                    .label(text.as_ref()),
             );
         }
         let mut group = level
-            .primary_title(d.message.as_str())
+            .primary_title(texts.message.as_ref())
             .id(d.code.0)
             .element(snippet);
-        if let Some(help) = &d.help {
-            group = group.element(Level::HELP.message(help.as_str()));
+        if let Some(help) = &texts.help {
+            group = group.element(Level::HELP.message(help.as_ref()));
         }
         vec![group]
     }
@@ -276,8 +295,134 @@ impl Diagnostics {
     }
 }
 
+/// The source as a rendering shows it: each character that
+/// [`is_hidden`](crate::is_hidden) says yes to, but line breaks and tabs,
+/// replaced by one visible character of three bytes, and where the source's
+/// offsets moved to.
+struct Shown<'a> {
+    text: Cow<'a, str>,
+    /// For each replaced character, its offset in the source and how many
+    /// bytes the text has gained once it is replaced.
+    shifts: Vec<(usize, usize)>,
+}
+
+impl<'a> Shown<'a> {
+    fn of(source: &'a str) -> Shown<'a> {
+        let replaced = |c: char| is_hidden(c) && !matches!(c, '\n' | '\r' | '\t');
+        if !source.chars().any(replaced) {
+            return Shown {
+                text: Cow::Borrowed(source),
+                shifts: Vec::new(),
+            };
+        }
+        let mut text = String::with_capacity(source.len() + 16);
+        let mut shifts = Vec::new();
+        let mut gained = 0;
+        for (at, c) in source.char_indices() {
+            if !replaced(c) {
+                text.push(c);
+                continue;
+            }
+            // The control pictures (U+2400…) for C0 controls and DEL, as
+            // rustc shows them; the replacement character for the rest.
+            let shown = match u32::from(c) {
+                code @ 0..=0x1F => char::from_u32(0x2400 + code).unwrap_or('\u{FFFD}'),
+                0x7F => '\u{2421}',
+                _ => '\u{FFFD}',
+            };
+            text.push(shown);
+            gained += shown.len_utf8().saturating_sub(c.len_utf8());
+            shifts.push((at, gained));
+        }
+        Shown {
+            text: Cow::Owned(text),
+            shifts,
+        }
+    }
+
+    /// Where a char boundary of the source is in the shown text.
+    fn offset(&self, at: usize) -> usize {
+        let before = self.shifts.partition_point(|&(start, _)| start < at);
+        let gained = before
+            .checked_sub(1)
+            .and_then(|i| self.shifts.get(i))
+            .map_or(0, |&(_, gained)| gained);
+        at + gained
+    }
+}
+
+/// A diagnostic's texts as a rendering shows them: made printable.
+struct Texts<'a> {
+    file: Cow<'a, str>,
+    message: Cow<'a, str>,
+    label: Option<Cow<'a, str>>,
+    notes: Vec<Cow<'a, str>>,
+    help: Option<Cow<'a, str>>,
+}
+
+impl<'a> Texts<'a> {
+    fn of(file: &'a str, d: &'a Diagnostic) -> Texts<'a> {
+        Texts {
+            file: printable(file),
+            message: printable(&d.message),
+            label: d.label.as_deref().map(printable),
+            notes: d.notes.iter().map(|(_, text)| printable(text)).collect(),
+            help: d.help.as_deref().map(printable),
+        }
+    }
+}
+
 impl fmt::Display for Diagnostics {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.render(Style::Plain).trim_end())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn renderings_show_no_hidden_character_and_keep_carets_in_place() {
+        // An escape, a C1 control, a zero-width space and a right-to-left
+        // override before the word the diagnostic points at.
+        let source = "a \u{1b}[8m \u{9b} x\u{200b} \u{202e} target\nnext \u{7f}line\n";
+        let at = source.find("target").unwrap();
+        let d = Diagnostic::error("DD001", Span::new(at, at + 6), "bad `\u{1b}[2K` text")
+            .label("under\u{d}here")
+            .note(
+                Span::new(source.len() - 5, source.len() - 1),
+                "no\u{200b}te",
+            )
+            .help("help\u{7}");
+        let diagnostics = Diagnostics::new("x\u{1b}.rules".into(), source.into(), vec![d]);
+        let rendered = diagnostics.render(Style::Plain);
+        assert!(
+            !rendered.chars().any(|c| is_hidden(c) && c != '\n'),
+            "{rendered:?}"
+        );
+        let lines: Vec<&str> = rendered.lines().collect();
+        assert_eq!(
+            lines[0], "error[DD001]: bad `\\u{1B}[2K` text",
+            "{rendered}"
+        );
+        assert_eq!(lines[1], " --> x\\u{1B}.rules:1:15", "{rendered}");
+        let shown = lines.iter().find(|l| l.contains("target")).unwrap();
+        assert_eq!(*shown, "1 | a ␛[8m � x� � target", "{rendered}");
+        let carets = lines.iter().find(|l| l.contains('^')).unwrap();
+        let column = |line: &str, what: &str| line[..line.find(what).unwrap()].chars().count();
+        assert_eq!(
+            column(carets, "^^^^^^"),
+            column(shown, "target"),
+            "{rendered}"
+        );
+        assert!(carets.ends_with("^^^^^^ under\\u{D}here"), "{rendered}");
+        assert!(rendered.contains("next ␡line"), "{rendered}");
+        assert!(rendered.contains("no\\u{200B}te"), "{rendered}");
+        assert!(rendered.contains("help: help\\u{7}"), "{rendered}");
+        // The note's caret is under `line`, past the replaced DEL.
+        let note = lines.iter().find(|l| l.contains("no\\u{200B}te")).unwrap();
+        let next = lines.iter().find(|l| l.contains("next")).unwrap();
+        assert_eq!(column(note, "----"), column(next, "line"), "{rendered}");
     }
 }

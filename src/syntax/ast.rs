@@ -48,6 +48,10 @@ pub(crate) struct StrLit {
 #[derive(Clone, Debug, Default, PartialEq)]
 pub(crate) struct File {
     pub decls: Vec<Decl>,
+    /// The span of every string literal, quotes included, in the order
+    /// lowered: the checker reads their text for characters a reader cannot
+    /// see (DD109), wherever in the tree the string is.
+    pub strings: Vec<Span>,
 }
 
 /// A top-level declaration.

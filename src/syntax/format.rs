@@ -40,6 +40,8 @@ mod proptests;
 mod tests;
 
 use crate::error::RulesError;
+use crate::limits::MAX_SOURCE_BYTES;
+use crate::printable::printable;
 use crate::report::diagnostic::Diagnostics;
 use crate::syntax::ast::{Decl, DispExpr, Expr, ExprKind, File, PropValue};
 use crate::syntax::comments::{self, Comment};
@@ -55,11 +57,28 @@ pub enum FormatError {
     /// would have lost a comment. This is a bug in dd-rules; the source
     /// should be left as it is.
     #[error(
-        "cannot format `{file}` without changing its meaning or losing a comment, so it is left as it is (this is a bug in dd-rules: please report it)"
+        "cannot format `{}` without changing its meaning or losing a comment, so it is left as it is (this is a bug in dd-rules: please report it)",
+        printable(.file)
     )]
     Unstable {
         /// The file name given.
         file: String,
+    },
+    /// The formatted text would be longer than a ruleset may be
+    /// ([`MAX_SOURCE_BYTES`](crate::MAX_SOURCE_BYTES)), so it could not be
+    /// read back: formatting can lengthen a file (indentation, line breaks,
+    /// escapes), and a source near the limit may pass it. The source should
+    /// be left as it is, or split.
+    #[error(
+        "cannot format `{}`: the formatted ruleset would be {len} bytes long, more than the limit of {} bytes, so it is left as it is",
+        printable(.file),
+        MAX_SOURCE_BYTES
+    )]
+    TooLarge {
+        /// The file name given.
+        file: String,
+        /// The length of the formatted text, in bytes.
+        len: usize,
     },
 }
 
@@ -85,7 +104,9 @@ pub enum FormatError {
 /// # Errors
 ///
 /// [`FormatError::Syntax`] with every syntax error when the source does not
-/// parse; [`FormatError::Unstable`] if the formatter fails its own check.
+/// parse; [`FormatError::TooLarge`] when the formatted text would be longer
+/// than a ruleset may be; [`FormatError::Unstable`] if the formatter fails
+/// its own check.
 pub fn format_source(source: &str, file_name: &str) -> Result<String, FormatError> {
     let file = super::parse(source).map_err(|diags| {
         FormatError::Syntax(RulesError {
@@ -96,14 +117,27 @@ pub fn format_source(source: &str, file_name: &str) -> Result<String, FormatErro
     let expected = Meaning::of(&file, &comments);
     // The parentheses added for readers deepen a condition; if that takes it
     // past the nesting limit, print only the ones precedence needs.
+    let mut too_large = None;
     for clarity in [true, false] {
         let text = print::print(source, &file, &comments, clarity);
+        // Too long to be read back: not a failure of the check below,
+        // which would otherwise call it a bug.
+        if text.len() > MAX_SOURCE_BYTES {
+            too_large = Some(text.len());
+            continue;
+        }
         if meaning(&text).as_ref() == Some(&expected) {
             return Ok(text);
         }
     }
-    Err(FormatError::Unstable {
-        file: file_name.to_string(),
+    Err(match too_large {
+        Some(len) => FormatError::TooLarge {
+            file: file_name.to_string(),
+            len,
+        },
+        None => FormatError::Unstable {
+            file: file_name.to_string(),
+        },
     })
 }
 

@@ -48,6 +48,7 @@ struct Nest {
 #[derive(Default)]
 struct Lowerer {
     errors: RefCell<Vec<Diagnostic>>,
+    strings: RefCell<Vec<Span>>,
 }
 
 /// Lowers a parsed file, or returns every error met on the way.
@@ -62,6 +63,7 @@ pub(super) fn lower_file(mut pairs: Pairs<'_, Rule>) -> Result<File, Vec<Diagnos
         }
     }
     let errors = lw.errors.into_inner();
+    file.strings = lw.strings.into_inner();
     if errors.is_empty() {
         Ok(file)
     } else {
@@ -163,6 +165,7 @@ impl Lowerer {
 
     fn lower_string(&self, pair: Pair<'_, Rule>) -> StrLit {
         let span = span(&pair);
+        self.strings.borrow_mut().push(span);
         let raw = pair.into_inner().next().map_or("", |p| p.as_str());
         let mut value = String::with_capacity(raw.len());
         let mut chars = raw.char_indices();

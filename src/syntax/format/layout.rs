@@ -9,6 +9,7 @@
 
 use super::print::{Printer, WIDTH};
 use crate::decimal::Decimal;
+use crate::printable::is_hidden;
 use crate::span::Span;
 use crate::syntax::ast::{DispExpr, Expr, ExprKind, Filter, Quant, Selector, SetTest};
 
@@ -130,7 +131,10 @@ impl Node {
 }
 
 /// A string literal with its escapes: `"`, `\`, line feed and tab by name,
-/// other control characters as `\u{…}`.
+/// every other character that [`is_hidden`] says yes to (control,
+/// direction-changing and invisible characters) as `\u{…}`, so that what the
+/// file shows is what the string holds: `"admin\u{200B}"` is never written
+/// back as a string that looks like `"admin"`.
 pub(super) fn quote(value: &str) -> String {
     let mut out = String::with_capacity(value.len() + 2);
     out.push('"');
@@ -140,7 +144,7 @@ pub(super) fn quote(value: &str) -> String {
             '\\' => out.push_str("\\\\"),
             '\n' => out.push_str("\\n"),
             '\t' => out.push_str("\\t"),
-            c if c.is_control() => out.push_str(&format!("\\u{{{:x}}}", u32::from(c))),
+            c if is_hidden(c) => out.push_str(&format!("\\u{{{:X}}}", u32::from(c))),
             c => out.push(c),
         }
     }

@@ -197,6 +197,48 @@ fn strings_are_re_escaped() {
 }
 
 #[test]
+fn control_invisible_and_direction_changing_characters_stay_escapes() {
+    // These were written back as the characters themselves: a clean file
+    // then got DD106, and `admin\u{200B}` looked like `admin`.
+    check(
+        r#"ruleset "\u{202E}gnp.exe admin\u{200B} \u{1b}[8m\u{D}\u{7}\u{0}\u{9b}\u{2066}\u{FEFF}\u{200d}" {}"#,
+        "ruleset \"\\u{202E}gnp.exe admin\\u{200B} \\u{1B}[8m\\u{D}\\u{7}\\u{0}\\u{9B}\\u{2066}\\u{FEFF}\\u{200D}\" {}\n",
+    );
+    // Written as they are in the source, they become escapes: the same
+    // string, which now shows what it holds.
+    check(
+        "flag F.x { title: \"admin\u{200B} \u{202E}x\" }",
+        "flag F.x {\n  title: \"admin\\u{200B} \\u{202E}x\"\n}\n",
+    );
+    // Other characters outside ASCII are kept as they are.
+    check(
+        r#"ruleset "Zürich \u{e9} ✓ 東京 👍🏽" {}"#,
+        "ruleset \"Zürich é ✓ 東京 👍🏽\" {}\n",
+    );
+}
+
+#[test]
+fn formatting_keeps_the_diagnostics_of_strings() {
+    // Every escape of a hidden character stays one, so the checker says
+    // the same of the formatted file: DD109 where it did, and no DD106
+    // where there was none.
+    let source = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/hostile/rules/control-escapes-in-strings.rules"
+    ))
+    .unwrap();
+    let formatted = format_source(&source, "x.rules").unwrap();
+    let codes = |s: &str| {
+        crate::check_source(s, "x.rules")
+            .iter()
+            .map(|d| d.code.0)
+            .collect::<Vec<_>>()
+    };
+    assert!(codes(&source).contains(&"DD109"), "{:?}", codes(&source));
+    assert_eq!(codes(&formatted), codes(&source), "{formatted}");
+}
+
+#[test]
 fn decimals_are_printed_exactly_as_written() {
     assert_eq!(when("x < 1.50"), "x < 1.50");
     assert_eq!(when("x < 2.000"), "x < 2.000");
@@ -487,6 +529,47 @@ fn a_syntax_error_gives_the_syntax_diagnostics() {
     let codes: Vec<&str> = e.diagnostics.iter().map(|d| d.code.0).collect();
     assert_eq!(codes, ["DD001"]);
     assert_eq!(e.diagnostics.file(), "bad.rules");
+}
+
+#[test]
+fn a_file_that_would_format_past_the_size_limit_is_refused_as_such() {
+    // A string of tabs just under the limit: each tab is written `\t`, so
+    // the formatted file would be twice as long. It used to fail the
+    // formatter's own check (the text did not parse back) and be called a
+    // bug in dd-rules.
+    let tabs = crate::limits::MAX_SOURCE_BYTES - 100;
+    let source = format!("ruleset \"{}\" {{}}\n", "\t".repeat(tabs));
+    let err = format_source(&source, "big.rules").unwrap_err();
+    let expected_len = 2 * tabs + "ruleset \"\" {}\n".len();
+    assert_eq!(
+        err,
+        FormatError::TooLarge {
+            file: "big.rules".into(),
+            len: expected_len
+        }
+    );
+    assert_eq!(
+        err.to_string(),
+        format!(
+            "cannot format `big.rules`: the formatted ruleset would be {expected_len} bytes long, more than the limit of 4194304 bytes, so it is left as it is"
+        )
+    );
+    // Just within the limit, it is formatted.
+    let tabs = crate::limits::MAX_SOURCE_BYTES / 2 - 20;
+    let source = format!("ruleset \"{}\" {{}}\n", "\t".repeat(tabs));
+    let formatted = format_source(&source, "big.rules").unwrap();
+    assert_eq!(formatted.len(), 2 * tabs + "ruleset \"\" {}\n".len());
+}
+
+#[test]
+fn error_messages_show_file_names_escaped() {
+    let err = FormatError::Unstable {
+        file: "a\u{1b}[8m.rules".into(),
+    };
+    assert!(
+        err.to_string()
+            .starts_with("cannot format `a\\u{1B}[8m.rules` without")
+    );
 }
 
 #[test]
