@@ -87,6 +87,7 @@ pub use facts::render::QuotedValue;
 pub use facts::transaction::Transaction;
 pub use facts::{Facts, FactsError};
 pub use info::{FlagInfo, SafeguardInfo};
+pub use limits::{MAX_FACTS_BYTES, MAX_SOURCE_BYTES};
 pub use printable::{is_hidden, printable, printable_prefix};
 pub use report::diagnostic::{Code, Diagnostic, DiagnosticLevel, Diagnostics, Style};
 pub use report::{
