@@ -3,6 +3,8 @@
 use std::path::PathBuf;
 use std::process::ExitCode;
 
+use dd_rules::printable;
+
 use crate::Global;
 use crate::io::{self, Failure};
 
@@ -28,45 +30,54 @@ pub struct ExplainArgs {
 pub fn schema(args: &SchemaArgs, global: Global) -> Result<ExitCode, Failure> {
     let rules = crate::eval::load_rules(args.rules.as_deref(), global)?;
     let text = serde_json::to_string_pretty(&rules.json_schema())
-        .map_err(|e| Failure(format!("error: cannot write the schema: {e}")))?;
-    io::out(&format!("{text}\n"));
+        .map_err(|e| Failure::Error(format!("error: cannot write the schema: {e}")))?;
+    io::out(&format!("{text}\n"))?;
     Ok(ExitCode::SUCCESS)
 }
 
-/// Prints a flag's or safeguard's definition.
+/// Prints a flag's or safeguard's definition. Every text from the ruleset
+/// is escaped (`dd_rules::printable`): it goes to a terminal.
 pub fn explain(args: &ExplainArgs, global: Global) -> Result<ExitCode, Failure> {
     let rules = crate::eval::load_rules(args.rules.as_deref(), global)?;
     let mut out = String::new();
     if let Some(f) = rules.flags().find(|f| f.id == args.id) {
-        out.push_str(&format!("flag {}: {}\n", f.id, f.title));
+        out.push_str(&format!(
+            "flag {}: {}\n",
+            printable(f.id),
+            printable(f.title)
+        ));
         out.push_str(&format!("  step {}, severity {}\n", f.step, f.severity));
         if let Some(c) = f.citation {
-            out.push_str(&format!("  citation: {c}\n"));
+            out.push_str(&format!("  citation: {}\n", printable(c)));
         }
         if f.mitigated_by.is_empty() {
             out.push_str("  mitigated by: nothing; no safeguard clears this flag\n");
         } else {
             out.push_str(&format!(
                 "  mitigated by (all of): {}\n",
-                f.mitigated_by.join(", ")
+                printable(&f.mitigated_by.join(", "))
             ));
         }
         if let Some(d) = f.docs {
             out.push('\n');
             for line in d.lines() {
-                out.push_str(&format!("  {line}\n"));
+                out.push_str(&format!("  {}\n", printable(line)));
             }
         }
     } else if let Some(s) = rules.safeguards().find(|s| s.id == args.id) {
-        out.push_str(&format!("safeguard {}: {}\n", s.id, s.title));
+        out.push_str(&format!(
+            "safeguard {}: {}\n",
+            printable(s.id),
+            printable(s.title)
+        ));
         out.push_str(&format!("  step {}\n", s.step));
         if let Some(c) = s.citation {
-            out.push_str(&format!("  citation: {c}\n"));
+            out.push_str(&format!("  citation: {}\n", printable(c)));
         }
         let flags: Vec<String> = rules
             .flags()
             .filter(|f| f.mitigated_by.contains(&s.id))
-            .map(|f| f.id.to_string())
+            .map(|f| printable(f.id).into_owned())
             .collect();
         out.push_str(&format!(
             "  mitigates: {}\n",
@@ -79,7 +90,7 @@ pub fn explain(args: &ExplainArgs, global: Global) -> Result<ExitCode, Failure> 
         if let Some(d) = s.docs {
             out.push('\n');
             for line in d.lines() {
-                out.push_str(&format!("  {line}\n"));
+                out.push_str(&format!("  {}\n", printable(line)));
             }
         }
     } else {
@@ -98,19 +109,21 @@ pub fn explain(args: &ExplainArgs, global: Global) -> Result<ExitCode, Failure> 
         } else {
             format!(
                 "; similar ids: {}",
-                close
-                    .iter()
-                    .map(|s| s.as_str())
-                    .collect::<Vec<_>>()
-                    .join(", ")
+                printable(
+                    &close
+                        .iter()
+                        .map(|s| s.as_str())
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                )
             )
         };
-        return Err(Failure(format!(
+        return Err(Failure::Error(format!(
             "error: the ruleset `{}` has no flag or safeguard `{}`{hint}",
-            rules.name(),
-            args.id
+            printable(rules.name()),
+            dd_rules::printable_prefix(&args.id, 100)
         )));
     }
-    io::out(&out);
+    io::out(&out)?;
     Ok(ExitCode::SUCCESS)
 }

@@ -1,69 +1,76 @@
 //! Files, streams and terminal decisions: the only place the CLI touches them.
+//!
+//! - here: writing to stdout and stderr, the failure that ends a command,
+//!   colour, and how a path is shown;
+//! - `read`: one input read whole, never past its size limit;
+//! - `lines`: the lines of an NDJSON stream, none held past the facts limit;
+//! - `walk`: the files named on the command line or found in directories,
+//!   each real file once, no symbolic link to a directory followed;
+//! - `confine`: the files a test file names, kept inside the tree given;
+//! - `replace`: a file replaced atomically, keeping its permissions (`fmt`).
 
-use std::io::{IsTerminal, Write};
-use std::path::{Path, PathBuf};
+use std::borrow::Cow;
+use std::io::{ErrorKind, IsTerminal, Write};
+use std::path::Path;
 
-/// A failure that ends the command with exit code 1 and a message.
-pub struct Failure(pub String);
+mod confine;
+mod lines;
+mod read;
+mod replace;
+mod walk;
 
-/// Writes to stdout. A closed pipe (as with `| head`) is not an error worth
-/// reporting, and must never be a panic.
-pub fn out(text: &str) {
-    let mut stdout = std::io::stdout().lock();
-    let _ = stdout.write_all(text.as_bytes());
-    let _ = stdout.flush();
+pub use confine::{Tree, tree_of};
+pub use lines::{Line, Lines};
+pub use read::{Input, ReadError, open_stream, read_file, read_input, read_stdin};
+pub use replace::{is_read_only, replace};
+pub use walk::Walker;
+
+/// Why a command ends early.
+pub enum Failure {
+    /// An error: the message goes to stderr and the exit code is 1.
+    Error(String),
+    /// The reader of the standard output went away (`| head`): the command
+    /// ends quietly with exit code 141, the status a shell shows for a
+    /// program that a closed pipe stopped (128 + SIGPIPE).
+    Closed,
 }
 
-/// Writes to stderr, ignoring a closed stream for the same reason.
+/// The exit code of a run that stopped because stdout was closed.
+pub const CLOSED_EXIT_CODE: u8 = 141;
+
+impl From<ReadError> for Failure {
+    fn from(e: ReadError) -> Failure {
+        Failure::Error(format!("error: {}", e.message))
+    }
+}
+
+/// Writes to stdout. The first write that fails ends the command: a closed
+/// pipe quietly ([`Failure::Closed`]), any other error (a full disk) with a
+/// message. Never a panic.
+pub fn out(text: &str) -> Result<(), Failure> {
+    let mut stdout = std::io::stdout().lock();
+    stdout
+        .write_all(text.as_bytes())
+        .and_then(|()| stdout.flush())
+        .map_err(|e| match e.kind() {
+            ErrorKind::BrokenPipe => Failure::Closed,
+            _ => Failure::Error(format!("error: cannot write to the standard output: {e}")),
+        })
+}
+
+/// Writes to stderr. A failure to write there cannot be reported anywhere,
+/// so it is ignored (never a panic); the exit code still says what happened.
 pub fn err(text: &str) {
     let _ = std::io::stderr().lock().write_all(text.as_bytes());
 }
 
-/// Reads a whole file as UTF-8 text, or says which file and why not.
-pub fn read_text(path: &Path) -> Result<String, Failure> {
-    let bytes = std::fs::read(path)
-        .map_err(|e| Failure(format!("error: cannot read `{}`: {e}", path.display())))?;
-    String::from_utf8(bytes).map_err(|e| {
-        Failure(format!(
-            "error: `{}` is not valid UTF-8 (first bad byte at offset {})",
-            path.display(),
-            e.utf8_error().valid_up_to()
-        ))
-    })
-}
-
-/// The files named, with directories replaced by the files below them whose
-/// names end in `suffix`, in sorted order. A path that does not exist is kept,
-/// so that reading it reports the error.
-pub fn expand(paths: &[PathBuf], suffix: &str) -> Vec<PathBuf> {
-    fn walk(dir: &Path, suffix: &str, out: &mut Vec<PathBuf>) {
-        let Ok(entries) = std::fs::read_dir(dir) else {
-            out.push(dir.to_path_buf());
-            return;
-        };
-        let mut entries: Vec<PathBuf> = entries.filter_map(|e| e.ok().map(|e| e.path())).collect();
-        entries.sort();
-        for path in entries {
-            if path.is_dir() {
-                walk(&path, suffix, out);
-            } else if path
-                .file_name()
-                .and_then(|n| n.to_str())
-                .is_some_and(|n| n.ends_with(suffix))
-            {
-                out.push(path);
-            }
-        }
+/// A path as messages show it: control, direction-changing and zero-width
+/// characters in a file name are escaped like text from facts.
+pub fn shown(path: &Path) -> Cow<'_, str> {
+    match path.to_string_lossy() {
+        Cow::Borrowed(text) => dd_rules::printable(text),
+        Cow::Owned(text) => Cow::Owned(dd_rules::printable(&text).into_owned()),
     }
-    let mut out = Vec::new();
-    for path in paths {
-        if path.is_dir() {
-            walk(path, suffix, &mut out);
-        } else {
-            out.push(path.clone());
-        }
-    }
-    out
 }
 
 /// When to use colour.
@@ -89,4 +96,9 @@ impl ColorChoice {
             }
         }
     }
+}
+
+/// Whether a person watches stderr (for a progress bar).
+pub fn stderr_is_terminal() -> bool {
+    std::io::stderr().is_terminal()
 }

@@ -2,7 +2,8 @@
 //! ruleset tests.
 //!
 //! Exit codes: 0 when all is well, 1 when a ruleset has errors, an input is
-//! rejected or a test fails, 2 for a usage error.
+//! rejected or a test fails, 2 for a usage error, 141 when the reader of
+//! the standard output went away (as for a program stopped by SIGPIPE).
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -14,6 +15,7 @@ mod eval;
 mod fmt;
 mod info;
 mod io;
+mod stream;
 mod testing;
 mod text;
 
@@ -26,7 +28,7 @@ use io::{ColorChoice, Failure};
 #[command(
     name = "dd-rules",
     version,
-    after_help = "Exit codes:\n  0  all is well\n  1  a ruleset has errors, an input is rejected, or a test fails\n  2  usage error"
+    after_help = "Exit codes:\n  0    all is well\n  1    a ruleset has errors, an input is rejected, a test fails, or output cannot be written\n  2    usage error\n  141  the standard output was closed (as with `| head`)"
 )]
 struct Cli {
     /// When to use colour (`NO_COLOR` turns `auto` off).
@@ -112,9 +114,10 @@ fn main() -> ExitCode {
     };
     match result {
         Ok(code) => code,
-        Err(Failure(message)) => {
+        Err(Failure::Error(message)) => {
             io::err(&format!("{message}\n"));
             ExitCode::from(1)
         }
+        Err(Failure::Closed) => ExitCode::from(io::CLOSED_EXIT_CODE),
     }
 }

@@ -3,13 +3,18 @@
 //! The format of `*.tests.json` files, the comparison of a report with a
 //! case and coverage are the library's (`dd_rules::testing`); this module
 //! finds and reads the files, resolves their paths and prints the results.
+//!
+//! What a test file names (its ruleset, a case's `facts_file`) is resolved
+//! against the test file's directory and must stay inside the tree given on
+//! the command line (`io::Tree`): a test file cannot make `dd-rules test`
+//! read, or quote in an error, a file from elsewhere.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use dd_rules::RuleSet;
 use dd_rules::testing::{Coverage, TestFile};
+use dd_rules::{RuleSet, printable};
 
 use crate::Global;
 use crate::io::{self, Failure};
@@ -24,25 +29,31 @@ pub struct Args {
     /// unknown, and which outcomes they reached.
     #[arg(long)]
     coverage: bool,
+    /// The directory tree that the files a test file names must stay in;
+    /// by default the directory given, or a test file's own directory when
+    /// a file is given.
+    #[arg(long, value_name = "DIR")]
+    root: Option<PathBuf>,
 }
 
 /// Prints what the cases of one ruleset covered.
 fn render_coverage(coverage: &Coverage, ruleset: &Path) -> String {
     let mut out = format!(
         "\ncoverage of {} ({} cases)\n",
-        ruleset.display(),
+        io::shown(ruleset),
         coverage.cases()
     );
     let width = coverage
         .flags()
         .iter()
-        .map(|(id, _)| id.len())
+        .map(|(id, _)| printable(id).chars().count())
         .max()
         .unwrap_or(4)
         .max(4);
     out.push_str(&format!("  {:<width$}  raised  clear  unknown\n", "flag"));
     let mark = |b: bool| if b { "yes" } else { "NO" };
     for (id, [raised, clear, unknown]) in coverage.flags() {
+        let id = printable(id);
         out.push_str(&format!(
             "  {id:<width$}  {:<6}  {:<5}  {}\n",
             mark(*raised),
@@ -60,10 +71,10 @@ fn render_coverage(coverage: &Coverage, ruleset: &Path) -> String {
         "  flag statuses covered: {covered}/{total} ({percent:.1}%)\n"
     ));
     let outcomes = coverage.outcomes();
-    let never: Vec<&str> = outcomes
+    let never: Vec<std::borrow::Cow<'_, str>> = outcomes
         .iter()
         .filter(|(_, r)| !*r)
-        .map(|(n, _)| n.as_str())
+        .map(|(n, _)| printable(n))
         .collect();
     out.push_str(&format!(
         "  outcomes reached: {}/{}{}\n",
@@ -80,9 +91,14 @@ fn render_coverage(coverage: &Coverage, ruleset: &Path) -> String {
 
 /// Runs every case of every test file.
 pub fn run(args: &Args, global: Global) -> Result<ExitCode, Failure> {
-    let files = io::expand(&args.paths, ".tests.json");
+    let mut walker = io::Walker::new(".tests.json");
+    let mut files = Vec::new();
+    for path in &args.paths {
+        let tree = args.root.clone().unwrap_or_else(|| io::tree_of(path));
+        files.extend(walker.expand(path).into_iter().map(|f| (f, tree.clone())));
+    }
     if files.is_empty() {
-        return Err(Failure(
+        return Err(Failure::Error(
             "error: no `.tests.json` files found in the paths given".into(),
         ));
     }
@@ -91,21 +107,25 @@ pub fn run(args: &Args, global: Global) -> Result<ExitCode, Failure> {
     let mut rulesets: BTreeMap<PathBuf, (PathBuf, RuleSet, Coverage)> = BTreeMap::new();
     let (mut passed, mut failed) = (0usize, 0usize);
     let mut broken_files = 0usize;
-    for file in files {
-        match run_file(&file, &mut rulesets, global) {
+    for (file, tree) in files {
+        let result = file
+            .map_err(Failure::from)
+            .and_then(|file| run_file(&file, &tree, args.root.is_some(), &mut rulesets, global));
+        match result {
             Ok((p, f)) => {
                 passed += p;
                 failed += f;
             }
-            Err(Failure(m)) => {
+            Err(Failure::Error(m)) => {
                 io::err(&format!("{m}\n"));
                 broken_files += 1;
             }
+            Err(closed) => return Err(closed),
         }
     }
     if args.coverage {
         for (shown, _, coverage) in rulesets.values() {
-            io::out(&render_coverage(coverage, shown));
+            io::out(&render_coverage(coverage, shown))?;
         }
     }
     let summary = if broken_files > 0 {
@@ -115,7 +135,7 @@ pub fn run(args: &Args, global: Global) -> Result<ExitCode, Failure> {
     } else {
         format!("\n{passed} passed, {failed} failed\n")
     };
-    io::out(&summary);
+    io::out(&summary)?;
     Ok(ExitCode::from(u8::from(failed > 0 || broken_files > 0)))
 }
 
@@ -139,46 +159,60 @@ fn tidy(path: &Path) -> PathBuf {
     out
 }
 
-/// Runs the cases of one file; returns (passed, failed).
+/// Runs the cases of one file, whose references must stay inside `tree`
+/// (given with `--root` when `rooted`); returns (passed, failed).
 fn run_file(
     file: &Path,
+    tree: &Path,
+    rooted: bool,
     rulesets: &mut BTreeMap<PathBuf, (PathBuf, RuleSet, Coverage)>,
     global: Global,
 ) -> Result<(usize, usize), Failure> {
-    let text = io::read_text(file)?;
+    let text = io::read_file(file, io::Input::Tests)?;
     let tests = TestFile::parse(&text).map_err(|e| {
-        Failure(format!(
-            "error: `{}` is not a valid test file: {e}",
-            file.display()
+        Failure::Error(format!(
+            "error: `{}` is not a valid test file: {}",
+            io::shown(file),
+            printable(&e.to_string())
         ))
     })?;
-    let dir = file.parent().unwrap_or(Path::new("."));
-    let ruleset_path = dir.join(&tests.ruleset);
-    let key = ruleset_path
-        .canonicalize()
-        .unwrap_or_else(|_| ruleset_path.clone());
+    let tree = io::Tree::new(tree)?;
+    if rooted && !tree.contains(file) {
+        return Err(Failure::Error(format!(
+            "error: `{}` is outside `{}`, the tree given with `--root`",
+            io::shown(file),
+            io::shown(tree.given())
+        )));
+    }
+    let key = tree.resolve(file, "ruleset", &tests.ruleset)?;
     if !rulesets.contains_key(&key) {
+        let shown = tidy(&file.parent().unwrap_or(Path::new("")).join(&tests.ruleset));
+        let source = io::read_file(&key, io::Input::Rules)?;
         let rules =
-            crate::eval::load_rules(Some(&ruleset_path), global).map_err(|Failure(m)| {
-                Failure(format!(
+            crate::eval::compile(&source, &shown, global).map_err(|failure| match failure {
+                Failure::Error(m) => Failure::Error(format!(
                     "{m}\nerror: the ruleset of `{}` does not compile",
-                    file.display()
-                ))
+                    io::shown(file)
+                )),
+                closed => closed,
             })?;
         let coverage = Coverage::new(&rules);
-        rulesets.insert(key.clone(), (tidy(&ruleset_path), rules, coverage));
+        rulesets.insert(key.clone(), (shown, rules, coverage));
     }
     let Some((_, rules, coverage)) = rulesets.get_mut(&key) else {
         return Ok((0, 0));
     };
     if !global.quiet {
-        io::out(&format!("{}\n", file.display()));
+        io::out(&format!("{}\n", io::shown(file)))?;
     }
     let (mut passed, mut failed) = (0, 0);
     for case in &tests.cases {
         let facts = match (&case.facts, &case.facts_file) {
             (Some(text), _) => Ok(text.clone()),
-            (None, Some(path)) => io::read_text(&dir.join(path)).map_err(|Failure(m)| m),
+            (None, Some(path)) => tree
+                .resolve(file, "facts file", path)
+                .and_then(|real| io::read_file(&real, io::Input::Facts))
+                .map_err(|e| e.message),
             (None, None) => Err("the case gives no facts".to_string()),
         };
         let outcome = facts.and_then(|f| {
@@ -196,18 +230,18 @@ fn run_file(
         if diffs.is_empty() {
             passed += 1;
             if !global.quiet {
-                io::out(&format!("  ok    {}\n", case.name));
+                io::out(&format!("  ok    {}\n", printable(&case.name)))?;
             }
         } else {
             failed += 1;
-            let mut text = format!("  FAIL  {}\n", case.name);
+            let mut text = format!("  FAIL  {}\n", printable(&case.name));
             if let Some(d) = &case.description {
-                text.push_str(&format!("        ({d})\n"));
+                text.push_str(&format!("        ({})\n", printable(d)));
             }
             for d in diffs {
-                text.push_str(&format!("        {d}\n"));
+                text.push_str(&format!("        {}\n", printable(&d)));
             }
-            io::out(&text);
+            io::out(&text)?;
         }
     }
     Ok((passed, failed))

@@ -1,26 +1,50 @@
 //! The text form of a report: for a person, the decision first.
+//!
+//! Everything taken from the facts or the ruleset goes through
+//! `dd_rules::printable`, so that a control, direction-changing or
+//! zero-width character in a transaction id, a value, a provenance or a
+//! title is shown as `\u{…}` and cannot rewrite what the terminal shows;
+//! text from the facts, which may be of any length, is cut at
+//! [`SHOWN_CHARS`] characters with its size said (the JSON report has it
+//! whole).
 
+use std::borrow::Cow;
 use std::fmt::Write as _;
 
-use dd_rules::{Report, SafeguardStatus, Status};
+use dd_rules::{Report, SafeguardStatus, Status, printable};
+
+/// The most characters of one text from the facts (a transaction id, a
+/// value, a provenance) that the text form shows.
+pub const SHOWN_CHARS: usize = 1_000;
+
+/// Text from the facts, escaped and cut to [`SHOWN_CHARS`].
+fn fact_text(text: &str) -> Cow<'_, str> {
+    dd_rules::printable_prefix(text, SHOWN_CHARS)
+}
 
 /// Renders a report as plain text: the disposition, the raised flags with
 /// their evidence, then what is unknown and which facts to gather.
 pub fn render(report: &Report) -> String {
     let mut out = String::new();
-    let id = report.transaction().unwrap_or("(no id)");
+    let id = report
+        .transaction()
+        .map_or(Cow::Borrowed("(no id)"), fact_text);
     let _ = writeln!(
         out,
         "Transaction {id}: {}",
-        report.disposition().replace('_', " ").to_uppercase()
+        printable(&report.disposition().replace('_', " ").to_uppercase())
     );
-    let _ = writeln!(out, "  decided by: {}", report.disposition_rule());
+    let _ = writeln!(
+        out,
+        "  decided by: {}",
+        printable(report.disposition_rule())
+    );
     let _ = writeln!(
         out,
         "  ruleset: {} {} ({})",
-        report.ruleset().name,
-        report.ruleset().version,
-        report.ruleset().digest
+        printable(&report.ruleset().name),
+        printable(&report.ruleset().version),
+        printable(&report.ruleset().digest)
     );
     let _ = writeln!(out, "  note: {}", report.notice());
 
@@ -38,14 +62,21 @@ pub fn render(report: &Report) -> String {
         let _ = writeln!(
             out,
             "  [{}] {} (step {}, {mitigation}): {}",
-            f.severity, f.id, f.step, f.title
+            f.severity,
+            printable(f.id),
+            f.step,
+            printable(f.title)
         );
         for e in f.evidence() {
-            let mut line = format!("      {} = {}", e.fact, e.value);
+            let mut line = format!(
+                "      {} = {}",
+                printable(e.fact),
+                fact_text(&e.value.to_string())
+            );
             if let Some(source) = e.source {
-                let _ = write!(line, "  ({source}");
+                let _ = write!(line, "  ({}", fact_text(source));
                 if let Some(as_of) = e.as_of {
-                    let _ = write!(line, ", {as_of}");
+                    let _ = write!(line, ", {}", fact_text(as_of));
                 }
                 line.push(')');
             }
@@ -57,7 +88,7 @@ pub fn render(report: &Report) -> String {
                 SafeguardStatus::Missing => "missing",
                 SafeguardStatus::Unknown => "unknown",
             };
-            let _ = writeln!(out, "      safeguard {}: {mark}", m.id);
+            let _ = writeln!(out, "      safeguard {}: {mark}", printable(m.id));
         }
     }
 
@@ -70,18 +101,21 @@ pub fn render(report: &Report) -> String {
         let _ = writeln!(
             out,
             "  [{}] {} (step {}): {}",
-            f.severity, f.id, f.step, f.title
+            f.severity,
+            printable(f.id),
+            f.step,
+            printable(f.title)
         );
         let _ = writeln!(
             out,
             "      missing: {}",
-            f.missing().collect::<Vec<_>>().join(", ")
+            printable(&f.missing().collect::<Vec<_>>().join(", "))
         );
     }
     if report.missing_facts().len() > 0 {
         let _ = writeln!(out, "\nFacts to gather, most decisive first:");
         for (i, m) in report.missing_facts().enumerate() {
-            let _ = writeln!(out, "  {}. {m}", i + 1);
+            let _ = writeln!(out, "  {}. {}", i + 1, printable(m));
         }
     }
     let clear = report.flags_with(Status::Clear).count();
@@ -92,7 +126,7 @@ pub fn render(report: &Report) -> String {
 /// Renders an explanation tree: each sub-condition with its truth value,
 /// the facts it read, and what is missing.
 pub fn render_explanation(id: &str, status: dd_rules::Status, e: &dd_rules::Explanation) -> String {
-    let mut out = format!("\n{id} is {status} because:\n");
+    let mut out = format!("\n{} is {status} because:\n", printable(id));
     node(e, 1, &mut out);
     out
 }
@@ -104,17 +138,23 @@ fn node(e: &dd_rules::Explanation, depth: usize, out: &mut String) {
         dd_rules::Truth::False => "[false]  ",
         dd_rules::Truth::Unknown => "[unknown]",
     };
-    let _ = writeln!(out, "{pad}{mark} {}", e.condition);
+    let _ = writeln!(out, "{pad}{mark} {}", printable(&e.condition));
     for f in &e.facts {
         let _ = writeln!(
             out,
             "{pad}            {} = {}",
-            f.fact,
-            f.value.as_deref().unwrap_or("(absent)")
+            printable(&f.fact),
+            f.value
+                .as_deref()
+                .map_or(Cow::Borrowed("(absent)"), fact_text)
         );
     }
     if !e.missing.is_empty() && e.children.is_empty() {
-        let _ = writeln!(out, "{pad}            missing: {}", e.missing.join(", "));
+        let _ = writeln!(
+            out,
+            "{pad}            missing: {}",
+            printable(&e.missing.join(", "))
+        );
     }
     for c in &e.children {
         node(c, depth + 1, out);

@@ -192,7 +192,9 @@ fn fail_on_sets_the_exit_code_by_strictness() {
 
 #[test]
 fn test_command_reports_failures_with_expected_and_actual() {
-    let ruleset = root().join("rulesets/us-state-2020.rules");
+    // A test file names its ruleset relative to itself, inside its tree.
+    let ruleset = "us-state-2020.rules";
+    let bundled = std::fs::read_to_string(root().join("rulesets").join(ruleset)).unwrap();
     let good = temp(
         "good.tests.json",
         &format!(
@@ -201,6 +203,7 @@ fn test_command_reports_failures_with_expected_and_actual() {
                   "expect": {{"disposition": "do_not_proceed", "flags": {{"S2.sanctioned": "raised"}}}}}}]}}"#
         ),
     );
+    std::fs::write(good.with_file_name(ruleset), &bundled).unwrap();
     let out = run(&["test", good.to_str().unwrap()], None);
     assert_eq!(out.status.code(), Some(0), "{}", text(&out.stdout));
     assert!(text(&out.stdout).contains("1 passed, 0 failed"));
@@ -213,6 +216,7 @@ fn test_command_reports_failures_with_expected_and_actual() {
                   "expect": {{"disposition": "proceed", "flags": {{"S2.sanctioned": "clear"}}}}}}]}}"#
         ),
     );
+    std::fs::write(bad.with_file_name(ruleset), &bundled).unwrap();
     let out = run(&["test", "--coverage", bad.to_str().unwrap()], None);
     assert_eq!(out.status.code(), Some(1));
     let s = text(&out.stdout);

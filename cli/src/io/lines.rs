@@ -1,0 +1,116 @@
+//! The lines of an NDJSON stream, none held past a limit.
+//!
+//! A line is read into memory only up to the limit (the facts size limit for
+//! `eval`); the rest of a longer line is read and dropped a block at a time
+//! up to the next line break, so that a line of any length, even one that
+//! never ends, costs constant memory.
+
+use std::io::{BufRead, Read};
+
+/// The block in which the rest of a line too long to keep is skipped.
+const SKIP_BLOCK: u64 = 64 * 1024;
+
+/// One line of a stream.
+pub enum Line {
+    /// Its bytes, without the line break.
+    Text(Vec<u8>),
+    /// It was longer than the limit: how many bytes it had (without the line
+    /// break). They were skipped, not kept.
+    TooLong(u64),
+}
+
+/// The lines of a stream, each held whole only up to `limit` bytes.
+pub struct Lines<R> {
+    reader: R,
+    limit: usize,
+}
+
+impl<R: BufRead> Lines<R> {
+    /// Lines of `reader`; those longer than `limit` bytes are not kept.
+    pub fn new(reader: R, limit: usize) -> Lines<R> {
+        Lines { reader, limit }
+    }
+
+    /// The next line, or `None` at the end of the stream.
+    pub fn next_line(&mut self) -> std::io::Result<Option<Line>> {
+        let bound = u64::try_from(self.limit)
+            .unwrap_or(u64::MAX)
+            .saturating_add(1);
+        let mut text = Vec::new();
+        // `read_until` finds the line break with the platform's `memchr`;
+        // `take` stops it one byte past the limit.
+        let n = (&mut self.reader)
+            .take(bound)
+            .read_until(b'\n', &mut text)?;
+        if n == 0 {
+            return Ok(None);
+        }
+        if text.last() == Some(&b'\n') {
+            text.pop();
+            return Ok(Some(Line::Text(text)));
+        }
+        if text.len() <= self.limit {
+            // The last line, without a line break.
+            return Ok(Some(Line::Text(text)));
+        }
+        let mut length = u64::try_from(text.len()).unwrap_or(u64::MAX);
+        drop(text);
+        let mut block = Vec::new();
+        loop {
+            block.clear();
+            let n = (&mut self.reader)
+                .take(SKIP_BLOCK)
+                .read_until(b'\n', &mut block)?;
+            if n == 0 {
+                break;
+            }
+            if block.last() == Some(&b'\n') {
+                length = length.saturating_add(n as u64 - 1);
+                break;
+            }
+            length = length.saturating_add(n as u64);
+        }
+        Ok(Some(Line::TooLong(length)))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn lines(input: &[u8], limit: usize) -> Vec<Result<String, u64>> {
+        let mut lines = Lines::new(input, limit);
+        let mut out = Vec::new();
+        while let Some(line) = lines.next_line().unwrap() {
+            out.push(match line {
+                Line::Text(t) => Ok(String::from_utf8(t).unwrap()),
+                Line::TooLong(n) => Err(n),
+            });
+        }
+        out
+    }
+
+    #[test]
+    fn lines_up_to_the_limit_are_kept_longer_ones_are_measured() {
+        assert_eq!(
+            lines(b"abc\n\nabcd\nabcdefgh\nab", 4),
+            [
+                Ok("abc".into()),
+                Ok(String::new()),
+                Ok("abcd".into()),
+                Err(8),
+                Ok("ab".into())
+            ]
+        );
+        assert_eq!(lines(b"abcde", 4), [Err(5)]);
+        assert_eq!(lines(b"", 4), []);
+    }
+
+    #[test]
+    fn a_long_line_is_skipped_a_block_at_a_time() {
+        let mut input = vec![b'x'; 3 * SKIP_BLOCK as usize + 5];
+        input.extend_from_slice(b"\nok\n");
+        let n = 3 * SKIP_BLOCK + 5;
+        assert_eq!(lines(&input, 10), [Err(n), Ok("ok".into())]);
+    }
+}

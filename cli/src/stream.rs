@@ -1,0 +1,261 @@
+//! `dd-rules eval` on NDJSON: one transaction per line, evaluated a chunk of
+//! lines at a time on all cores, a report or an error record printed for
+//! each line in input order.
+//!
+//! Memory is bounded whatever the stream holds, however long its lines:
+//!
+//! - **Input.** A chunk ends at [`BATCH_CHUNK`] (1,024) lines or once its
+//!   lines hold [`CHUNK_BYTES`] (32 MiB), whichever comes first. A line
+//!   longer than the facts size limit (16 MiB) is never held: it is skipped
+//!   up to its line break and becomes an error record. So at most 48 MiB of
+//!   input is held at once: a chunk just under its budget and one line at
+//!   the limit.
+//! - **Output.** The reports of a chunk are rendered in parallel and held
+//!   until their turn to be written, up to [`OUTPUT_BYTES`] (64 MiB) for the
+//!   chunk; a report rendered past that budget is dropped and rendered again
+//!   when its turn comes, one at a time. Nothing is held from one chunk to
+//!   the next.
+//!
+//! The first write that fails ends the run (see `io::out`).
+
+use std::io::BufRead;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use dd_rules::{BATCH_CHUNK, Facts, Report, RuleSet};
+
+use crate::eval::{Format, render};
+use crate::io::{self, Failure, Line, Lines};
+
+/// The input a chunk holds at most (allocated bytes of its lines), beyond
+/// its last line.
+pub const CHUNK_BYTES: usize = 32 * 1024 * 1024;
+
+/// The rendered output a chunk holds at most before it is written.
+pub const OUTPUT_BYTES: usize = 64 * 1024 * 1024;
+
+/// The record printed in place of a report for a line that is rejected.
+#[derive(serde::Serialize)]
+struct ErrorRecord {
+    /// The 1-based line of the input.
+    line: usize,
+    error: LineError,
+}
+
+/// Why a line is rejected: where in the line's JSON, and what.
+#[derive(serde::Serialize, Default)]
+struct LineError {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    path: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    line: Option<usize>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    column: Option<usize>,
+    message: String,
+}
+
+impl LineError {
+    fn new(message: String) -> LineError {
+        LineError {
+            message,
+            ..LineError::default()
+        }
+    }
+}
+
+impl std::fmt::Display for LineError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        if let Some(path) = self.path.as_deref().filter(|p| !p.is_empty()) {
+            write!(f, "at `{path}`: ")?;
+        }
+        write!(f, "{}", self.message)?;
+        if let (Some(l), Some(c)) = (self.line, self.column) {
+            write!(
+                f,
+                " (column {c}{})",
+                if l > 1 {
+                    format!(", line {l} of the record")
+                } else {
+                    String::new()
+                }
+            )?;
+        }
+        Ok(())
+    }
+}
+
+impl From<dd_rules::Error> for LineError {
+    fn from(e: dd_rules::Error) -> LineError {
+        match e {
+            dd_rules::Error::Facts(f) => LineError {
+                path: Some(f.path),
+                line: Some(f.line),
+                column: Some(f.column),
+                message: f.message,
+            },
+            other => LineError::new(other.to_string()),
+        }
+    }
+}
+
+/// What a stream run saw.
+#[derive(Default)]
+pub struct Stats {
+    pub lines: usize,
+    pub reports: usize,
+    pub rejected: usize,
+    pub reached: usize,
+}
+
+/// What became of one line.
+enum LineResult {
+    /// A report, rendered.
+    Report { text: String, reached: bool },
+    /// A report rendered past the chunk's output budget: rendered again
+    /// when written.
+    Deferred {
+        report: Report,
+        facts: Option<Facts>,
+        reached: bool,
+    },
+    /// An error record, rendered.
+    Rejected(String),
+}
+
+/// The error record printed in place of a rejected line's report. The text
+/// form escapes what the line's JSON put in the message, as a person reads it.
+fn rejected(line: usize, error: LineError, format: Format) -> String {
+    let record = ErrorRecord { line, error };
+    match format {
+        Format::Text => format!(
+            "line {line}: rejected: {}\n\n",
+            dd_rules::printable(&record.error.to_string())
+        ),
+        Format::Json => serde_json::to_string_pretty(&record).unwrap_or_default() + "\n",
+        Format::Ndjson => serde_json::to_string(&record).unwrap_or_default() + "\n",
+    }
+}
+
+/// The lines of one chunk: the line number and text of each non-blank
+/// line, or why it is rejected.
+type Chunk = Vec<(usize, Result<String, LineError>)>;
+
+/// Reads one chunk; `None` at the end of the stream.
+fn read_chunk<R: BufRead>(
+    lines: &mut Lines<R>,
+    stats: &mut Stats,
+) -> Result<Option<Chunk>, Failure> {
+    let mut chunk = Vec::new();
+    let mut held = 0usize;
+    while chunk.len() < BATCH_CHUNK && held < CHUNK_BYTES {
+        let line = lines.next_line().map_err(|e| {
+            Failure::Error(format!("error: cannot read line {}: {e}", stats.lines + 1))
+        })?;
+        let Some(line) = line else {
+            return Ok((!chunk.is_empty()).then_some(chunk));
+        };
+        stats.lines += 1;
+        let text = match line {
+            Line::Text(bytes) => {
+                let size = bytes.capacity();
+                let text = String::from_utf8(bytes).map_err(|e| {
+                    LineError::new(format!(
+                        "the line is not valid UTF-8 (first bad byte at offset {})",
+                        e.utf8_error().valid_up_to()
+                    ))
+                });
+                if text.is_ok() {
+                    held = held.saturating_add(size);
+                }
+                text
+            }
+            Line::TooLong(length) => Err(LineError::new(format!(
+                "the line is {length} bytes long, more than the limit of {} bytes for a facts document",
+                dd_rules::MAX_FACTS_BYTES
+            ))),
+        };
+        match text {
+            // Blank lines separate nothing and are not transactions.
+            Ok(text) if text.chars().all(char::is_whitespace) => {}
+            other => chunk.push((stats.lines, other)),
+        }
+    }
+    Ok(Some(chunk))
+}
+
+/// Evaluates the lines a chunk at a time (on all cores), printing a report
+/// or an error record for each non-blank line, in input order.
+pub fn run(
+    rules: &RuleSet,
+    reader: Box<dyn BufRead>,
+    format: Format,
+    explain: bool,
+    reached: &(dyn Fn(&Report) -> bool + Sync),
+) -> Result<Stats, Failure> {
+    let mut stats = Stats::default();
+    let mut lines = Lines::new(reader, dd_rules::MAX_FACTS_BYTES);
+    while let Some(chunk) = read_chunk(&mut lines, &mut stats)? {
+        let docs: Vec<&str> = chunk
+            .iter()
+            .filter_map(|(_, l)| l.as_ref().ok().map(String::as_str))
+            .collect();
+        let line_of: Vec<usize> = chunk
+            .iter()
+            .filter(|(_, l)| l.is_ok())
+            .map(|(n, _)| *n)
+            .collect();
+        let held = AtomicUsize::new(0);
+        let mut results = rules
+            .evaluate_batch_fast(&docs, |i, result| {
+                let line = line_of.get(i).copied().unwrap_or(0);
+                let report =
+                    result.and_then(|(facts, outcome)| Ok((facts, rules.report(facts, outcome)?)));
+                match report {
+                    Ok((facts, report)) => {
+                        let text = render(rules, explain.then_some(facts), &report, format);
+                        let reached = reached(&report);
+                        let before = held.fetch_add(text.len(), Ordering::Relaxed);
+                        if before.saturating_add(text.len()) <= OUTPUT_BYTES {
+                            LineResult::Report { text, reached }
+                        } else {
+                            held.fetch_sub(text.len(), Ordering::Relaxed);
+                            LineResult::Deferred {
+                                report,
+                                facts: explain.then(|| facts.clone()),
+                                reached,
+                            }
+                        }
+                    }
+                    Err(e) => LineResult::Rejected(rejected(line, e.into(), format)),
+                }
+            })
+            .into_iter();
+        for (line, text) in chunk {
+            let result = match text {
+                Ok(_) => results.next(),
+                Err(error) => Some(LineResult::Rejected(rejected(line, error, format))),
+            };
+            match result {
+                Some(LineResult::Report { text, reached }) => {
+                    stats.reports += 1;
+                    stats.reached += usize::from(reached);
+                    io::out(&text)?;
+                }
+                Some(LineResult::Deferred {
+                    report,
+                    facts,
+                    reached,
+                }) => {
+                    stats.reports += 1;
+                    stats.reached += usize::from(reached);
+                    io::out(&render(rules, facts.as_ref(), &report, format))?;
+                }
+                Some(LineResult::Rejected(text)) => {
+                    stats.rejected += 1;
+                    io::out(&text)?;
+                }
+                None => {}
+            }
+        }
+    }
+    Ok(stats)
+}

@@ -1,0 +1,239 @@
+//! Helpers shared by the CLI tests that feed the binary hostile input:
+//! running it (with a memory limit and a time limit that only a hang or a
+//! runaway allocation can reach), temporary directories, and what may be
+//! printed to a terminal.
+
+#![allow(dead_code)]
+
+use std::ffi::OsStr;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+pub const BIN: &str = "/tmp/old-target/debug/dd-rules";
+
+/// The virtual memory a run may use, in KiB (`ulimit -v`): about 2 GB.
+pub const MEMORY_KIB: u64 = 2_000_000;
+
+/// The seconds after which `timeout` stops a run: only a hang gets there.
+pub const TIMEOUT_SECONDS: u64 = 120;
+
+/// The exit code `timeout` gives when it had to stop the program.
+pub const TIMED_OUT: i32 = 124;
+
+/// The workspace root (the parent of the CLI crate).
+pub fn workspace() -> PathBuf {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    root.canonicalize().unwrap_or(root)
+}
+
+/// What one run of the binary did.
+#[derive(Debug)]
+pub struct Run {
+    /// The exit code; `None` when a signal killed it.
+    pub code: Option<i32>,
+    pub stdout: String,
+    pub stderr: String,
+}
+
+impl Run {
+    /// Asserts the exit code, and that the binary neither panicked, nor
+    /// crashed, nor was stopped for running too long.
+    #[track_caller]
+    pub fn code(&self, code: i32) -> &Run {
+        assert!(
+            !self.stderr.contains("panicked"),
+            "the binary panicked:\n{}",
+            self.stderr
+        );
+        assert_ne!(
+            self.code,
+            Some(TIMED_OUT),
+            "the binary hung:\n{}",
+            self.stderr
+        );
+        assert_eq!(
+            self.code,
+            Some(code),
+            "expected exit code {code}\n--- stdout:\n{}\n--- stderr:\n{}",
+            cut(&self.stdout),
+            cut(&self.stderr)
+        );
+        self
+    }
+
+    #[track_caller]
+    pub fn stderr_has(&self, needle: &str) -> &Run {
+        assert!(
+            self.stderr.contains(needle),
+            "stderr does not contain {needle:?}:\n{}",
+            cut(&self.stderr)
+        );
+        self
+    }
+
+    #[track_caller]
+    pub fn stdout_has(&self, needle: &str) -> &Run {
+        assert!(
+            self.stdout.contains(needle),
+            "stdout does not contain {needle:?}:\n{}",
+            cut(&self.stdout)
+        );
+        self
+    }
+
+    /// Asserts that neither stream contains `needle`.
+    #[track_caller]
+    pub fn nowhere(&self, needle: &str) -> &Run {
+        assert!(
+            !self.stdout.contains(needle) && !self.stderr.contains(needle),
+            "{needle:?} was printed:\n--- stdout:\n{}\n--- stderr:\n{}",
+            cut(&self.stdout),
+            cut(&self.stderr)
+        );
+        self
+    }
+
+    /// Asserts that what was printed is safe on a terminal: no control
+    /// character but the line break, no direction-changing or zero-width
+    /// character.
+    #[track_caller]
+    pub fn printable(&self) -> &Run {
+        for (name, text) in [("stdout", &self.stdout), ("stderr", &self.stderr)] {
+            if let Some(c) = text.chars().find(|&c| c != '\n' && dd_rules::is_hidden(c)) {
+                panic!("{name} holds U+{:04X} as it is:\n{text}", u32::from(c));
+            }
+        }
+        self
+    }
+}
+
+/// At most the first 4,000 characters of a text, for failure messages.
+fn cut(text: &str) -> &str {
+    match text.char_indices().nth(4_000) {
+        Some((i, _)) => &text[..i],
+        None => text,
+    }
+}
+
+/// The command that runs `dd-rules` with `args` from the workspace root,
+/// under the memory limit and the time limit.
+pub fn bounded<I, S>(args: I) -> Command
+where
+    I: IntoIterator<Item = S>,
+    S: AsRef<OsStr>,
+{
+    let mut command = Command::new("sh");
+    command
+        .arg("-c")
+        .arg(format!(
+            "ulimit -v {MEMORY_KIB} && exec timeout {TIMEOUT_SECONDS} \"$0\" \"$@\""
+        ))
+        .arg(BIN)
+        .args(args)
+        .current_dir(workspace())
+        .env_remove("RUST_BACKTRACE")
+        .env("NO_COLOR", "1");
+    command
+}
+
+/// Runs `command` with nothing on stdin.
+pub fn run(mut command: Command) -> Run {
+    let out = command
+        .stdin(Stdio::null())
+        .output()
+        .expect("the dd-rules binary runs");
+    Run {
+        code: out.status.code(),
+        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+    }
+}
+
+/// Runs `dd-rules` with `args`, bounded, with nothing on stdin.
+pub fn dd<I, S>(args: I) -> Run
+where
+    I: IntoIterator<Item = S>,
+    S: AsRef<OsStr>,
+{
+    run(bounded(args))
+}
+
+/// Runs `command` with stdin fed by `feed` on a thread of its own, which
+/// should stop when a write fails (the binary exited or closed its input).
+pub fn run_fed(mut command: Command, feed: impl FnOnce(&mut dyn Write) + Send + 'static) -> Run {
+    let mut child: Child = command
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("the dd-rules binary runs");
+    let mut stdin = child.stdin.take().expect("a piped stdin");
+    let writer = std::thread::spawn(move || feed(&mut stdin));
+    let out = child.wait_with_output().expect("the binary finishes");
+    writer.join().expect("the writer thread ends");
+    Run {
+        code: out.status.code(),
+        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+    }
+}
+
+/// Writes `block` again and again, up to `total` bytes or until a write
+/// fails.
+pub fn repeat(out: &mut dyn Write, block: &[u8], total: u64) {
+    let mut written = 0u64;
+    while written < total {
+        if out.write_all(block).is_err() {
+            return;
+        }
+        written += block.len() as u64;
+    }
+}
+
+/// A directory of its own for one test, removed when dropped.
+pub struct TempDir(PathBuf);
+
+impl TempDir {
+    pub fn new(test: &str) -> TempDir {
+        static NEXT: AtomicUsize = AtomicUsize::new(0);
+        let n = NEXT.fetch_add(1, Ordering::Relaxed);
+        let dir = std::env::temp_dir().join(format!(
+            "dd-rules-cli-hostile-{}-{test}-{n}",
+            std::process::id()
+        ));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).expect("create the test's temporary directory");
+        TempDir(dir)
+    }
+
+    /// Writes `contents` to `name` (creating directories) and returns its path.
+    pub fn write(&self, name: &str, contents: impl AsRef<[u8]>) -> PathBuf {
+        let path = self.0.join(name);
+        if let Some(parent) = path.parent() {
+            std::fs::create_dir_all(parent).expect("create a directory");
+        }
+        std::fs::write(&path, contents).expect("write a test file");
+        path
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.0
+    }
+
+    pub fn join(&self, name: &str) -> PathBuf {
+        self.0.join(name)
+    }
+}
+
+impl Drop for TempDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+/// A path as an argument.
+pub fn arg(path: &Path) -> String {
+    path.display().to_string()
+}
