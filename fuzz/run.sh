@@ -17,7 +17,7 @@ cd "$(dirname "$0")"
 
 seconds="${1:-600}"
 shift || true
-all=(parse check_compile facts_json differential)
+all=(parse check_compile facts_json differential resources)
 targets=("$@")
 [ ${#targets[@]} -eq 0 ] && targets=("${all[@]}")
 jobs="${FUZZ_JOBS:-1}"
@@ -39,6 +39,9 @@ dict_for() {
     case "$1" in
         facts_json) echo "-dict=dict/json.dict" ;;
         parse | check_compile) echo "-dict=dict/rules.dict" ;;
+        # The resources target checks memory bounds: a tighter limit, and
+        # no single allocation over 256 MB.
+        resources) echo "-rss_limit_mb=1024 -malloc_limit_mb=256" ;;
         *) echo "" ;;
     esac
 }

@@ -10,7 +10,7 @@
 use crate::eval::interp::Interpreter;
 use crate::eval::tri::Tri;
 use crate::report::{SafeguardStatus, Status};
-use crate::{RuleSet, Severity, check, syntax};
+use crate::{ConditionKind, EvalError, RuleSet, Severity, check, syntax};
 
 /// Parses a source into its AST and drops it; `true` when it parsed.
 pub fn parse(source: &str) -> bool {
@@ -116,6 +116,87 @@ impl Differential {
     }
 }
 
+/// A ruleset compiled once with a small work budget, to check that any facts
+/// document is evaluated, reported and explained within bounds.
+pub struct Resources {
+    ruleset: RuleSet,
+    source: String,
+    budget: u64,
+}
+
+impl Resources {
+    /// Compiles `rules`, which must check without errors, with a budget of
+    /// `budget` steps for each evaluation, report and explanation (small,
+    /// so that one case runs in milliseconds whatever the rules).
+    ///
+    /// # Errors
+    ///
+    /// The diagnostics, when the rules do not check.
+    pub fn new(rules: &str, budget: u64) -> Result<Resources, String> {
+        let ruleset = RuleSet::compile(rules, "generated.rules")
+            .map_err(|e| format!("the generated rules do not check:\n{e}"))?;
+        Ok(Resources {
+            ruleset: ruleset.with_budget(budget),
+            source: rules.to_string(),
+            budget,
+        })
+    }
+
+    /// Loads `facts` (which must load), evaluates, reports, writes the
+    /// report as JSON and explains every flag: each either succeeds or
+    /// stops at the budget with [`EvalError::OverBudget`] naming a
+    /// condition of the ruleset; a report's JSON stays within the quote
+    /// budget plus a multiple of the ruleset's size.
+    ///
+    /// # Errors
+    ///
+    /// What went wrong: any other error, a wrong id, a report too large.
+    pub fn check(&self, facts: &str) -> Result<(), String> {
+        let rules = &self.ruleset;
+        let doc = rules
+            .facts_from_json(facts)
+            .map_err(|e| format!("the generated facts are refused: {e}"))?;
+        let over = |e: EvalError| match e {
+            EvalError::OverBudget { budget, kind, id } if budget == self.budget => {
+                let known = match kind {
+                    ConditionKind::Flag => rules.flags().any(|f| f.id == id),
+                    ConditionKind::Safeguard => rules.safeguards().any(|s| s.id == id),
+                    _ => self.source.contains(&format!("predicate {id} ")),
+                };
+                if known {
+                    Ok(())
+                } else {
+                    Err(format!(
+                        "over budget in `{id}`, which the ruleset does not have"
+                    ))
+                }
+            }
+            e => Err(format!("unexpected error: {e}")),
+        };
+        match rules.evaluate(&doc) {
+            Ok(report) => {
+                let json = report.to_json();
+                let bound = crate::report_quote_budget(facts.len()) + 64 * self.source.len();
+                if json.len() > bound {
+                    return Err(format!(
+                        "a report of {} bytes, over its bound of {bound}",
+                        json.len()
+                    ));
+                }
+            }
+            Err(e) => over(e)?,
+        }
+        for flag in rules.flags() {
+            match rules.explain(&doc, flag.id) {
+                Ok(Some(_)) => {}
+                Ok(None) => return Err(format!("no explanation of flag {}", flag.id)),
+                Err(e) => over(e)?,
+            }
+        }
+        Ok(())
+    }
+}
+
 /// The schema every generated ruleset shares: every kind of type, records in
 /// records, lists in lists.
 const SCHEMA: &str = r#"
@@ -168,6 +249,9 @@ pub struct Gen<'d> {
     binders: Vec<(String, bool)>,
     next_binder: usize,
     predicates: usize,
+    /// Generates the costly shapes: long chains of predicates that each use
+    /// earlier ones twice, quantifiers nested deep over one list, long lists.
+    stress: bool,
 }
 
 impl<'d> Gen<'d> {
@@ -179,6 +263,17 @@ impl<'d> Gen<'d> {
             binders: Vec::new(),
             next_binder: 0,
             predicates: 0,
+            stress: false,
+        }
+    }
+
+    /// A generator driven by `data` that makes the costly shapes too: deep
+    /// predicate graphs, deeply nested quantifiers and long lists (the
+    /// `resources` fuzz target).
+    pub fn stress_from_bytes(data: &'d [u8]) -> Gen<'d> {
+        Gen {
+            stress: true,
+            ..Gen::from_bytes(data)
         }
     }
 
@@ -190,6 +285,7 @@ impl<'d> Gen<'d> {
             binders: Vec::new(),
             next_binder: 0,
             predicates: 0,
+            stress: false,
         }
     }
 
@@ -339,6 +435,12 @@ impl<'d> Gen<'d> {
     }
 
     fn cond(&mut self, depth: usize) -> String {
+        // Under stress, one condition in three is a quantifier, so that
+        // quantifiers nest deep, often over the same list.
+        if self.stress && depth > 0 && self.below(3) == 0 {
+            let count = self.below(3) == 0;
+            return self.quantified(depth, count);
+        }
         let choices = if depth == 0 { 9 } else { 14 };
         match self.below(choices) {
             0 => self.bool_atom(),
@@ -419,10 +521,16 @@ impl<'d> Gen<'d> {
     /// it), safeguards, flags, outcomes and a disposition.
     pub fn ruleset(&mut self) -> String {
         let mut out = String::from(SCHEMA);
-        let preds = self.below(6);
+        let preds = self.below(if self.stress { 48 } else { 6 });
         for p in 0..preds {
             self.predicates = p;
-            let body = self.cond(3);
+            let mut body = self.cond(3);
+            // Under stress, half the predicates use the one before and
+            // another earlier one: a graph with exponentially many paths.
+            if self.stress && p > 0 && self.below(2) == 0 {
+                let other = self.below(p);
+                body = format!("({body}) or (p{} and not p{other})", p - 1);
+            }
             out.push_str(&format!("predicate p{p} {{ {body} }}\n"));
         }
         self.predicates = preds;
@@ -433,8 +541,9 @@ impl<'d> Gen<'d> {
             ));
         }
         let flags = 1 + self.below(6);
+        let depth = if self.stress { 7 } else { 4 };
         for f in 0..flags {
-            let body = self.cond(4);
+            let body = self.cond(depth);
             let severity = Severity::ALL
                 .get(self.below(4))
                 .copied()
@@ -581,7 +690,11 @@ impl<'d> Gen<'d> {
         if self.below(8) == 0 {
             return "null".into();
         }
-        let n = self.below(5);
+        let n = if self.stress && self.below(4) == 0 {
+            self.below(64)
+        } else {
+            self.below(5)
+        };
         let items: Vec<String> = (0..n).map(|_| make(self)).collect();
         format!("[{}]", items.join(", "))
     }
@@ -639,6 +752,27 @@ mod tests {
                 }
             }
         }
+    }
+
+    #[test]
+    fn costly_generated_rules_stay_within_their_budget_and_bounds() {
+        let mut over = 0;
+        for seed in 0..40u64 {
+            let data: Vec<u8> = (0..64).map(|i| (seed * 31 + i * 7) as u8).collect();
+            let mut g = Gen::stress_from_bytes(&data);
+            let rules = g.ruleset();
+            let r = Resources::new(&rules, 5_000).unwrap_or_else(|e| panic!("seed {seed}: {e}"));
+            for _ in 0..3 {
+                let facts = g.facts();
+                if let Err(e) = r.check(&facts) {
+                    panic!("seed {seed}: {e}\nrules:\n{rules}\nfacts: {facts}");
+                }
+                let doc = r.ruleset.facts_from_json(&facts).unwrap();
+                over += usize::from(r.ruleset.evaluate(&doc).is_err());
+            }
+        }
+        // The generator does make cases that reach the budget.
+        assert!(over > 0, "no generated case reached the budget");
     }
 
     #[test]
