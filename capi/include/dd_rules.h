@@ -77,6 +77,14 @@ typedef enum dd_status {
    * call had no effect; the library remains usable.
    */
   DD_ERR_PANIC = 5,
+  /**
+   * The evaluation went over its work budget (see
+   * `dd_ruleset_with_budget`): quantifiers over long lists, nested in
+   * each other. Nothing is reported. `dd_last_error_json()` is an object
+   * with `budget` (steps), `kind` (`"flag"`, `"safeguard"` or
+   * `"predicate"`), `id` (the condition being evaluated) and `message`.
+   */
+  DD_ERR_BUDGET = 6,
 } dd_status;
 
 /**
@@ -201,7 +209,10 @@ enum dd_status dd_ruleset_bundled(struct dd_ruleset **out);
  * Returns `DD_OK`; `DD_ERR_FACTS` if the document is rejected (then
  * `dd_last_error_json()` is `{"path", "line", "column", "message"}`), also
  * when `len` is over the limit of 16 MiB, decided from `len` before any
- * byte of `facts_json` is read; `DD_ERR_INVALID_ARGUMENT` for a `NULL`
+ * byte of `facts_json` is read; `DD_ERR_BUDGET` if the evaluation went over
+ * the ruleset's work budget (`dd_ruleset_with_budget`; by default
+ * 100,000,000 steps, far beyond what realistic facts need), naming the
+ * condition being evaluated; `DD_ERR_INVALID_ARGUMENT` for a `NULL`
  * pointer, a NUL byte in `facts_json` or `len > PTRDIFF_MAX`;
  * `DD_ERR_INVALID_UTF8`; `DD_ERR_PANIC`.
  *
@@ -217,6 +228,32 @@ enum dd_status dd_ruleset_evaluate_json(const struct dd_ruleset *rules,
                                         const char *facts_json,
                                         size_t len,
                                         char **report_json);
+
+/**
+ * A second handle to the same compiled ruleset, whose evaluations stop
+ * with `DD_ERR_BUDGET` once they have taken `steps` steps of work (one step
+ * is about one condition or one list element visited; the default is
+ * 100,000,000). The budget bounds the time one evaluation can take
+ * whatever the facts, such as quantifiers nested over a long list.
+ *
+ * - `rules`: a ruleset; it is not changed and stays valid.
+ * - `steps`: the budget, at least 1.
+ * - `out`: receives the new handle on success, `NULL` on failure.
+ *
+ * Returns `DD_OK`, `DD_ERR_INVALID_ARGUMENT` for a `NULL` pointer or a
+ * budget of 0, or `DD_ERR_PANIC`.
+ *
+ * Ownership: the caller owns `*out` and frees it with `dd_ruleset_free`,
+ * independently of `rules` (they share the compiled ruleset, not its
+ * lifetime).
+ *
+ * # Safety
+ *
+ * `rules` is `NULL` or a live ruleset; `out` is `NULL` or writable.
+ */
+enum dd_status dd_ruleset_with_budget(const struct dd_ruleset *rules,
+                                      uint64_t steps,
+                                      struct dd_ruleset **out);
 
 /**
  * Checks a ruleset without compiling it and writes every diagnostic, errors

@@ -10,7 +10,7 @@ use std::cell::RefCell;
 use std::ffi::{CString, c_char};
 use std::ptr;
 
-use dd_rules::{Error, FactsError, RulesError};
+use dd_rules::{Error, EvalError, FactsError, RulesError};
 use serde::Serialize;
 
 use crate::status::dd_status;
@@ -28,6 +28,15 @@ struct ArgumentJson<'a> {
     argument: &'a str,
     #[serde(skip_serializing_if = "Option::is_none")]
     offset: Option<usize>,
+    message: &'a str,
+}
+
+/// The JSON of an evaluation that went over its budget; fields in this order.
+#[derive(Serialize)]
+struct BudgetJson<'a> {
+    budget: u64,
+    kind: &'a str,
+    id: &'a str,
     message: &'a str,
 }
 
@@ -110,6 +119,23 @@ impl Failure {
         match error {
             Error::Rules(e) => Failure::rules(e),
             Error::Facts(e) => Failure::facts(e),
+            Error::Eval(EvalError::OverBudget { budget, kind, id }) => {
+                let message = error.to_string();
+                let json = to_json(
+                    &BudgetJson {
+                        budget: *budget,
+                        kind: kind.as_str(),
+                        id,
+                        message: &message,
+                    },
+                    &message,
+                );
+                Failure {
+                    status: dd_status::DD_ERR_BUDGET,
+                    message,
+                    json,
+                }
+            }
             // Facts that cannot be evaluated (and any kind of error the
             // library adds later) are a problem with the facts handed over:
             // report them in the facts shape, with no position.

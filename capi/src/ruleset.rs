@@ -140,7 +140,10 @@ pub unsafe extern "C" fn dd_ruleset_bundled(out: *mut *mut dd_ruleset) -> dd_sta
 /// Returns `DD_OK`; `DD_ERR_FACTS` if the document is rejected (then
 /// `dd_last_error_json()` is `{"path", "line", "column", "message"}`), also
 /// when `len` is over the limit of 16 MiB, decided from `len` before any
-/// byte of `facts_json` is read; `DD_ERR_INVALID_ARGUMENT` for a `NULL`
+/// byte of `facts_json` is read; `DD_ERR_BUDGET` if the evaluation went over
+/// the ruleset's work budget (`dd_ruleset_with_budget`; by default
+/// 100,000,000 steps, far beyond what realistic facts need), naming the
+/// condition being evaluated; `DD_ERR_INVALID_ARGUMENT` for a `NULL`
 /// pointer, a NUL byte in `facts_json` or `len > PTRDIFF_MAX`;
 /// `DD_ERR_INVALID_UTF8`; `DD_ERR_PANIC`.
 ///
@@ -180,6 +183,50 @@ pub unsafe extern "C" fn dd_ruleset_evaluate_json(
         }
         // SAFETY: `out_param` checked `out`.
         unsafe { give(out, json) };
+        Ok(())
+    })
+}
+
+/// A second handle to the same compiled ruleset, whose evaluations stop
+/// with `DD_ERR_BUDGET` once they have taken `steps` steps of work (one step
+/// is about one condition or one list element visited; the default is
+/// 100,000,000). The budget bounds the time one evaluation can take
+/// whatever the facts, such as quantifiers nested over a long list.
+///
+/// - `rules`: a ruleset; it is not changed and stays valid.
+/// - `steps`: the budget, at least 1.
+/// - `out`: receives the new handle on success, `NULL` on failure.
+///
+/// Returns `DD_OK`, `DD_ERR_INVALID_ARGUMENT` for a `NULL` pointer or a
+/// budget of 0, or `DD_ERR_PANIC`.
+///
+/// Ownership: the caller owns `*out` and frees it with `dd_ruleset_free`,
+/// independently of `rules` (they share the compiled ruleset, not its
+/// lifetime).
+///
+/// # Safety
+///
+/// `rules` is `NULL` or a live ruleset; `out` is `NULL` or writable.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn dd_ruleset_with_budget(
+    rules: *const dd_ruleset,
+    steps: u64,
+    out: *mut *mut dd_ruleset,
+) -> dd_status {
+    guard::status(|| {
+        // SAFETY: the caller's promises, passed on.
+        let out = unsafe { out_param(out, "out") }?;
+        // SAFETY: as above.
+        let rules = unsafe { borrow(rules) }?;
+        if steps == 0 {
+            return Err(Failure::invalid_argument(
+                "steps",
+                "`steps` is 0: a budget is at least one step".into(),
+            ));
+        }
+        let handle = dd_ruleset::into_raw(rules.rules.with_budget(steps));
+        // SAFETY: `out_param` checked `out`.
+        unsafe { out.write(handle) };
         Ok(())
     })
 }

@@ -29,4 +29,10 @@ pub enum dd_status {
     /// An internal error (a bug in dd-rules) was caught at the boundary. The
     /// call had no effect; the library remains usable.
     DD_ERR_PANIC = 5,
+    /// The evaluation went over its work budget (see
+    /// `dd_ruleset_with_budget`): quantifiers over long lists, nested in
+    /// each other. Nothing is reported. `dd_last_error_json()` is an object
+    /// with `budget` (steps), `kind` (`"flag"`, `"safeguard"` or
+    /// `"predicate"`), `id` (the condition being evaluated) and `message`.
+    DD_ERR_BUDGET = 6,
 }

@@ -155,6 +155,13 @@ fn lengths() {
     c_test("test_lengths");
 }
 
+/// The work budget stops nested quantifiers with `DD_ERR_BUDGET`; a long
+/// chain of predicates evaluates on a 256 KiB stack.
+#[test]
+fn budget() {
+    c_test("test_budget");
+}
+
 #[test]
 fn threads() {
     c_test("test_threads");

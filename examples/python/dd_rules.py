@@ -33,6 +33,7 @@ __all__ = [
     "InvalidUtf8",
     "RulesError",
     "FactsError",
+    "OverBudget",
     "InternalError",
     "RuleSet",
     "check",
@@ -40,7 +41,7 @@ __all__ = [
 ]
 
 # The values of `dd_status` in dd_rules.h.
-_OK, _INVALID_ARGUMENT, _INVALID_UTF8, _RULES, _FACTS, _PANIC = range(6)
+_OK, _INVALID_ARGUMENT, _INVALID_UTF8, _RULES, _FACTS, _PANIC, _BUDGET = range(7)
 
 
 class DdError(Exception):
@@ -94,6 +95,26 @@ class FactsError(DdError):
         return self.details["column"]
 
 
+class OverBudget(DdError):
+    """An evaluation that went over its work budget (``RuleSet.with_budget``).
+
+    ``budget`` is the budget in steps; ``kind`` (``"flag"``, ``"safeguard"``
+    or ``"predicate"``) and ``id`` name the condition being evaluated.
+    """
+
+    @property
+    def budget(self):
+        return self.details["budget"]
+
+    @property
+    def kind(self):
+        return self.details["kind"]
+
+    @property
+    def id(self):
+        return self.details["id"]
+
+
 class InternalError(DdError):
     """A bug in dd-rules, caught at the boundary; the library remains usable."""
 
@@ -104,6 +125,7 @@ _ERRORS = {
     _RULES: RulesError,
     _FACTS: FactsError,
     _PANIC: InternalError,
+    _BUDGET: OverBudget,
 }
 
 
@@ -141,6 +163,7 @@ def _load():
         "dd_ruleset_compile": ([c_char_p, c_size_t, c_char_p, out], c_int),
         "dd_ruleset_bundled": ([out], c_int),
         "dd_ruleset_evaluate_json": ([c_void_p, c_char_p, c_size_t, out], c_int),
+        "dd_ruleset_with_budget": ([c_void_p, ctypes.c_uint64, out], c_int),
         "dd_ruleset_check": ([c_char_p, c_size_t, c_char_p, out], c_int),
         "dd_ruleset_warnings_json": ([c_void_p, out], c_int),
         "dd_ruleset_json_schema": ([c_void_p, out], c_int),
@@ -225,6 +248,14 @@ class RuleSet:
         out = ctypes.c_void_p()
         _raise_for(_lib.dd_ruleset_bundled(ctypes.byref(out)))
         return cls(out)
+
+    def with_budget(self, steps):
+        """A second ruleset sharing this one's compiled rules, whose evaluations
+        raise OverBudget after ``steps`` steps of work (the default budget is
+        100,000,000). Close each independently."""
+        out = ctypes.c_void_p()
+        _raise_for(_lib.dd_ruleset_with_budget(self._live(), steps, ctypes.byref(out)))
+        return RuleSet(out)
 
     def _live(self):
         if self._handle is None:

@@ -105,6 +105,26 @@ class RuleSetTest(unittest.TestCase):
         with self.assertRaises(TypeError):
             rules.evaluate_json(12)
 
+    def test_over_budget_names_the_flag(self):
+        source = (
+            'ruleset "n" { version: "1" title: "t" source: "s" }\n'
+            "record P { ok: bool }\n"
+            "facts { ps: list<P> }\n"
+            'flag F.deep { step: 1 severity: high title: "deep"\n'
+            "  when: any(a in ps where any(b in ps where a.ok and b.ok)) }\n"
+            "outcomes { go, stop }\n"
+            "disposition { when any flags(raised) => stop  otherwise => go }\n"
+        )
+        facts = {"ps": [{"ok": False}] * 50}
+        with dd_rules.RuleSet.compile(source, "n.rules") as rules:
+            self.assertEqual(rules.evaluate(facts)["disposition"], "go")
+            with rules.with_budget(100) as small:
+                with self.assertRaises(dd_rules.OverBudget) as caught:
+                    small.evaluate(facts)
+                self.assertEqual((caught.exception.budget, caught.exception.kind, caught.exception.id), (100, "flag", "F.deep"))
+                with self.assertRaises(dd_rules.InvalidArgument):
+                    small.with_budget(0)
+
     def test_closed_ruleset(self):
         rules = dd_rules.RuleSet.bundled()
         report = rules.evaluate_json("{}")

@@ -47,6 +47,7 @@ static void test_status_values(void) {
     CHECK(DD_ERR_RULES == 3);
     CHECK(DD_ERR_FACTS == 4);
     CHECK(DD_ERR_PANIC == 5);
+    CHECK(DD_ERR_BUDGET == 6);
 }
 
 static void test_null_pointers(dd_ruleset *rules) {

@@ -1,0 +1,181 @@
+/*
+ * Resources through the C ABI: an evaluation whose work grows as a power of
+ * a list's length (quantifiers nested over one list) stops at the work
+ * budget with DD_ERR_BUDGET naming the flag, whatever budget the handle
+ * has; realistic facts are far under it; and a chain of thousands of
+ * predicates, the deepest shape the checker allows, evaluates on a thread
+ * with a 256 KiB stack. Before the budget, the nested case ran for hours;
+ * before the chain was walked without recursion, the thread died of SIGSEGV.
+ *
+ * Usage: test_budget REPO_ROOT
+ */
+#include <pthread.h>
+#include <stdint.h>
+
+#include "check.h"
+
+static const char NESTED[] =
+    "ruleset \"n\" { version: \"1\" title: \"t\" source: \"s\" }\n"
+    "record P { ok: bool }\n"
+    "facts { ps: list<P> }\n"
+    "flag F.deep { step: 1 severity: high title: \"deep\"\n"
+    "  when: any(a in ps where any(b in ps where any(c in ps where any(d in ps where\n"
+    "        a.ok and b.ok and c.ok and d.ok)))) }\n"
+    "outcomes { go, stop }\n"
+    "disposition { when any flags(raised) => stop  otherwise => go }\n";
+
+/* {"ps": [{"ok": false}, ... 300 times]}: every quantifier scans the whole
+ * list, 300^4 = 8.1e9 element visits without a budget. */
+static char *nested_facts(size_t *len) {
+    static const char item[] = "{\"ok\": false},";
+    size_t cap = 16 + 300 * (sizeof item - 1);
+    char *doc = malloc(cap);
+    if (doc == NULL) exit(2);
+    size_t n = (size_t)snprintf(doc, cap, "{\"ps\": [");
+    for (int i = 0; i < 300; i++) {
+        memcpy(doc + n, item, sizeof item - 1);
+        n += sizeof item - 1;
+    }
+    doc[n - 1] = ']';
+    doc[n++] = '}';
+    doc[n] = '\0';
+    *len = n;
+    return doc;
+}
+
+static void expect_over_budget(const dd_ruleset *rules, const char *budget_json) {
+    size_t len = 0;
+    char *facts = nested_facts(&len);
+    char *report = (char *)"sentinel";
+    CHECK_STATUS(dd_ruleset_evaluate_json(rules, facts, len, &report), DD_ERR_BUDGET);
+    CHECK(report == NULL);
+    const char *json = dd_last_error_json();
+    CHECK(contains(json, budget_json));
+    CHECK(contains(json, "\"kind\":\"flag\",\"id\":\"F.deep\""));
+    CHECK(contains(dd_last_error(), "over its budget"));
+    CHECK(contains(dd_last_error(), "`F.deep`"));
+    free(facts);
+}
+
+static void test_nested_quantifiers(void) {
+    dd_ruleset *rules = NULL;
+    CHECK_STATUS(dd_ruleset_compile(NESTED, strlen(NESTED), "n.rules", &rules), DD_OK);
+    if (rules == NULL) return;
+    /* The default budget. */
+    expect_over_budget(rules, "\"budget\":100000000,");
+
+    dd_ruleset *small = NULL;
+    CHECK_STATUS(dd_ruleset_with_budget(rules, 1000, &small), DD_OK);
+    CHECK(small != NULL);
+    /* The two handles are independent: free the first, use the second. */
+    dd_ruleset_free(rules);
+    if (small == NULL) return;
+    expect_over_budget(small, "\"budget\":1000,");
+
+    /* A short list is well within even a small budget (and raises the flag). */
+    static const char two[] = "{\"ps\": [{\"ok\": true}, {\"ok\": false}]}";
+    char *report = NULL;
+    CHECK_STATUS(dd_ruleset_evaluate_json(small, two, strlen(two), &report), DD_OK);
+    CHECK(contains(report, "\"disposition\":\"stop\""));
+    dd_string_free(report);
+
+    dd_ruleset *out = (dd_ruleset *)&report;
+    CHECK_STATUS(dd_ruleset_with_budget(small, 0, &out), DD_ERR_INVALID_ARGUMENT);
+    CHECK(out == NULL);
+    CHECK(contains(dd_last_error_json(), "\"argument\":\"steps\""));
+    CHECK_STATUS(dd_ruleset_with_budget(NULL, 10, &out), DD_ERR_INVALID_ARGUMENT);
+    CHECK_STATUS(dd_ruleset_with_budget(small, 10, NULL), DD_ERR_INVALID_ARGUMENT);
+    dd_ruleset_free(small);
+}
+
+/* The bundled ruleset on the bundled example transactions, under a budget
+ * of 100,000 steps: a thousandth of the default is still plenty. */
+static void test_realistic_facts_are_far_under(const char *root) {
+    static const char *examples[] = {
+        "face-recognition-national-police.json",
+        "partial-facts.json",
+    };
+    dd_ruleset *bundled = NULL, *small = NULL;
+    CHECK_STATUS(dd_ruleset_bundled(&bundled), DD_OK);
+    CHECK_STATUS(dd_ruleset_with_budget(bundled, 100000, &small), DD_OK);
+    for (size_t i = 0; small != NULL && i < sizeof examples / sizeof *examples; i++) {
+        char path[4096];
+        snprintf(path, sizeof path, "%s/examples/transactions/%s", root, examples[i]);
+        size_t len = 0;
+        char *facts = read_file(path, &len);
+        char *report = NULL;
+        CHECK_STATUS(dd_ruleset_evaluate_json(small, facts, len, &report), DD_OK);
+        dd_string_free(report);
+        free(facts);
+    }
+    dd_ruleset_free(small);
+    dd_ruleset_free(bundled);
+}
+
+/* predicate p0 { x }, predicate pN { p(N-1) and not p(N-1) or x }...: 3,000
+ * predicates, each using the one before twice. */
+#define CHAIN 3000
+
+struct chain_result {
+    dd_status compile;
+    dd_status evaluate;
+    int disposition_ok;
+};
+
+static void *evaluate_chain(void *arg) {
+    struct chain_result *result = arg;
+    size_t cap = 256 + (size_t)CHAIN * 64;
+    char *src = malloc(cap);
+    if (src == NULL) exit(2);
+    size_t n = (size_t)snprintf(src, cap,
+                                "ruleset \"c\" { version: \"1\" title: \"t\" source: \"s\" }\n"
+                                "facts { x: bool  y: bool }\n"
+                                "predicate p0 { x }\n");
+    for (int i = 1; i < CHAIN; i++) {
+        n += (size_t)snprintf(src + n, cap - n, "predicate p%d { (p%d and y) or (not p%d and x) }\n",
+                              i, i - 1, i - 1);
+    }
+    n += (size_t)snprintf(src + n, cap - n,
+                          "flag A.chain { step: 1 severity: high title: \"t\" when: p%d }\n"
+                          "outcomes { go, stop }\n"
+                          "disposition { when any flags(raised) => stop  otherwise => go }\n",
+                          CHAIN - 1);
+    dd_ruleset *rules = NULL;
+    result->compile = dd_ruleset_compile(src, n, "chain.rules", &rules);
+    free(src);
+    if (rules == NULL) return NULL;
+    /* y unknown: the flag is unknown, and the report walks every
+     * predicate for its missing facts. */
+    static const char facts[] = "{\"x\": true}";
+    char *report = NULL;
+    result->evaluate = dd_ruleset_evaluate_json(rules, facts, strlen(facts), &report);
+    result->disposition_ok = contains(report, "\"y\"");
+    dd_string_free(report);
+    dd_ruleset_free(rules);
+    return NULL;
+}
+
+static void test_chain_on_a_small_stack(void) {
+    pthread_attr_t attr;
+    pthread_attr_init(&attr);
+    CHECK(pthread_attr_setstacksize(&attr, 256 * 1024) == 0);
+    struct chain_result result = {DD_ERR_PANIC, DD_ERR_PANIC, 0};
+    pthread_t thread;
+    CHECK(pthread_create(&thread, &attr, evaluate_chain, &result) == 0);
+    pthread_join(thread, NULL);
+    pthread_attr_destroy(&attr);
+    CHECK(result.compile == DD_OK);
+    CHECK(result.evaluate == DD_OK);
+    CHECK(result.disposition_ok);
+}
+
+int main(int argc, char **argv) {
+    if (argc != 2) {
+        fprintf(stderr, "usage: test_budget REPO_ROOT\n");
+        return 2;
+    }
+    test_nested_quantifiers();
+    test_realistic_facts_are_far_under(argv[1]);
+    test_chain_on_a_small_stack();
+    return finish("test_budget");
+}
