@@ -60,6 +60,11 @@ pub struct Explanation {
     /// deeper than a condition can be, however predicates use each other.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub predicates: Vec<Explanation>,
+    /// At the root only: whether the explanation reached its size limit
+    /// (2,000 nodes expanded): later nodes keep their value and facts but
+    /// not their parts, and later predicates are not listed.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub truncated: bool,
 }
 
 fn truth(t: Tri) -> Truth {
@@ -161,6 +166,9 @@ pub(crate) fn explain(
     if interp.over_budget() {
         return Err(kind);
     }
+    if let Some(root) = explanation.as_mut() {
+        root.truncated = budget.get() == 0;
+    }
     Ok(explanation)
 }
 
@@ -216,6 +224,7 @@ impl<'a> Explainer<'a, '_> {
             missing: traced.missing.into_iter().collect(),
             children: Vec::new(),
             predicates: Vec::new(),
+            truncated: false,
         };
         if self.budget.get() == 0 {
             node.facts = self.facts_read(&cond);

@@ -59,6 +59,10 @@ pub const MAX_SELECTORS: usize = 256;
 /// predicates would quote quadratically many facts.
 pub const MAX_DEFAULT_EVIDENCE: usize = 64;
 
+/// The most facts a flag's `evidence:` may list (DD042): every report
+/// quotes each of them, so the list is bounded like the default evidence.
+pub const MAX_EVIDENCE: usize = 64;
+
 /// The most diagnostics that get a "did you mean" suggestion. Finding one
 /// compares a name with every candidate, so later diagnostics go without,
 /// which keeps a file full of errors from costing quadratic time.

@@ -10,9 +10,9 @@ use super::ir::{Base, Cond, FactRef, PredId, SetExpr, SetOrValue, Value};
 use super::suggest::{did_you_mean, suggesting};
 use super::*;
 use crate::facts::schema::Type;
-use crate::limits::MAX_DEFAULT_EVIDENCE;
+use crate::limits::{MAX_DEFAULT_EVIDENCE, MAX_EVIDENCE};
 use crate::report::Severity;
-use crate::syntax::ast::{Decl, DispExpr, Filter, Prop, PropValue};
+use crate::syntax::ast::{self, Decl, DispExpr, Filter, Prop, PropValue};
 
 /// The properties of one declaration, each at most once.
 struct Props<'a> {
@@ -338,10 +338,11 @@ pub(super) fn check_decls(
             }
         }
         let evidence = match props.get("evidence") {
-            Some(PropValue::Evidence(paths)) => {
-                let mut cx = ExprChecker::new(&schema, &predicate_names, diags);
-                paths.iter().filter_map(|p| cx.fact(p)).collect()
-            }
+            Some(PropValue::Evidence(paths)) => explicit_evidence(
+                &f.id.dotted(),
+                paths,
+                &mut ExprChecker::new(&schema, &predicate_names, diags),
+            ),
             _ => {
                 let mut read = when.as_ref().map_or_else(Vec::new, |w| {
                     facts_read(w, &read_by_predicate, MAX_DEFAULT_EVIDENCE + 1)
@@ -908,4 +909,44 @@ fn check_selector(s: &ast::Selector, diags: &mut Vec<Diagnostic>) -> Option<Sele
         sel.statuses = [true; 3];
     }
     ok.then_some(sel)
+}
+
+/// The facts a flag's `evidence:` lists, each resolved once: a fact listed
+/// twice is quoted once (DD111), and a list longer than
+/// [`MAX_EVIDENCE`] is an error (DD042), since every report quotes them all.
+fn explicit_evidence(flag: &str, paths: &[ast::Path], cx: &mut ExprChecker<'_>) -> Vec<FactRef> {
+    if let Some(over) = paths.get(MAX_EVIDENCE) {
+        cx.diags.push(
+            Diagnostic::error(
+                "DD042",
+                over.span,
+                format!(
+                    "the flag `{flag}` lists {} facts as evidence, more than the limit of {MAX_EVIDENCE}",
+                    paths.len()
+                ),
+            )
+            .help("quote the facts that decide the flag; a report quotes every one listed"),
+        );
+        return Vec::new();
+    }
+    let mut evidence: Vec<FactRef> = Vec::with_capacity(paths.len());
+    for path in paths {
+        let Some(fact) = cx.fact(path) else { continue };
+        if evidence
+            .iter()
+            .any(|e| e.base == fact.base && e.fields == fact.fields)
+        {
+            cx.diags.push(Diagnostic::warning(
+                "DD111",
+                path.span,
+                format!(
+                    "the fact `{}` is listed twice as evidence; it is quoted once",
+                    fact.dotted()
+                ),
+            ));
+            continue;
+        }
+        evidence.push(fact);
+    }
+    evidence
 }

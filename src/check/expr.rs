@@ -256,10 +256,41 @@ impl<'a> ExprChecker<'a> {
             );
             return None;
         }
+        self.superlinear(list);
         self.binders.push((binder.name.clone(), record));
         let out = f(self);
         self.binders.pop();
         Some(out)
+    }
+
+    /// DD110: a quantifier inside another whose list is not part of the
+    /// enclosing element (a root list, or one of an outer element) visits
+    /// that whole list again for each element of the enclosing quantifier,
+    /// so its work grows as the product of the lists' lengths. Nested over
+    /// the enclosing element (`any(p in parties where any(o in p.owners …))`)
+    /// it stays linear in the size of the facts.
+    #[inline(never)]
+    fn superlinear(&mut self, list: &FactRef) {
+        let Some((outer, _)) = self.binders.last() else {
+            return;
+        };
+        let innermost = self.binders.len();
+        if matches!(list.base, Base::Binder { level, .. } if level == innermost) {
+            return;
+        }
+        let message = format!(
+            "the list `{}` is scanned in full for each `{outer}`: the work grows as the \
+             product of the lists' lengths",
+            list.dotted(),
+        );
+        self.diags.push(
+            Diagnostic::warning("DD110", list.span, message).help(format!(
+                "evaluation stops with an error at its work budget ({} steps by default); if \
+                 the condition need not compare elements of both lists, move the inner \
+                 quantifier out of the body of `{outer}`",
+                crate::eval::budget::grouped(crate::DEFAULT_BUDGET)
+            )),
+        );
     }
 
     /// Resolves a path that must be a `list<…>` fact.

@@ -23,10 +23,11 @@ use std::fmt;
 /// says otherwise ([`RuleSet::with_budget`](crate::RuleSet::with_budget)).
 ///
 /// A step is a node of a quantifier's body run for one element. The bundled
-/// rulesets take a few hundred steps on realistic transactions and about
-/// twenty million on a document of the largest size made of nothing but
-/// parties (`tests/budget.rs`); at the speed of the fast path, the default
-/// is a fraction of a second of work.
+/// ruleset takes 13 to 33 steps on the bundled example transactions, and
+/// 3,680,000 on the largest list of parties a facts document may hold
+/// (230,000); `tests/resources.rs` checks both far under the default. At
+/// the speed of the fast path, the default is about 0.2 s of work in a
+/// release build (quantifiers nested over a long list, on this machine).
 pub const DEFAULT_BUDGET: u64 = 100_000_000;
 
 /// The kind of condition an evaluation was running when it went over budget.
@@ -95,5 +96,34 @@ impl Steps {
     #[inline(always)]
     pub fn over(&self) -> bool {
         self.over
+    }
+}
+
+/// `n` with its digits in groups of three, as messages write budgets:
+/// `100,000,000`.
+pub(crate) fn grouped(n: u64) -> String {
+    let digits = n.to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+    for (i, d) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(d);
+    }
+    out
+}
+
+#[cfg(test)]
+mod grouped_tests {
+    #[test]
+    fn digits_are_grouped_by_three() {
+        for (n, text) in [
+            (0, "0"),
+            (999, "999"),
+            (1000, "1,000"),
+            (100_000_000, "100,000,000"),
+        ] {
+            assert_eq!(super::grouped(n), text);
+        }
     }
 }
