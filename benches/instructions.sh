@@ -13,7 +13,7 @@ cd "$(dirname "$0")/.."
 REPS=${REPS:-3}
 command -v valgrind >/dev/null || { echo "valgrind is needed" >&2; exit 2; }
 cargo build --release --example profile --quiet
-bin=target/release/examples/profile
+bin=${CARGO_TARGET_DIR:-target}/release/examples/profile
 count() {
     valgrind --tool=callgrind --callgrind-out-file=/dev/null "$bin" "$@" 2>&1 >/dev/null \
         | sed -n 's/.*Collected : *\([0-9]*\).*/\1/p'

@@ -155,11 +155,44 @@ fn lengths() {
     c_test("test_lengths");
 }
 
-/// The work budget stops nested quantifiers with `DD_ERR_BUDGET`; a long
-/// chain of predicates evaluates on a 256 KiB stack.
+/// Each class of input that used to take the host down (see the program's
+/// comment) gives a result or a clear status.
 #[test]
-fn budget() {
-    c_test("test_budget");
+fn resources() {
+    c_test("test_resources");
+}
+
+/// The same program, and the length checks, under a 2 GB address-space
+/// limit and a 10 s timeout: none of these inputs may crash, hang or need
+/// more memory. (Not under valgrind, whose own memory the limit would cut.)
+#[test]
+fn resources_under_a_memory_limit_and_a_timeout() {
+    if valgrind() {
+        return;
+    }
+    for name in ["test_resources", "test_lengths"] {
+        // Its own executable: `resources` may be compiling the other.
+        let exe = compile(
+            &root().join(format!("capi/tests/c/{name}.c")),
+            &format!("{name}-bounded"),
+        );
+        let script = format!(
+            "ulimit -v 2000000 && exec timeout 10 '{}' '{}'",
+            exe.display(),
+            root().display()
+        );
+        let output = Command::new("sh")
+            .args(["-c", &script])
+            .output()
+            .unwrap_or_else(|e| panic!("cannot run sh: {e}"));
+        let stdout = String::from_utf8_lossy(&output.stdout);
+        assert!(
+            output.status.success() && stdout.contains(" passed, 0 failed"),
+            "{name} under the limits: {} \nstdout:\n{stdout}\nstderr:\n{}",
+            output.status,
+            String::from_utf8_lossy(&output.stderr)
+        );
+    }
 }
 
 #[test]

@@ -1,13 +1,22 @@
 /*
- * Resources through the C ABI: an evaluation whose work grows as a power of
- * a list's length (quantifiers nested over one list) stops at the work
- * budget with DD_ERR_BUDGET naming the flag, whatever budget the handle
- * has; realistic facts are far under it; and a chain of thousands of
- * predicates, the deepest shape the checker allows, evaluates on a thread
- * with a 256 KiB stack. Before the budget, the nested case ran for hours;
- * before the chain was walked without recursion, the thread died of SIGSEGV.
+ * Resources through the C ABI, one case per class of input that used to
+ * take the host process down:
  *
- * Usage: test_budget REPO_ROOT
+ * - quantifiers nested over one list (hours of work) stop at the work
+ *   budget with DD_ERR_BUDGET naming the flag, whatever budget the handle
+ *   has; realistic facts are far under it;
+ * - a facts document whose one unknown key is 16 MB (the "did you mean"
+ *   search asked for 2.4 GB and aborted) is a facts error;
+ * - 30 predicates each using the one before twice (the missing-facts walk
+ *   took 1.1 GB at 26 and aborted at 28) report their missing facts;
+ * - 2,000 flags quoting a list of 100,000 parties (4 GB of report) give a
+ *   bounded report that marks the rest omitted;
+ * - a chain of 3,000 predicates evaluates on a thread with a 256 KiB stack
+ *   (it died of SIGSEGV with 1 MiB).
+ *
+ * `c_programs.rs` also runs it under `ulimit -v 2000000` and a 10 s timeout.
+ *
+ * Usage: test_resources REPO_ROOT
  */
 #include <pthread.h>
 #include <stdint.h>
@@ -169,13 +178,114 @@ static void test_chain_on_a_small_stack(void) {
     CHECK(result.disposition_ok);
 }
 
+/* Appends `text` at `*n` in `buf` of `cap` bytes, or exits. */
+static void append(char *buf, size_t cap, size_t *n, const char *text) {
+    size_t len = strlen(text);
+    if (*n + len >= cap) exit(2);
+    memcpy(buf + *n, text, len + 1);
+    *n += len;
+}
+
+static void test_huge_unknown_key(void) {
+    size_t key = 16 * 1024 * 1024 - 64;
+    char *doc = malloc(key + 64);
+    if (doc == NULL) exit(2);
+    size_t n = 0;
+    append(doc, key + 64, &n, "{\"");
+    memset(doc + n, 'k', key);
+    n += key;
+    doc[n] = '\0';
+    append(doc, key + 64, &n, "\": 1}");
+    dd_ruleset *bundled = NULL;
+    CHECK_STATUS(dd_ruleset_bundled(&bundled), DD_OK);
+    char *report = NULL;
+    CHECK_STATUS(dd_ruleset_evaluate_json(bundled, doc, n, &report), DD_ERR_FACTS);
+    CHECK(contains(dd_last_error(), "bytes in all)"));
+    /* The error quotes the start of the key, not 16 MB of it. */
+    CHECK(dd_last_error() != NULL && strlen(dd_last_error()) < 1024);
+    dd_ruleset_free(bundled);
+    free(doc);
+}
+
+static void test_exponential_predicate_graph(void) {
+    char src[8192];
+    size_t n = 0;
+    append(src, sizeof src, &n,
+           "ruleset \"g\" { version: \"1\" title: \"t\" source: \"s\" }\n"
+           "facts { x: bool  y: bool }\npredicate p0 { x }\n");
+    for (int i = 1; i < 30; i++) {
+        char line[128];
+        snprintf(line, sizeof line, "predicate p%d { (p%d and y) or (not p%d and x) }\n", i, i - 1, i - 1);
+        append(src, sizeof src, &n, line);
+    }
+    append(src, sizeof src, &n,
+           "flag A.graph { step: 1 severity: high title: \"t\" when: p29 }\n"
+           "outcomes { go, stop }\n"
+           "disposition { when any flags(raised) => stop  otherwise => go }\n");
+    dd_ruleset *rules = NULL;
+    CHECK_STATUS(dd_ruleset_compile(src, n, "graph.rules", &rules), DD_OK);
+    char *report = NULL;
+    CHECK_STATUS(dd_ruleset_evaluate_json(rules, "{}", 2, &report), DD_OK);
+    CHECK(contains(report, "\"missing\":[\"x\",\"y\"]"));
+    dd_string_free(report);
+    dd_ruleset_free(rules);
+}
+
+static void test_evidence_is_bounded(void) {
+    size_t cap = 256 * 1024;
+    char *src = malloc(cap);
+    if (src == NULL) exit(2);
+    size_t n = 0;
+    append(src, cap, &n,
+           "ruleset \"e\" { version: \"1\" title: \"t\" source: \"s\" }\n"
+           "record P { name: string }\nfacts { ps: list<P>  x: bool }\n");
+    for (int i = 0; i < 2000; i++) {
+        char line[160];
+        snprintf(line, sizeof line,
+                 "flag A.f%d { step: 1 severity: high title: \"t\" when: x  evidence: ps, x }\n", i);
+        append(src, cap, &n, line);
+    }
+    append(src, cap, &n,
+           "outcomes { go, stop }\ndisposition { when any flags(raised) => stop  otherwise => go }\n");
+    dd_ruleset *rules = NULL;
+    CHECK_STATUS(dd_ruleset_compile(src, n, "evidence.rules", &rules), DD_OK);
+    free(src);
+    if (rules == NULL) return;
+
+    static const char party[] = "{\"name\": \"Ab\"},";
+    size_t doc_cap = 64 + 100000 * (sizeof party - 1);
+    char *doc = malloc(doc_cap);
+    if (doc == NULL) exit(2);
+    size_t d = 0;
+    append(doc, doc_cap, &d, "{\"x\": true, \"ps\": [");
+    for (int i = 0; i < 100000; i++) {
+        memcpy(doc + d, party, sizeof party - 1);
+        d += sizeof party - 1;
+    }
+    doc[d - 1] = ']';
+    doc[d] = '\0';
+    append(doc, doc_cap, &d, "}");
+    char *report = NULL;
+    CHECK_STATUS(dd_ruleset_evaluate_json(rules, doc, d, &report), DD_OK);
+    CHECK(contains(report, "{\"fact\":\"ps\",\"omitted\":true}"));
+    /* The quote budget (1 MiB plus twice the document) and what the
+     * ruleset names: a few MB, not 4 GB. */
+    CHECK(report != NULL && strlen(report) < (size_t)1024 * 1024 + 2 * d + 64 * n);
+    dd_string_free(report);
+    free(doc);
+    dd_ruleset_free(rules);
+}
+
 int main(int argc, char **argv) {
     if (argc != 2) {
-        fprintf(stderr, "usage: test_budget REPO_ROOT\n");
+        fprintf(stderr, "usage: test_resources REPO_ROOT\n");
         return 2;
     }
     test_nested_quantifiers();
     test_realistic_facts_are_far_under(argv[1]);
     test_chain_on_a_small_stack();
-    return finish("test_budget");
+    test_huge_unknown_key();
+    test_exponential_predicate_graph();
+    test_evidence_is_bounded();
+    return finish("test_resources");
 }
