@@ -114,6 +114,53 @@ fn describe_rules(source: &str) -> String {
     out
 }
 
+/// The budget hostile rulesets are evaluated with: enough for any shape
+/// that costs linear work, far too little for one that costs `n^k`.
+const HOSTILE_BUDGET: u64 = 1_000_000;
+
+/// For a ruleset that compiles, what evaluating it gives on the facts of
+/// `<stem>.json` beside it (or `{}`: every fact unknown) with a budget of
+/// [`HOSTILE_BUDGET`]: the disposition and the status of every flag, or the
+/// budget error; and each flag explained (or over budget) too.
+fn describe_evaluation(source: &str, facts_path: &Path) -> String {
+    let Ok(rules) = RuleSet::compile(source, "hostile.rules") else {
+        return String::new();
+    };
+    let rules = rules.with_budget(HOSTILE_BUDGET);
+    let json = fs::read_to_string(facts_path).unwrap_or_else(|_| "{}".into());
+    let facts = match rules.facts_from_json(&json) {
+        Ok(facts) => facts,
+        Err(e) => return format!("facts: {e}\n"),
+    };
+    let mut out = match rules.evaluate(&facts) {
+        Ok(report) => {
+            let mut line = format!("evaluated: {}", report.disposition());
+            for f in report.flags() {
+                line.push_str(&format!(" {}={:?}", f.id, f.status));
+                if f.missing_truncated {
+                    line.push_str(&format!("(missing {}+)", f.missing().len()));
+                }
+            }
+            line + "\n"
+        }
+        Err(e) => format!("evaluated: {e}\n"),
+    };
+    for flag in rules.flags() {
+        let explained = match rules.explain(&facts, flag.id) {
+            Ok(Some(e)) => format!(
+                "{:?}, {} predicates{}",
+                e.value,
+                e.predicates.len(),
+                if e.truncated { ", truncated" } else { "" }
+            ),
+            Ok(None) => "none".into(),
+            Err(e) => e.to_string(),
+        };
+        out.push_str(&format!("explained {}: {explained}\n", flag.id));
+    }
+    out
+}
+
 fn describe_facts(rules: &RuleSet, json: &str) -> String {
     match rules.evaluate_json(json) {
         Ok(report) => {
@@ -168,7 +215,8 @@ fn hostile_rules_give_the_expected_diagnostics() {
     let mut failures = Vec::new();
     for path in inputs("rules", "rules") {
         let source = fs::read_to_string(&path).unwrap();
-        expect(&path, &describe_rules(&source), &mut failures);
+        let described = describe_rules(&source) + &describe_evaluation(&source, &path.with_extension("json"));
+        expect(&path, &described, &mut failures);
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
