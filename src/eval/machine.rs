@@ -181,11 +181,11 @@ impl<'a, 'c> Machine<'a, 'c> {
             Quant::Any => (EXIT_TRUE, EXIT_FALSE),
             Quant::All => (EXIT_FALSE, EXIT_TRUE),
         };
+        if !self.steps.charge_list(list.weight, elements.len()) {
+            return Tri::Unknown;
+        }
         let mut out = otherwise;
         for element in elements {
-            if !self.steps.charge(list.weight) {
-                return Tri::Unknown;
-            }
             self.bind(list, element);
             let exit = self.run_to_exit(body);
             if exit == decisive {
@@ -206,11 +206,11 @@ impl<'a, 'c> Machine<'a, 'c> {
         };
         let count = match body {
             Some(body) => {
+                if !self.steps.charge_list(list.weight, elements.len()) {
+                    return Tri::Unknown;
+                }
                 let (mut sure, mut maybe) = (0i64, 0i64);
                 for element in elements {
-                    if !self.steps.charge(list.weight) {
-                        return Tri::Unknown;
-                    }
                     self.bind(list, element);
                     let exit = self.run_to_exit(body);
                     sure += i64::from(exit == EXIT_TRUE);
@@ -267,11 +267,11 @@ impl<'a, 'c> Machine<'a, 'c> {
             Quant::Any => (Tri::True, Tri::False),
             Quant::All => (Tri::False, Tri::True),
         };
+        if !self.steps.charge_list(list.weight, elements.len()) {
+            return Tri::Unknown;
+        }
         let mut out = otherwise;
         for element in elements {
-            if !self.steps.charge(list.weight) {
-                return Tri::Unknown;
-            }
             self.bind(list, element);
             match self.eval(body) {
                 Tri::Unknown => out = Tri::Unknown,
@@ -363,15 +363,15 @@ impl<'a, 'c> Machine<'a, 'c> {
 
     /// How many elements satisfy `body`, as far as is known.
     fn count(&mut self, list: List, elements: &'a [Frame], body: NodeId) -> Range {
+        if !self.steps.charge_list(list.weight, elements.len()) {
+            // Over budget: the evaluation fails, whatever this says.
+            return Range {
+                lo: 0,
+                hi: i64::MAX,
+            };
+        }
         let (mut sure, mut maybe) = (0i64, 0i64);
         for element in elements {
-            if !self.steps.charge(list.weight) {
-                // Over budget: the evaluation fails, whatever this says.
-                return Range {
-                    lo: 0,
-                    hi: i64::MAX,
-                };
-            }
             self.bind(list, element);
             match self.eval(body) {
                 Tri::True => sure += 1,

@@ -61,16 +61,26 @@ impl Paths {
         self.text.get(span.clone()).unwrap_or_default()
     }
 
-    /// Sorts the paths, drops repeats and keeps the first `keep`, with the
-    /// text of the others dropped too (`spare` is a buffer to reuse).
+    /// Sorts the paths, drops repeats and keeps the first `keep`. The text
+    /// of the paths dropped is dropped too once it outweighs the text kept
+    /// (`spare` is a buffer to reuse), so that the text stays within a
+    /// multiple of what the kept paths need however many are found.
     pub fn settle(&mut self, keep: usize, spare: &mut String) {
         let Paths { text, spans, cut } = self;
         let at = |s: &Range<usize>| text.get(s.clone()).unwrap_or_default();
-        spans.sort_unstable_by(|a, b| at(a).cmp(at(b)));
-        spans.dedup_by(|a, b| at(a) == at(b));
+        // Usually few, and already in order: a pass to check is cheaper
+        // than a sort.
+        if !spans.is_sorted_by(|a, b| at(a) < at(b)) {
+            spans.sort_unstable_by(|a, b| at(a).cmp(at(b)));
+            spans.dedup_by(|a, b| at(a) == at(b));
+        }
         if spans.len() > keep {
             spans.truncate(keep);
             *cut = true;
+        }
+        let kept: usize = spans.iter().map(|s| s.len()).sum();
+        if text.len() <= 2 * kept + 1024 {
+            return;
         }
         spare.clear();
         for span in spans.iter_mut() {
@@ -134,6 +144,29 @@ impl Walk {
             todo: Vec::with_capacity(16),
             limit,
         }
+    }
+}
+
+impl Walk {
+    /// Makes a walk from an earlier report's ready for `program`, keeping
+    /// its buffers.
+    pub fn reset(&mut self, program: &Program, limit: usize) {
+        self.scope.root = program.root;
+        self.scope.levels.clear();
+        self.found.clear();
+        self.memo.clear();
+        self.memo.resize(program.predicate_nodes.len(), None);
+        self.memo_paths.clear();
+        self.todo.clear();
+        self.limit = limit;
+    }
+
+    /// Whether the buffers are small enough to keep for the next report
+    /// on this thread.
+    pub fn worth_keeping(&self) -> bool {
+        const KEEP: usize = 256 * 1024;
+        self.found.text.capacity() + self.memo_paths.text.capacity() + self.spare.capacity()
+            <= KEEP
     }
 }
 

@@ -172,6 +172,9 @@ impl Outcome {
         // bookkeeping costs a few instructions beside the condition.
         let n = program.flat.safeguards.len();
         fit(safeguards, n, SafeguardStatus::Unknown);
+        // The budget is checked once after each loop, not per condition; on
+        // the rare evaluation that went over, `over_in` finds which one.
+        let start = m.steps;
         let mut word = 0u64;
         for (i, (&entry, slot)) in program
             .flat
@@ -181,9 +184,6 @@ impl Outcome {
             .enumerate()
         {
             let exit = m.run_to_exit(entry);
-            if m.steps.over() {
-                return Err((ConditionKind::Safeguard, i));
-            }
             word |= u64::from(exit == EXIT_TRUE) << (i % 64);
             *slot = safeguard_status(exit_value(exit));
             if i % 64 == 63 || i + 1 == n {
@@ -196,11 +196,18 @@ impl Outcome {
         // flags at a time.
         let n = program.flat.flags.len();
         fit(flags, n, Status::Unknown);
-        for (i, (&entry, slot)) in program.flat.flags.iter().zip(flags.iter_mut()).enumerate() {
+        for (&entry, slot) in program.flat.flags.iter().zip(flags.iter_mut()) {
             *slot = status(exit_value(m.run_to_exit(entry)));
-            if m.steps.over() {
-                return Err((ConditionKind::Flag, i));
-            }
+        }
+        if m.steps.over() {
+            let mut again = Machine::new(program, &facts.root, cache, start);
+            return Err(match over_in(&mut again, &program.flat.safeguards) {
+                Some(i) => (ConditionKind::Safeguard, i),
+                None => (
+                    ConditionKind::Flag,
+                    over_in(&mut again, &program.flat.flags).unwrap_or(0),
+                ),
+            });
         }
         for (w, chunk) in flags.chunks(64).enumerate() {
             let (mut r, mut c, mut u) = (0u64, 0u64, 0u64);
@@ -331,4 +338,15 @@ pub(crate) fn safeguard_status(t: Tri) -> SafeguardStatus {
         Tri::False => SafeguardStatus::Missing,
         Tri::Unknown => SafeguardStatus::Unknown,
     }
+}
+
+/// Runs `entries` in order from the machine's budget and gives the index of
+/// the first after which the budget is spent: the condition an evaluation
+/// that went over was in. Evaluation is deterministic, so the run spends
+/// the same steps as the one that went over.
+fn over_in(m: &mut Machine<'_, '_>, entries: &[crate::compile::flat::Target]) -> Option<usize> {
+    entries.iter().position(|&entry| {
+        m.run_to_exit(entry);
+        m.steps.over()
+    })
 }

@@ -44,6 +44,12 @@ fn path_cost(path: &str) -> usize {
     path.len() + 3
 }
 
+thread_local! {
+    /// The missing-facts walk's buffers, kept from one report to the next
+    /// on each thread, so that a report in a batch allocates none of them.
+    static KEPT_WALK: std::cell::Cell<Option<Walk>> = const { std::cell::Cell::new(None) };
+}
+
 /// Builds the full report from the fast path's outcome for the same facts.
 /// On failure, the flag whose missing facts went over the evaluation budget.
 pub(crate) fn build(
@@ -61,8 +67,12 @@ pub(crate) fn build(
 
     let mut rows = Vec::with_capacity(program.flags.len());
     let mut paths = Vec::with_capacity(64);
-    // The walk's buffers, made at the first unknown flag.
-    let mut walk: Option<Walk> = None;
+    // The walk's buffers: those of the thread's last report if it kept
+    // them, or made at the first unknown flag.
+    let mut walk: Option<Walk> = KEPT_WALK.take().map(|mut w| {
+        w.reset(program, budget);
+        w
+    });
     let mut quoted = 0usize;
     for (i, code) in program.flags.iter().enumerate() {
         let status = outcome.flags.get(i).copied().unwrap_or(Status::Unknown);
@@ -94,6 +104,9 @@ pub(crate) fn build(
         });
     }
 
+    if let Some(walk) = walk.filter(Walk::worth_keeping) {
+        KEPT_WALK.set(Some(walk));
+    }
     let (missing_facts, missing_facts_truncated) = rank(checked, &rows, &text, &mut paths);
     let omitted = omitted_evidence(rules, facts, budget.saturating_sub(quoted));
     Ok(Report {
