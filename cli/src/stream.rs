@@ -113,7 +113,7 @@ enum LineResult {
     /// A report rendered past the chunk's output budget: rendered again
     /// when written.
     Deferred {
-        report: Report,
+        report: Box<Report>,
         facts: Option<Facts>,
         reached: bool,
     },
@@ -207,11 +207,13 @@ pub fn run(
         let mut results = rules
             .evaluate_batch_fast(&docs, |i, result| {
                 let line = line_of.get(i).copied().unwrap_or(0);
-                let report =
-                    result.and_then(|(facts, outcome)| Ok((facts, rules.report(facts, outcome)?)));
-                match report {
-                    Ok((facts, report)) => {
-                        let text = render(rules, explain.then_some(facts), &report, format);
+                let rendered = result.and_then(|(facts, outcome)| {
+                    let report = rules.report(facts, outcome)?;
+                    let text = render(rules, explain.then_some(facts), &report, format)?;
+                    Ok((facts, report, text))
+                });
+                match rendered {
+                    Ok((facts, report, text)) => {
                         let reached = reached(&report);
                         let before = held.fetch_add(text.len(), Ordering::Relaxed);
                         if before.saturating_add(text.len()) <= OUTPUT_BYTES {
@@ -219,7 +221,7 @@ pub fn run(
                         } else {
                             held.fetch_sub(text.len(), Ordering::Relaxed);
                             LineResult::Deferred {
-                                report,
+                                report: Box::new(report),
                                 facts: explain.then(|| facts.clone()),
                                 reached,
                             }
@@ -244,11 +246,19 @@ pub fn run(
                     report,
                     facts,
                     reached,
-                }) => {
-                    stats.reports += 1;
-                    stats.reached += usize::from(reached);
-                    io::out(&render(rules, facts.as_ref(), &report, format))?;
-                }
+                }) => match render(rules, facts.as_ref(), &report, format) {
+                    Ok(text) => {
+                        stats.reports += 1;
+                        stats.reached += usize::from(reached);
+                        io::out(&text)?;
+                    }
+                    // Rendered once already, it renders again; should it
+                    // not, the line is rejected like any other.
+                    Err(e) => {
+                        stats.rejected += 1;
+                        io::out(&rejected(line, dd_rules::Error::from(e).into(), format))?;
+                    }
+                },
                 Some(LineResult::Rejected(text)) => {
                     stats.rejected += 1;
                     io::out(&text)?;
