@@ -290,7 +290,12 @@ pub fn run(args: &Args, global: Global) -> Result<ExitCode, Failure> {
         progress.wrap_read(reader),
     ));
     let format = args.format.unwrap_or(Format::Ndjson);
-    let stats = crate::stream::run(&rules, reader, format, args.explain, &reached);
+    let how = crate::stream::Printing {
+        format,
+        explain: args.explain,
+        reached: &reached,
+    };
+    let stats = crate::stream::run(&rules, reader, how);
     progress.finish_and_clear();
     let stats = stats?;
     if !global.quiet {
