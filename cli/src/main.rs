@@ -75,7 +75,7 @@ enum Command {
     Explain(info::ExplainArgs),
     /// Run the test cases of rulesets (`*.tests.json` files).
     #[command(
-        after_help = "Examples:\n  dd-rules test rulesets/\n  dd-rules test --coverage rulesets/tests/us-state-2020.tests.json"
+        after_help = "What a test file names (its ruleset, facts files) must stay inside the directory given, the file's own directory when a file is given, or `--root`.\n\nExamples:\n  dd-rules test my-rules/\n  dd-rules test --root . rulesets/\n  dd-rules test --root rulesets --coverage rulesets/tests/us-state-2020/sanctions-and-listings.tests.json"
     )]
     Test(testing::Args),
     /// Rewrite rulesets in the canonical style, keeping every comment.
