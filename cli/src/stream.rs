@@ -9,7 +9,7 @@
 //!   longer than the facts size limit (16 MiB) is never held: it is read
 //!   and dropped 64 KiB at a time up to its line break, and becomes an
 //!   error record. A line kept holds at most 64 KiB more than its bytes
-//!   (`io::lines`). So at most 48 MiB and 128 KiB of input is held at once:
+//!   (`io::lines`). So at most 48 MiB and 64 KiB of input is held at once:
 //!   a chunk just under its budget and one line at the limit.
 //! - **Output.** The reports of a chunk are rendered in parallel and held
 //!   until their turn to be written, up to [`OUTPUT_BYTES`] (64 MiB) for the
