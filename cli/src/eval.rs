@@ -5,7 +5,7 @@ use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use dd_rules::{Facts, Report, RuleSet, Style};
+use dd_rules::{Facts, Report, RuleSet, Status, Style, printable};
 
 use crate::Global;
 use crate::io::{self, Failure};
@@ -31,6 +31,12 @@ pub struct Args {
     /// Exit with 1 when any report reaches this disposition or a stricter one.
     #[arg(long, value_name = "OUTCOME")]
     fail_on: Option<String>,
+    /// The evaluation budget, in steps, of each phase of one evaluation (the
+    /// statuses, the full report, each explanation). A transaction that
+    /// needs more (quantifiers nested over long lists) gets an error naming
+    /// the flag, not a report.
+    #[arg(long, value_name = "STEPS", default_value_t = dd_rules::DEFAULT_BUDGET)]
+    budget: u64,
     /// The facts: a JSON document, or NDJSON; `-` reads the standard input.
     facts: PathBuf,
 }
@@ -80,63 +86,140 @@ fn fail_threshold(rules: &RuleSet, fail_on: Option<&str>) -> Result<Option<usize
         None => Err(Failure::Error(format!(
             "error: `{}` is not an outcome of the ruleset `{}`; its outcomes are, least strict first: {}",
             dd_rules::printable_prefix(name, 100),
-            dd_rules::printable(rules.name()),
-            dd_rules::printable(&outcomes.join(", "))
+            printable(rules.name()),
+            printable(&outcomes.join(", "))
         ))),
     }
 }
 
+/// The most bytes of explanations printed with one report (`--explain`):
+/// 4 MiB. A report explains each raised or unknown flag, so the number of
+/// explanations is bounded by the ruleset, and the library bounds each one
+/// (2,000 nodes expanded, quotes of 512 bytes); this bounds their sum
+/// whatever the ruleset, so that one report of an NDJSON stream stays
+/// within a known size. Explanations past it are left out, each said so.
+pub const EXPLANATION_BYTES: usize = 4 * 1024 * 1024;
+
+/// The explanations of a report's raised and unknown flags, each rendered
+/// in `format` (text, compact JSON or pretty JSON), at most
+/// [`EXPLANATION_BYTES`] of them; `None` for a flag whose explanation is
+/// left out for that limit. Computed and rendered one at a time, so that no
+/// more than one explanation tree is held at once.
+fn explanations(
+    rules: &RuleSet,
+    facts: &Facts,
+    report: &Report,
+    format: Format,
+) -> Result<Vec<(String, Option<String>)>, dd_rules::EvalError> {
+    let mut out = Vec::new();
+    let mut used = 0usize;
+    for flag in report.flags().filter(|f| f.status != Status::Clear) {
+        let Some(tree) = rules.explain(facts, flag.id)? else {
+            continue;
+        };
+        let text = match format {
+            Format::Text => crate::text::render_explanation(flag.id, flag.status, &tree),
+            Format::Json | Format::Ndjson => {
+                let item = serde_json::json!({"flag": flag.id, "tree": tree});
+                drop(tree);
+                if format == Format::Json {
+                    serde_json::to_string_pretty(&item).unwrap_or_default()
+                } else {
+                    serde_json::to_string(&item).unwrap_or_default()
+                }
+            }
+        };
+        let kept = used
+            .checked_add(text.len())
+            .filter(|&total| total <= EXPLANATION_BYTES);
+        if let Some(total) = kept {
+            used = total;
+        }
+        out.push((flag.id.to_string(), kept.map(|_| text)));
+    }
+    Ok(out)
+}
+
+/// What is printed in place of an explanation left out.
+fn left_out(id: &str, format: Format) -> String {
+    match format {
+        Format::Text => format!(
+            "\n{}: explanation left out: the explanations of one report are limited to {EXPLANATION_BYTES} bytes\n",
+            printable(id)
+        ),
+        Format::Json => {
+            serde_json::to_string_pretty(&serde_json::json!({"flag": id, "omitted": true}))
+                .unwrap_or_default()
+        }
+        Format::Ndjson => serde_json::to_string(&serde_json::json!({"flag": id, "omitted": true}))
+            .unwrap_or_default(),
+    }
+}
+
 /// Renders a report, with the explanations of its raised and unknown flags
-/// when asked: after the text, or as an `explanations` field at the end of
-/// the JSON object (so the report's own fields keep their order).
+/// when `facts` are given (`--explain`): after the text, or as an
+/// `explanations` field at the end of the JSON object (so the report's own
+/// fields keep their order). Fails when an explanation goes over the
+/// evaluation budget.
 pub(crate) fn render(
     rules: &RuleSet,
     facts: Option<&Facts>,
     report: &Report,
     format: Format,
-) -> String {
-    let explanations: Vec<(&str, dd_rules::Status, dd_rules::Explanation)> = match facts {
-        None => Vec::new(),
-        Some(facts) => report
-            .flags()
-            .filter(|f| f.status != dd_rules::Status::Clear)
-            .filter_map(|f| Some((f.id, f.status, rules.explain(facts, f.id).ok().flatten()?)))
-            .collect(),
+) -> Result<String, dd_rules::EvalError> {
+    let explained = match facts {
+        None => None,
+        Some(facts) => Some(explanations(rules, facts, report, format)?),
     };
-    let with = |json: String, pretty: bool| -> String {
-        if facts.is_none() {
-            return json;
-        }
-        let list: Vec<serde_json::Value> = explanations
-            .iter()
-            .map(|(id, _, e)| serde_json::json!({"flag": id, "tree": e}))
-            .collect();
-        let extra = if pretty {
-            serde_json::to_string_pretty(&list).unwrap_or_default()
-        } else {
-            serde_json::to_string(&list).unwrap_or_default()
-        };
-        match json.strip_suffix('}') {
-            Some(body) => format!("{body},\"explanations\":{extra}}}"),
-            None => json,
-        }
-    };
-    match format {
+    let items = explained
+        .into_iter()
+        .flatten()
+        .map(|(id, text)| text.unwrap_or_else(|| left_out(&id, format)));
+    Ok(match format {
         Format::Text => {
             let mut text = crate::text::render(report);
-            for (id, status, e) in &explanations {
-                text.push_str(&crate::text::render_explanation(id, *status, e));
-            }
+            items.for_each(|item| text.push_str(&item));
             text
         }
-        Format::Json => with(report.to_json_pretty(), true) + "\n",
-        Format::Ndjson => with(report.to_json(), false) + "\n",
+        Format::Json | Format::Ndjson if facts.is_none() => {
+            let json = if format == Format::Json {
+                report.to_json_pretty()
+            } else {
+                report.to_json()
+            };
+            json + "\n"
+        }
+        Format::Json => {
+            // As `to_string_pretty` would print the list: each item on
+            // lines of its own, indented by two more spaces.
+            let items: Vec<String> = items
+                .map(|item| format!("  {}", item.replace('\n', "\n  ")))
+                .collect();
+            let list = if items.is_empty() {
+                "[]".to_string()
+            } else {
+                format!("[\n{}\n]", items.join(",\n"))
+            };
+            with_field(report.to_json_pretty(), &list) + "\n"
+        }
+        Format::Ndjson => {
+            let list = format!("[{}]", items.collect::<Vec<_>>().join(","));
+            with_field(report.to_json(), &list) + "\n"
+        }
+    })
+}
+
+/// The JSON object `json` with an `explanations` field added at its end.
+fn with_field(json: String, list: &str) -> String {
+    match json.strip_suffix('}') {
+        Some(body) => format!("{body},\"explanations\":{list}}}"),
+        None => json,
     }
 }
 
 /// Evaluates the facts and prints the reports.
 pub fn run(args: &Args, global: Global) -> Result<ExitCode, Failure> {
-    let rules = load_rules(args.rules.as_deref(), global)?;
+    let rules = load_rules(args.rules.as_deref(), global)?.with_budget(args.budget);
     let threshold = fail_threshold(&rules, args.fail_on.as_deref())?;
     let path = Some(args.facts.as_path()).filter(|p| *p != Path::new("-"));
     let ndjson = args.ndjson
@@ -152,23 +235,32 @@ pub fn run(args: &Args, global: Global) -> Result<ExitCode, Failure> {
         let shown = path.map_or("the standard input".to_string(), |p| {
             format!("`{}`", io::shown(p))
         });
-        let rejected = |e: dd_rules::Error| {
+        let facts = rules.facts_from_json(&json).map_err(|e| {
             Failure::Error(format!(
                 "error: {shown} is rejected: {}",
-                dd_rules::printable(&e.to_string())
+                printable(&e.to_string())
+            ))
+        })?;
+        let unevaluated = |e: dd_rules::EvalError| {
+            Failure::Error(format!(
+                "error: {shown} cannot be evaluated: {}{}",
+                printable(&e.to_string()),
+                match e {
+                    dd_rules::EvalError::OverBudget { .. } => "; `--budget` sets the budget",
+                    _ => "",
+                }
             ))
         };
-        let facts = rules
-            .facts_from_json(&json)
-            .map_err(|e| rejected(e.into()))?;
-        let report = rules.evaluate(&facts).map_err(|e| rejected(e.into()))?;
+        let report = rules.evaluate(&facts).map_err(unevaluated)?;
         let explain = args.explain.then_some(&facts);
-        io::out(&render(
+        let text = render(
             &rules,
             explain,
             &report,
             args.format.unwrap_or(Format::Text),
-        ))?;
+        )
+        .map_err(unevaluated)?;
+        io::out(&text)?;
         return Ok(ExitCode::from(u8::from(reached(&report))));
     }
     let (reader, size): (Box<dyn std::io::Read>, Option<u64>) = match path {
@@ -198,7 +290,12 @@ pub fn run(args: &Args, global: Global) -> Result<ExitCode, Failure> {
         progress.wrap_read(reader),
     ));
     let format = args.format.unwrap_or(Format::Ndjson);
-    let stats = crate::stream::run(&rules, reader, format, args.explain, &reached);
+    let how = crate::stream::Printing {
+        format,
+        explain: args.explain,
+        reached: &reached,
+    };
+    let stats = crate::stream::run(&rules, reader, how);
     progress.finish_and_clear();
     let stats = stats?;
     if !global.quiet {

@@ -30,13 +30,16 @@ pub enum Failure {
     /// An error: the message goes to stderr and the exit code is 1.
     Error(String),
     /// The reader of the standard output went away (`| head`): the command
-    /// ends quietly with exit code 141, the status a shell shows for a
-    /// program that a closed pipe stopped (128 + SIGPIPE).
+    /// ends at once and quietly, with [`CLOSED_EXIT_CODE`].
     Closed,
 }
 
-/// The exit code of a run that stopped because stdout was closed.
-pub const CLOSED_EXIT_CODE: u8 = 141;
+/// The exit code of a run that stopped because stdout was closed: 0, as
+/// ripgrep and most Rust command-line tools end on a broken pipe. The reader
+/// chose to stop reading, which is not a failure of this run; a shell with
+/// `pipefail` does not fail the pipeline for it, as it would for 141 (what a
+/// program killed by SIGPIPE shows).
+pub const CLOSED_EXIT_CODE: u8 = 0;
 
 impl From<ReadError> for Failure {
     fn from(e: ReadError) -> Failure {

@@ -2,8 +2,9 @@
 //! ruleset tests.
 //!
 //! Exit codes: 0 when all is well, 1 when a ruleset has errors, an input is
-//! rejected or a test fails, 2 for a usage error, 141 when the reader of
-//! the standard output went away (as for a program stopped by SIGPIPE).
+//! rejected or a test fails, 2 for a usage error. When the reader of the
+//! standard output goes away (`| head`), the run ends at once, quietly,
+//! with 0, as ripgrep's does.
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -28,7 +29,7 @@ use io::{ColorChoice, Failure};
 #[command(
     name = "dd-rules",
     version,
-    after_help = "Exit codes:\n  0    all is well\n  1    a ruleset has errors, an input is rejected, a test fails, or output cannot be written\n  2    usage error\n  141  the standard output was closed (as with `| head`)"
+    after_help = "Exit codes:\n  0    all is well\n  1    a ruleset has errors, an input is rejected, a test fails, or output cannot be written\n  2    usage error\n\nA closed standard output (as with `| head`) ends the run at once, quietly, with 0."
 )]
 struct Cli {
     /// When to use colour (`NO_COLOR` turns `auto` off).
@@ -74,7 +75,7 @@ enum Command {
     Explain(info::ExplainArgs),
     /// Run the test cases of rulesets (`*.tests.json` files).
     #[command(
-        after_help = "Examples:\n  dd-rules test rulesets/\n  dd-rules test --coverage rulesets/tests/us-state-2020.tests.json"
+        after_help = "What a test file names (its ruleset, facts files) must stay inside the directory given, the file's own directory when a file is given, or `--root`.\n\nExamples:\n  dd-rules test my-rules/\n  dd-rules test --root . rulesets/\n  dd-rules test --root rulesets --coverage rulesets/tests/us-state-2020/sanctions-and-listings.tests.json"
     )]
     Test(testing::Args),
     /// Rewrite rulesets in the canonical style, keeping every comment.

@@ -6,15 +6,22 @@
 //!
 //! - **Input.** A chunk ends at [`BATCH_CHUNK`] (1,024) lines or once its
 //!   lines hold [`CHUNK_BYTES`] (32 MiB), whichever comes first. A line
-//!   longer than the facts size limit (16 MiB) is never held: it is skipped
-//!   up to its line break and becomes an error record. So at most 48 MiB of
-//!   input is held at once: a chunk just under its budget and one line at
-//!   the limit.
+//!   longer than the facts size limit (16 MiB) is never held: it is read
+//!   and dropped 64 KiB at a time up to its line break, and becomes an
+//!   error record. A line kept holds at most 64 KiB more than its bytes
+//!   (`io::lines`). So at most 48 MiB and 64 KiB of input is held at once:
+//!   a chunk just under its budget and one line at the limit.
 //! - **Output.** The reports of a chunk are rendered in parallel and held
 //!   until their turn to be written, up to [`OUTPUT_BYTES`] (64 MiB) for the
-//!   chunk; a report rendered past that budget is dropped and rendered again
-//!   when its turn comes, one at a time. Nothing is held from one chunk to
-//!   the next.
+//!   chunk. A report rendered past that budget is dropped, with its facts,
+//!   and its line is evaluated again when its turn comes, alone. One report
+//!   is at most the library's quote budget (1 MiB and twice its document)
+//!   plus what the ruleset says of its flags, and its explanations at most
+//!   [`EXPLANATION_BYTES`](crate::eval::EXPLANATION_BYTES) (4 MiB). Nothing
+//!   is held from one chunk to the next.
+//! - **Work in flight.** Each worker thread holds one document's facts and
+//!   report while it renders them (the library bounds facts by the
+//!   document's size and its limits on list fields).
 //!
 //! The first write that fails ends the run (see `io::out`).
 
@@ -108,17 +115,61 @@ pub struct Stats {
 
 /// What became of one line.
 enum LineResult {
-    /// A report, rendered.
-    Report { text: String, reached: bool },
-    /// A report rendered past the chunk's output budget: rendered again
-    /// when written.
-    Deferred {
-        report: Report,
-        facts: Option<Facts>,
-        reached: bool,
-    },
-    /// An error record, rendered.
-    Rejected(String),
+    /// A report (or an error record), rendered; whether the report reached
+    /// `--fail-on` (`None` for an error record).
+    Rendered { text: String, reached: Option<bool> },
+    /// A report rendered past the chunk's output budget: dropped, with its
+    /// facts, and evaluated again from its line when its turn comes, so that
+    /// what is held for a chunk is its lines and at most
+    /// [`OUTPUT_BYTES`] of output, never its reports or facts.
+    Deferred,
+}
+
+/// How the lines of a stream are printed.
+#[derive(Clone, Copy)]
+pub struct Printing<'a> {
+    pub format: Format,
+    /// With explanations (`--explain`).
+    pub explain: bool,
+    /// Whether a report reaches `--fail-on`.
+    pub reached: &'a (dyn Fn(&Report) -> bool + Sync),
+}
+
+/// What is printed for one line: its report, or its error record if the
+/// evaluation failed; with whether the report reached `--fail-on` (`None`
+/// for an error record).
+fn print_line(
+    rules: &RuleSet,
+    line: usize,
+    result: Result<(&Facts, &Report), dd_rules::Error>,
+    how: Printing<'_>,
+) -> (String, Option<bool>) {
+    let rendered = result.and_then(|(facts, report)| {
+        let text = render(rules, how.explain.then_some(facts), report, how.format)?;
+        Ok((text, (how.reached)(report)))
+    });
+    match rendered {
+        Ok((text, reached)) => (text, Some(reached)),
+        Err(e) => (rejected(line, e.into(), how.format), None),
+    }
+}
+
+/// Evaluates one line alone and prints it (a line deferred for the
+/// chunk's output budget).
+fn evaluate_line(
+    rules: &RuleSet,
+    line: usize,
+    doc: &str,
+    how: Printing<'_>,
+) -> (String, Option<bool>) {
+    let facts = match rules.facts_from_json(doc) {
+        Ok(facts) => facts,
+        Err(e) => return print_line(rules, line, Err(e.into()), how),
+    };
+    match rules.evaluate(&facts) {
+        Ok(report) => print_line(rules, line, Ok((&facts, &report)), how),
+        Err(e) => print_line(rules, line, Err(e.into()), how),
+    }
 }
 
 /// The error record printed in place of a rejected line's report. The text
@@ -184,13 +235,7 @@ fn read_chunk<R: BufRead>(
 
 /// Evaluates the lines a chunk at a time (on all cores), printing a report
 /// or an error record for each non-blank line, in input order.
-pub fn run(
-    rules: &RuleSet,
-    reader: Box<dyn BufRead>,
-    format: Format,
-    explain: bool,
-    reached: &(dyn Fn(&Report) -> bool + Sync),
-) -> Result<Stats, Failure> {
+pub fn run(rules: &RuleSet, reader: Box<dyn BufRead>, how: Printing<'_>) -> Result<Stats, Failure> {
     let mut stats = Stats::default();
     let mut lines = Lines::new(reader, dd_rules::MAX_FACTS_BYTES);
     while let Some(chunk) = read_chunk(&mut lines, &mut stats)? {
@@ -207,54 +252,39 @@ pub fn run(
         let mut results = rules
             .evaluate_batch_fast(&docs, |i, result| {
                 let line = line_of.get(i).copied().unwrap_or(0);
-                let report =
-                    result.and_then(|(facts, outcome)| Ok((facts, rules.report(facts, outcome)?)));
-                match report {
-                    Ok((facts, report)) => {
-                        let text = render(rules, explain.then_some(facts), &report, format);
-                        let reached = reached(&report);
-                        let before = held.fetch_add(text.len(), Ordering::Relaxed);
-                        if before.saturating_add(text.len()) <= OUTPUT_BYTES {
-                            LineResult::Report { text, reached }
-                        } else {
-                            held.fetch_sub(text.len(), Ordering::Relaxed);
-                            LineResult::Deferred {
-                                report,
-                                facts: explain.then(|| facts.clone()),
-                                reached,
-                            }
-                        }
-                    }
-                    Err(e) => LineResult::Rejected(rejected(line, e.into(), format)),
+                let (text, reached) = match result {
+                    Ok((facts, outcome)) => match rules.report(facts, outcome) {
+                        Ok(report) => print_line(rules, line, Ok((facts, &report)), how),
+                        Err(e) => print_line(rules, line, Err(e.into()), how),
+                    },
+                    Err(e) => print_line(rules, line, Err(e), how),
+                };
+                let before = held.fetch_add(text.len(), Ordering::Relaxed);
+                if before.saturating_add(text.len()) <= OUTPUT_BYTES {
+                    LineResult::Rendered { text, reached }
+                } else {
+                    held.fetch_sub(text.len(), Ordering::Relaxed);
+                    LineResult::Deferred
                 }
             })
             .into_iter();
         for (line, text) in chunk {
-            let result = match text {
-                Ok(_) => results.next(),
-                Err(error) => Some(LineResult::Rejected(rejected(line, error, format))),
+            let (text, reached) = match text {
+                Err(error) => (rejected(line, error, how.format), None),
+                Ok(doc) => match results.next() {
+                    Some(LineResult::Rendered { text, reached }) => (text, reached),
+                    Some(LineResult::Deferred) => evaluate_line(rules, line, &doc, how),
+                    None => continue,
+                },
             };
-            match result {
-                Some(LineResult::Report { text, reached }) => {
+            match reached {
+                Some(reached) => {
                     stats.reports += 1;
                     stats.reached += usize::from(reached);
-                    io::out(&text)?;
                 }
-                Some(LineResult::Deferred {
-                    report,
-                    facts,
-                    reached,
-                }) => {
-                    stats.reports += 1;
-                    stats.reached += usize::from(reached);
-                    io::out(&render(rules, facts.as_ref(), &report, format))?;
-                }
-                Some(LineResult::Rejected(text)) => {
-                    stats.rejected += 1;
-                    io::out(&text)?;
-                }
-                None => {}
+                None => stats.rejected += 1,
             }
+            io::out(&text)?;
         }
     }
     Ok(stats)

@@ -34,6 +34,10 @@ pub struct Args {
     /// a file is given.
     #[arg(long, value_name = "DIR")]
     root: Option<PathBuf>,
+    /// The evaluation budget of each case, in steps, as for `eval`: a case
+    /// that needs more fails with an error naming the flag.
+    #[arg(long, value_name = "STEPS", default_value_t = dd_rules::DEFAULT_BUDGET)]
+    budget: u64,
 }
 
 /// Prints what the cases of one ruleset covered.
@@ -110,7 +114,7 @@ pub fn run(args: &Args, global: Global) -> Result<ExitCode, Failure> {
     for (file, tree) in files {
         let result = file
             .map_err(Failure::from)
-            .and_then(|file| run_file(&file, &tree, args.root.is_some(), &mut rulesets, global));
+            .and_then(|file| run_file(&file, &tree, args, &mut rulesets, global));
         match result {
             Ok((p, f)) => {
                 passed += p;
@@ -160,11 +164,11 @@ fn tidy(path: &Path) -> PathBuf {
 }
 
 /// Runs the cases of one file, whose references must stay inside `tree`
-/// (given with `--root` when `rooted`); returns (passed, failed).
+/// (given with `--root` when `args` has one); returns (passed, failed).
 fn run_file(
     file: &Path,
     tree: &Path,
-    rooted: bool,
+    args: &Args,
     rulesets: &mut BTreeMap<PathBuf, (PathBuf, RuleSet, Coverage)>,
     global: Global,
 ) -> Result<(usize, usize), Failure> {
@@ -177,7 +181,7 @@ fn run_file(
         ))
     })?;
     let tree = io::Tree::new(tree)?;
-    if rooted && !tree.contains(file) {
+    if args.root.is_some() && !tree.contains(file) {
         return Err(Failure::Error(format!(
             "error: `{}` is outside `{}`, the tree given with `--root`",
             io::shown(file),
@@ -188,14 +192,15 @@ fn run_file(
     if !rulesets.contains_key(&key) {
         let shown = tidy(&file.parent().unwrap_or(Path::new("")).join(&tests.ruleset));
         let source = io::read_file(&key, io::Input::Rules)?;
-        let rules =
-            crate::eval::compile(&source, &shown, global).map_err(|failure| match failure {
+        let rules = crate::eval::compile(&source, &shown, global)
+            .map_err(|failure| match failure {
                 Failure::Error(m) => Failure::Error(format!(
                     "{m}\nerror: the ruleset of `{}` does not compile",
                     io::shown(file)
                 )),
                 closed => closed,
-            })?;
+            })?
+            .with_budget(args.budget);
         let coverage = Coverage::new(&rules);
         rulesets.insert(key.clone(), (shown, rules, coverage));
     }
@@ -216,9 +221,10 @@ fn run_file(
             (None, None) => Err("the case gives no facts".to_string()),
         };
         let outcome = facts.and_then(|f| {
-            rules
-                .evaluate_json(&f)
-                .map_err(|e| format!("the facts are rejected: {e}"))
+            rules.evaluate_json(&f).map_err(|e| match e {
+                dd_rules::Error::Eval(e) => format!("the facts cannot be evaluated: {e}"),
+                e => format!("the facts are rejected: {e}"),
+            })
         });
         let diffs = match &outcome {
             Ok(report) => {

@@ -13,6 +13,10 @@ use std::fmt::Write as _;
 
 use dd_rules::{Report, SafeguardStatus, Status, printable};
 
+/// What the text form shows for what the report leaves out because quoting
+/// it would go over the report's size limit (`dd_rules::REPORT_QUOTE_BYTES`).
+const OMITTED: &str = "(omitted: report size limit)";
+
 /// The most characters of one text from the facts (a transaction id, a
 /// value, a provenance) that the text form shows.
 pub const SHOWN_CHARS: usize = 1_000;
@@ -68,6 +72,10 @@ pub fn render(report: &Report) -> String {
             printable(f.title)
         );
         for e in f.evidence() {
+            if e.omitted {
+                let _ = writeln!(out, "      {} = {OMITTED}", printable(e.fact));
+                continue;
+            }
             let mut line = format!(
                 "      {} = {}",
                 printable(e.fact),
@@ -106,16 +114,28 @@ pub fn render(report: &Report) -> String {
             f.step,
             printable(f.title)
         );
-        let _ = writeln!(
-            out,
-            "      missing: {}",
-            printable(&f.missing().collect::<Vec<_>>().join(", "))
-        );
+        let listed = printable(&f.missing().collect::<Vec<_>>().join(", ")).into_owned();
+        let missing = match (listed.is_empty(), f.missing_truncated) {
+            (_, false) => listed,
+            (true, true) => OMITTED.to_string(),
+            (false, true) => format!(
+                "{listed}, and more (only the first {} are listed)",
+                f.missing().len()
+            ),
+        };
+        let _ = writeln!(out, "      missing: {missing}");
     }
-    if report.missing_facts().len() > 0 {
+    if report.missing_facts().len() > 0 || report.missing_facts_truncated() {
         let _ = writeln!(out, "\nFacts to gather, most decisive first:");
         for (i, m) in report.missing_facts().enumerate() {
             let _ = writeln!(out, "  {}. {}", i + 1, printable(m));
+        }
+        if report.missing_facts_truncated() {
+            let _ = writeln!(
+                out,
+                "  and more: only the first {} are listed",
+                report.missing_facts().len()
+            );
         }
     }
     let clear = report.flags_with(Status::Clear).count();
@@ -124,13 +144,24 @@ pub fn render(report: &Report) -> String {
 }
 
 /// Renders an explanation tree: each sub-condition with its truth value,
-/// the facts it read, and what is missing.
+/// the facts it read, and what is missing; then the predicates it uses,
+/// each explained once (the library lists them at the root; a predicate's
+/// node in the tree shows only its value).
 pub fn render_explanation(id: &str, status: dd_rules::Status, e: &dd_rules::Explanation) -> String {
     let mut out = format!("\n{} is {status} because:\n", printable(id));
     node(e, 1, &mut out);
+    if !e.predicates.is_empty() {
+        let _ = writeln!(out, "  where:");
+        for p in &e.predicates {
+            node(p, 2, &mut out);
+        }
+    }
     out
 }
 
+/// One node and its parts. INVARIANT: the recursion is as deep as the
+/// tree, which is no deeper than a condition may be nested (the checker's
+/// limits; predicates are not expanded in place).
 fn node(e: &dd_rules::Explanation, depth: usize, out: &mut String) {
     let pad = "  ".repeat(depth);
     let mark = match e.value {

@@ -478,14 +478,14 @@ fn dd_with_closed_stdout(args: &[String]) -> Run {
     }
 }
 
-/// The exit code of a run whose stdout was closed: 128 + SIGPIPE, what a
-/// shell shows for a program that a closed pipe stopped.
-const CLOSED: i32 = 141;
+/// The exit code of a run whose stdout was closed: 0, as ripgrep's.
+const CLOSED: i32 = 0;
 
 #[test]
-fn check_json_to_a_closed_stdout_ends_quietly_with_141() {
-    // `check` must not panic on a closed pipe; it ends as a program stopped
-    // by SIGPIPE does, without a message.
+fn check_json_to_a_closed_stdout_ends_quietly_with_0() {
+    // `check` must not panic on a closed pipe, nor say anything: it stops at
+    // the write that fails, with 0 (had it ignored the failure, the file
+    // with mistakes would make it exit with 1).
     let dir = TempDir::new("closed-stdout");
     let file = dir.write("three.rules", THREE_MISTAKES);
     let args: Vec<String> = vec![
@@ -501,9 +501,21 @@ fn check_json_to_a_closed_stdout_ends_quietly_with_141() {
 }
 
 #[test]
-fn eval_to_a_closed_stdout_ends_quietly_with_141() {
+fn eval_to_a_closed_stdout_ends_quietly_with_0() {
+    // `--fail-on` the least strict outcome is always reached: exit 1, had
+    // the run gone on past the write that failed.
     for format in ["text", "json"] {
-        let args = ["eval", "--format", format, "--rules", BUNDLED, PARTIAL].map(String::from);
+        let args = [
+            "eval",
+            "--format",
+            format,
+            "--fail-on",
+            "proceed",
+            "--rules",
+            BUNDLED,
+            PARTIAL,
+        ]
+        .map(String::from);
         let run = dd_with_closed_stdout(&args);
         run.expect_code(CLOSED);
         assert!(run.stderr.is_empty(), "{}", run.stderr);
@@ -1259,7 +1271,9 @@ fn help_and_version_exit_0() {
         .stdout_has("Exit codes:")
         .stdout_has("0    all is well")
         .stdout_has("2    usage error")
-        .stdout_has("141  the standard output was closed");
+        .stdout_has(
+            "A closed standard output (as with `| head`) ends the run at once, quietly, with 0.",
+        );
     for sub in ["check", "eval"] {
         dd([sub, "--help"])
             .expect_code(0)

@@ -191,6 +191,26 @@ fn fail_on_sets_the_exit_code_by_strictness() {
 }
 
 #[test]
+fn the_repository_test_files_pass_as_the_help_says() {
+    // Its test files name the rulesets two directories up and the examples
+    // three: they run with `--root .`, and without it the examples they
+    // name are refused as outside the tree.
+    let out = run(&["test", "-q", "--root", ".", "rulesets/"], None);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stdout));
+    let out = run(&["test", "-q", "rulesets/"], None);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        text(&out.stdout).contains("is outside `rulesets/`, the directory tree given on the command line; not read (`--root` sets a wider tree)"),
+        "{}",
+        text(&out.stdout)
+    );
+    let file = "rulesets/tests/us-state-2020/sanctions-and-listings.tests.json";
+    let out = run(&["test", "--root", "rulesets", "--coverage", file], None);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stdout));
+    assert!(text(&out.stdout).contains("coverage of "));
+}
+
+#[test]
 fn test_command_reports_failures_with_expected_and_actual() {
     // A test file names its ruleset relative to itself, inside its tree.
     let ruleset = "us-state-2020.rules";

@@ -172,3 +172,63 @@ fn an_ndjson_file_of_long_lines_streams_too() {
     assert!(lines[1].contains("\"transaction\":\"ok\""));
     assert!(lines[2].contains("nested more than 64 deep"));
 }
+
+#[test]
+fn ndjson_reports_past_the_output_budget_are_written_in_order() {
+    // 70 lines of 10 kB, each quoted by 100 flags: each report is about
+    // 1 MiB (the least quote budget of a report), 70 MiB for the chunk, over
+    // its 64 MiB of output. The reports past it are dropped with their
+    // facts and evaluated again when their turn comes: what is printed is
+    // the same, in the same order.
+    let dir = TempDir::new("output-budget");
+    let flags: String = (0..100)
+        .map(|i| {
+            format!(
+                "flag S4.f{i} {{ step: 4 severity: high title: \"F{i}\" when: count(p in parties) > 0 evidence: parties }}\n"
+            )
+        })
+        .collect();
+    let rules = dir.write(
+        "wide.rules",
+        format!(
+            "ruleset \"wide\" {{ version: \"1\" title: \"Wide\" source: \"Test\" }}\n\
+             record Party {{ name: string }}\nfacts {{ parties: list<Party> }}\n{flags}\
+             outcomes {{ proceed, escalate }}\n\
+             disposition {{ when any flags(raised) => escalate otherwise => proceed }}\n"
+        ),
+    );
+    let party = format!("{{\"name\": \"{}\"}}", "x".repeat(100));
+    let doc = |i: usize| {
+        format!(
+            "{{\"id\": \"t{i}\", \"parties\": [{}]}}",
+            vec![party.as_str(); 100].join(",")
+        )
+    };
+    let stream: String = (0..70).map(|i| doc(i) + "\n").collect();
+    let stream = dir.write("wide.ndjson", stream);
+    let run = dd(["eval", "--rules", &arg(&rules), &arg(&stream)]);
+    run.code(0)
+        .stderr_has("70 line(s): 70 report(s), 0 rejected");
+    let lines: Vec<&str> = run.stdout.lines().collect();
+    assert_eq!(lines.len(), 70);
+    let total: usize = lines.iter().map(|l| l.len()).sum();
+    assert!(total > 64 * 1024 * 1024, "{total} bytes: none deferred");
+    for (i, line) in lines.iter().enumerate() {
+        let head = &line[..line.len().min(300)];
+        assert!(
+            head.contains(&format!("\"transaction\":\"t{i}\"")),
+            "{head}"
+        );
+    }
+    // The last, deferred, is what the document gives alone.
+    let last = dir.write("last.json", doc(69));
+    let alone = dd([
+        "eval",
+        "--format",
+        "ndjson",
+        "--rules",
+        &arg(&rules),
+        &arg(&last),
+    ]);
+    assert_eq!(alone.code(0).stdout.trim_end(), lines[69]);
+}

@@ -47,11 +47,11 @@ impl<R: BufRead> Lines<R> {
         }
         if text.last() == Some(&b'\n') {
             text.pop();
-            return Ok(Some(Line::Text(text)));
+            return Ok(Some(Line::Text(tight(text))));
         }
         if text.len() <= self.limit {
             // The last line, without a line break.
-            return Ok(Some(Line::Text(text)));
+            return Ok(Some(Line::Text(tight(text))));
         }
         let mut length = u64::try_from(text.len()).unwrap_or(u64::MAX);
         drop(text);
@@ -72,6 +72,16 @@ impl<R: BufRead> Lines<R> {
         }
         Ok(Some(Line::TooLong(length)))
     }
+}
+
+/// A line's buffer without the spare room its growth left (up to as much
+/// again as the line, for a line read over many blocks), so that what a
+/// chunk of lines holds is what its lines are.
+fn tight(mut text: Vec<u8>) -> Vec<u8> {
+    if text.capacity() - text.len() > SKIP_BLOCK as usize {
+        text.shrink_to_fit();
+    }
+    text
 }
 
 #[cfg(test)]
@@ -104,6 +114,18 @@ mod tests {
         );
         assert_eq!(lines(b"abcde", 4), [Err(5)]);
         assert_eq!(lines(b"", 4), []);
+    }
+
+    #[test]
+    fn a_line_kept_holds_little_more_than_its_bytes() {
+        let mut input = vec![b'x'; 5 * SKIP_BLOCK as usize + 1];
+        input.push(b'\n');
+        let mut lines = Lines::new(std::io::BufReader::new(&input[..]), input.len());
+        let Some(Line::Text(text)) = lines.next_line().unwrap() else {
+            panic!("a line");
+        };
+        assert_eq!(text.len(), input.len() - 1);
+        assert!(text.capacity() - text.len() <= SKIP_BLOCK as usize);
     }
 
     #[test]

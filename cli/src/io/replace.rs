@@ -89,3 +89,30 @@ fn keep_owner(file: &File, old: &std::fs::Metadata) -> std::io::Result<()> {
 fn keep_owner(_file: &File, _old: &std::fs::Metadata) -> std::io::Result<()> {
     Ok(())
 }
+
+#[cfg(all(test, unix))]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_link_planted_at_the_temporary_name_is_not_followed() {
+        let dir = std::env::temp_dir().join(format!("dd-rules-replace-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        let file = dir.join("a.rules");
+        let victim = dir.join("victim");
+        std::fs::write(&file, "old").unwrap();
+        std::fs::write(&victim, "untouched").unwrap();
+        // The name the first attempt takes: this process's own.
+        let planted = dir.join(format!(
+            ".a.rules.{}.0.dd-rules-fmt.tmp",
+            std::process::id()
+        ));
+        std::os::unix::fs::symlink(&victim, &planted).unwrap();
+        replace(&file, "new").unwrap();
+        assert_eq!(std::fs::read_to_string(&file).unwrap(), "new");
+        assert_eq!(std::fs::read_to_string(&victim).unwrap(), "untouched");
+        assert!(std::fs::symlink_metadata(&planted).unwrap().is_symlink());
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+}

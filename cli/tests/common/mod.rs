@@ -11,13 +11,14 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-pub const BIN: &str = "/tmp/old-target/debug/dd-rules";
+/// The binary under test: the one cargo built for these tests.
+pub const BIN: &str = env!("CARGO_BIN_EXE_dd-rules");
 
 /// The virtual memory a run may use, in KiB (`ulimit -v`): about 2 GB.
 pub const MEMORY_KIB: u64 = 2_000_000;
 
 /// The seconds after which `timeout` stops a run: only a hang gets there.
-pub const TIMEOUT_SECONDS: u64 = 120;
+pub const TIMEOUT_SECONDS: u64 = 10;
 
 /// The exit code `timeout` gives when it had to stop the program.
 pub const TIMED_OUT: i32 = 124;
