@@ -215,7 +215,8 @@ fn hostile_rules_give_the_expected_diagnostics() {
     let mut failures = Vec::new();
     for path in inputs("rules", "rules") {
         let source = fs::read_to_string(&path).unwrap();
-        let described = describe_rules(&source) + &describe_evaluation(&source, &path.with_extension("json"));
+        let described =
+            describe_rules(&source) + &describe_evaluation(&source, &path.with_extension("json"));
         expect(&path, &described, &mut failures);
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));

@@ -156,6 +156,12 @@ pub fn render_explanation(id: &str, status: dd_rules::Status, e: &dd_rules::Expl
             node(p, 2, &mut out);
         }
     }
+    if e.truncated {
+        let _ = writeln!(
+            out,
+            "  (the explanation reached its size limit: later parts are not expanded)"
+        );
+    }
     out
 }
 

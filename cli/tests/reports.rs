@@ -345,3 +345,41 @@ fn the_explanations_of_one_report_are_bounded() {
     );
     assert!(run.stdout.len() < limit + 100_000, "{}", run.stdout.len());
 }
+
+#[test]
+fn an_explanation_at_its_size_limit_says_so() {
+    // 400 predicates, each using the one before: more than the 2,000 nodes
+    // an explanation expands.
+    let dir = TempDir::new("explain-truncated");
+    let mut rules = String::from(
+        "ruleset \"c\" { version: \"1\" title: \"t\" source: \"s\" }\n\
+         facts { x: bool  y: bool }\npredicate p0 { x }\n",
+    );
+    for i in 1..400 {
+        rules.push_str(&format!(
+            "predicate p{i} {{ (p{0} and y) or (not p{0} and x) }}\n",
+            i - 1
+        ));
+    }
+    rules.push_str(
+        "flag A.chain { step: 1 severity: high title: \"t\" when: p399 }\n\
+         outcomes { go, stop }\n\
+         disposition { when any flags(raised) => stop  otherwise => go }\n",
+    );
+    let rules = dir.write("chain.rules", rules);
+    let facts = dir.write("x.json", "{\"x\": true}");
+    dd(["eval", "--explain", "--rules", &arg(&rules), &arg(&facts)])
+        .code(0)
+        .stdout_has("(the explanation reached its size limit: later parts are not expanded)");
+    let run = dd([
+        "eval",
+        "--explain",
+        "--format",
+        "json",
+        "--rules",
+        &arg(&rules),
+        &arg(&facts),
+    ]);
+    let report: Value = serde_json::from_str(&run.code(0).stdout).expect("JSON");
+    assert_eq!(report["explanations"][0]["tree"]["truncated"], true);
+}

@@ -165,8 +165,7 @@ impl Walk {
     /// on this thread.
     pub fn worth_keeping(&self) -> bool {
         const KEEP: usize = 256 * 1024;
-        self.found.text.capacity() + self.memo_paths.text.capacity() + self.spare.capacity()
-            <= KEEP
+        self.found.text.capacity() + self.memo_paths.text.capacity() + self.spare.capacity() <= KEEP
     }
 }
 
