@@ -37,16 +37,30 @@ struct Scope {
     root: u32,
 }
 
-/// Paths being collected: their text, and the range of each in it.
+/// Paths being collected: their text, and the range of each in it. The
+/// paths of the walk under way are those from `first` on (the report's
+/// buffer holds the paths of earlier flags before them).
 #[derive(Default)]
 pub(crate) struct Paths {
     pub text: String,
     pub spans: Vec<Range<usize>>,
-    /// Whether paths were dropped to keep only the first ones.
+    /// Whether paths of the walk under way were dropped to keep only the
+    /// first ones.
     pub cut: bool,
+    /// Where the walk under way starts: its first span, and its first byte.
+    first: (usize, usize),
 }
 
 impl Paths {
+    /// Empty, with room for `text` bytes and `spans` paths.
+    pub fn with_capacity(text: usize, spans: usize) -> Paths {
+        Paths {
+            text: String::with_capacity(text),
+            spans: Vec::with_capacity(spans),
+            ..Paths::default()
+        }
+    }
+
     fn push(&mut self, prefix: &str, name: &str) {
         let start = self.text.len();
         if !prefix.is_empty() {
@@ -61,40 +75,90 @@ impl Paths {
         self.text.get(span.clone()).unwrap_or_default()
     }
 
-    /// Sorts the paths, drops repeats and keeps the first `keep`. The text
-    /// of the paths dropped is dropped too once it outweighs the text kept
-    /// (`spare` is a buffer to reuse), so that the text stays within a
-    /// multiple of what the kept paths need however many are found.
+    /// Starts a walk after the paths already held.
+    pub fn begin(&mut self) {
+        self.first = (self.spans.len(), self.text.len());
+        self.cut = false;
+    }
+
+    /// The spans of the walk under way.
+    pub fn current(&self) -> &[Range<usize>] {
+        self.spans.get(self.first.0..).unwrap_or_default()
+    }
+
+    /// Sorts the walk's paths, drops repeats and keeps the first `keep`. The
+    /// text of the paths dropped is dropped too once it outweighs the text
+    /// kept, so that the text stays within a multiple of what the kept paths
+    /// need however many are found.
     pub fn settle(&mut self, keep: usize, spare: &mut String) {
-        let Paths { text, spans, cut } = self;
-        let at = |s: &Range<usize>| text.get(s.clone()).unwrap_or_default();
-        // Usually few, and already in order: a pass to check is cheaper
-        // than a sort.
-        if !spans.is_sorted_by(|a, b| at(a) < at(b)) {
-            spans.sort_unstable_by(|a, b| at(a).cmp(at(b)));
-            spans.dedup_by(|a, b| at(a) == at(b));
+        let Paths {
+            text,
+            spans,
+            cut,
+            first,
+        } = self;
+        let Some(tail) = spans.get_mut(first.0..) else {
+            return;
+        };
+        if tail.len() > 1 {
+            let at = |s: &Range<usize>| text.get(s.clone()).unwrap_or_default();
+            // Usually few, and already in order: a pass to check is cheaper
+            // than a sort.
+            if !tail.is_sorted_by(|a, b| at(a) < at(b)) {
+                tail.sort_unstable_by(|a, b| at(a).cmp(at(b)));
+                let len = {
+                    let mut kept = 0;
+                    for i in 0..tail.len() {
+                        let same = kept > 0 && tail.get(kept - 1).map(at) == tail.get(i).map(at);
+                        if !same {
+                            tail.swap(kept, i);
+                            kept += 1;
+                        }
+                    }
+                    kept
+                };
+                spans.truncate(first.0 + len);
+            }
         }
-        if spans.len() > keep {
-            spans.truncate(keep);
+        if spans.len() > first.0 + keep {
+            spans.truncate(first.0 + keep);
             *cut = true;
         }
-        let kept: usize = spans.iter().map(|s| s.len()).sum();
-        if text.len() <= 2 * kept + 1024 {
-            return;
+        let kept: usize = self.current().iter().map(|s| s.len()).sum();
+        if self.text.len() - self.first.1 > 2 * kept + 1024 {
+            self.compact(spare);
         }
+    }
+
+    /// Keeps the first `n` paths of the walk under way, and only their text.
+    pub fn keep(&mut self, n: usize, spare: &mut String) {
+        if self.current().len() > n {
+            self.spans.truncate(self.first.0 + n);
+            self.cut = true;
+            self.compact(spare);
+        }
+    }
+
+    /// Rewrites the walk's text with only its paths', in order.
+    fn compact(&mut self, spare: &mut String) {
+        let Paths {
+            text, spans, first, ..
+        } = self;
         spare.clear();
-        for span in spans.iter_mut() {
-            let start = spare.len();
-            spare.push_str(at(span));
-            *span = start..spare.len();
+        for span in spans.iter_mut().skip(first.0) {
+            let start = first.1 + spare.len();
+            spare.push_str(text.get(span.clone()).unwrap_or_default());
+            *span = start..first.1 + spare.len();
         }
-        std::mem::swap(text, spare);
+        text.truncate(first.1);
+        text.push_str(spare);
     }
 
     fn clear(&mut self) {
         self.text.clear();
         self.spans.clear();
         self.cut = false;
+        self.first = (0, 0);
     }
 }
 
@@ -104,7 +168,7 @@ pub(crate) struct Walk {
     scope: Scope,
     /// The paths of the condition being walked.
     pub found: Paths,
-    spare: String,
+    pub spare: String,
     /// Each predicate's first paths: a range of `memo_spans`, and whether
     /// some were dropped; `None` until walked.
     memo: Vec<Option<(Range<usize>, bool)>>,
@@ -123,11 +187,7 @@ impl Walk {
     /// allocation each, rather than one per growth step).
     pub fn new(program: &Program, limit: usize) -> Walk {
         let predicates = program.predicate_nodes.len();
-        let paths = || Paths {
-            text: String::with_capacity(1024),
-            spans: Vec::with_capacity(64),
-            cut: false,
-        };
+        let paths = || Paths::with_capacity(1024, 64);
         Walk {
             scope: Scope {
                 levels: Vec::with_capacity(4),
@@ -170,19 +230,23 @@ impl Walk {
 }
 
 impl<'a> Machine<'a, '_> {
-    /// Collects in `walk.found` the first absent facts, in text order, that
-    /// keep node `id` undecided: the condition of a flag, which evaluates to
-    /// unknown and uses the predicates `uses` directly. False when the
-    /// budget ran out; the paths are then incomplete.
-    pub fn missing(&mut self, id: NodeId, uses: &[u32], walk: &mut Walk) -> bool {
-        walk.found.clear();
+    /// Appends to `out` (after a [`Paths::begin`]) the first absent facts,
+    /// in text order, that keep node `id` undecided: the condition of a
+    /// flag, which evaluates to unknown and uses the predicates `uses`
+    /// directly. False when the budget ran out; the paths are then
+    /// incomplete.
+    pub fn missing(&mut self, id: NodeId, uses: &[u32], walk: &mut Walk, out: &mut Paths) -> bool {
         for &p in uses {
             if !self.walk_predicate(p, walk) {
                 return false;
             }
         }
+        // The flag's paths go straight into `out`, the report's buffer.
+        std::mem::swap(&mut walk.found, out);
+        walk.found.begin();
         self.missing_in(id, walk);
         walk.found.settle(MAX_MISSING_PER_FLAG, &mut walk.spare);
+        std::mem::swap(&mut walk.found, out);
         !self.steps.over()
     }
 
@@ -217,7 +281,7 @@ impl<'a> Machine<'a, '_> {
             walk.found.settle(MAX_MISSING_PER_FLAG, &mut walk.spare);
             let start = walk.memo_paths.spans.len();
             let mut cut = walk.found.cut;
-            for span in &walk.found.spans {
+            for span in walk.found.current() {
                 let path = walk.found.get(span);
                 if walk.memo_paths.text.len() + path.len() > walk.limit {
                     cut = true;
@@ -253,7 +317,7 @@ impl<'a> Machine<'a, '_> {
             let (prefix, name) = self.name(at, &walk.scope);
             walk.found.push(prefix, name);
             // Keep the buffer small: settle it whenever it doubles.
-            if walk.found.spans.len() >= 2 * MAX_MISSING_PER_FLAG {
+            if walk.found.current().len() >= 2 * MAX_MISSING_PER_FLAG {
                 walk.found.settle(MAX_MISSING_PER_FLAG, &mut walk.spare);
             }
         }
@@ -302,7 +366,7 @@ impl<'a> Machine<'a, '_> {
                     walk.found.push("", memo.get(span));
                 }
                 walk.found.cut |= *cut;
-                if walk.found.spans.len() >= 2 * MAX_MISSING_PER_FLAG {
+                if walk.found.current().len() >= 2 * MAX_MISSING_PER_FLAG {
                     walk.found.settle(MAX_MISSING_PER_FLAG, &mut walk.spare);
                 }
             }

@@ -17,7 +17,7 @@ use std::ops::Range;
 
 use super::budget::{ConditionKind, Steps};
 use super::machine::Machine;
-use super::missing::Walk;
+use super::missing::{Paths, Walk};
 use super::outcome::Outcome;
 use crate::check::Checked;
 use crate::compile::{QUOTE_EXPANSION, QUOTE_OVERHEAD, words};
@@ -40,8 +40,8 @@ fn weight(severity: Severity) -> u64 {
 
 /// What a missing path costs in the quote budget: its text, its quotes and
 /// a comma.
-fn path_cost(path: &str) -> usize {
-    path.len() + 3
+fn path_cost(path_len: usize) -> usize {
+    path_len + 3
 }
 
 thread_local! {
@@ -62,11 +62,10 @@ pub(crate) fn build(
     let budget = report_quote_budget(facts.len);
     let steps = Steps::new(rules.budget());
     let mut machine = Machine::new(program, &facts.root, &outcome.cache, steps);
-    // Enough for most reports' missing paths; it grows if need be.
-    let mut text = String::with_capacity(1024);
-
+    // The missing paths of every flag, in one text buffer; room enough
+    // for most reports, and it grows if need be.
+    let mut found = Paths::with_capacity(1024, 64);
     let mut rows = Vec::with_capacity(program.flags.len());
-    let mut paths = Vec::with_capacity(64);
     // The walk's buffers: those of the thread's last report if it kept
     // them, or made at the first unknown flag.
     let mut walk: Option<Walk> = KEPT_WALK.take().map(|mut w| {
@@ -76,33 +75,40 @@ pub(crate) fn build(
     let mut quoted = 0usize;
     for (i, code) in program.flags.iter().enumerate() {
         let status = outcome.flags.get(i).copied().unwrap_or(Status::Unknown);
-        let start = paths.len();
+        let start = found.spans.len();
         let mut truncated = false;
         if status == Status::Unknown {
             let walk = walk.get_or_insert_with(|| Walk::new(program, budget));
-            if !machine.missing(code.cond, &code.uses, walk) {
+            found.begin();
+            if !machine.missing(code.cond, &code.uses, walk, &mut found) {
                 return Err((ConditionKind::Flag, i));
             }
-            truncated = walk.found.cut;
-            for span in &walk.found.spans {
-                let path = walk.found.get(span);
-                if quoted + path_cost(path) > budget {
-                    truncated = true;
-                    break;
-                }
-                quoted += path_cost(path);
-                let at = text.len();
-                text.push_str(path);
-                paths.push(at..text.len());
-            }
+            // The paths within the quote budget.
+            let fit = found
+                .current()
+                .iter()
+                .take_while(|span| {
+                    let cost = path_cost(span.len());
+                    let fits = quoted + cost <= budget;
+                    quoted += if fits { cost } else { 0 };
+                    fits
+                })
+                .count();
+            found.keep(fit, &mut walk.spare);
+            truncated = found.cut;
         }
         rows.push(FlagRow {
             status,
             mitigated: outcome.mitigated.get(i).copied().unwrap_or(false),
-            missing: start..paths.len(),
+            missing: start..found.spans.len(),
             missing_truncated: truncated,
         });
     }
+    let Paths {
+        text,
+        spans: mut paths,
+        ..
+    } = found;
 
     if let Some(walk) = walk.filter(Walk::worth_keeping) {
         KEPT_WALK.set(Some(walk));
