@@ -312,14 +312,22 @@ impl<'a> Machine<'a, '_> {
         (prefix, name)
     }
 
+    #[inline]
     fn absent(&self, at: At, walk: &mut Walk) {
         if matches!(self.value(at), Value::Absent) {
-            let (prefix, name) = self.name(at, &walk.scope);
-            walk.found.push(prefix, name);
-            // Keep the buffer small: settle it whenever it doubles.
-            if walk.found.current().len() >= 2 * MAX_MISSING_PER_FLAG {
-                walk.found.settle(MAX_MISSING_PER_FLAG, &mut walk.spare);
-            }
+            self.found_absent(at, walk);
+        }
+    }
+
+    /// Adds the path of an absent fact; out of line, as most facts a walk
+    /// looks at are present.
+    #[inline(never)]
+    fn found_absent(&self, at: At, walk: &mut Walk) {
+        let (prefix, name) = self.name(at, &walk.scope);
+        walk.found.push(prefix, name);
+        // Keep the buffer small: settle it whenever it doubles.
+        if walk.found.current().len() >= 2 * MAX_MISSING_PER_FLAG {
+            walk.found.settle(MAX_MISSING_PER_FLAG, &mut walk.spare);
         }
     }
 
