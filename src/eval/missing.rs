@@ -100,6 +100,10 @@ impl Paths {
         let Some(tail) = spans.get_mut(first.0..) else {
             return;
         };
+        // One path or none, and no text but its own: nothing to do.
+        if tail.len() <= 1 && keep >= 1 && text.len() - first.1 <= 1024 {
+            return;
+        }
         if tail.len() > 1 {
             let at = |s: &Range<usize>| text.get(s.clone()).unwrap_or_default();
             // Usually few, and already in order: a pass to check is cheaper
@@ -253,6 +257,10 @@ impl<'a> Machine<'a, '_> {
     /// Makes sure predicate `p`, if unknown, has its paths in the memo, and
     /// the predicates it uses before it: depth first, on a stack of our own.
     fn walk_predicate(&mut self, p: u32, walk: &mut Walk) -> bool {
+        // Most often known, or walked for an earlier flag already.
+        if walk.memo.get(p as usize).is_none_or(Option::is_some) || self.predicate(p) != Tri::Unknown {
+            return true;
+        }
         walk.todo.clear();
         walk.todo.push((p, 0));
         while let Some(&mut (q, ref mut next)) = walk.todo.last_mut() {

@@ -47,7 +47,7 @@ fn path_cost(path_len: usize) -> usize {
 thread_local! {
     /// The missing-facts walk's buffers, kept from one report to the next
     /// on each thread, so that a report in a batch allocates none of them.
-    static KEPT_WALK: std::cell::Cell<Option<Walk>> = const { std::cell::Cell::new(None) };
+    static KEPT_WALK: std::cell::Cell<Option<Box<Walk>>> = const { std::cell::Cell::new(None) };
 }
 
 /// Builds the full report from the fast path's outcome for the same facts.
@@ -68,7 +68,7 @@ pub(crate) fn build(
     let mut rows = Vec::with_capacity(program.flags.len());
     // The walk's buffers: those of the thread's last report if it kept
     // them, or made at the first unknown flag.
-    let mut walk: Option<Walk> = KEPT_WALK.take().map(|mut w| {
+    let mut walk: Option<Box<Walk>> = KEPT_WALK.take().map(|mut w| {
         w.reset(program, budget);
         w
     });
@@ -78,7 +78,7 @@ pub(crate) fn build(
         let start = found.spans.len();
         let mut truncated = false;
         if status == Status::Unknown {
-            let walk = walk.get_or_insert_with(|| Walk::new(program, budget));
+            let walk = walk.get_or_insert_with(|| Box::new(Walk::new(program, budget)));
             found.begin();
             if !machine.missing(code.cond, &code.uses, walk, &mut found) {
                 return Err((ConditionKind::Flag, i));
@@ -110,7 +110,7 @@ pub(crate) fn build(
         ..
     } = found;
 
-    if let Some(walk) = walk.filter(Walk::worth_keeping) {
+    if let Some(walk) = walk.filter(|w| w.worth_keeping()) {
         KEPT_WALK.set(Some(walk));
     }
     let (missing_facts, missing_facts_truncated) = rank(checked, &rows, &text, &mut paths);
