@@ -123,10 +123,12 @@ fn the_bundled_rulesets_on_realistic_facts_are_nowhere_near_the_budget() {
         let facts = std::fs::read_to_string(&path).unwrap();
         let steps = steps_taken(&bundled, &facts);
         most = most.max(steps);
-        // A full report and every explanation fit in the same budget.
-        let rules = bundled.with_budget(10 * steps);
-        let doc = rules.facts_from_json(&facts).unwrap();
-        let report = rules.evaluate(&doc).unwrap();
+        // A full report fits in ten times that; every explanation (whose
+        // interpreter pays for each condition too) in a thousandth of the
+        // default budget.
+        let doc = bundled.facts_from_json(&facts).unwrap();
+        let report = bundled.with_budget(10 * steps).evaluate(&doc).unwrap();
+        let rules = bundled.with_budget(DEFAULT_BUDGET / 1_000);
         for flag in report.flags() {
             rules.explain(&doc, flag.id).unwrap().unwrap();
         }
@@ -155,10 +157,12 @@ fn chain(n: usize) -> RuleSet {
 #[test]
 fn a_predicate_graph_with_exponentially_many_paths_costs_linear_work() {
     for n in [30, 3_000] {
-        // A small budget: linear work fits, exponential would not.
+        // A small budget: linear work fits, exponential would not. (An
+        // explanation's interpreter pays for every condition, 16 steps each.)
         let rules = chain(n).with_budget(100 * n as u64);
         let facts = rules.facts_from_json("{}").unwrap();
         let report = rules.evaluate(&facts).unwrap();
+        let rules = rules.with_budget(1_000 * n as u64);
         let flag = report.flags().next().unwrap();
         assert_eq!(flag.status, Status::Unknown);
         assert_eq!(flag.missing().collect::<Vec<_>>(), ["x", "y"]);
@@ -274,4 +278,27 @@ fn the_largest_document_of_parties_is_within_the_default_budget() {
     let steps = DEFAULT_BUDGET / 20;
     let report = bundled.with_budget(steps).evaluate(&facts);
     assert!(report.is_ok(), "{n} parties: {:?}", report.err());
+}
+
+/// Explanations run the reference interpreter under the same budget: each
+/// condition and each list element it visits is paid for, `count(x in
+/// list)` without `where` included (the `resources` fuzz target found one
+/// nested in two quantifiers that visited 200,000 elements unpaid and ran
+/// for 10 s).
+#[test]
+fn explanations_pay_for_every_element_they_visit() {
+    let rules = compile(
+        "record P { ok: bool }\nfacts { ps: list<P> }\n\
+         flag F.count { step: 1 severity: high title: \"t\" \
+         when: any(a in ps where any(b in ps where count(c in ps) < 3)) }\n",
+    );
+    let facts = rules.facts_from_json(&parties(100, false)).unwrap();
+    // 10,000 pairs each visiting 100 elements: a million, over the budget.
+    let explained = rules.with_budget(1_000_000).explain(&facts, "F.count");
+    assert!(
+        matches!(explained, Err(EvalError::OverBudget { ref id, .. }) if id == "F.count"),
+        "{explained:?}"
+    );
+    // The compiled evaluator counts such a list in one step.
+    assert!(rules.with_budget(1_000_000).evaluate(&facts).is_ok());
 }

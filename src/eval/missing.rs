@@ -258,7 +258,9 @@ impl<'a> Machine<'a, '_> {
     /// the predicates it uses before it: depth first, on a stack of our own.
     fn walk_predicate(&mut self, p: u32, walk: &mut Walk) -> bool {
         // Most often known, or walked for an earlier flag already.
-        if walk.memo.get(p as usize).is_none_or(Option::is_some) || self.predicate(p) != Tri::Unknown {
+        if walk.memo.get(p as usize).is_none_or(Option::is_some)
+            || self.predicate(p) != Tri::Unknown
+        {
             return true;
         }
         walk.todo.clear();

@@ -70,9 +70,9 @@ static void test_nested_quantifiers(void) {
     dd_ruleset *rules = NULL;
     CHECK_STATUS(dd_ruleset_compile(NESTED, strlen(NESTED), "n.rules", &rules), DD_OK);
     if (rules == NULL) return;
-    /* The default budget. */
-    expect_over_budget(rules, "\"budget\":100000000,");
-
+    /* (The default budget, 100,000,000 steps, stops the same case in
+     * about 0.6 s of a release build: `tests/resources.rs` checks it; here
+     * a smaller one keeps the test quick in a debug build too.) */
     dd_ruleset *small = NULL;
     CHECK_STATUS(dd_ruleset_with_budget(rules, 1000, &small), DD_OK);
     CHECK(small != NULL);
