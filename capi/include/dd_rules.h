@@ -12,15 +12,24 @@
  *   a NUL and must not contain one; len never counts a terminating NUL. A bare
  *   `const char *` (a file name) is a NUL-terminated string.
  * - Status: every fallible call returns a dd_status. On failure every
- *   out-parameter is set to NULL, nothing is allocated, and dd_last_error() and
- *   dd_last_error_json() describe the failure. The last error is per thread and
- *   valid until the next dd_status call on the same thread.
+ *   out-parameter (but the `error` of an `_e` call) is set to NULL, nothing
+ *   else is allocated, and dd_last_error() and dd_last_error_json() describe
+ *   the failure. The last error is per OS thread and valid until the next
+ *   dd_status call on the same thread.
+ * - Error objects: every fallible call has an `_e` variant with a trailing
+ *   `dd_error **error`. On failure `*error` receives the failure as an object
+ *   the caller owns (dd_error_status(), dd_error_message(), dd_error_json()),
+ *   readable and freed on any thread; on success `*error` is NULL. Use them
+ *   wherever a caller can move to another OS thread between two calls (Go
+ *   goroutines, Java virtual threads): there the thread's last error may be
+ *   another call's. An `error` of NULL makes an `_e` call its plain variant.
  * - Ownership: inputs are only read during the call. What the library returns
  *   through `char **` is yours: free it with dd_string_free(). A dd_ruleset is
- *   yours: free it with dd_ruleset_free(). `const char *` results belong to the
- *   library: never free them. Freeing NULL is a no-op.
- * - Threads: a dd_ruleset is immutable; any number of threads may evaluate
- *   with the same one at once.
+ *   yours: free it with dd_ruleset_free(); a dd_error with dd_error_free().
+ *   `const char *` results belong to the library: never free them. Freeing
+ *   NULL is a no-op.
+ * - Threads: a dd_ruleset and a dd_error are immutable; any number of threads
+ *   may use the same one at once.
  * - Safety: NULL pointers, invalid UTF-8 and impossible lengths are reported,
  *   not undefined behaviour; an internal panic is caught and reported as
  *   DD_ERR_PANIC. A dangling pointer, or a len longer than the buffer, is still
@@ -42,8 +51,9 @@
  * renumbered, and new ones are only ever added at the end.
  *
  * On any value other than `DD_OK`, `dd_last_error()` and
- * `dd_last_error_json()` describe the failure, and every out-parameter of
- * the call is `NULL`.
+ * `dd_last_error_json()` describe the failure (an `_e` call's `dd_error`
+ * holds the same status and texts), and every other out-parameter of the
+ * call is `NULL`.
  */
 typedef enum dd_status {
   /**
@@ -88,6 +98,37 @@ typedef enum dd_status {
 } dd_status;
 
 /**
+ * Why a call failed, as an object the caller owns: the failure's status,
+ * a message for people and the same as JSON. They are the texts that
+ * `dd_last_error()` and `dd_last_error_json()` give for the same failure.
+ *
+ * The `_e` variant of each fallible call (`dd_ruleset_compile_e`,
+ * `dd_ruleset_evaluate_json_e`, ...) takes a trailing `dd_error **error`:
+ *
+ * - `error == NULL`: no error object; the call is exactly its variant
+ *   without `_e`, and `dd_last_error()` still describes a failure.
+ * - Otherwise `*error` is set to `NULL` when the call starts, and to a new
+ *   error object if it fails. What `*error` held before is overwritten,
+ *   not freed. On success it stays `NULL`, so `*error != NULL` exactly when
+ *   the call failed. The thread's last error is set as well.
+ *
+ * Use the `_e` calls when the code that makes a call and the code that
+ * reads its error may run on different OS threads. A Go goroutine or a
+ * Java virtual thread can move to another OS thread between two calls;
+ * there, `dd_last_error()` describes another call's failure, or none. The
+ * error object does not depend on the thread. Read it and free it on any
+ * thread.
+ *
+ * Threads: an error object is immutable; any number of threads may read
+ * the same one at once.
+ *
+ * Ownership: the caller owns it. Free it with `dd_error_free` exactly
+ * once, after every thread has finished reading it; the strings from
+ * `dd_error_message` and `dd_error_json` die with it.
+ */
+typedef struct dd_error dd_error;
+
+/**
  * A compiled ruleset: opaque, immutable, and safe to share between threads
  * that evaluate at the same time (no locking needed).
  *
@@ -112,6 +153,11 @@ extern "C" {
  * Ownership: the string belongs to the library. Do not free it. It stays
  * valid until the next call on this thread to a function that returns a
  * `dd_status`; copy it to keep it longer.
+ *
+ * Threads: the last error belongs to the OS thread, not to the caller's
+ * task. Where a task can move to another OS thread between two calls (a Go
+ * goroutine, a Java virtual thread), this may be another call's error: use
+ * the `_e` calls and their `dd_error` instead.
  */
 const char *dd_last_error(void);
 
@@ -127,6 +173,9 @@ const char *dd_last_error(void);
  *   the JSON path of the offending value (such as `parties[1].role`, empty
  *   for the document itself) and its 1-based line and column (0 when
  *   unknown).
+ * - `DD_ERR_BUDGET`: an object `{"budget", "kind", "id", "message"}`: the
+ *   budget in steps, the kind of condition being evaluated (`"flag"`,
+ *   `"safeguard"` or `"predicate"`) and its id.
  * - `DD_ERR_INVALID_ARGUMENT`, `DD_ERR_INVALID_UTF8`: an object with
  *   `argument` (the parameter's name), `message`, and for UTF-8 errors the
  *   byte `offset` of the first bad byte.
@@ -135,9 +184,74 @@ const char *dd_last_error(void);
  * Returns `NULL` when the last status-returning call on this thread
  * succeeded, or when there has been none.
  *
- * Ownership and lifetime: as for `dd_last_error`.
+ * Ownership, lifetime and threads: as for `dd_last_error`.
  */
 const char *dd_last_error_json(void);
+
+/**
+ * The status of the failed call that gave `error`: never `DD_OK` for an
+ * error object. For `NULL` it is `DD_OK`, so that after any `_e` call
+ * `dd_error_status(error)` is the call's status.
+ *
+ * Any thread may call it. Does not touch the last error.
+ *
+ * # Safety
+ *
+ * `error` is `NULL` or an error object not yet freed.
+ */
+enum dd_status dd_error_status(const struct dd_error *error);
+
+/**
+ * The failure for people, as `dd_last_error()` gives it on the thread that
+ * made the call: for `DD_ERR_RULES`, every diagnostic rendered the way the
+ * `dd-rules` command line prints them; for `DD_ERR_FACTS`, what is wrong
+ * and where.
+ *
+ * Returns `NULL` if `error` is `NULL`. Any thread may call it. Does not
+ * touch the last error.
+ *
+ * Ownership: the string belongs to the error object. Do not free it; it is
+ * valid until `dd_error_free(error)`.
+ *
+ * # Safety
+ *
+ * `error` is `NULL` or an error object not yet freed.
+ */
+const char *dd_error_message(const struct dd_error *error);
+
+/**
+ * The failure as JSON, for programs, as `dd_last_error_json()` gives it on
+ * the thread that made the call (see there for its shape for each status):
+ * the array of diagnostics for `DD_ERR_RULES`, `{"path", "line", "column",
+ * "message"}` for `DD_ERR_FACTS`, `{"budget", "kind", "id", "message"}` for
+ * `DD_ERR_BUDGET`, `{"argument", "message"}` (and `"offset"` for UTF-8)
+ * for an argument, `{"message"}` for `DD_ERR_PANIC`.
+ *
+ * Returns `NULL` if `error` is `NULL`. Any thread may call it. Does not
+ * touch the last error.
+ *
+ * Ownership: as for `dd_error_message`.
+ *
+ * # Safety
+ *
+ * `error` is `NULL` or an error object not yet freed.
+ */
+const char *dd_error_json(const struct dd_error *error);
+
+/**
+ * Frees an error object. Freeing `NULL` does nothing, so it may be called
+ * after every `_e` call, failed or not.
+ *
+ * Call it once per error object, on any thread, after every thread has
+ * finished reading it; its strings die with it. Never call it on
+ * `dd_last_error()` or on a string.
+ *
+ * # Safety
+ *
+ * `error` is `NULL` or an error object not yet freed, and no other thread
+ * reads it.
+ */
+void dd_error_free(struct dd_error *error);
 
 /**
  * Parses, checks and compiles a ruleset.
@@ -174,6 +288,29 @@ enum dd_status dd_ruleset_compile(const char *source,
                                   struct dd_ruleset **out);
 
 /**
+ * `dd_ruleset_compile` with an error object, for callers that may move
+ * between OS threads between two calls (see `dd_error`).
+ *
+ * - `error`: `NULL` (then this is `dd_ruleset_compile`), or where to put the
+ *   error object: `*error` is set to `NULL` on success and to a new
+ *   `dd_error` on failure, which holds the returned status and the texts
+ *   `dd_last_error()` and `dd_last_error_json()` give on this thread. Free
+ *   it with `dd_error_free`, on any thread.
+ *
+ * Everything else (arguments, statuses, ownership) as for
+ * `dd_ruleset_compile`.
+ *
+ * # Safety
+ *
+ * As for `dd_ruleset_compile`; `error` is `NULL` or writable.
+ */
+enum dd_status dd_ruleset_compile_e(const char *source,
+                                    size_t len,
+                                    const char *file_name,
+                                    struct dd_ruleset **out,
+                                    struct dd_error **error);
+
+/**
  * The bundled ruleset: the 2020 U.S. State Department guidance
  * (`rulesets/us-state-2020.rules`), the default of the `dd-rules` command
  * line. It is compiled once per process; later calls are cheap.
@@ -190,6 +327,25 @@ enum dd_status dd_ruleset_compile(const char *source,
  * `out` is `NULL` or writable.
  */
 enum dd_status dd_ruleset_bundled(struct dd_ruleset **out);
+
+/**
+ * `dd_ruleset_bundled` with an error object, for callers that may move
+ * between OS threads between two calls (see `dd_error`).
+ *
+ * - `error`: `NULL` (then this is `dd_ruleset_bundled`), or where to put the
+ *   error object: `*error` is set to `NULL` on success and to a new
+ *   `dd_error` on failure, which holds the returned status and the texts
+ *   `dd_last_error()` and `dd_last_error_json()` give on this thread. Free
+ *   it with `dd_error_free`, on any thread.
+ *
+ * Everything else (arguments, statuses, ownership) as for
+ * `dd_ruleset_bundled`.
+ *
+ * # Safety
+ *
+ * As for `dd_ruleset_bundled`; `error` is `NULL` or writable.
+ */
+enum dd_status dd_ruleset_bundled_e(struct dd_ruleset **out, struct dd_error **error);
 
 /**
  * Evaluates one transaction: loads a JSON facts document against the
@@ -230,6 +386,29 @@ enum dd_status dd_ruleset_evaluate_json(const struct dd_ruleset *rules,
                                         char **report_json);
 
 /**
+ * `dd_ruleset_evaluate_json` with an error object, for callers that may move
+ * between OS threads between two calls (see `dd_error`).
+ *
+ * - `error`: `NULL` (then this is `dd_ruleset_evaluate_json`), or where to
+ *   put the error object: `*error` is set to `NULL` on success and to a new
+ *   `dd_error` on failure, which holds the returned status and the texts
+ *   `dd_last_error()` and `dd_last_error_json()` give on this thread. Free
+ *   it with `dd_error_free`, on any thread.
+ *
+ * Everything else (arguments, statuses, ownership) as for
+ * `dd_ruleset_evaluate_json`.
+ *
+ * # Safety
+ *
+ * As for `dd_ruleset_evaluate_json`; `error` is `NULL` or writable.
+ */
+enum dd_status dd_ruleset_evaluate_json_e(const struct dd_ruleset *rules,
+                                          const char *facts_json,
+                                          size_t len,
+                                          char **report_json,
+                                          struct dd_error **error);
+
+/**
  * A second handle to the same compiled ruleset, whose evaluations stop
  * with `DD_ERR_BUDGET` once they have taken `steps` steps of work (one step
  * is about one condition or one list element visited; the default is
@@ -254,6 +433,28 @@ enum dd_status dd_ruleset_evaluate_json(const struct dd_ruleset *rules,
 enum dd_status dd_ruleset_with_budget(const struct dd_ruleset *rules,
                                       uint64_t steps,
                                       struct dd_ruleset **out);
+
+/**
+ * `dd_ruleset_with_budget` with an error object, for callers that may move
+ * between OS threads between two calls (see `dd_error`).
+ *
+ * - `error`: `NULL` (then this is `dd_ruleset_with_budget`), or where to put
+ *   the error object: `*error` is set to `NULL` on success and to a new
+ *   `dd_error` on failure, which holds the returned status and the texts
+ *   `dd_last_error()` and `dd_last_error_json()` give on this thread. Free
+ *   it with `dd_error_free`, on any thread.
+ *
+ * Everything else (arguments, statuses, ownership) as for
+ * `dd_ruleset_with_budget`.
+ *
+ * # Safety
+ *
+ * As for `dd_ruleset_with_budget`; `error` is `NULL` or writable.
+ */
+enum dd_status dd_ruleset_with_budget_e(const struct dd_ruleset *rules,
+                                        uint64_t steps,
+                                        struct dd_ruleset **out,
+                                        struct dd_error **error);
 
 /**
  * Checks a ruleset without compiling it and writes every diagnostic, errors
@@ -283,6 +484,29 @@ enum dd_status dd_ruleset_check(const char *source,
                                 char **diagnostics_json);
 
 /**
+ * `dd_ruleset_check` with an error object, for callers that may move between
+ * OS threads between two calls (see `dd_error`).
+ *
+ * - `error`: `NULL` (then this is `dd_ruleset_check`), or where to put the
+ *   error object: `*error` is set to `NULL` on success and to a new
+ *   `dd_error` on failure, which holds the returned status and the texts
+ *   `dd_last_error()` and `dd_last_error_json()` give on this thread. Free
+ *   it with `dd_error_free`, on any thread.
+ *
+ * Everything else (arguments, statuses, ownership) as for
+ * `dd_ruleset_check`.
+ *
+ * # Safety
+ *
+ * As for `dd_ruleset_check`; `error` is `NULL` or writable.
+ */
+enum dd_status dd_ruleset_check_e(const char *source,
+                                  size_t len,
+                                  const char *file_name,
+                                  char **diagnostics_json,
+                                  struct dd_error **error);
+
+/**
  * The warnings the checker found in a compiled ruleset (unused predicates,
  * safeguards, outcomes…), as a JSON array in the shape of
  * `dd_ruleset_check`; `[]` when there are none.
@@ -300,6 +524,27 @@ enum dd_status dd_ruleset_check(const char *source,
 enum dd_status dd_ruleset_warnings_json(const struct dd_ruleset *rules, char **warnings_json);
 
 /**
+ * `dd_ruleset_warnings_json` with an error object, for callers that may move
+ * between OS threads between two calls (see `dd_error`).
+ *
+ * - `error`: `NULL` (then this is `dd_ruleset_warnings_json`), or where to
+ *   put the error object: `*error` is set to `NULL` on success and to a new
+ *   `dd_error` on failure, which holds the returned status and the texts
+ *   `dd_last_error()` and `dd_last_error_json()` give on this thread. Free
+ *   it with `dd_error_free`, on any thread.
+ *
+ * Everything else (arguments, statuses, ownership) as for
+ * `dd_ruleset_warnings_json`.
+ *
+ * # Safety
+ *
+ * As for `dd_ruleset_warnings_json`; `error` is `NULL` or writable.
+ */
+enum dd_status dd_ruleset_warnings_json_e(const struct dd_ruleset *rules,
+                                          char **warnings_json,
+                                          struct dd_error **error);
+
+/**
  * The ruleset's fact schema as a JSON Schema (draft 2020-12), so that
  * integrators can validate facts documents before they reach the engine.
  *
@@ -314,6 +559,27 @@ enum dd_status dd_ruleset_warnings_json(const struct dd_ruleset *rules, char **w
  * `rules` is `NULL` or a live ruleset; `schema_json` is `NULL` or writable.
  */
 enum dd_status dd_ruleset_json_schema(const struct dd_ruleset *rules, char **schema_json);
+
+/**
+ * `dd_ruleset_json_schema` with an error object, for callers that may move
+ * between OS threads between two calls (see `dd_error`).
+ *
+ * - `error`: `NULL` (then this is `dd_ruleset_json_schema`), or where to put
+ *   the error object: `*error` is set to `NULL` on success and to a new
+ *   `dd_error` on failure, which holds the returned status and the texts
+ *   `dd_last_error()` and `dd_last_error_json()` give on this thread. Free
+ *   it with `dd_error_free`, on any thread.
+ *
+ * Everything else (arguments, statuses, ownership) as for
+ * `dd_ruleset_json_schema`.
+ *
+ * # Safety
+ *
+ * As for `dd_ruleset_json_schema`; `error` is `NULL` or writable.
+ */
+enum dd_status dd_ruleset_json_schema_e(const struct dd_ruleset *rules,
+                                        char **schema_json,
+                                        struct dd_error **error);
 
 /**
  * The ruleset's name, from its header (`ruleset "us-state-2020" { … }`).

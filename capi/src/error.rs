@@ -1,10 +1,21 @@
-//! The thread-local last error, as text and as JSON.
+//! How a failed call reports why: a `Failure`, handed to the caller in
+//! two forms.
 //!
-//! A status-returning entry point clears the last error of the calling
-//! thread when it starts and records a [`Failure`] when it fails, so the
-//! pointers `dd_last_error` and `dd_last_error_json` return stay valid until
-//! the next status-returning call on the same thread. Other threads never see
-//! or disturb it.
+//! - The thread-local last error. A status-returning entry point clears the
+//!   last error of the calling thread when it starts and records the failure
+//!   when it fails, so the pointers `dd_last_error` and `dd_last_error_json`
+//!   return stay valid until the next status-returning call on the same
+//!   thread. Other threads never see or disturb it.
+//! - The error object, [`dd_error`]: the `_e` variant of each fallible call
+//!   also hands the failure to the caller through a trailing `dd_error **`,
+//!   owned by the caller and readable from any thread. It is for callers
+//!   whose code moves between OS threads between two calls (Go goroutines,
+//!   Java virtual threads, async runtimes), for whom "this thread's last
+//!   error" may be another call's.
+//!
+//! Both forms hold the same texts; the status-returning calls record the
+//! thread-local one whichever form the caller asked for, so that
+//! `dd_last_error()` always describes the last call on the thread.
 
 use std::cell::RefCell;
 use std::ffi::{CString, c_char};
@@ -13,6 +24,7 @@ use std::ptr;
 use dd_rules::{Error, EvalError, FactsError, RulesError};
 use serde::Serialize;
 
+use crate::guard;
 use crate::status::dd_status;
 
 /// Why a call failed: its status, a message for people and the same as JSON.
@@ -179,14 +191,62 @@ impl Failure {
     }
 }
 
-/// The recorded error: both strings are owned here and handed out borrowed.
-struct LastError {
+/// Why a call failed, as an object the caller owns: the failure's status,
+/// a message for people and the same as JSON. They are the texts that
+/// `dd_last_error()` and `dd_last_error_json()` give for the same failure.
+///
+/// The `_e` variant of each fallible call (`dd_ruleset_compile_e`,
+/// `dd_ruleset_evaluate_json_e`, ...) takes a trailing `dd_error **error`:
+///
+/// - `error == NULL`: no error object; the call is exactly its variant
+///   without `_e`, and `dd_last_error()` still describes a failure.
+/// - Otherwise `*error` is set to `NULL` when the call starts, and to a new
+///   error object if it fails. What `*error` held before is overwritten,
+///   not freed. On success it stays `NULL`, so `*error != NULL` exactly when
+///   the call failed. The thread's last error is set as well.
+///
+/// Use the `_e` calls when the code that makes a call and the code that
+/// reads its error may run on different OS threads. A Go goroutine or a
+/// Java virtual thread can move to another OS thread between two calls;
+/// there, `dd_last_error()` describes another call's failure, or none. The
+/// error object does not depend on the thread. Read it and free it on any
+/// thread.
+///
+/// Threads: an error object is immutable; any number of threads may read
+/// the same one at once.
+///
+/// Ownership: the caller owns it. Free it with `dd_error_free` exactly
+/// once, after every thread has finished reading it; the strings from
+/// `dd_error_message` and `dd_error_json` die with it.
+#[allow(non_camel_case_types)]
+#[derive(Clone, Debug)]
+pub struct dd_error {
+    status: dd_status,
     message: CString,
     json: CString,
 }
 
+impl From<Failure> for dd_error {
+    fn from(failure: Failure) -> dd_error {
+        dd_error {
+            status: failure.status,
+            message: c_string(failure.message),
+            json: c_string(failure.json),
+        }
+    }
+}
+
+impl dd_error {
+    /// The status of the failed call.
+    pub(crate) fn status(&self) -> dd_status {
+        self.status
+    }
+}
+
 thread_local! {
-    static LAST_ERROR: RefCell<Option<LastError>> = const { RefCell::new(None) };
+    /// This thread's last error: its strings are owned here and handed out
+    /// borrowed.
+    static LAST_ERROR: RefCell<Option<dd_error>> = const { RefCell::new(None) };
 }
 
 /// Text for C: a NUL inside is replaced, so the conversion cannot fail and
@@ -208,18 +268,13 @@ pub(crate) fn clear() {
     let _ = LAST_ERROR.try_with(|e| e.replace(None));
 }
 
-/// Records a failure as this thread's last error and returns its status.
-pub(crate) fn record(failure: Failure) -> dd_status {
-    let error = LastError {
-        message: c_string(failure.message),
-        json: c_string(failure.json),
-    };
+/// Records a failure as this thread's last error.
+pub(crate) fn record(error: dd_error) {
     let _ = LAST_ERROR.try_with(|e| e.replace(Some(error)));
-    failure.status
 }
 
 /// A pointer into this thread's last error, or `NULL` when there is none.
-fn last(pick: fn(&LastError) -> &CString) -> *const c_char {
+fn last(pick: fn(&dd_error) -> &CString) -> *const c_char {
     std::panic::catch_unwind(|| {
         LAST_ERROR
             .try_with(|e| match &*e.borrow() {
@@ -244,6 +299,11 @@ fn last(pick: fn(&LastError) -> &CString) -> *const c_char {
 /// Ownership: the string belongs to the library. Do not free it. It stays
 /// valid until the next call on this thread to a function that returns a
 /// `dd_status`; copy it to keep it longer.
+///
+/// Threads: the last error belongs to the OS thread, not to the caller's
+/// task. Where a task can move to another OS thread between two calls (a Go
+/// goroutine, a Java virtual thread), this may be another call's error: use
+/// the `_e` calls and their `dd_error` instead.
 #[unsafe(no_mangle)]
 pub extern "C" fn dd_last_error() -> *const c_char {
     last(|e| &e.message)
@@ -260,6 +320,9 @@ pub extern "C" fn dd_last_error() -> *const c_char {
 ///   the JSON path of the offending value (such as `parties[1].role`, empty
 ///   for the document itself) and its 1-based line and column (0 when
 ///   unknown).
+/// - `DD_ERR_BUDGET`: an object `{"budget", "kind", "id", "message"}`: the
+///   budget in steps, the kind of condition being evaluated (`"flag"`,
+///   `"safeguard"` or `"predicate"`) and its id.
 /// - `DD_ERR_INVALID_ARGUMENT`, `DD_ERR_INVALID_UTF8`: an object with
 ///   `argument` (the parameter's name), `message`, and for UTF-8 errors the
 ///   byte `offset` of the first bad byte.
@@ -268,10 +331,94 @@ pub extern "C" fn dd_last_error() -> *const c_char {
 /// Returns `NULL` when the last status-returning call on this thread
 /// succeeded, or when there has been none.
 ///
-/// Ownership and lifetime: as for `dd_last_error`.
+/// Ownership, lifetime and threads: as for `dd_last_error`.
 #[unsafe(no_mangle)]
 pub extern "C" fn dd_last_error_json() -> *const c_char {
     last(|e| &e.json)
+}
+
+/// The status of the failed call that gave `error`: never `DD_OK` for an
+/// error object. For `NULL` it is `DD_OK`, so that after any `_e` call
+/// `dd_error_status(error)` is the call's status.
+///
+/// Any thread may call it. Does not touch the last error.
+///
+/// # Safety
+///
+/// `error` is `NULL` or an error object not yet freed.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn dd_error_status(error: *const dd_error) -> dd_status {
+    guard::value(dd_status::DD_ERR_PANIC, || {
+        // SAFETY: the caller promises a live error object or NULL.
+        unsafe { error.as_ref() }.map_or(dd_status::DD_OK, |e| e.status)
+    })
+}
+
+/// The failure for people, as `dd_last_error()` gives it on the thread that
+/// made the call: for `DD_ERR_RULES`, every diagnostic rendered the way the
+/// `dd-rules` command line prints them; for `DD_ERR_FACTS`, what is wrong
+/// and where.
+///
+/// Returns `NULL` if `error` is `NULL`. Any thread may call it. Does not
+/// touch the last error.
+///
+/// Ownership: the string belongs to the error object. Do not free it; it is
+/// valid until `dd_error_free(error)`.
+///
+/// # Safety
+///
+/// `error` is `NULL` or an error object not yet freed.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn dd_error_message(error: *const dd_error) -> *const c_char {
+    guard::value(ptr::null(), || {
+        // SAFETY: the caller promises a live error object or NULL.
+        unsafe { error.as_ref() }.map_or(ptr::null(), |e| e.message.as_ptr())
+    })
+}
+
+/// The failure as JSON, for programs, as `dd_last_error_json()` gives it on
+/// the thread that made the call (see there for its shape for each status):
+/// the array of diagnostics for `DD_ERR_RULES`, `{"path", "line", "column",
+/// "message"}` for `DD_ERR_FACTS`, `{"budget", "kind", "id", "message"}` for
+/// `DD_ERR_BUDGET`, `{"argument", "message"}` (and `"offset"` for UTF-8)
+/// for an argument, `{"message"}` for `DD_ERR_PANIC`.
+///
+/// Returns `NULL` if `error` is `NULL`. Any thread may call it. Does not
+/// touch the last error.
+///
+/// Ownership: as for `dd_error_message`.
+///
+/// # Safety
+///
+/// `error` is `NULL` or an error object not yet freed.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn dd_error_json(error: *const dd_error) -> *const c_char {
+    guard::value(ptr::null(), || {
+        // SAFETY: the caller promises a live error object or NULL.
+        unsafe { error.as_ref() }.map_or(ptr::null(), |e| e.json.as_ptr())
+    })
+}
+
+/// Frees an error object. Freeing `NULL` does nothing, so it may be called
+/// after every `_e` call, failed or not.
+///
+/// Call it once per error object, on any thread, after every thread has
+/// finished reading it; its strings die with it. Never call it on
+/// `dd_last_error()` or on a string.
+///
+/// # Safety
+///
+/// `error` is `NULL` or an error object not yet freed, and no other thread
+/// reads it.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn dd_error_free(error: *mut dd_error) {
+    guard::value((), || {
+        if !error.is_null() {
+            // SAFETY: the caller promises `error` came from `Box::into_raw`
+            // in `guard::status` and is freed only once.
+            drop(unsafe { Box::from_raw(error) });
+        }
+    });
 }
 
 #[cfg(test)]

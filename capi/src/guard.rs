@@ -5,13 +5,50 @@ use std::ffi::c_char;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::ptr;
 
-use crate::error::{self, Failure};
+use crate::error::{self, Failure, dd_error};
 use crate::status::dd_status;
 
-/// Runs the body of a status-returning entry point: clears the last error,
-/// catches any panic, and records the failure if there is one.
-pub(crate) fn status(body: impl FnOnce() -> Result<(), Failure>) -> dd_status {
+/// Where an `_e` entry point puts its error object: nowhere, or in the
+/// caller's `dd_error *`.
+pub(crate) struct ErrorOut(*mut *mut dd_error);
+
+impl ErrorOut {
+    /// The `dd_error **error` argument of an `_e` entry point; `NULL` for
+    /// none (the entry points without `_e`).
+    ///
+    /// # Safety
+    ///
+    /// `error` is `NULL` or valid for a write of one pointer until the entry
+    /// point returns.
+    pub(crate) unsafe fn new(error: *mut *mut dd_error) -> ErrorOut {
+        ErrorOut(error)
+    }
+
+    /// Whether the caller asked for an error object.
+    fn wanted(&self) -> bool {
+        !self.0.is_null()
+    }
+
+    /// Writes `value` to the caller's pointer, if there is one.
+    fn write(&self, value: *mut dd_error) {
+        if self.wanted() {
+            // SAFETY: `new`'s caller promised a pointer valid for a write, and
+            // it is not NULL.
+            unsafe { self.0.write(value) };
+        }
+    }
+}
+
+/// Runs the body of a status-returning entry point: resets `*error`, clears
+/// the last error, catches any panic, and on failure records the failure as
+/// this thread's last error and, unless `error` is `NULL`, hands
+/// the caller a copy of it as a new [`dd_error`].
+///
+/// `*error` is set to `NULL` before anything else, so that a success leaves
+/// it `NULL` whatever it held.
+pub(crate) fn status(error: ErrorOut, body: impl FnOnce() -> Result<(), Failure>) -> dd_status {
     let outcome = catch_unwind(AssertUnwindSafe(|| {
+        error.write(ptr::null_mut());
         error::clear();
         let result = match catch_unwind(AssertUnwindSafe(body)) {
             Ok(result) => result,
@@ -19,14 +56,27 @@ pub(crate) fn status(body: impl FnOnce() -> Result<(), Failure>) -> dd_status {
         };
         match result {
             Ok(()) => dd_status::DD_OK,
-            Err(failure) => error::record(failure),
+            Err(failure) => {
+                let failure = dd_error::from(failure);
+                let status = failure.status();
+                if error.wanted() {
+                    // The caller owns the object from here and frees it with
+                    // `dd_error_free`.
+                    error.write(Box::into_raw(Box::new(failure.clone())));
+                }
+                error::record(failure);
+                status
+            }
         }
     }));
     match outcome {
         Ok(status) => status,
         Err(payload) => {
-            // Recording the error itself panicked. Dropping this payload
-            // could panic again and unwind into C, so it is leaked instead.
+            // Recording the error itself panicked. Nothing there can panic
+            // (it moves and copies strings, and a failed allocation aborts),
+            // so this is belt and braces: `*error` may then be `NULL` even
+            // though the call failed. Dropping this payload could panic
+            // again and unwind into C, so it is leaked instead.
             std::mem::forget(payload);
             dd_status::DD_ERR_PANIC
         }
@@ -169,7 +219,43 @@ mod tests {
     use std::ffi::CStr;
 
     use super::*;
-    use crate::error::{dd_last_error, dd_last_error_json};
+    use crate::error::{
+        dd_error_free, dd_error_json, dd_error_message, dd_error_status, dd_last_error,
+        dd_last_error_json,
+    };
+
+    /// Runs a body as an entry point without an error object.
+    fn run(body: impl FnOnce() -> Result<(), Failure>) -> dd_status {
+        // SAFETY: NULL is allowed.
+        status(unsafe { ErrorOut::new(ptr::null_mut()) }, body)
+    }
+
+    /// Runs a body as an `_e` entry point: its status, and its error object
+    /// as (status, message, JSON), freed.
+    fn run_e(
+        body: impl FnOnce() -> Result<(), Failure>,
+    ) -> (dd_status, Option<(dd_status, String, String)>) {
+        // Not NULL, so that the test sees it reset.
+        let mut error: *mut dd_error = ptr::NonNull::dangling().as_ptr();
+        // SAFETY: `error` is a live, writable pointer.
+        let got = status(unsafe { ErrorOut::new(&mut error) }, body);
+        if error.is_null() {
+            return (got, None);
+        }
+        // SAFETY: a live error object, read and then freed once.
+        let read = |p| unsafe { CStr::from_ptr(p) }.to_string_lossy().into_owned();
+        // SAFETY: as above.
+        let object = unsafe {
+            (
+                dd_error_status(error),
+                read(dd_error_message(error)),
+                read(dd_error_json(error)),
+            )
+        };
+        // SAFETY: as above.
+        unsafe { dd_error_free(error) };
+        (got, Some(object))
+    }
 
     /// This thread's last error, as Rust strings.
     fn last() -> Option<(String, String)> {
@@ -186,15 +272,15 @@ mod tests {
 
     #[test]
     fn success_clears_the_last_error() {
-        status(|| Err(Failure::internal("boom".into())));
+        run(|| Err(Failure::internal("boom".into())));
         assert!(last().is_some());
-        assert_eq!(status(|| Ok(())), dd_status::DD_OK);
+        assert_eq!(run(|| Ok(())), dd_status::DD_OK);
         assert_eq!(last(), None);
     }
 
     #[test]
     fn a_failure_is_recorded_in_both_forms() {
-        let got = status(|| Err(Failure::invalid_argument("rules", "`rules` is NULL".into())));
+        let got = run(|| Err(Failure::invalid_argument("rules", "`rules` is NULL".into())));
         assert_eq!(got, dd_status::DD_ERR_INVALID_ARGUMENT);
         let (message, json) = last().unwrap();
         assert_eq!(message, "`rules` is NULL");
@@ -203,22 +289,71 @@ mod tests {
 
     #[test]
     fn panics_become_a_status() {
-        assert_eq!(status(|| panic!("static text")), dd_status::DD_ERR_PANIC);
+        assert_eq!(run(|| panic!("static text")), dd_status::DD_ERR_PANIC);
         assert!(last().unwrap().0.ends_with(": static text"));
         let n = 42;
-        assert_eq!(status(|| panic!("formatted {n}")), dd_status::DD_ERR_PANIC);
+        assert_eq!(run(|| panic!("formatted {n}")), dd_status::DD_ERR_PANIC);
         let (message, json) = last().unwrap();
         assert!(message.ends_with(": formatted 42"), "{message}");
         assert!(
             json.starts_with(r#"{"message":"internal error in dd-rules"#),
             "{json}"
         );
-        assert_eq!(
-            status(|| std::panic::panic_any(7_u8)),
-            dd_status::DD_ERR_PANIC
-        );
+        assert_eq!(run(|| std::panic::panic_any(7_u8)), dd_status::DD_ERR_PANIC);
         assert!(last().unwrap().0.ends_with(": no message"));
         assert_eq!(value(1, || panic!("in a value")), 1);
+    }
+
+    #[test]
+    fn an_error_object_is_the_last_error_and_outlives_it() {
+        let failure = || Err(Failure::invalid_argument("rules", "`rules` is NULL".into()));
+        let (got, object) = run_e(failure);
+        assert_eq!(got, dd_status::DD_ERR_INVALID_ARGUMENT);
+        let (object_status, message, json) = object.unwrap();
+        assert_eq!(object_status, got);
+        // The same texts as the last error, which is recorded as well.
+        assert_eq!(last(), Some((message.clone(), json.clone())));
+        assert_eq!(json, r#"{"argument":"rules","message":"`rules` is NULL"}"#);
+
+        // A success resets `*error` to NULL and clears the last error.
+        assert_eq!(run_e(|| Ok(())), (dd_status::DD_OK, None));
+        assert_eq!(last(), None);
+
+        // The object does not depend on the last error: it survives the
+        // next call.
+        let mut error: *mut dd_error = ptr::null_mut();
+        // SAFETY: `error` is a live, writable pointer.
+        status(unsafe { ErrorOut::new(&mut error) }, failure);
+        assert_eq!(run(|| Ok(())), dd_status::DD_OK);
+        // SAFETY: a live error object and its live strings, then freed once.
+        unsafe {
+            assert_eq!(
+                CStr::from_ptr(dd_error_message(error)).to_str(),
+                Ok("`rules` is NULL")
+            );
+            dd_error_free(error);
+        }
+    }
+
+    #[test]
+    fn a_panic_gives_an_error_object() {
+        let (got, object) = run_e(|| panic!("in an _e call"));
+        assert_eq!(got, dd_status::DD_ERR_PANIC);
+        let (object_status, message, json) = object.unwrap();
+        assert_eq!(object_status, dd_status::DD_ERR_PANIC);
+        assert!(message.ends_with(": in an _e call"), "{message}");
+        assert!(json.starts_with(r#"{"message":"internal error"#), "{json}");
+    }
+
+    #[test]
+    fn error_object_accessors_take_null() {
+        // SAFETY: NULL is allowed everywhere.
+        unsafe {
+            assert_eq!(dd_error_status(ptr::null()), dd_status::DD_OK);
+            assert!(dd_error_message(ptr::null()).is_null());
+            assert!(dd_error_json(ptr::null()).is_null());
+            dd_error_free(ptr::null_mut());
+        }
     }
 
     #[test]

@@ -6,8 +6,8 @@ use std::ptr;
 
 use dd_rules::{FactsError, RuleSet, RulesError};
 
-use crate::error::{Failure, c_string};
-use crate::guard::{self, MAX_FACTS_LEN, MAX_SOURCE_LEN, c_str, out_param, text};
+use crate::error::{Failure, c_string, dd_error};
+use crate::guard::{self, ErrorOut, MAX_FACTS_LEN, MAX_SOURCE_LEN, c_str, out_param, text};
 use crate::status::dd_status;
 use crate::strings::give;
 
@@ -82,7 +82,36 @@ pub unsafe extern "C" fn dd_ruleset_compile(
     file_name: *const c_char,
     out: *mut *mut dd_ruleset,
 ) -> dd_status {
-    guard::status(|| {
+    // SAFETY: the caller's promises, passed on; NULL asks for no error object.
+    unsafe { dd_ruleset_compile_e(source, len, file_name, out, ptr::null_mut()) }
+}
+
+/// `dd_ruleset_compile` with an error object, for callers that may move
+/// between OS threads between two calls (see `dd_error`).
+///
+/// - `error`: `NULL` (then this is `dd_ruleset_compile`), or where to put the
+///   error object: `*error` is set to `NULL` on success and to a new
+///   `dd_error` on failure, which holds the returned status and the texts
+///   `dd_last_error()` and `dd_last_error_json()` give on this thread. Free
+///   it with `dd_error_free`, on any thread.
+///
+/// Everything else (arguments, statuses, ownership) as for
+/// `dd_ruleset_compile`.
+///
+/// # Safety
+///
+/// As for `dd_ruleset_compile`; `error` is `NULL` or writable.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn dd_ruleset_compile_e(
+    source: *const c_char,
+    len: usize,
+    file_name: *const c_char,
+    out: *mut *mut dd_ruleset,
+    error: *mut *mut dd_error,
+) -> dd_status {
+    // SAFETY: the caller promises `error` is NULL or writable.
+    let error = unsafe { ErrorOut::new(error) };
+    guard::status(error, || {
         // SAFETY: the caller's promises, passed on.
         let out = unsafe { out_param(out, "out") }?;
         // SAFETY: as above.
@@ -113,7 +142,33 @@ pub unsafe extern "C" fn dd_ruleset_compile(
 /// `out` is `NULL` or writable.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn dd_ruleset_bundled(out: *mut *mut dd_ruleset) -> dd_status {
-    guard::status(|| {
+    // SAFETY: the caller's promises, passed on; NULL asks for no error object.
+    unsafe { dd_ruleset_bundled_e(out, ptr::null_mut()) }
+}
+
+/// `dd_ruleset_bundled` with an error object, for callers that may move
+/// between OS threads between two calls (see `dd_error`).
+///
+/// - `error`: `NULL` (then this is `dd_ruleset_bundled`), or where to put the
+///   error object: `*error` is set to `NULL` on success and to a new
+///   `dd_error` on failure, which holds the returned status and the texts
+///   `dd_last_error()` and `dd_last_error_json()` give on this thread. Free
+///   it with `dd_error_free`, on any thread.
+///
+/// Everything else (arguments, statuses, ownership) as for
+/// `dd_ruleset_bundled`.
+///
+/// # Safety
+///
+/// As for `dd_ruleset_bundled`; `error` is `NULL` or writable.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn dd_ruleset_bundled_e(
+    out: *mut *mut dd_ruleset,
+    error: *mut *mut dd_error,
+) -> dd_status {
+    // SAFETY: the caller promises `error` is NULL or writable.
+    let error = unsafe { ErrorOut::new(error) };
+    guard::status(error, || {
         // SAFETY: the caller's promise, passed on.
         let out = unsafe { out_param(out, "out") }?;
         let rules = RuleSet::bundled().map_err(|e| Failure::rules(&e))?;
@@ -161,7 +216,36 @@ pub unsafe extern "C" fn dd_ruleset_evaluate_json(
     len: usize,
     report_json: *mut *mut c_char,
 ) -> dd_status {
-    guard::status(|| {
+    // SAFETY: the caller's promises, passed on; NULL asks for no error object.
+    unsafe { dd_ruleset_evaluate_json_e(rules, facts_json, len, report_json, ptr::null_mut()) }
+}
+
+/// `dd_ruleset_evaluate_json` with an error object, for callers that may move
+/// between OS threads between two calls (see `dd_error`).
+///
+/// - `error`: `NULL` (then this is `dd_ruleset_evaluate_json`), or where to
+///   put the error object: `*error` is set to `NULL` on success and to a new
+///   `dd_error` on failure, which holds the returned status and the texts
+///   `dd_last_error()` and `dd_last_error_json()` give on this thread. Free
+///   it with `dd_error_free`, on any thread.
+///
+/// Everything else (arguments, statuses, ownership) as for
+/// `dd_ruleset_evaluate_json`.
+///
+/// # Safety
+///
+/// As for `dd_ruleset_evaluate_json`; `error` is `NULL` or writable.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn dd_ruleset_evaluate_json_e(
+    rules: *const dd_ruleset,
+    facts_json: *const c_char,
+    len: usize,
+    report_json: *mut *mut c_char,
+    error: *mut *mut dd_error,
+) -> dd_status {
+    // SAFETY: the caller promises `error` is NULL or writable.
+    let error = unsafe { ErrorOut::new(error) };
+    guard::status(error, || {
         // SAFETY: the caller's promises, passed on.
         let out = unsafe { out_param(report_json, "report_json") }?;
         // SAFETY: as above.
@@ -213,7 +297,35 @@ pub unsafe extern "C" fn dd_ruleset_with_budget(
     steps: u64,
     out: *mut *mut dd_ruleset,
 ) -> dd_status {
-    guard::status(|| {
+    // SAFETY: the caller's promises, passed on; NULL asks for no error object.
+    unsafe { dd_ruleset_with_budget_e(rules, steps, out, ptr::null_mut()) }
+}
+
+/// `dd_ruleset_with_budget` with an error object, for callers that may move
+/// between OS threads between two calls (see `dd_error`).
+///
+/// - `error`: `NULL` (then this is `dd_ruleset_with_budget`), or where to put
+///   the error object: `*error` is set to `NULL` on success and to a new
+///   `dd_error` on failure, which holds the returned status and the texts
+///   `dd_last_error()` and `dd_last_error_json()` give on this thread. Free
+///   it with `dd_error_free`, on any thread.
+///
+/// Everything else (arguments, statuses, ownership) as for
+/// `dd_ruleset_with_budget`.
+///
+/// # Safety
+///
+/// As for `dd_ruleset_with_budget`; `error` is `NULL` or writable.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn dd_ruleset_with_budget_e(
+    rules: *const dd_ruleset,
+    steps: u64,
+    out: *mut *mut dd_ruleset,
+    error: *mut *mut dd_error,
+) -> dd_status {
+    // SAFETY: the caller promises `error` is NULL or writable.
+    let error = unsafe { ErrorOut::new(error) };
+    guard::status(error, || {
         // SAFETY: the caller's promises, passed on.
         let out = unsafe { out_param(out, "out") }?;
         // SAFETY: as above.
@@ -258,7 +370,36 @@ pub unsafe extern "C" fn dd_ruleset_check(
     file_name: *const c_char,
     diagnostics_json: *mut *mut c_char,
 ) -> dd_status {
-    guard::status(|| {
+    // SAFETY: the caller's promises, passed on; NULL asks for no error object.
+    unsafe { dd_ruleset_check_e(source, len, file_name, diagnostics_json, ptr::null_mut()) }
+}
+
+/// `dd_ruleset_check` with an error object, for callers that may move between
+/// OS threads between two calls (see `dd_error`).
+///
+/// - `error`: `NULL` (then this is `dd_ruleset_check`), or where to put the
+///   error object: `*error` is set to `NULL` on success and to a new
+///   `dd_error` on failure, which holds the returned status and the texts
+///   `dd_last_error()` and `dd_last_error_json()` give on this thread. Free
+///   it with `dd_error_free`, on any thread.
+///
+/// Everything else (arguments, statuses, ownership) as for
+/// `dd_ruleset_check`.
+///
+/// # Safety
+///
+/// As for `dd_ruleset_check`; `error` is `NULL` or writable.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn dd_ruleset_check_e(
+    source: *const c_char,
+    len: usize,
+    file_name: *const c_char,
+    diagnostics_json: *mut *mut c_char,
+    error: *mut *mut dd_error,
+) -> dd_status {
+    // SAFETY: the caller promises `error` is NULL or writable.
+    let error = unsafe { ErrorOut::new(error) };
+    guard::status(error, || {
         // SAFETY: the caller's promises, passed on.
         let out = unsafe { out_param(diagnostics_json, "diagnostics_json") }?;
         // SAFETY: as above.
@@ -293,7 +434,34 @@ pub unsafe extern "C" fn dd_ruleset_warnings_json(
     rules: *const dd_ruleset,
     warnings_json: *mut *mut c_char,
 ) -> dd_status {
-    guard::status(|| {
+    // SAFETY: the caller's promises, passed on; NULL asks for no error object.
+    unsafe { dd_ruleset_warnings_json_e(rules, warnings_json, ptr::null_mut()) }
+}
+
+/// `dd_ruleset_warnings_json` with an error object, for callers that may move
+/// between OS threads between two calls (see `dd_error`).
+///
+/// - `error`: `NULL` (then this is `dd_ruleset_warnings_json`), or where to
+///   put the error object: `*error` is set to `NULL` on success and to a new
+///   `dd_error` on failure, which holds the returned status and the texts
+///   `dd_last_error()` and `dd_last_error_json()` give on this thread. Free
+///   it with `dd_error_free`, on any thread.
+///
+/// Everything else (arguments, statuses, ownership) as for
+/// `dd_ruleset_warnings_json`.
+///
+/// # Safety
+///
+/// As for `dd_ruleset_warnings_json`; `error` is `NULL` or writable.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn dd_ruleset_warnings_json_e(
+    rules: *const dd_ruleset,
+    warnings_json: *mut *mut c_char,
+    error: *mut *mut dd_error,
+) -> dd_status {
+    // SAFETY: the caller promises `error` is NULL or writable.
+    let error = unsafe { ErrorOut::new(error) };
+    guard::status(error, || {
         // SAFETY: the caller's promises, passed on.
         let out = unsafe { out_param(warnings_json, "warnings_json") }?;
         // SAFETY: as above.
@@ -322,7 +490,34 @@ pub unsafe extern "C" fn dd_ruleset_json_schema(
     rules: *const dd_ruleset,
     schema_json: *mut *mut c_char,
 ) -> dd_status {
-    guard::status(|| {
+    // SAFETY: the caller's promises, passed on; NULL asks for no error object.
+    unsafe { dd_ruleset_json_schema_e(rules, schema_json, ptr::null_mut()) }
+}
+
+/// `dd_ruleset_json_schema` with an error object, for callers that may move
+/// between OS threads between two calls (see `dd_error`).
+///
+/// - `error`: `NULL` (then this is `dd_ruleset_json_schema`), or where to put
+///   the error object: `*error` is set to `NULL` on success and to a new
+///   `dd_error` on failure, which holds the returned status and the texts
+///   `dd_last_error()` and `dd_last_error_json()` give on this thread. Free
+///   it with `dd_error_free`, on any thread.
+///
+/// Everything else (arguments, statuses, ownership) as for
+/// `dd_ruleset_json_schema`.
+///
+/// # Safety
+///
+/// As for `dd_ruleset_json_schema`; `error` is `NULL` or writable.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn dd_ruleset_json_schema_e(
+    rules: *const dd_ruleset,
+    schema_json: *mut *mut c_char,
+    error: *mut *mut dd_error,
+) -> dd_status {
+    // SAFETY: the caller promises `error` is NULL or writable.
+    let error = unsafe { ErrorOut::new(error) };
+    guard::status(error, || {
         // SAFETY: the caller's promises, passed on.
         let out = unsafe { out_param(schema_json, "schema_json") }?;
         // SAFETY: as above.

@@ -4,8 +4,9 @@
 /// renumbered, and new ones are only ever added at the end.
 ///
 /// On any value other than `DD_OK`, `dd_last_error()` and
-/// `dd_last_error_json()` describe the failure, and every out-parameter of
-/// the call is `NULL`.
+/// `dd_last_error_json()` describe the failure (an `_e` call's `dd_error`
+/// holds the same status and texts), and every other out-parameter of the
+/// call is `NULL`.
 #[repr(C)]
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 #[allow(non_camel_case_types)]

@@ -203,6 +203,14 @@ fn threads() {
     c_test("test_threads");
 }
 
+/// The error objects of the `_e` calls: the same as the last error, and
+/// independent of the thread: one made on a thread is read and freed on
+/// another while the first keeps failing.
+#[test]
+fn error_objects() {
+    c_test("test_error_objects");
+}
+
 /// `dd_test_panic` exists only with the `test-hooks` feature, which
 /// `.ci/run` turns on for the valgrind run.
 #[cfg(feature = "test-hooks")]
@@ -320,6 +328,50 @@ fn header_compiles_alone() {
             output.status.success(),
             "the header does not compile with `{compiler} {std}`:\n{}",
             String::from_utf8_lossy(&output.stderr)
+        );
+    }
+}
+
+/// Every call that returns a `dd_status` has an `_e` twin that takes the
+/// same arguments and then `dd_error **error`, so that a caller that moves
+/// between OS threads never needs the thread's last error (ARCHITECTURE.md).
+#[test]
+fn every_fallible_call_has_an_error_object_twin() {
+    let header = std::fs::read_to_string(root().join("capi/include/dd_rules.h"))
+        .expect("the committed header");
+    // Each declaration `enum dd_status NAME(PARAMS);`, its whitespace made single.
+    let mut calls = std::collections::BTreeMap::new();
+    for piece in header.split("enum dd_status ").skip(1) {
+        let Some((name, rest)) = piece.split_once('(') else {
+            continue;
+        };
+        let Some((params, _)) = rest.split_once(");") else {
+            continue;
+        };
+        // `enum dd_status {` is the type itself; `dd_error_status` reads an
+        // error object and cannot fail.
+        if name.contains(char::is_whitespace) || name == "dd_error_status" {
+            continue;
+        }
+        let params = params.split_whitespace().collect::<Vec<_>>().join(" ");
+        calls.insert(name.to_owned(), params);
+    }
+    let plain: Vec<_> = calls.keys().filter(|n| !n.ends_with("_e")).collect();
+    assert!(plain.len() >= 7, "too few fallible calls found: {plain:?}");
+    for name in plain {
+        let twin = format!("{name}_e");
+        let expected = format!("{}, struct dd_error **error", calls[name]);
+        assert_eq!(
+            calls.get(&twin),
+            Some(&expected),
+            "`{name}` has no `{twin}` with its arguments and then `dd_error **error`"
+        );
+    }
+    // And no `_e` call without its plain twin.
+    for name in calls.keys().filter(|n| n.ends_with("_e")) {
+        assert!(
+            calls.contains_key(&name[..name.len() - 2]),
+            "`{name}` has no plain twin"
         );
     }
 }

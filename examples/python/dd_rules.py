@@ -19,6 +19,13 @@ repository root), the newest of ``release/`` and ``debug/``.
 A ``RuleSet`` is immutable and may be shared by threads: evaluation runs in
 the library without the GIL, so threads evaluate in parallel. A report is a
 recommendation for human review, never a legal clearance.
+
+Every call goes through the ``_e`` form of the C function, which hands a
+failure back as an error object (``dd_error``) that belongs to the call, not
+as the OS thread's last error. Python threads are OS threads, so the last
+error would do here; the error object is the way that also works where a
+task can move between OS threads between two calls (Go goroutines, Java
+virtual threads, async runtimes), and the one to copy.
 """
 
 import ctypes
@@ -48,8 +55,8 @@ class DdError(Exception):
     """A call into dd-rules failed.
 
     ``status`` is the C status value, ``message`` the text for people and
-    ``details`` the same as parsed JSON (see ``dd_last_error_json`` in
-    dd_rules.h).
+    ``details`` the same as parsed JSON (see ``dd_error_json`` and
+    ``dd_last_error_json`` in dd_rules.h).
     """
 
     def __init__(self, status, message, details):
@@ -156,17 +163,21 @@ def _load():
     out = ctypes.POINTER(c_void_p)
     signatures = {
         # Strings the library owns are read as bytes; strings it hands over
-        # stay raw pointers (c_void_p) so that they can be freed.
+        # stay raw pointers (c_void_p) so that they can be freed. Each
+        # fallible call is the `_e` form, whose last argument receives the
+        # error object (a `dd_error *`) on failure.
         "dd_version": ([], c_char_p),
-        "dd_last_error": ([], c_char_p),
-        "dd_last_error_json": ([], c_char_p),
-        "dd_ruleset_compile": ([c_char_p, c_size_t, c_char_p, out], c_int),
-        "dd_ruleset_bundled": ([out], c_int),
-        "dd_ruleset_evaluate_json": ([c_void_p, c_char_p, c_size_t, out], c_int),
-        "dd_ruleset_with_budget": ([c_void_p, ctypes.c_uint64, out], c_int),
-        "dd_ruleset_check": ([c_char_p, c_size_t, c_char_p, out], c_int),
-        "dd_ruleset_warnings_json": ([c_void_p, out], c_int),
-        "dd_ruleset_json_schema": ([c_void_p, out], c_int),
+        "dd_error_status": ([c_void_p], c_int),
+        "dd_error_message": ([c_void_p], c_char_p),
+        "dd_error_json": ([c_void_p], c_char_p),
+        "dd_error_free": ([c_void_p], None),
+        "dd_ruleset_compile_e": ([c_char_p, c_size_t, c_char_p, out, out], c_int),
+        "dd_ruleset_bundled_e": ([out, out], c_int),
+        "dd_ruleset_evaluate_json_e": ([c_void_p, c_char_p, c_size_t, out, out], c_int),
+        "dd_ruleset_with_budget_e": ([c_void_p, ctypes.c_uint64, out, out], c_int),
+        "dd_ruleset_check_e": ([c_char_p, c_size_t, c_char_p, out, out], c_int),
+        "dd_ruleset_warnings_json_e": ([c_void_p, out, out], c_int),
+        "dd_ruleset_json_schema_e": ([c_void_p, out, out], c_int),
         "dd_ruleset_name": ([c_void_p], c_char_p),
         "dd_ruleset_version": ([c_void_p], c_char_p),
         "dd_ruleset_free": ([c_void_p], None),
@@ -182,14 +193,31 @@ def _load():
 _lib = _load()
 
 
-def _raise_for(status):
-    """Turns a failed status into an exception, on the thread that got it."""
-    if status == _OK:
-        return
-    message = (_lib.dd_last_error() or b"").decode("utf-8", "replace")
-    raw = _lib.dd_last_error_json()
-    details = json.loads(raw) if raw else {}
-    raise _ERRORS.get(status, DdError)(status, message, details)
+def _take_error(error):
+    """The exception for an error object (a ``dd_error *`` as c_void_p or
+    int), which is then freed. Any thread may take an error object, whichever
+    thread made the call."""
+    try:
+        status = _lib.dd_error_status(error)
+        message = (_lib.dd_error_message(error) or b"").decode("utf-8", "replace")
+        raw = _lib.dd_error_json(error)
+        details = json.loads(raw) if raw else {}
+    finally:
+        _lib.dd_error_free(error)
+    return _ERRORS.get(status, DdError)(status, message, details)
+
+
+def _call(function, *args):
+    """Calls the ``_e`` form of a C function with an error object as its last
+    argument, and raises the error if the call failed."""
+    error = ctypes.c_void_p()
+    status = function(*args, ctypes.byref(error))
+    if error.value is not None:
+        raise _take_error(error)
+    if status != _OK:
+        # The library could not even build the error object (it never fails
+        # to, short of a bug in the boundary itself).
+        raise _ERRORS.get(status, DdError)(status, "dd-rules failed without saying why", {})
 
 
 def _text(value):
@@ -223,7 +251,7 @@ def check(source, file_name="<source>"):
     """
     data = _text(source)
     out = ctypes.c_void_p()
-    _raise_for(_lib.dd_ruleset_check(data, len(data), _text(file_name), ctypes.byref(out)))
+    _call(_lib.dd_ruleset_check_e, data, len(data), _text(file_name), ctypes.byref(out))
     return json.loads(_take_string(out))
 
 
@@ -239,14 +267,14 @@ class RuleSet:
         """Parses, checks and compiles a ruleset; raises RulesError with every diagnostic."""
         data = _text(source)
         out = ctypes.c_void_p()
-        _raise_for(_lib.dd_ruleset_compile(data, len(data), _text(file_name), ctypes.byref(out)))
+        _call(_lib.dd_ruleset_compile_e, data, len(data), _text(file_name), ctypes.byref(out))
         return cls(out)
 
     @classmethod
     def bundled(cls):
         """The bundled ruleset: the 2020 U.S. State Department guidance."""
         out = ctypes.c_void_p()
-        _raise_for(_lib.dd_ruleset_bundled(ctypes.byref(out)))
+        _call(_lib.dd_ruleset_bundled_e, ctypes.byref(out))
         return cls(out)
 
     def with_budget(self, steps):
@@ -254,7 +282,7 @@ class RuleSet:
         raise OverBudget after ``steps`` steps of work (the default budget is
         100,000,000). Close each independently."""
         out = ctypes.c_void_p()
-        _raise_for(_lib.dd_ruleset_with_budget(self._live(), steps, ctypes.byref(out)))
+        _call(_lib.dd_ruleset_with_budget_e, self._live(), steps, ctypes.byref(out))
         return RuleSet(out)
 
     def _live(self):
@@ -266,7 +294,7 @@ class RuleSet:
         """Evaluates a facts document (str or bytes of JSON); returns the report as JSON text."""
         data = _text(facts)
         out = ctypes.c_void_p()
-        _raise_for(_lib.dd_ruleset_evaluate_json(self._live(), data, len(data), ctypes.byref(out)))
+        _call(_lib.dd_ruleset_evaluate_json_e, self._live(), data, len(data), ctypes.byref(out))
         return _take_string(out)
 
     def evaluate(self, facts):
@@ -282,13 +310,13 @@ class RuleSet:
     def warnings(self):
         """The checker's warnings, as a list of diagnostics."""
         out = ctypes.c_void_p()
-        _raise_for(_lib.dd_ruleset_warnings_json(self._live(), ctypes.byref(out)))
+        _call(_lib.dd_ruleset_warnings_json_e, self._live(), ctypes.byref(out))
         return json.loads(_take_string(out))
 
     def json_schema(self):
         """The fact schema as a JSON Schema (draft 2020-12), as a dict."""
         out = ctypes.c_void_p()
-        _raise_for(_lib.dd_ruleset_json_schema(self._live(), ctypes.byref(out)))
+        _call(_lib.dd_ruleset_json_schema_e, self._live(), ctypes.byref(out))
         return json.loads(_take_string(out))
 
     @property

@@ -1,5 +1,6 @@
 """Tests of the ctypes module, run by .ci/run: python3 -m unittest discover -s examples/python"""
 
+import ctypes
 import json
 import threading
 import unittest
@@ -157,6 +158,42 @@ class RuleSetTest(unittest.TestCase):
             idents = list(pool.map(work, range(8)))
         self.assertEqual(errors, [])
         self.assertGreater(len(set(idents)), 1)
+
+    def test_an_error_object_is_read_on_another_thread(self):
+        # What a runtime that moves a task between OS threads does: the call
+        # fails on one thread, and its error is read on another, after the
+        # first thread has failed again (changing its own last error).
+        rules = dd_rules.RuleSet.bundled()
+        facts = b'{"field_of_the_worker": 1}'
+        made = {}
+
+        def worker():
+            error, report = ctypes.c_void_p(), ctypes.c_void_p()
+            made["status"] = dd_rules._lib.dd_ruleset_evaluate_json_e(
+                rules._live(), facts, len(facts), ctypes.byref(report), ctypes.byref(error))
+            made["error"] = error
+            try:
+                rules.with_budget(0)
+            except dd_rules.InvalidArgument as e:
+                made["second"] = e
+
+        thread = threading.Thread(target=worker)
+        thread.start()
+        thread.join()
+        self.assertEqual(made["status"], 4)
+        self.assertIn("steps", made["second"].message)
+        error = dd_rules._take_error(made["error"])
+        self.assertIsInstance(error, dd_rules.FactsError)
+        self.assertEqual(error.status, 4)
+        self.assertEqual((error.path, error.line), ("field_of_the_worker", 1))
+        self.assertIn("`field_of_the_worker`", error.message)
+        # A success leaves no error object.
+        error = ctypes.c_void_p(1)
+        report = ctypes.c_void_p()
+        self.assertEqual(dd_rules._lib.dd_ruleset_evaluate_json_e(
+            rules._live(), b"{}", 2, ctypes.byref(report), ctypes.byref(error)), 0)
+        self.assertIsNone(error.value)
+        dd_rules._lib.dd_string_free(report)
 
 
 if __name__ == "__main__":

@@ -40,7 +40,7 @@ static void expect_argument_error(const char *argument) {
 }
 
 static void test_status_values(void) {
-    /* The values are ABI: never renumbered. */
+    /* The values are ABI: never renumbered (and an error object carries them). */
     CHECK(DD_OK == 0);
     CHECK(DD_ERR_INVALID_ARGUMENT == 1);
     CHECK(DD_ERR_INVALID_UTF8 == 2);
@@ -112,6 +112,35 @@ static void test_null_pointers(dd_ruleset *rules) {
     /* Freeing NULL is a no-op. */
     dd_ruleset_free(NULL);
     dd_string_free(NULL);
+    dd_error_free(NULL);
+
+    /* The error object's accessors take NULL, which is no error. */
+    CHECK(dd_error_status(NULL) == DD_OK);
+    CHECK(dd_error_message(NULL) == NULL);
+    CHECK(dd_error_json(NULL) == NULL);
+
+    /* The `_e` calls check their pointers the same way (test_error_objects.c
+     * compares every failure of each with its twin), and accept a NULL
+     * error: then the last error alone says why. */
+    out = SENTINEL;
+    CHECK_STATUS(dd_ruleset_compile_e(NULL, 10, "t.rules", &out, NULL), DD_ERR_INVALID_ARGUMENT);
+    CHECK(out == NULL);
+    expect_argument_error("source");
+    CHECK_STATUS(dd_ruleset_bundled_e(NULL, NULL), DD_ERR_INVALID_ARGUMENT);
+    expect_argument_error("out");
+    dd_error *error = SENTINEL;
+    text = SENTINEL;
+    CHECK_STATUS(dd_ruleset_evaluate_json_e(NULL, NULL, 0, &text, &error), DD_ERR_INVALID_ARGUMENT);
+    CHECK(text == NULL);
+    CHECK(error != NULL && error != SENTINEL);
+    CHECK(dd_error_status(error) == DD_ERR_INVALID_ARGUMENT);
+    CHECK(contains(dd_error_json(error), "\"argument\":"));
+    dd_error_free(error);
+    CHECK_STATUS(dd_ruleset_evaluate_json_e(NULL, NULL, 0, NULL, NULL), DD_ERR_INVALID_ARGUMENT);
+    CHECK_STATUS(dd_ruleset_with_budget_e(NULL, 0, NULL, NULL), DD_ERR_INVALID_ARGUMENT);
+    CHECK_STATUS(dd_ruleset_check_e(NULL, 0, NULL, NULL, NULL), DD_ERR_INVALID_ARGUMENT);
+    CHECK_STATUS(dd_ruleset_warnings_json_e(NULL, NULL, NULL), DD_ERR_INVALID_ARGUMENT);
+    CHECK_STATUS(dd_ruleset_json_schema_e(NULL, NULL, NULL), DD_ERR_INVALID_ARGUMENT);
 }
 
 static void test_invalid_utf8(dd_ruleset *rules) {
