@@ -105,7 +105,8 @@ impl Paths {
             return;
         }
         if tail.len() > 1 {
-            let at = |s: &Range<usize>| text.get(s.clone()).unwrap_or_default();
+            // Bytes, not `str`: the same order, without char-boundary checks.
+            let at = |s: &Range<usize>| text.as_bytes().get(s.clone()).unwrap_or_default();
             // Usually few, and already in order: a pass to check is cheaper
             // than a sort.
             if !tail.is_sorted_by(|a, b| at(a) < at(b)) {
@@ -128,10 +129,18 @@ impl Paths {
             spans.truncate(first.0 + keep);
             *cut = true;
         }
-        let kept: usize = self.current().iter().map(|s| s.len()).sum();
-        if self.text.len() - self.first.1 > 2 * kept + 1024 {
+        let written = self.current_text_len();
+        if written > 1024
+            && written > 2 * self.current().iter().map(|s| s.len()).sum::<usize>() + 1024
+        {
             self.compact(spare);
         }
+    }
+
+    /// The bytes of text written by the walk under way: its paths', and any
+    /// its settling left behind.
+    pub fn current_text_len(&self) -> usize {
+        self.text.len() - self.first.1
     }
 
     /// Keeps the first `n` paths of the walk under way, and only their text.
@@ -246,11 +255,9 @@ impl<'a> Machine<'a, '_> {
             }
         }
         // The flag's paths go straight into `out`, the report's buffer.
-        std::mem::swap(&mut walk.found, out);
-        walk.found.begin();
-        self.missing_in(id, walk);
-        walk.found.settle(MAX_MISSING_PER_FLAG, &mut walk.spare);
-        std::mem::swap(&mut walk.found, out);
+        out.begin();
+        self.missing_in(id, walk, out);
+        out.settle(MAX_MISSING_PER_FLAG, &mut walk.spare);
         !self.steps.over()
     }
 
@@ -283,16 +290,17 @@ impl<'a> Machine<'a, '_> {
                 walk.todo.pop();
                 continue;
             };
-            walk.found.clear();
-            self.missing_in(node, walk);
+            let mut found = std::mem::take(&mut walk.found);
+            found.clear();
+            self.missing_in(node, walk, &mut found);
             if self.steps.over() {
                 return false;
             }
-            walk.found.settle(MAX_MISSING_PER_FLAG, &mut walk.spare);
+            found.settle(MAX_MISSING_PER_FLAG, &mut walk.spare);
             let start = walk.memo_paths.spans.len();
-            let mut cut = walk.found.cut;
-            for span in walk.found.current() {
-                let path = walk.found.get(span);
+            let mut cut = found.cut;
+            for span in found.current() {
+                let path = found.get(span);
                 if walk.memo_paths.text.len() + path.len() > walk.limit {
                     cut = true;
                     break;
@@ -302,7 +310,8 @@ impl<'a> Machine<'a, '_> {
             if let Some(slot) = walk.memo.get_mut(q as usize) {
                 *slot = Some((start..walk.memo_paths.spans.len(), cut));
             }
-            walk.found.clear();
+            found.clear();
+            walk.found = found;
             walk.todo.pop();
         }
         true
@@ -323,25 +332,25 @@ impl<'a> Machine<'a, '_> {
     }
 
     #[inline]
-    fn absent(&self, at: At, walk: &mut Walk) {
+    fn absent(&self, at: At, walk: &mut Walk, out: &mut Paths) {
         if matches!(self.value(at), Value::Absent) {
-            self.found_absent(at, walk);
+            self.found_absent(at, walk, out);
         }
     }
 
     /// Adds the path of an absent fact; out of line, as most facts a walk
     /// looks at are present.
     #[inline(never)]
-    fn found_absent(&self, at: At, walk: &mut Walk) {
+    fn found_absent(&self, at: At, walk: &mut Walk, out: &mut Paths) {
         let (prefix, name) = self.name(at, &walk.scope);
-        walk.found.push(prefix, name);
+        out.push(prefix, name);
         // Keep the buffer small: settle it whenever it doubles.
-        if walk.found.current().len() >= 2 * MAX_MISSING_PER_FLAG {
-            walk.found.settle(MAX_MISSING_PER_FLAG, &mut walk.spare);
+        if out.current().len() >= 2 * MAX_MISSING_PER_FLAG {
+            out.settle(MAX_MISSING_PER_FLAG, &mut walk.spare);
         }
     }
 
-    fn missing_in(&mut self, id: NodeId, walk: &mut Walk) {
+    fn missing_in(&mut self, id: NodeId, walk: &mut Walk, out: &mut Paths) {
         if self.steps.over() {
             return;
         }
@@ -349,31 +358,31 @@ impl<'a> Machine<'a, '_> {
         match node {
             Node::Const(_) | Node::Known(_) => {}
             Node::Bool(at) | Node::CmpInt(at, ..) | Node::CmpDec(at, ..) | Node::EnumIn(at, _) => {
-                self.absent(*at, walk);
+                self.absent(*at, walk, out);
             }
-            Node::Not(i) => self.missing_in(*i, walk),
+            Node::Not(i) => self.missing_in(*i, walk, out),
             Node::And(items) | Node::Or(items) => {
                 for &i in items.iter() {
                     if self.eval(i) == Tri::Unknown {
-                        self.missing_in(i, walk);
+                        self.missing_in(i, walk, out);
                     }
                 }
             }
             Node::Cmp(_, a, b) => {
-                self.operand_missing(a, walk);
-                self.operand_missing(b, walk);
+                self.operand_missing(a, walk, out);
+                self.operand_missing(b, walk, out);
             }
             Node::InMask(v, mask) => {
-                self.operand_missing(v, walk);
-                self.mask_missing(mask, walk);
+                self.operand_missing(v, walk, out);
+                self.mask_missing(mask, walk, out);
             }
-            Node::InValues(v, _) => self.operand_missing(v, walk),
+            Node::InValues(v, _) => self.operand_missing(v, walk, out),
             Node::SetTest(_, at, mask) => {
-                self.absent(*at, walk);
-                self.mask_missing(mask, walk);
+                self.absent(*at, walk, out);
+                self.mask_missing(mask, walk, out);
             }
-            Node::Quant(_, list, body) => self.each_missing(*list, Some(*body), walk),
-            Node::CountCmp(list, body, ..) => self.each_missing(*list, *body, walk),
+            Node::Quant(_, list, body) => self.each_missing(*list, Some(*body), walk, out),
+            Node::CountCmp(list, body, ..) => self.each_missing(*list, *body, walk, out),
             Node::Pred(p) => {
                 // Walked before this condition (`missing`, `walk_predicate`).
                 let Some(Some((range, cut))) = walk.memo.get(*p as usize) else {
@@ -381,36 +390,36 @@ impl<'a> Machine<'a, '_> {
                 };
                 let memo = &walk.memo_paths;
                 for span in memo.spans.get(range.clone()).unwrap_or_default() {
-                    walk.found.push("", memo.get(span));
+                    out.push("", memo.get(span));
                 }
-                walk.found.cut |= *cut;
-                if walk.found.current().len() >= 2 * MAX_MISSING_PER_FLAG {
-                    walk.found.settle(MAX_MISSING_PER_FLAG, &mut walk.spare);
+                out.cut |= *cut;
+                if out.current().len() >= 2 * MAX_MISSING_PER_FLAG {
+                    out.settle(MAX_MISSING_PER_FLAG, &mut walk.spare);
                 }
             }
         }
     }
 
-    fn mask_missing(&mut self, mask: &'a Mask, walk: &mut Walk) {
+    fn mask_missing(&mut self, mask: &'a Mask, walk: &mut Walk, out: &mut Paths) {
         match mask {
             Mask::Const(_) => {}
-            Mask::Fact(at) => self.absent(*at, walk),
-            Mask::Value(v) => self.operand_missing(v, walk),
+            Mask::Fact(at) => self.absent(*at, walk, out),
+            Mask::Value(v) => self.operand_missing(v, walk, out),
         }
     }
 
-    fn operand_missing(&mut self, v: &'a Operand, walk: &mut Walk) {
+    fn operand_missing(&mut self, v: &'a Operand, walk: &mut Walk, out: &mut Paths) {
         match v {
             Operand::Lit(_) => {}
-            Operand::Fact(at) => self.absent(*at, walk),
-            Operand::Count { list, body } => self.each_missing(*list, *body, walk),
+            Operand::Fact(at) => self.absent(*at, walk, out),
+            Operand::Count { list, body } => self.each_missing(*list, *body, walk, out),
         }
     }
 
     /// The list's absence, or the facts missing in each element whose condition is unknown.
-    fn each_missing(&mut self, list: List, body: Option<NodeId>, walk: &mut Walk) {
+    fn each_missing(&mut self, list: List, body: Option<NodeId>, walk: &mut Walk, out: &mut Paths) {
         let Value::List(elements) = self.value(list.at) else {
-            self.absent(list.at, walk);
+            self.absent(list.at, walk, out);
             return;
         };
         let Some(body) = body else { return };
@@ -450,7 +459,7 @@ impl<'a> Machine<'a, '_> {
             // INVARIANT: writing to a String cannot fail.
             let _ = write!(level.0, "{name}[{i}]");
             level.1 = list.record;
-            self.missing_in(body, walk);
+            self.missing_in(body, walk, out);
         }
     }
 }

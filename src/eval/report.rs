@@ -79,22 +79,28 @@ pub(crate) fn build(
         let mut truncated = false;
         if status == Status::Unknown {
             let walk = walk.get_or_insert_with(|| Box::new(Walk::new(program, budget)));
-            found.begin();
             if !machine.missing(code.cond, &code.uses, walk, &mut found) {
                 return Err((ConditionKind::Flag, i));
             }
-            // The paths within the quote budget.
-            let fit = found
-                .current()
-                .iter()
-                .take_while(|span| {
-                    let cost = path_cost(span.len());
-                    let fits = quoted + cost <= budget;
-                    quoted += if fits { cost } else { 0 };
-                    fits
-                })
-                .count();
-            found.keep(fit, &mut walk.spare);
+            // The paths within the quote budget: usually all of them, which
+            // the size of their text (with any left over by settling) says
+            // at once.
+            let paths = found.current();
+            let at_most = found.current_text_len() + path_cost(0) * paths.len();
+            if quoted + at_most <= budget {
+                quoted += at_most;
+            } else {
+                let fit = paths
+                    .iter()
+                    .take_while(|span| {
+                        let cost = path_cost(span.len());
+                        let fits = quoted + cost <= budget;
+                        quoted += if fits { cost } else { 0 };
+                        fits
+                    })
+                    .count();
+                found.keep(fit, &mut walk.spare);
+            }
             truncated = found.cut;
         }
         rows.push(FlagRow {
@@ -130,9 +136,10 @@ pub(crate) fn build(
     })
 }
 
-/// The text of a span.
-fn text_of<'t>(text: &'t str, span: &Range<usize>) -> &'t str {
-    text.get(span.clone()).unwrap_or_default()
+/// The bytes of a span: compared as bytes, paths sort as their text does,
+/// without the char-boundary checks of slicing a `str`.
+fn text_of<'t>(text: &'t str, span: &Range<usize>) -> &'t [u8] {
+    text.as_bytes().get(span.clone()).unwrap_or_default()
 }
 
 /// Ranks the missing paths of all unknown flags, most decisive first (by the
