@@ -49,19 +49,43 @@ pub(crate) fn predicates(
     cache: &mut [Tri],
     steps: &mut Steps,
 ) -> Option<u32> {
+    let start = *steps;
     for &(p, entry) in prog.flat.predicates.iter() {
         // A predicate reads only the ones before it in the order, already in the cache.
         let mut m = Machine::new(prog, root, cache, *steps);
         let value = m.run(entry);
         *steps = m.steps;
+        if let Some(slot) = cache.get_mut(p as usize) {
+            *slot = value;
+        }
+    }
+    // Checked once: past the budget, the predicates left stop at their
+    // first list, and the one that went over is found again.
+    if steps.over() {
+        return Some(predicate_over_budget(prog, root, cache, start));
+    }
+    None
+}
+
+/// The predicate an evaluation that went over its budget was in, found by
+/// running the predicates again, in order, from the budget they started
+/// with (evaluation is deterministic). Cold: only on the way to an error.
+#[cold]
+#[inline(never)]
+fn predicate_over_budget(prog: &Program, root: &Frame, cache: &mut [Tri], start: Steps) -> u32 {
+    let mut steps = start;
+    for &(p, entry) in prog.flat.predicates.iter() {
+        let mut m = Machine::new(prog, root, cache, steps);
+        let value = m.run(entry);
+        steps = m.steps;
         if steps.over() {
-            return Some(p);
+            return p;
         }
         if let Some(slot) = cache.get_mut(p as usize) {
             *slot = value;
         }
     }
-    None
+    0
 }
 
 impl<'a, 'c> Machine<'a, 'c> {

@@ -200,14 +200,12 @@ impl Outcome {
             *slot = status(exit_value(m.run_to_exit(entry)));
         }
         if m.steps.over() {
-            let mut again = Machine::new(program, &facts.root, cache, start);
-            return Err(match over_in(&mut again, &program.flat.safeguards) {
-                Some(i) => (ConditionKind::Safeguard, i),
-                None => (
-                    ConditionKind::Flag,
-                    over_in(&mut again, &program.flat.flags).unwrap_or(0),
-                ),
-            });
+            return Err(over_budget_in(Machine::new(
+                program,
+                &facts.root,
+                cache,
+                start,
+            )));
         }
         for (w, chunk) in flags.chunks(64).enumerate() {
             let (mut r, mut c, mut u) = (0u64, 0u64, 0u64);
@@ -340,13 +338,26 @@ pub(crate) fn safeguard_status(t: Tri) -> SafeguardStatus {
     }
 }
 
-/// Runs `entries` in order from the machine's budget and gives the index of
-/// the first after which the budget is spent: the condition an evaluation
-/// that went over was in. Evaluation is deterministic, so the run spends
-/// the same steps as the one that went over.
-fn over_in(m: &mut Machine<'_, '_>, entries: &[crate::compile::flat::Target]) -> Option<usize> {
-    entries.iter().position(|&entry| {
-        m.run_to_exit(entry);
-        m.steps.over()
-    })
+/// The safeguard or flag an evaluation that went over its budget was in:
+/// runs them again in order from the budget the first of them started
+/// with, and gives the first after which it is spent. Evaluation is
+/// deterministic, so this run spends the same steps. Out of line and cold:
+/// the fast path only checks the budget once, after its loops.
+#[cold]
+#[inline(never)]
+fn over_budget_in(mut m: Machine<'_, '_>) -> (ConditionKind, usize) {
+    let program = m.prog;
+    let mut first_over = |entries: &[crate::compile::flat::Target]| {
+        entries.iter().position(|&entry| {
+            m.run_to_exit(entry);
+            m.steps.over()
+        })
+    };
+    match first_over(&program.flat.safeguards) {
+        Some(i) => (ConditionKind::Safeguard, i),
+        None => (
+            ConditionKind::Flag,
+            first_over(&program.flat.flags).unwrap_or(0),
+        ),
+    }
 }
