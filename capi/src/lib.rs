@@ -17,7 +17,7 @@
 //!   to the caller as a [`dd_error`] object, readable on any thread; the call
 //!   without `_e` is the `_e` call with `error == NULL`.
 //! - Every pointer is checked for `NULL`, every text for UTF-8, and the body
-//!   runs inside `catch_unwind` ([`guard`]): a panic becomes
+//!   runs inside `catch_unwind` (`guard.rs`): a panic becomes
 //!   `DD_ERR_PANIC`, never an abort or an unwind into C.
 //! - Each thing Rust allocates has one free function; freeing `NULL` is a
 //!   no-op.
