@@ -380,14 +380,29 @@ fn every_fallible_call_has_an_error_object_twin() {
 #[test]
 fn version_is_the_library_version() {
     let manifest = std::fs::read_to_string(root().join("Cargo.toml")).expect("the root manifest");
-    let package = manifest
-        .split("[package]")
-        .nth(1)
-        .expect("a [package] section");
-    let version = package
-        .lines()
-        .find_map(|l| l.trim().strip_prefix("version = "))
-        .expect("a version")
-        .trim_matches('"');
+    // The lines of a `[name]` section, up to the next section.
+    let section = |name: &str| -> Vec<&str> {
+        let header = format!("[{name}]");
+        manifest
+            .lines()
+            .skip_while(|l| l.trim() != header)
+            .skip(1)
+            .take_while(|l| !l.starts_with('['))
+            .collect()
+    };
+    let version_in = |name: &str| {
+        section(name)
+            .iter()
+            .find_map(|l| l.trim().strip_prefix("version = "))
+            .map(|v| v.trim_matches('"').to_owned())
+    };
+    // The library's own `version`, or the workspace's when it inherits it.
+    let version = version_in("package").unwrap_or_else(|| {
+        assert!(
+            section("package").contains(&"version.workspace = true"),
+            "the library's [package] has a version of its own or inherits the workspace's"
+        );
+        version_in("workspace.package").expect("a version in [workspace.package]")
+    });
     assert_eq!(version, env!("CARGO_PKG_VERSION"));
 }

@@ -311,16 +311,17 @@ impl<'a, 'c> Machine<'a, 'c> {
     #[inline(never)]
     fn composite(&mut self, node: &'a Node) -> Tri {
         match node {
-            // Two string facts compared for (in)equality, such as
-            // `p.country != country.code` in a quantifier, where it runs once
-            // per element: equal lengths are checked before any byte, and
-            // no scalar is built.
-            Node::Cmp(op @ (CmpOp::Eq | CmpOp::Ne), Operand::Fact(a), Operand::Fact(b))
-                if let (Value::Str(x), Value::Str(y)) = (self.value(*a), self.value(*b)) =>
-            {
-                Tri::from_bool((x == y) == (*op == CmpOp::Eq))
-            }
             Node::Cmp(op, a, b) => {
+                // Two string facts compared for (in)equality, such as
+                // `p.country != country.code` in a quantifier, where it runs
+                // once per element: equal lengths are checked before any
+                // byte, and no scalar is built. (A `let` chain, not an
+                // `if let` guard, which needs Rust 1.95: the MSRV is 1.88.)
+                if let (CmpOp::Eq | CmpOp::Ne, Operand::Fact(fa), Operand::Fact(fb)) = (op, a, b)
+                    && let (Value::Str(x), Value::Str(y)) = (self.value(*fa), self.value(*fb))
+                {
+                    return Tri::from_bool((x == y) == (*op == CmpOp::Eq));
+                }
                 let (a, b) = (self.operand(a), self.operand(b));
                 match (a, b) {
                     (Val::Scalar(x), Val::Scalar(y)) => {
