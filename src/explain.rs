@@ -138,24 +138,14 @@ pub(crate) fn explain(
     // The predicates met, each once, then those they use, in a fresh scope
     // each (a predicate reads root facts only).
     let mut next = 0;
-    while let (Some(&p), Some(root)) = (queue.get(next), explanation.as_mut()) {
+    // The explainer's scope is empty again after the root's tree.
+    while let (Some(&p), Some(root)) = (ex.queue.get(next), explanation.as_mut()) {
         next += 1;
         if budget.get() == 0 || interp.over_budget() {
             break;
         }
         let Some(Some(body)) = bodies.get(p) else {
             continue;
-        };
-        let mut diags = Vec::new();
-        let mut ex = Explainer {
-            budget: &budget,
-            source,
-            checked,
-            interp: &interp,
-            cx: ExprChecker::new(&checked.schema, &predicates, &mut diags),
-            env: Vec::new(),
-            met: &mut met,
-            queue: &mut queue,
         };
         if let Some(mut child) = ex.explain(body) {
             let name = checked.predicates.get(p).map_or("", |p| p.name.as_str());

@@ -84,17 +84,7 @@ impl Steps {
     /// when there are not that many.
     #[inline(always)]
     pub fn charge(&mut self, weight: u32) -> bool {
-        match self.left.checked_sub(u64::from(weight)) {
-            Some(left) => {
-                self.left = left;
-                true
-            }
-            None => {
-                self.left = 0;
-                self.over = true;
-                false
-            }
-        }
+        self.charge_list(weight, 1)
     }
 
     /// Spends `weight` steps for each of `len` elements, at once: what a
