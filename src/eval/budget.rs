@@ -64,19 +64,20 @@ impl fmt::Display for ConditionKind {
     }
 }
 
-/// The steps left in one phase's budget.
+/// The steps left in one phase's budget, plus one: a budget of `n` starts
+/// at `n + 1`, every charge saturates at zero, and zero means that more
+/// than `n` steps were asked for. One counter, no flag: a charge is a
+/// multiply, a subtract and a compare.
 #[derive(Clone, Copy, Debug)]
 pub(crate) struct Steps {
     left: u64,
-    over: bool,
 }
 
 impl Steps {
     /// A full budget of `n` steps.
     pub fn new(n: u64) -> Steps {
         Steps {
-            left: n,
-            over: false,
+            left: n.saturating_add(1),
         }
     }
 
@@ -89,27 +90,51 @@ impl Steps {
 
     /// Spends `weight` steps for each of `len` elements, at once: what a
     /// quantifier or count over a list of `len` elements may take, charged
-    /// once before its loop so that the loop itself counts nothing.
+    /// once before its loop so that the loop itself counts nothing. False
+    /// when the budget is spent, by this charge or an earlier one.
     #[inline(always)]
     pub fn charge_list(&mut self, weight: u32, len: usize) -> bool {
+        // A list is far shorter than 2^32 elements (a facts document is
+        // limited in size), and a weight is a u32: the product fits in a
+        // u64 unless a length is absurd, and then it saturates.
         let len = u64::try_from(len).unwrap_or(u64::MAX);
-        match self.left.checked_sub(u64::from(weight).saturating_mul(len)) {
-            Some(left) => {
-                self.left = left;
-                true
-            }
-            None => {
-                self.left = 0;
-                self.over = true;
-                false
-            }
-        }
+        self.left = self
+            .left
+            .saturating_sub(u64::from(weight).saturating_mul(len));
+        self.left != 0
     }
 
     /// Whether a charge has failed.
     #[inline(always)]
     pub fn over(&self) -> bool {
-        self.over
+        self.left == 0
+    }
+}
+
+#[cfg(test)]
+mod steps_tests {
+    use super::Steps;
+
+    #[test]
+    fn a_budget_of_n_pays_for_n_steps_and_not_one_more() {
+        let mut steps = Steps::new(10);
+        assert!(steps.charge_list(3, 3));
+        assert!(steps.charge(1));
+        assert!(!steps.over(), "ten steps of ten are within the budget");
+        assert!(!steps.charge(1));
+        assert!(steps.over());
+        assert!(!steps.charge(0), "once spent, a budget stays spent");
+    }
+
+    #[test]
+    fn huge_charges_saturate() {
+        let mut steps = Steps::new(u64::MAX);
+        assert!(steps.charge_list(u32::MAX, 2));
+        assert!(!steps.charge_list(u32::MAX, usize::MAX));
+        assert!(steps.over());
+        let mut none = Steps::new(0);
+        assert!(none.charge(0), "a budget of nothing pays for nothing");
+        assert!(!none.charge(1));
     }
 }
 

@@ -5,6 +5,8 @@
 //! `outcome.rs`). The facts that keep a result unknown are found by a walk
 //! of its own (`missing.rs`).
 
+use std::cell::Cell;
+
 use super::budget::Steps;
 use super::scalar::Scalar;
 use super::tri::{Range, Tri};
@@ -32,69 +34,21 @@ enum Val<'f> {
 pub(crate) struct Machine<'a, 'c> {
     pub(super) prog: &'a Program,
     pub(super) frames: [&'a Frame; FRAMES],
-    /// The result of each predicate, by predicate id, filled by [`predicates`].
-    cache: &'c [Tri],
+    /// The result of each predicate, by predicate id, filled by
+    /// [`Machine::predicates`].
+    cache: &'c [Cell<Tri>],
     /// What is left of the evaluation budget (`budget.rs`): every element a
     /// quantifier or count visits is paid for before its body runs.
     pub steps: Steps,
 }
 
-/// Evaluates every predicate of `prog` over `root` into `cache`, in
-/// dependency order, so that each is computed once per transaction. Returns
-/// the predicate that went over the budget, if one did; the cache is then
-/// incomplete.
-pub(crate) fn predicates(
-    prog: &Program,
-    root: &Frame,
-    cache: &mut [Tri],
-    steps: &mut Steps,
-) -> Option<u32> {
-    let start = *steps;
-    for &(p, entry) in prog.flat.predicates.iter() {
-        // A predicate reads only the ones before it in the order, already in the cache.
-        let mut m = Machine::new(prog, root, cache, *steps);
-        let value = m.run(entry);
-        *steps = m.steps;
-        if let Some(slot) = cache.get_mut(p as usize) {
-            *slot = value;
-        }
-    }
-    // Checked once: past the budget, the predicates left stop at their
-    // first list, and the one that went over is found again.
-    if steps.over() {
-        return Some(predicate_over_budget(prog, root, cache, start));
-    }
-    None
-}
-
-/// The predicate an evaluation that went over its budget was in, found by
-/// running the predicates again, in order, from the budget they started
-/// with (evaluation is deterministic). Cold: only on the way to an error.
-#[cold]
-#[inline(never)]
-fn predicate_over_budget(prog: &Program, root: &Frame, cache: &mut [Tri], start: Steps) -> u32 {
-    let mut steps = start;
-    for &(p, entry) in prog.flat.predicates.iter() {
-        let mut m = Machine::new(prog, root, cache, steps);
-        let value = m.run(entry);
-        steps = m.steps;
-        if steps.over() {
-            return p;
-        }
-        if let Some(slot) = cache.get_mut(p as usize) {
-            *slot = value;
-        }
-    }
-    0
-}
-
 impl<'a, 'c> Machine<'a, 'c> {
-    /// A machine over `root` whose predicates are already in `cache`, with
-    /// `steps` of budget.
+    /// A machine over `root` whose predicates are in `cache` (or are put
+    /// there by [`predicates`](Self::predicates)), with `steps` of budget.
     pub fn new(
         prog: &'a Program,
         root: &'a Frame,
-        cache: &'c [Tri],
+        cache: &'c [Cell<Tri>],
         steps: Steps,
     ) -> Machine<'a, 'c> {
         Machine {
@@ -105,9 +59,53 @@ impl<'a, 'c> Machine<'a, 'c> {
         }
     }
 
+    /// Evaluates every predicate of the program into the cache, in
+    /// dependency order, so that each is computed once per transaction: a
+    /// predicate reads only the ones before it in the order, already in
+    /// the cache. One machine runs them all, its budget with it. Returns
+    /// the predicate that went over the budget, if one did; the cache is
+    /// then incomplete.
+    pub fn predicates(&mut self) -> Option<u32> {
+        let start = self.steps;
+        let order = &self.prog.flat.predicates;
+        for &(p, entry) in order.iter() {
+            let value = self.run(entry);
+            if let Some(slot) = self.cache.get(p as usize) {
+                slot.set(value);
+            }
+        }
+        // Checked once: past the budget, the predicates left stop at their
+        // first list, and the one that went over is found again.
+        if self.steps.over() {
+            return Some(self.predicate_over_budget(start));
+        }
+        None
+    }
+
+    /// The predicate an evaluation that went over its budget was in, found
+    /// by running the predicates again, in order, from the budget they
+    /// started with (evaluation is deterministic). Cold: only on the way to
+    /// an error.
+    #[cold]
+    #[inline(never)]
+    fn predicate_over_budget(&mut self, start: Steps) -> u32 {
+        self.steps = start;
+        let order = &self.prog.flat.predicates;
+        for &(p, entry) in order.iter() {
+            let value = self.run(entry);
+            if self.steps.over() {
+                return p;
+            }
+            if let Some(slot) = self.cache.get(p as usize) {
+                slot.set(value);
+            }
+        }
+        0
+    }
+
     /// The value of predicate `p` for these facts.
     pub(super) fn predicate(&self, p: u32) -> Tri {
-        self.cache.get(p as usize).copied().unwrap_or(Tri::Unknown)
+        self.cache.get(p as usize).map_or(Tri::Unknown, Cell::get)
     }
 
     pub(super) fn node(&self, id: NodeId) -> Option<&'a Node> {
@@ -139,7 +137,7 @@ impl<'a, 'c> Machine<'a, 'c> {
             Node::EnumIn(at, mask) => enum_in(self.value(*at), *mask),
             Node::SetTest(test, at, Mask::Const(want)) => set_const(self.value(*at), *test, *want),
             Node::Known(at) => known(self.value(*at)),
-            Node::Pred(p) => self.cache.get(*p as usize).copied().unwrap_or(Tri::Unknown),
+            Node::Pred(p) => self.predicate(*p),
             Node::And(items) => self.connective(items, Tri::False, Tri::True),
             Node::Or(items) => self.connective(items, Tri::True, Tri::False),
             Node::Not(i) => self.not(*i),
@@ -181,7 +179,7 @@ impl<'a, 'c> Machine<'a, 'c> {
             Test::EnumIn64(at, mask) => enum_in64(self.value(*at), *mask),
             Test::Set(test, at, want) => set_const(self.value(*at), *test, *want),
             Test::Known(at) => known(self.value(*at)),
-            Test::Pred(p) => self.cache.get(*p as usize).copied().unwrap_or(Tri::Unknown),
+            Test::Pred(p) => self.predicate(*p),
             Test::Quant(q, list, body) => self.flat_quantifier(*q, *list, *body),
             Test::CountCmp(list, body, op, n) => self.flat_count_cmp(*list, *body, *op, *n),
             Test::FactEq(a, b, eq, id) => match (self.value(*a), self.value(*b)) {

@@ -5,6 +5,8 @@
 //! The full [`Report`](crate::Report) is built on demand from an [`Outcome`]
 //! (see `report.rs`): the statuses are not computed twice.
 
+use std::cell::Cell;
+
 use super::budget::{ConditionKind, Steps};
 use super::machine::{self, FlagBits, Machine};
 use super::tri::Tri;
@@ -139,7 +141,7 @@ impl Outcome {
         &mut self,
         program: &Program,
         facts: &Facts,
-        mut steps: Steps,
+        steps: Steps,
     ) -> Result<(), (ConditionKind, usize)> {
         let Outcome {
             flags,
@@ -155,10 +157,11 @@ impl Outcome {
         // written below before it is read: no clearing, no refilling.
         // Every predicate is in the order that `predicates` runs.
         fit(cache, program.predicate_nodes.len(), Tri::Unknown);
-        if let Some(p) = machine::predicates(program, &facts.root, cache, &mut steps) {
+        let cache = Cell::from_mut(&mut cache[..]).as_slice_of_cells();
+        let mut m = Machine::new(program, &facts.root, cache, steps);
+        if let Some(p) = m.predicates() {
             return Err((ConditionKind::Predicate, p as usize));
         }
-        let mut m = Machine::new(program, &facts.root, cache, steps);
 
         let fw = program.flag_words;
         fit(bits, 4 * fw + program.safeguard_words, 0);
@@ -200,12 +203,8 @@ impl Outcome {
             *slot = status(exit_value(m.run_to_exit(entry)));
         }
         if m.steps.over() {
-            return Err(over_budget_in(Machine::new(
-                program,
-                &facts.root,
-                cache,
-                start,
-            )));
+            m.steps = start;
+            return Err(over_budget_in(m));
         }
         for (w, chunk) in flags.chunks(64).enumerate() {
             let (mut r, mut c, mut u) = (0u64, 0u64, 0u64);

@@ -12,6 +12,7 @@
 //! only when a bound computed from the ruleset and the document's length
 //! says it might not fit: most reports never render a value while built.
 
+use std::cell::Cell;
 use std::io;
 use std::ops::Range;
 
@@ -19,6 +20,7 @@ use super::budget::{ConditionKind, Steps};
 use super::machine::Machine;
 use super::missing::{Paths, Walk};
 use super::outcome::Outcome;
+use super::tri::Tri;
 use crate::check::Checked;
 use crate::compile::{QUOTE_EXPANSION, QUOTE_OVERHEAD, words};
 use crate::facts::render::QuotedValue;
@@ -47,7 +49,9 @@ fn path_cost(path_len: usize) -> usize {
 thread_local! {
     /// The missing-facts walk's buffers, kept from one report to the next
     /// on each thread, so that a report in a batch allocates none of them.
-    static KEPT_WALK: std::cell::Cell<Option<Box<Walk>>> = const { std::cell::Cell::new(None) };
+    static KEPT_WALK: Cell<Option<Box<Walk>>> = const { Cell::new(None) };
+    /// The predicate cache the report's machine reads, likewise kept.
+    static KEPT_CACHE: Cell<Vec<Cell<Tri>>> = const { Cell::new(Vec::new()) };
 }
 
 /// Builds the full report from the fast path's outcome for the same facts.
@@ -61,7 +65,13 @@ pub(crate) fn build(
     let program = rules.program();
     let budget = report_quote_budget(facts.len);
     let steps = Steps::new(rules.budget());
-    let mut machine = Machine::new(program, &facts.root, &outcome.cache, steps);
+    // The machine reads the predicates the fast path computed, from a copy
+    // of its cache in the thread's kept buffer (the fast path's machine
+    // writes the cache as it fills it, so a machine holds cells).
+    let mut cache = KEPT_CACHE.take();
+    cache.clear();
+    cache.extend(outcome.cache.iter().copied().map(Cell::new));
+    let mut machine = Machine::new(program, &facts.root, &cache, steps);
     // The missing paths of every flag, in one text buffer; room enough
     // for most reports, and it grows if need be.
     let mut found = Paths::with_capacity(1024, 64);
@@ -119,6 +129,7 @@ pub(crate) fn build(
     if let Some(walk) = walk.filter(|w| w.worth_keeping()) {
         KEPT_WALK.set(Some(walk));
     }
+    KEPT_CACHE.set(cache);
     let (missing_facts, missing_facts_truncated) = rank(checked, &rows, &text, &mut paths);
     let omitted = omitted_evidence(rules, facts, budget.saturating_sub(quoted));
     Ok(Report {
