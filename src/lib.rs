@@ -86,7 +86,7 @@ pub use eval::outcome::{Outcome, Scratch};
 pub use explain::{Explanation, FactValue, Truth};
 pub use facts::render::QuotedValue;
 pub use facts::transaction::Transaction;
-pub use facts::{Facts, FactsError};
+pub use facts::{Facts, FactsBuilder, FactsError, Sourced};
 pub use info::{FlagInfo, SafeguardInfo};
 pub use limits::{
     MAX_FACTS_BYTES, MAX_MISSING_FACTS, MAX_MISSING_PER_FLAG, MAX_SOURCE_BYTES, REPORT_QUOTE_BYTES,

@@ -270,15 +270,11 @@ impl RuleSet {
         load_json(&self.inner.checked.schema, self.inner.fingerprint, json)
     }
 
-    /// Converts a typed [`Transaction`] into facts for this ruleset.
+    /// Converts a typed [`Transaction`] into facts for this ruleset, as
+    /// [`facts_from_serialize`](Self::facts_from_serialize) does: no JSON
+    /// text is written in between.
     pub fn facts_from_transaction(&self, transaction: &Transaction) -> Result<Facts, FactsError> {
-        let json = serde_json::to_string(transaction).map_err(|e| FactsError {
-            path: String::new(),
-            line: 0,
-            column: 0,
-            message: format!("the transaction cannot be written as JSON: {e}"),
-        })?;
-        self.facts_from_json(&json)
+        self.facts_from_serialize(transaction)
     }
 
     /// Evaluates facts into a full report.
@@ -414,6 +410,11 @@ impl RuleSet {
             .safeguards
             .iter()
             .position(|s| s.id == id)
+    }
+
+    /// The fingerprint of the fact schema, which loaded facts carry.
+    pub(crate) fn fingerprint(&self) -> u64 {
+        self.inner.fingerprint
     }
 
     /// The fact schema.

@@ -21,7 +21,7 @@ use crate::limits::{MAX_FACT_SLOTS, MAX_FACTS_BYTES, MAX_FACTS_DEPTH, facts_too_
 pub(crate) const ID_KEY: &str = "id";
 
 /// One step of a JSON path.
-enum Seg {
+pub(super) enum Seg {
     /// A field of a record, by index: no name is copied on the way down.
     Known {
         record: RecordId,
@@ -36,7 +36,7 @@ enum Seg {
 
 /// A key of an object of facts, resolved to its field as it is read, so
 /// that reading a document copies no key.
-enum Key {
+pub(super) enum Key {
     Field(usize),
     Id,
     Other(String),
@@ -45,13 +45,13 @@ enum Key {
 /// Reads a key of an object of a record's fields (and `"id"` at the root).
 /// The fields are looked up once per object, not once per key.
 #[derive(Clone, Copy)]
-struct KeySeed<'s> {
+pub(super) struct KeySeed<'s> {
     fields: Option<&'s IndexMap<String, FieldDef>>,
     root: bool,
 }
 
 impl<'s> KeySeed<'s> {
-    fn new(schema: &'s Schema, record: RecordId) -> KeySeed<'s> {
+    pub(super) fn new(schema: &'s Schema, record: RecordId) -> KeySeed<'s> {
         KeySeed {
             fields: schema.record(record).map(|r| &r.fields),
             root: record == schema.root,
@@ -88,7 +88,7 @@ impl<'de> Visitor<'de> for KeySeed<'_> {
 /// The index of `name` among the keys of `map`. Records and enums are
 /// small, so comparing lengths first and then the few names of the right
 /// length beats hashing the name; a large one is looked up by hash.
-fn index_of<V>(map: &IndexMap<String, V>, name: &str) -> Option<usize> {
+pub(super) fn index_of<V>(map: &IndexMap<String, V>, name: &str) -> Option<usize> {
     if map.len() > 32 {
         return map.get_index_of(name);
     }
@@ -98,13 +98,13 @@ fn index_of<V>(map: &IndexMap<String, V>, name: &str) -> Option<usize> {
 
 /// Which fields of a record have been given, to refuse one given twice: a
 /// bit set, on the heap only for a record of more than 128 fields.
-struct Seen {
+pub(super) struct Seen {
     bits: u128,
     more: Vec<bool>,
 }
 
 impl Seen {
-    fn new(fields: usize) -> Seen {
+    pub(super) fn new(fields: usize) -> Seen {
         Seen {
             bits: 0,
             more: if fields > 128 {
@@ -131,26 +131,53 @@ impl Seen {
 }
 
 /// What the visitors share: the schema, the first error and where it is.
-struct Ctx<'s> {
-    schema: &'s Schema,
+pub(super) struct Ctx<'s> {
+    pub(super) schema: &'s Schema,
     /// The JSON path of the error, innermost first: each value being read
     /// adds its step as the error passes out of it (`Ctx::at`), so that
     /// reading a good document keeps no path at all.
-    path: RefCell<Vec<Seg>>,
-    error: RefCell<Option<String>>,
+    pub(super) path: RefCell<Vec<Seg>>,
+    pub(super) error: RefCell<Option<String>>,
     /// The slots of the list elements read so far, against `MAX_FACT_SLOTS`.
-    slots: Cell<usize>,
+    pub(super) slots: Cell<usize>,
     /// Where the number whose reading failed ends, as an address into the
     /// document (0 when none did): serde positions such errors at the next
     /// token, which may be lines further on.
     failed_number_end: Cell<usize>,
     /// How many arrays and objects are open around the value being read.
-    depth: Cell<usize>,
+    pub(super) depth: Cell<usize>,
 }
 
-impl Ctx<'_> {
+impl<'s> Ctx<'s> {
+    /// A fresh context for loading facts of `schema`.
+    pub(super) fn new(schema: &'s Schema) -> Ctx<'s> {
+        Ctx {
+            schema,
+            path: RefCell::new(Vec::new()),
+            error: RefCell::new(None),
+            slots: Cell::new(0),
+            failed_number_end: Cell::new(0),
+            depth: Cell::new(0),
+        }
+    }
+
+    /// Counts the slots of one more list element of `size` slots against
+    /// [`MAX_FACT_SLOTS`]: each element takes a slot for every field of its
+    /// record, given or not, so that `[{}, {}, …]` cannot ask for far more
+    /// memory than the document's size.
+    pub(super) fn count_element<E: de::Error>(&self, size: usize) -> Result<(), E> {
+        let slots = self.slots.get().saturating_add(size.max(1));
+        if slots > MAX_FACT_SLOTS {
+            return Err(self.fail(format!(
+                "the list elements hold more than {MAX_FACT_SLOTS} fields in all (each counts every field of its record, given or not)"
+            )));
+        }
+        self.slots.set(slots);
+        Ok(())
+    }
+
     /// Records a message for the current path and returns it as a serde error.
-    fn fail<E: de::Error>(&self, message: impl Into<String>) -> E {
+    pub(super) fn fail<E: de::Error>(&self, message: impl Into<String>) -> E {
         let message = message.into();
         let mut slot = self.error.borrow_mut();
         if slot.is_none() {
@@ -159,7 +186,7 @@ impl Ctx<'_> {
         E::custom(message)
     }
 
-    fn path_text(&self) -> String {
+    pub(super) fn path_text(&self) -> String {
         let mut out = String::new();
         for seg in self.path.borrow().iter().rev() {
             let name = match seg {
@@ -191,7 +218,7 @@ impl Ctx<'_> {
     /// Opens an array or object, refused past [`MAX_FACTS_DEPTH`]: list
     /// records can nest without end. The error's text and position do not
     /// matter, since `load_json` then reports the depth from its scan.
-    fn open<E: de::Error>(&self) -> Result<(), E> {
+    pub(super) fn open<E: de::Error>(&self) -> Result<(), E> {
         let depth = self.depth.get() + 1;
         if depth > MAX_FACTS_DEPTH {
             return Err(self.fail(too_deep()));
@@ -201,13 +228,13 @@ impl Ctx<'_> {
     }
 
     /// Closes the array or object that [`Ctx::open`] opened.
-    fn close(&self) {
+    pub(super) fn close(&self) {
         self.depth.set(self.depth.get().saturating_sub(1));
     }
 
     /// The result of reading the value at `seg`: an error from inside it
     /// gets `seg` as the next step out of its path.
-    fn at<T, E>(&self, seg: Seg, result: Result<T, E>) -> Result<T, E> {
+    pub(super) fn at<T, E>(&self, seg: Seg, result: Result<T, E>) -> Result<T, E> {
         if result.is_err() {
             self.path.borrow_mut().push(seg);
         }
@@ -224,14 +251,7 @@ pub(crate) fn load_json(
     if text.len() > MAX_FACTS_BYTES {
         return Err(FactsError::too_large(text.len()));
     }
-    let ctx = Ctx {
-        schema,
-        path: RefCell::new(Vec::new()),
-        error: RefCell::new(None),
-        slots: Cell::new(0),
-        failed_number_end: Cell::new(0),
-        depth: Cell::new(0),
-    };
+    let ctx = Ctx::new(schema);
     let root_size = schema.record(schema.root).map_or(0, |r| r.size);
     let mut root = Frame::absent(root_size);
     let mut id = None;
@@ -297,7 +317,7 @@ pub(crate) fn load_json(
 }
 
 /// The message for a document nested deeper than [`MAX_FACTS_DEPTH`].
-fn too_deep() -> String {
+pub(super) fn too_deep() -> String {
     format!("arrays and objects are nested more than {MAX_FACTS_DEPTH} deep")
 }
 
@@ -349,6 +369,26 @@ fn read_field<'de, A: MapAccess<'de>>(
     base: usize,
     seen: &mut Seen,
 ) -> Result<(), A::Error> {
+    with_field(ctx, record, key, seen, |field| {
+        map.next_value_seed(FieldSeed {
+            ctx,
+            ty: field.ty,
+            frame,
+            slot: base + field.offset,
+        })
+    })
+}
+
+/// Reads the value of `key` in a record with `read`, given the field: the
+/// checks that a key is a field and is given once, and the path of an error
+/// from inside it, whatever reads the value (the JSON loader or typed input).
+pub(super) fn with_field<E: de::Error>(
+    ctx: &Ctx<'_>,
+    record: RecordId,
+    key: Key,
+    seen: &mut Seen,
+    read: impl FnOnce(&FieldDef) -> Result<(), E>,
+) -> Result<(), E> {
     let rec = ctx
         .schema
         .record(record)
@@ -363,12 +403,7 @@ fn read_field<'de, A: MapAccess<'de>>(
         Key::Other(key) => return Err(unknown_field(ctx, record, &key)),
     };
     let read = if seen.insert(index) {
-        map.next_value_seed(FieldSeed {
-            ctx,
-            ty: field.ty,
-            frame,
-            slot: base + field.offset,
-        })
+        read(field)
     } else {
         Err(ctx.fail(format!("the field `{name}` is given twice")))
     };
@@ -376,7 +411,7 @@ fn read_field<'de, A: MapAccess<'de>>(
 }
 
 /// The error for a key that is not a field of `record`.
-fn unknown_field<E: de::Error>(ctx: &Ctx<'_>, record: RecordId, key: &str) -> E {
+pub(super) fn unknown_field<E: de::Error>(ctx: &Ctx<'_>, record: RecordId, key: &str) -> E {
     let Some(rec) = ctx.schema.record(record) else {
         return ctx.fail("internal error: unknown record");
     };
@@ -449,13 +484,13 @@ impl<'de> DeserializeSeed<'de> for FieldSeed<'_, '_, '_> {
 }
 
 /// A record: an object of fields, or `null`.
-struct RecordVisitor<'c, 's, 'f> {
-    ctx: &'c Ctx<'s>,
-    record: RecordId,
-    frame: &'f mut Frame,
-    base: usize,
+pub(super) struct RecordVisitor<'c, 's, 'f> {
+    pub(super) ctx: &'c Ctx<'s>,
+    pub(super) record: RecordId,
+    pub(super) frame: &'f mut Frame,
+    pub(super) base: usize,
     /// The slot that says whether the record is present (none for list elements).
-    presence: Option<usize>,
+    pub(super) presence: Option<usize>,
 }
 
 impl<'de> Visitor<'de> for RecordVisitor<'_, '_, '_> {
@@ -506,9 +541,9 @@ impl<'de> Visitor<'de> for RecordVisitor<'_, '_, '_> {
 }
 
 /// A list of records: an array of objects, or `null`.
-struct ListVisitor<'c, 's> {
-    ctx: &'c Ctx<'s>,
-    record: RecordId,
+pub(super) struct ListVisitor<'c, 's> {
+    pub(super) ctx: &'c Ctx<'s>,
+    pub(super) record: RecordId,
 }
 
 impl<'de> Visitor<'de> for ListVisitor<'_, '_> {
@@ -541,16 +576,7 @@ impl<'de> Visitor<'de> for ListVisitor<'_, '_> {
                 if frame.is_none() {
                     return Ok(None);
                 }
-                // Each element takes a slot for every field of its record,
-                // given or not: bound the total, so that `[{}, {}, …]`
-                // cannot ask for far more memory than the document's size.
-                let slots = self.ctx.slots.get().saturating_add(size.max(1));
-                if slots > MAX_FACT_SLOTS {
-                    return Err(self.ctx.fail(format!(
-                        "the list elements hold more than {MAX_FACT_SLOTS} fields in all (each counts every field of its record, given or not)"
-                    )));
-                }
-                self.ctx.slots.set(slots);
+                self.ctx.count_element(size)?;
                 Ok(frame)
             });
             match self.ctx.at(Seg::Index(frames.len()), read)? {
@@ -588,11 +614,11 @@ impl<'de> DeserializeSeed<'de> for ElementSeed<'_, '_> {
 }
 
 /// A leaf value of any type but `decimal`, optionally wrapped with provenance.
-struct LeafVisitor<'c, 's> {
-    ctx: &'c Ctx<'s>,
-    ty: Type,
+pub(super) struct LeafVisitor<'c, 's> {
+    pub(super) ctx: &'c Ctx<'s>,
+    pub(super) ty: Type,
     /// Whether `{"value": …, "source": …, "as_of": …}` is accepted here.
-    wrapper: bool,
+    pub(super) wrapper: bool,
 }
 
 impl LeafVisitor<'_, '_> {
@@ -847,7 +873,7 @@ fn lone_surrogate(text: &str, end: usize, after_escape: bool) -> Option<String> 
 
 /// Rewords serde's "invalid type: X, expected Y" as "expected Y, found X",
 /// in the words the other messages use.
-fn reword(message: &str) -> String {
+pub(super) fn reword(message: &str) -> String {
     let Some(rest) = message.strip_prefix("invalid type: ") else {
         return message.to_string();
     };
@@ -886,7 +912,7 @@ fn describe_raw(raw: &str) -> String {
 
 /// Reads a whole or decimal number from its exact JSON text, so that no digit
 /// passes through a float and an integer too large for 64 bits is named as such.
-fn number_from_raw<E: de::Error>(
+pub(super) fn number_from_raw<E: de::Error>(
     ctx: &Ctx<'_>,
     ty: Type,
     raw: &str,
@@ -953,7 +979,7 @@ fn number_from_raw<E: de::Error>(
 }
 
 /// The index of an enum value named in the facts.
-fn variant<E: de::Error>(ctx: &Ctx<'_>, e: usize, name: &str) -> Result<u16, E> {
+pub(super) fn variant<E: de::Error>(ctx: &Ctx<'_>, e: usize, name: &str) -> Result<u16, E> {
     let Some(def) = ctx.schema.enums.get(e) else {
         return Err(ctx.fail("internal error: unknown enum"));
     };
@@ -1010,7 +1036,7 @@ fn offset_position(text: &str, offset: usize) -> (usize, usize) {
 }
 
 /// Text from the document made safe to print (see `crate::printable`).
-fn printable(text: &str) -> String {
+pub(super) fn printable(text: &str) -> String {
     crate::printable::printable(text).into_owned()
 }
 
@@ -1020,13 +1046,13 @@ const QUOTED_CHARS: usize = 100;
 
 /// Text from the document to quote in a message: made safe to print, and
 /// cut to its first [`QUOTED_CHARS`] characters with its size said.
-fn quote(text: &str) -> String {
+pub(super) fn quote(text: &str) -> String {
     crate::printable::printable_prefix(text, QUOTED_CHARS).into_owned()
 }
 
 /// serde's "unknown field `KEY`, expected …" with the key quoted by [`quote`]:
 /// the key comes from the document. Other messages are returned as they are.
-fn quote_unknown_field(message: &str) -> String {
+pub(super) fn quote_unknown_field(message: &str) -> String {
     message
         .strip_prefix("unknown field `")
         .and_then(|rest| rest.rsplit_once("`, expected "))

@@ -5,6 +5,8 @@
 //! schema it was loaded for: every slot holds a value of its field's type or
 //! is absent. Evaluation relies on this and checks only the fingerprint.
 
+mod build;
+mod from_value;
 mod load;
 pub(crate) mod render;
 pub(crate) mod schema;
@@ -15,6 +17,7 @@ use std::sync::Arc;
 
 use crate::decimal::Decimal;
 
+pub use build::{FactsBuilder, Sourced};
 pub(crate) use load::{ID_KEY, load_json};
 
 /// The bit of an enum value in a set mask. Enums have at most
@@ -150,8 +153,11 @@ impl Frame {
 
 /// The facts of one transaction, loaded against a ruleset's schema.
 ///
-/// Build them with [`RuleSet::facts_from_json`](crate::RuleSet::facts_from_json)
-/// or [`RuleSet::facts_from_transaction`](crate::RuleSet::facts_from_transaction).
+/// Build them with [`RuleSet::facts_from_json`](crate::RuleSet::facts_from_json),
+/// [`RuleSet::facts_from_value`](crate::RuleSet::facts_from_value),
+/// [`RuleSet::facts_from_serialize`](crate::RuleSet::facts_from_serialize),
+/// [`RuleSet::facts_from_transaction`](crate::RuleSet::facts_from_transaction)
+/// or [`RuleSet::facts_builder`](crate::RuleSet::facts_builder).
 #[derive(Clone, Debug)]
 pub struct Facts {
     /// Shared, so that a report can keep the facts it quotes for the price
