@@ -213,11 +213,11 @@ impl FactsBuilder {
     /// let rules = dd_rules::RuleSet::bundled()?;
     /// let error = rules
     ///     .facts_builder()
-    ///     .set("end_user.kind", "polise")
+    ///     .set("end_user.kind", "nationl_police")
     ///     .build()
     ///     .unwrap_err();
     /// assert_eq!(error.path, "end_user.kind");
-    /// assert_eq!(error.message, "`polise` is not a value of `EndUserKind`; did you mean `police`?");
+    /// assert_eq!(error.message, "`nationl_police` is not a value of `EndUserKind`; did you mean `national_police`?");
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn set<T: Serialize>(mut self, path: &str, value: T) -> FactsBuilder {
