@@ -71,6 +71,7 @@ mod explain;
 pub mod facts;
 mod info;
 pub(crate) mod limits;
+mod names;
 mod printable;
 pub(crate) mod report;
 mod ruleset;
@@ -92,8 +93,13 @@ pub use limits::{
     MAX_FACTS_BYTES, MAX_MISSING_FACTS, MAX_MISSING_PER_FLAG, MAX_SOURCE_BYTES, REPORT_QUOTE_BYTES,
     report_quote_budget,
 };
+pub use names::ParseNameError;
 pub use printable::{is_hidden, printable, printable_prefix};
 pub use report::diagnostic::{Code, Diagnostic, DiagnosticLevel, Diagnostics, Style};
+pub use report::disposition::Disposition;
+pub use report::record::{
+    EvidenceRecord, FlagRecord, MitigationRecord, ReportRecord, RulesetRecord, SafeguardRecord,
+};
 pub use report::{
     Evidence, FlagReport, Mitigation, NOTICE, Report, RulesetRef, SafeguardReport, SafeguardStatus,
     Severity, Status,

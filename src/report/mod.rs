@@ -9,6 +9,8 @@
 //! order, so the same input always gives the same bytes.
 
 pub(crate) mod diagnostic;
+pub(crate) mod disposition;
+pub(crate) mod record;
 
 use std::fmt;
 

@@ -1,0 +1,266 @@
+//! [`ReportRecord`]: a report as owned data that serialises to the same
+//! JSON as the [`Report`] and deserialises from it, byte for byte, for
+//! callers that store reports and read them back.
+
+use serde::{Deserialize, Deserializer, Serialize};
+use serde_json::value::RawValue;
+
+use crate::report::{NOTICE, Report, SafeguardStatus, Severity, Status};
+
+/// A report as owned data: what [`Report::to_json`] writes, read back.
+/// Serialising a record read from a report's JSON gives the same bytes.
+/// Evidence values are kept as the exact JSON text the report quoted.
+///
+/// ```
+/// use dd_rules::{ReportRecord, RuleSet, Status};
+///
+/// let rules = RuleSet::bundled()?;
+/// let report = rules.evaluate_json(r#"{"id": "T-7", "end_user": {"sanctioned": true}}"#)?;
+/// let json = report.to_json();
+/// let record: ReportRecord = serde_json::from_str(&json)?;
+/// assert_eq!(serde_json::to_string(&record)?, json);
+/// assert_eq!(record.disposition, "do_not_proceed");
+/// let flag = record.flags.iter().find(|f| f.id == "S2.sanctioned").unwrap();
+/// assert_eq!(flag.status, Status::Raised);
+/// assert_eq!(ReportRecord::from(&report), record);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct ReportRecord {
+    /// The ruleset that produced the report.
+    pub ruleset: RulesetRecord,
+    /// The transaction id, if the facts gave one.
+    pub transaction: Option<String>,
+    /// The recommended disposition's name.
+    pub disposition: String,
+    /// The case of the disposition policy that decided, as written.
+    pub disposition_rule: String,
+    /// Every flag, in declaration order.
+    pub flags: Vec<FlagRecord>,
+    /// Every safeguard, in declaration order.
+    pub safeguards: Vec<SafeguardRecord>,
+    /// The facts that would decide the unknown flags, most decisive first.
+    pub missing_facts: Vec<String>,
+    /// Whether `missing_facts` lists only the first.
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub missing_facts_truncated: bool,
+    /// The notice every report carries.
+    pub notice: String,
+}
+
+/// The ruleset of a [`ReportRecord`].
+///
+/// ```
+/// let rules = dd_rules::RuleSet::bundled()?;
+/// let record = dd_rules::ReportRecord::from(&rules.evaluate_json("{}")?);
+/// assert_eq!(record.ruleset.name, "us-state-2020");
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct RulesetRecord {
+    /// The name in the header.
+    pub name: String,
+    /// The version in the header.
+    pub version: String,
+    /// `sha256:` and the hex digest of the ruleset source.
+    pub digest: String,
+}
+
+/// One flag of a [`ReportRecord`].
+///
+/// ```
+/// let rules = dd_rules::RuleSet::bundled()?;
+/// let record = dd_rules::ReportRecord::from(&rules.evaluate_json("{}")?);
+/// let unknown = record.flags.iter().find(|f| f.status == dd_rules::Status::Unknown).unwrap();
+/// assert!(!unknown.missing.is_empty());
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct FlagRecord {
+    /// The stable id.
+    pub id: String,
+    /// The step of the guidance.
+    pub step: u8,
+    /// How serious it is.
+    pub severity: Severity,
+    /// A one-line title.
+    pub title: String,
+    /// Where the flag comes from.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub citation: Option<String>,
+    /// Raised, clear or unknown.
+    pub status: Status,
+    /// Whether every safeguard that mitigates it is in place.
+    pub mitigated: bool,
+    /// The facts quoted.
+    pub evidence: Vec<EvidenceRecord>,
+    /// For an unknown flag, the absent facts that kept it undecided.
+    pub missing: Vec<String>,
+    /// Whether `missing` lists only the first.
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub missing_truncated: bool,
+    /// The safeguards that would mitigate it, each with its status.
+    pub mitigations: Vec<MitigationRecord>,
+}
+
+/// One piece of evidence of a [`FlagRecord`]: the value as the exact JSON
+/// text the report quoted (`None` when it was left out, `omitted`).
+///
+/// ```
+/// let rules = dd_rules::RuleSet::bundled()?;
+/// let report = rules.evaluate_json(r#"{"country": {"vdem_liberal_democracy": 0.10}}"#)?;
+/// let record = dd_rules::ReportRecord::from(&report);
+/// let quoted = record.flags.iter().flat_map(|f| &f.evidence)
+///     .find(|e| e.fact == "country.vdem_liberal_democracy").unwrap();
+/// assert_eq!(quoted.value.as_ref().unwrap().get(), "0.10");
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct EvidenceRecord {
+    /// The fact path.
+    pub fact: String,
+    /// The value as JSON text; `null` when only its provenance is known.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "raw_present"
+    )]
+    pub value: Option<Box<RawValue>>,
+    /// Where the value comes from.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source: Option<String>,
+    /// When the source said so.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub as_of: Option<String>,
+    /// Whether the report left the value out (its quote budget ran out).
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub omitted: bool,
+}
+
+/// Evidence is equal when its fact, value text, provenance and omission are.
+impl PartialEq for EvidenceRecord {
+    fn eq(&self, other: &EvidenceRecord) -> bool {
+        self.fact == other.fact
+            && self.value.as_ref().map(|v| v.get()) == other.value.as_ref().map(|v| v.get())
+            && self.source == other.source
+            && self.as_of == other.as_of
+            && self.omitted == other.omitted
+    }
+}
+
+impl Eq for EvidenceRecord {}
+
+/// A safeguard that would mitigate a flag, in a [`FlagRecord`].
+///
+/// ```
+/// let rules = dd_rules::RuleSet::bundled()?;
+/// let record = dd_rules::ReportRecord::from(&rules.evaluate_json("{}")?);
+/// assert!(record.flags.iter().flat_map(|f| &f.mitigations).all(|m| !m.id.is_empty()));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct MitigationRecord {
+    /// The safeguard's id.
+    pub id: String,
+    /// Whether it is in place.
+    pub status: SafeguardStatus,
+}
+
+/// One safeguard of a [`ReportRecord`].
+///
+/// ```
+/// let rules = dd_rules::RuleSet::bundled()?;
+/// let record = dd_rules::ReportRecord::from(&rules.evaluate_json("{}")?);
+/// assert_eq!(record.safeguards.len(), rules.safeguards().count());
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct SafeguardRecord {
+    /// The id.
+    pub id: String,
+    /// The step of the guidance.
+    pub step: u8,
+    /// A one-line title.
+    pub title: String,
+    /// In place, missing or unknown.
+    pub status: SafeguardStatus,
+}
+
+fn is_false(b: &bool) -> bool {
+    !*b
+}
+
+/// A value that is present, `null` included (an `Option` would read `null`
+/// as absent, and the record would then leave it out).
+fn raw_present<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Box<RawValue>>, D::Error> {
+    Box::<RawValue>::deserialize(d).map(Some)
+}
+
+impl From<&Report> for ReportRecord {
+    fn from(report: &Report) -> ReportRecord {
+        let r = report.ruleset();
+        ReportRecord {
+            ruleset: RulesetRecord {
+                name: r.name.clone(),
+                version: r.version.clone(),
+                digest: r.digest.clone(),
+            },
+            transaction: report.transaction().map(str::to_string),
+            disposition: report.disposition().to_string(),
+            disposition_rule: report.disposition_rule().to_string(),
+            flags: report
+                .flags()
+                .map(|f| FlagRecord {
+                    id: f.id.to_string(),
+                    step: f.step,
+                    severity: f.severity,
+                    title: f.title.to_string(),
+                    citation: f.citation.map(str::to_string),
+                    status: f.status,
+                    mitigated: f.mitigated,
+                    evidence: f
+                        .evidence()
+                        .map(|e| EvidenceRecord {
+                            fact: e.fact.to_string(),
+                            value: if e.omitted {
+                                None
+                            } else {
+                                serde_json::value::to_raw_value(&e.value).ok()
+                            },
+                            source: e.source.filter(|_| !e.omitted).map(str::to_string),
+                            as_of: e.as_of.filter(|_| !e.omitted).map(str::to_string),
+                            omitted: e.omitted,
+                        })
+                        .collect(),
+                    missing: f.missing().map(str::to_string).collect(),
+                    missing_truncated: f.missing_truncated,
+                    mitigations: f
+                        .mitigations()
+                        .map(|m| MitigationRecord {
+                            id: m.id.to_string(),
+                            status: m.status,
+                        })
+                        .collect(),
+                })
+                .collect(),
+            safeguards: report
+                .safeguards()
+                .map(|s| SafeguardRecord {
+                    id: s.id.to_string(),
+                    step: s.step,
+                    title: s.title.to_string(),
+                    status: s.status,
+                })
+                .collect(),
+            missing_facts: report.missing_facts().map(str::to_string).collect(),
+            missing_facts_truncated: report.missing_facts_truncated(),
+            notice: NOTICE.to_string(),
+        }
+    }
+}
