@@ -111,11 +111,14 @@ pub struct FlagRecord {
 ///
 /// ```
 /// let rules = dd_rules::RuleSet::bundled()?;
-/// let report = rules.evaluate_json(r#"{"country": {"vdem_liberal_democracy": 0.10}}"#)?;
+/// let report = rules.evaluate_json(
+///     r#"{"end_user": {"sanctioned": {"value": true, "source": "OFAC list"}}}"#,
+/// )?;
 /// let record = dd_rules::ReportRecord::from(&report);
 /// let quoted = record.flags.iter().flat_map(|f| &f.evidence)
-///     .find(|e| e.fact == "country.vdem_liberal_democracy").unwrap();
-/// assert_eq!(quoted.value.as_ref().unwrap().get(), "0.10");
+///     .find(|e| e.fact == "end_user.sanctioned").unwrap();
+/// assert_eq!(quoted.value.as_ref().unwrap().get(), "true");
+/// assert_eq!(quoted.source.as_deref(), Some("OFAC list"));
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 #[derive(Clone, Debug, Serialize, Deserialize)]
