@@ -11,7 +11,7 @@
 use serde::Serialize;
 use serde::de::Visitor;
 
-use super::from_value::{FieldSer, OptString, facts_error, new_facts, store_element};
+use super::from_value::{FieldSer, OptString, facts_error, json_len, new_facts, store_element};
 use super::load::{Ctx, ID_KEY, Key, KeySeed, Seg, quote};
 use super::schema::{Schema, Type};
 use super::{Facts, FactsError, Frame, Slot, Value};
@@ -64,6 +64,8 @@ pub struct FactsBuilder {
     id: Option<String>,
     /// The slots of the list elements set so far, against the loader's limit.
     slots: usize,
+    /// The bytes of the strings set so far (see `from_value::json_len`).
+    text_bytes: usize,
     error: Option<FactsError>,
 }
 
@@ -178,6 +180,7 @@ impl FactsBuilder {
             root: Node::new(size),
             id: None,
             slots: 0,
+            text_bytes: 0,
             error: None,
         }
     }
@@ -235,7 +238,11 @@ impl FactsBuilder {
             return Err(e);
         }
         let fingerprint = self.rules.fingerprint();
-        Ok(new_facts(self.root.finish(), self.id, fingerprint))
+        let ctx = Ctx::new(self.rules.schema());
+        ctx.slots.set(self.slots);
+        ctx.text_bytes.set(self.text_bytes);
+        let len = json_len(&ctx, self.root.marks.len()) + self.id.as_ref().map_or(0, String::len);
+        Ok(new_facts(self.root.finish(), self.id, fingerprint, len))
     }
 
     fn try_set<T: Serialize + ?Sized>(&mut self, path: &str, value: &T) -> Result<(), FactsError> {
@@ -256,6 +263,7 @@ impl FactsBuilder {
         let mut walked = Vec::new();
         let result = set_in(&ctx, schema, &mut self.root, &steps, value, &mut walked);
         self.slots = ctx.slots.get();
+        self.text_bytes = self.text_bytes.saturating_add(ctx.text_bytes.get());
         result.map_err(|e| {
             // The steps taken lead to where the error is: they are the
             // outer part of its path, added innermost first as the loader does.

@@ -102,12 +102,14 @@ pub(crate) fn load_value<T: Serialize + ?Sized>(
     if let Err(e) = stored {
         return Err(facts_error(&ctx, &e));
     }
-    Ok(new_facts(root, id, fingerprint))
+    let len = json_len(&ctx, root_size) + id.as_ref().map_or(0, String::len);
+    Ok(new_facts(root, id, fingerprint, len))
 }
 
-/// Facts from a root frame and an id.
-pub(super) fn new_facts(root: Frame, id: Option<String>, fingerprint: u64) -> Facts {
-    let len = json_len(&root) + id.as_ref().map_or(0, |id| id.len() + 8);
+/// Facts from a root frame and an id; `len` is about how long they would be
+/// as a JSON document: what a report may quote is bounded by it
+/// (`limits::report_quote_budget`), as for a document loaded from text.
+pub(super) fn new_facts(root: Frame, id: Option<String>, fingerprint: u64, len: usize) -> Facts {
     Facts {
         root: std::sync::Arc::new(root),
         id: id.map(std::sync::Arc::from),
@@ -117,23 +119,11 @@ pub(super) fn new_facts(root: Frame, id: Option<String>, fingerprint: u64) -> Fa
     }
 }
 
-/// About how long the facts of `frame` would be as a JSON document: what a
-/// report may quote is bounded by it (`limits::report_quote_budget`), as for
-/// a document loaded from text.
-fn json_len(frame: &Frame) -> usize {
-    let mut len = 2;
-    for slot in &frame.slots {
-        len += match &slot.value {
-            Value::Absent => 0,
-            Value::Str(s) => s.len() + 12,
-            Value::Set(bits) => 12 + 16 * bits.get().count_ones() as usize,
-            Value::List(frames) => 12 + frames.iter().map(json_len).sum::<usize>(),
-            _ => 12,
-        };
-    }
-    for (_, p) in &frame.provenance {
-        len +=
-            32 + p.source.as_ref().map_or(0, String::len) + p.as_of.as_ref().map_or(0, String::len);
-    }
-    len
+/// About how long facts would be as JSON: 12 bytes for each slot (a key and
+/// a short value), the slots of list elements included, and the strings.
+pub(super) fn json_len(ctx: &Ctx<'_>, root_size: usize) -> usize {
+    root_size
+        .saturating_add(ctx.slots.get())
+        .saturating_mul(12)
+        .saturating_add(ctx.text_bytes.get())
 }

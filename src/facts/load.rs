@@ -146,6 +146,9 @@ pub(super) struct Ctx<'s> {
     failed_number_end: Cell<usize>,
     /// How many arrays and objects are open around the value being read.
     pub(super) depth: Cell<usize>,
+    /// The bytes of the strings stored so far, for typed input: what a
+    /// report may quote is bounded by the size of the facts.
+    pub(super) text_bytes: Cell<usize>,
 }
 
 impl<'s> Ctx<'s> {
@@ -158,6 +161,7 @@ impl<'s> Ctx<'s> {
             slots: Cell::new(0),
             failed_number_end: Cell::new(0),
             depth: Cell::new(0),
+            text_bytes: Cell::new(0),
         }
     }
 
@@ -234,6 +238,7 @@ impl<'s> Ctx<'s> {
 
     /// The result of reading the value at `seg`: an error from inside it
     /// gets `seg` as the next step out of its path.
+    #[inline]
     pub(super) fn at<T, E>(&self, seg: Seg, result: Result<T, E>) -> Result<T, E> {
         if result.is_err() {
             self.path.borrow_mut().push(seg);

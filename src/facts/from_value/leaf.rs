@@ -22,6 +22,10 @@ impl LeafSer<'_, '_> {
 
     pub(in crate::facts) fn scalar(self, s: Scalar<'_>) -> Result<Slot, Error> {
         let ctx = self.ctx;
+        if let Scalar::Str(v) = s {
+            ctx.text_bytes
+                .set(ctx.text_bytes.get().saturating_add(v.len()));
+        }
         match (self.ty, s) {
             (Type::Int, Scalar::I64(n)) => Ok(Slot {
                 value: Value::Int(n),
@@ -274,6 +278,12 @@ impl Wrapper<'_, '_> {
 
     fn finish(self) -> Result<Slot, Error> {
         self.ctx.close();
+        let p = &self.provenance;
+        let bytes =
+            p.source.as_ref().map_or(0, String::len) + p.as_of.as_ref().map_or(0, String::len);
+        self.ctx
+            .text_bytes
+            .set(self.ctx.text_bytes.get().saturating_add(bytes + 32));
         let Some(mut slot) = self.value else {
             return Err(self.ctx.fail("a fact with provenance needs a `value`"));
         };
