@@ -1,8 +1,10 @@
 //! The errors of the public API: one enum whose variants wrap each stage's error.
 
-use crate::eval::budget::ConditionKind;
+use crate::budget::ConditionKind;
+use crate::diag::{Diagnostic, Diagnostics};
 use crate::facts::FactsError;
-use crate::report::diagnostic::Diagnostics;
+use crate::limits::MAX_SOURCE_BYTES;
+use crate::span::Span;
 
 /// Any error of dd-rules.
 #[derive(Debug, thiserror::Error)]
@@ -42,11 +44,7 @@ impl RulesError {
     /// ```
     pub fn too_large(len: usize, file_name: &str) -> RulesError {
         RulesError {
-            diagnostics: Diagnostics::new(
-                file_name.into(),
-                "".into(),
-                vec![crate::syntax::too_large(len)],
-            ),
+            diagnostics: Diagnostics::new(file_name.into(), "".into(), vec![too_large(len)]),
         }
     }
 }
@@ -74,4 +72,17 @@ pub enum EvalError {
         /// Its id (a flag or safeguard) or name (a predicate).
         id: String,
     },
+}
+
+/// DD004: a source of `len` bytes, more than [`MAX_SOURCE_BYTES`].
+pub(crate) fn too_large(len: usize) -> Diagnostic {
+    Diagnostic::error(
+        "DD004",
+        Span::new(0, 0),
+        format!(
+            "the ruleset is {len} bytes long, more than the limit of {} bytes",
+            MAX_SOURCE_BYTES
+        ),
+    )
+    .help("split the ruleset or shorten it")
 }

@@ -7,16 +7,16 @@
 
 use serde::Serialize;
 
+use crate::budget::ConditionKind;
 use crate::check::Checked;
 use crate::check::expr::ExprChecker;
 use crate::check::ir::{Base, Cond, FactRef, SetExpr, SetOrValue, Value as IrValue};
-use crate::eval::budget::ConditionKind;
 use crate::eval::interp::{Binding, Interpreter};
-use crate::eval::tri::Tri;
 use crate::facts::render::QuotedValue;
 use crate::facts::schema::Type;
 use crate::facts::{Facts, Value};
 use crate::syntax::ast::{self, Decl, ExprKind, PropValue};
+use crate::tri::Tri;
 
 /// The truth value of a sub-condition.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]

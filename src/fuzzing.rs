@@ -8,8 +8,8 @@
 //! which run the generator and the check on fixed seeds).
 
 use crate::eval::interp::Interpreter;
-use crate::eval::tri::Tri;
-use crate::report::{SafeguardStatus, Status};
+use crate::model::{SafeguardStatus, Status};
+use crate::tri::Tri;
 use crate::{ConditionKind, EvalError, RuleSet, Severity, check, syntax};
 
 /// Parses a source into its AST and drops it; `true` when it parsed.

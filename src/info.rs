@@ -4,7 +4,7 @@
 use serde_json::{Map, Value, json};
 
 use crate::facts::schema::{Schema, Type};
-use crate::report::Severity;
+use crate::model::Severity;
 
 /// A flag as declared, for documentation and `dd-rules explain`.
 #[derive(Clone, Debug, PartialEq, Eq)]

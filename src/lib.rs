@@ -58,30 +58,40 @@
     )
 )]
 
+// The modules, in layer order: each imports only the ones above it
+// (`tests/layers.rs` checks this, and ARCHITECTURE.md gives the order).
 #[cfg(any(test, feature = "fuzzing"))]
 #[doc(hidden)]
 #[path = "fuzzing.rs"]
 pub mod __fuzz;
+mod batch;
+pub(crate) mod budget;
 pub(crate) mod check;
 pub(crate) mod compile;
 pub mod decimal;
+pub(crate) mod diag;
+pub(crate) mod engine;
 mod error;
 pub(crate) mod eval;
 mod explain;
 pub mod facts;
 mod info;
 pub(crate) mod limits;
+pub(crate) mod model;
 mod printable;
 pub(crate) mod report;
 mod ruleset;
 pub(crate) mod span;
+pub(crate) mod suggest;
 pub(crate) mod syntax;
 pub mod testing;
+pub(crate) mod tri;
 
+pub use batch::BATCH_CHUNK;
+pub use budget::{ConditionKind, DEFAULT_BUDGET};
 pub use decimal::Decimal;
+pub use diag::{Code, Diagnostic, DiagnosticLevel, Diagnostics, Style};
 pub use error::{Error, EvalError, RulesError};
-pub use eval::batch::BATCH_CHUNK;
-pub use eval::budget::{ConditionKind, DEFAULT_BUDGET};
 pub use eval::outcome::{Outcome, Scratch};
 pub use explain::{Explanation, FactValue, Truth};
 pub use facts::render::QuotedValue;
@@ -92,12 +102,9 @@ pub use limits::{
     MAX_FACTS_BYTES, MAX_MISSING_FACTS, MAX_MISSING_PER_FLAG, MAX_SOURCE_BYTES, REPORT_QUOTE_BYTES,
     report_quote_budget,
 };
+pub use model::{RulesetRef, SafeguardStatus, Severity, Status};
 pub use printable::{is_hidden, printable, printable_prefix};
-pub use report::diagnostic::{Code, Diagnostic, DiagnosticLevel, Diagnostics, Style};
-pub use report::{
-    Evidence, FlagReport, Mitigation, NOTICE, Report, RulesetRef, SafeguardReport, SafeguardStatus,
-    Severity, Status,
-};
+pub use report::{Evidence, FlagReport, Mitigation, NOTICE, Report, SafeguardReport};
 pub use ruleset::{BUNDLED_FILE, BUNDLED_SOURCE, RuleSet, check_source};
 pub use span::Span;
 pub use syntax::format::{FormatError, format_source};

@@ -44,8 +44,9 @@ use std::path::PathBuf;
 use serde::Deserialize;
 use serde_json::value::RawValue;
 
+use crate::model::{SafeguardStatus, Status};
 use crate::printable::{printable, printable_prefix};
-use crate::report::{Report, SafeguardStatus, Status};
+use crate::report::Report;
 use crate::ruleset::RuleSet;
 
 /// A test file that is not valid JSON or not of the documented form.

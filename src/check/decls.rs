@@ -7,11 +7,11 @@ use indexmap::IndexMap;
 
 use super::expr::ExprChecker;
 use super::ir::{Base, Cond, FactRef, PredId, SetExpr, SetOrValue, Value};
-use super::suggest::{did_you_mean, suggesting};
 use super::*;
 use crate::facts::schema::Type;
 use crate::limits::{MAX_DEFAULT_EVIDENCE, MAX_EVIDENCE};
-use crate::report::Severity;
+use crate::model::Severity;
+use crate::suggest::{did_you_mean, suggesting};
 use crate::syntax::ast::{self, Decl, DispExpr, Filter, Prop, PropValue};
 
 /// The properties of one declaration, each at most once.

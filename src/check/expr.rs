@@ -3,10 +3,10 @@
 use indexmap::IndexMap;
 
 use super::ir::*;
-use super::suggest::{did_you_mean, suggesting};
+use crate::diag::Diagnostic;
 use crate::facts::schema::{EnumId, RecordId, Schema, Type};
-use crate::report::diagnostic::Diagnostic;
 use crate::span::Span;
+use crate::suggest::{did_you_mean, suggesting};
 use crate::syntax::ast::{self, CmpOp, ExprKind, SetTest};
 
 /// Checks the expressions of one declaration at a time.
@@ -288,7 +288,7 @@ impl<'a> ExprChecker<'a> {
                 "evaluation stops with an error at its work budget ({} steps by default); if \
                  the condition need not compare elements of both lists, move the inner \
                  quantifier out of the body of `{outer}`",
-                crate::eval::budget::grouped(crate::DEFAULT_BUDGET)
+                crate::budget::grouped(crate::DEFAULT_BUDGET)
             )),
         );
     }

@@ -12,7 +12,7 @@
 use std::collections::HashMap;
 
 use super::confusables::skeleton;
-use crate::report::diagnostic::Diagnostic;
+use crate::diag::Diagnostic;
 use crate::span::Span;
 use crate::syntax::ast::{self, Decl};
 

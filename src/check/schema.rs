@@ -4,11 +4,11 @@ use std::collections::HashMap;
 
 use indexmap::IndexMap;
 
-use super::suggest::{did_you_mean, suggesting};
+use crate::diag::Diagnostic;
 use crate::facts::schema::{EnumDef, FieldDef, RecordDef, RecordId, Schema, Type};
 use crate::limits::{MAX_ENUM_VARIANTS, MAX_SCHEMA_DEPTH, MAX_SCHEMA_SLOTS};
-use crate::report::diagnostic::Diagnostic;
 use crate::span::Span;
+use crate::suggest::{did_you_mean, suggesting};
 use crate::syntax::ast::{self, Decl, TypeExpr};
 
 const BUILTIN_TYPES: [&str; 4] = ["bool", "int", "decimal", "string"];

@@ -9,7 +9,7 @@ use crate::check::ir::{Base, Cond, FactRef, Lit, SetExpr, SetLit, SetOrValue, Va
 use crate::check::{Checked, DispCond, Selector};
 use crate::decimal::Decimal;
 use crate::facts::schema::{RecordId, Schema, Type};
-use crate::report::Severity;
+use crate::model::Severity;
 use crate::syntax::ast::{CmpOp, Quant, SetTest};
 
 pub(crate) mod flat;
@@ -586,7 +586,7 @@ mod tests {
         ];
         for source in sources {
             let rules = RuleSet::compile(source, "test.rules").unwrap();
-            let (checked, program) = (rules.checked(), rules.program());
+            let (checked, program) = (rules.engine.checked(), rules.engine.program());
             let mut run: Vec<u32> = program.flat.predicates.iter().map(|&(p, _)| p).collect();
             run.sort_unstable();
             let all: Vec<u32> = (0..checked.predicates.len() as u32).collect();

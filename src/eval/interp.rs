@@ -8,15 +8,15 @@
 use std::cell::{Cell, RefCell};
 use std::collections::BTreeSet;
 
-use super::budget::Steps;
 use super::scalar::Scalar;
-use super::tri::{Range, Tri};
+use crate::budget::Steps;
 use crate::check::Checked;
 use crate::check::ir::{Base, Cond, FactRef, SetExpr, SetLit, SetOrValue, Value as IrValue};
 use crate::facts::schema::RecordId;
 use crate::facts::{Facts, Frame, Value};
 use crate::limits::MAX_MISSING_PER_FLAG;
 use crate::syntax::ast::{Quant, SetTest};
+use crate::tri::{Range, Tri};
 
 /// A result and, when it is unknown, the absent facts that kept it so.
 #[derive(Clone, Debug, PartialEq, Eq)]

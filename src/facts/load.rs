@@ -13,9 +13,9 @@ use indexmap::IndexMap;
 
 use super::schema::{FieldDef, RecordId, Schema, Type};
 use super::{Facts, FactsError, Frame, Provenance, Slot, Value};
-use crate::check::suggest::did_you_mean;
 use crate::decimal::Decimal;
 use crate::limits::{MAX_FACT_SLOTS, MAX_FACTS_BYTES, MAX_FACTS_DEPTH, facts_too_deep};
+use crate::suggest::did_you_mean;
 
 /// The top-level key that holds the transaction id, outside the schema.
 pub(crate) const ID_KEY: &str = "id";

@@ -1,133 +1,27 @@
-//! Report: what an evaluation found, and the diagnostics of a ruleset.
+//! Report: what an evaluation found.
 //!
 //! A [`Report`] holds only what is particular to one transaction (statuses,
 //! rendered evidence values, missing paths) in a few flat buffers, and a
-//! handle on the [`RuleSet`] for everything the ruleset already holds (ids,
+//! handle on the compiled ruleset ([`RuleSet`](crate::RuleSet)) for everything the ruleset already holds (ids,
 //! titles, citations, evidence paths): building one costs a handful of
 //! allocations, not one per string. Readers see it through borrowed views
 //! ([`FlagReport`], [`Evidence`], …). It serialises with a fixed field
 //! order, so the same input always gives the same bytes.
 
-pub(crate) mod diagnostic;
+mod build;
 
 use std::fmt;
 
 use std::ops::Range;
 
+use crate::engine::Engine;
 use crate::facts::Facts;
 use crate::facts::render::QuotedValue;
-use crate::ruleset::RuleSet;
+use crate::model::{RulesetRef, SafeguardStatus, Severity, Status};
 use serde::ser::{SerializeMap, SerializeSeq, SerializeStruct};
-use serde::{Deserialize, Serialize, Serializer};
+use serde::{Serialize, Serializer};
 
-/// How serious a red flag is.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-#[non_exhaustive]
-pub enum Severity {
-    /// Worth noting; rarely decisive alone.
-    Low,
-    /// Calls for safeguards.
-    Medium,
-    /// Calls for escalation unless mitigated.
-    High,
-    /// Calls for not proceeding unless mitigated; some are never mitigated.
-    Critical,
-}
-
-impl Severity {
-    /// Every severity, least serious first.
-    pub const ALL: [Severity; 4] = [
-        Severity::Low,
-        Severity::Medium,
-        Severity::High,
-        Severity::Critical,
-    ];
-
-    /// The name used in rules and reports.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Severity::Low => "low",
-            Severity::Medium => "medium",
-            Severity::High => "high",
-            Severity::Critical => "critical",
-        }
-    }
-
-    /// The severity with a name.
-    pub fn from_name(name: &str) -> Option<Severity> {
-        Severity::ALL.into_iter().find(|s| s.as_str() == name)
-    }
-}
-
-impl fmt::Display for Severity {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-/// Whether a red flag is raised.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Status {
-    /// The condition holds.
-    Raised,
-    /// The condition does not hold.
-    Clear,
-    /// Facts are missing that would decide the condition.
-    Unknown,
-}
-
-impl Status {
-    /// The name used in rules and reports.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Status::Raised => "raised",
-            Status::Clear => "clear",
-            Status::Unknown => "unknown",
-        }
-    }
-}
-
-impl fmt::Display for Status {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-/// Whether a safeguard is in place.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum SafeguardStatus {
-    /// Its condition holds.
-    InPlace,
-    /// Its condition does not hold.
-    Missing,
-    /// Facts are missing that would decide it.
-    Unknown,
-}
-
-impl SafeguardStatus {
-    /// The name used in reports.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            SafeguardStatus::InPlace => "in_place",
-            SafeguardStatus::Missing => "missing",
-            SafeguardStatus::Unknown => "unknown",
-        }
-    }
-}
-
-/// Which ruleset produced a report.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
-pub struct RulesetRef {
-    /// The name in the header.
-    pub name: String,
-    /// The version in the header.
-    pub version: String,
-    /// `sha256:` and the hex digest of the ruleset source.
-    pub digest: String,
-}
+pub(crate) use build::build;
 
 /// A fact quoted as evidence, with its provenance when the facts gave one.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -377,7 +271,7 @@ pub(crate) struct FlagRow {
 #[derive(Clone)]
 pub struct Report {
     /// The ruleset that produced it: ids, titles and paths are read from it.
-    pub(crate) rules: RuleSet,
+    pub(crate) rules: Engine,
     /// The facts evaluated (shared, not copied): evidence is quoted from them.
     pub(crate) facts: Facts,
     /// The index of the disposition case that decided.
@@ -451,7 +345,7 @@ impl Report {
         self.rules.outcome_name(self.outcome).unwrap_or_default()
     }
 
-    /// The index of the disposition in [`RuleSet::outcomes`], least strict
+    /// The index of the disposition in [`RuleSet::outcomes`](crate::RuleSet::outcomes), least strict
     /// first, so that dispositions can be compared by strictness.
     pub fn disposition_index(&self) -> usize {
         self.outcome

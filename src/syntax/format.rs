@@ -39,10 +39,10 @@ mod proptests;
 #[cfg(test)]
 mod tests;
 
+use crate::diag::Diagnostics;
 use crate::error::RulesError;
 use crate::limits::MAX_SOURCE_BYTES;
 use crate::printable::printable;
-use crate::report::diagnostic::Diagnostics;
 use crate::syntax::ast::{Decl, DispExpr, Expr, ExprKind, File, PropValue};
 use crate::syntax::comments::{self, Comment};
 

@@ -15,8 +15,8 @@ use pest::pratt_parser::{Assoc, Op, PrattParser};
 use super::Rule;
 use super::ast::*;
 use crate::decimal::Decimal;
+use crate::diag::Diagnostic;
 use crate::limits::{MAX_EXPR_DEPTH, MAX_QUANTIFIER_DEPTH};
-use crate::report::diagnostic::Diagnostic;
 use crate::span::Span;
 
 static PRATT: LazyLock<PrattParser<Rule>> = LazyLock::new(|| {

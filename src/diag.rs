@@ -7,6 +7,7 @@ use std::sync::Arc;
 use annotate_snippets::{AnnotationKind, Group, Level, Renderer, Snippet};
 use serde::Serialize;
 
+use crate::limits::MAX_DIAGNOSTICS;
 use crate::printable::{is_hidden, printable};
 use crate::span::Span;
 
@@ -376,6 +377,45 @@ impl fmt::Display for Diagnostics {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.render(Style::Plain).trim_end())
     }
+}
+
+/// Keeps the first [`MAX_DIAGNOSTICS`] diagnostics, errors before warnings
+/// when some must go, and adds DD108 to say how many were left out.
+pub(crate) fn cap_diagnostics(diags: &mut Vec<Diagnostic>) {
+    if diags.len() <= MAX_DIAGNOSTICS {
+        return;
+    }
+    let (mut kept, warnings): (Vec<Diagnostic>, Vec<Diagnostic>) = diags
+        .drain(..)
+        .partition(|d| d.level == DiagnosticLevel::Error);
+    kept.extend(warnings);
+    let dropped = kept.split_off(MAX_DIAGNOSTICS);
+    let errors = dropped
+        .iter()
+        .filter(|d| d.level == DiagnosticLevel::Error)
+        .count();
+    let count = |n: usize, what: &str| match n {
+        1 => format!("1 {what}"),
+        n => format!("{n} {what}s"),
+    };
+    let left_out = match (errors, dropped.len() - errors) {
+        (0, w) => count(w, "warning"),
+        (e, 0) => count(e, "error"),
+        (e, w) => format!("{} and {}", count(e, "error"), count(w, "warning")),
+    };
+    let span = dropped.first().map(|d| d.span).unwrap_or_default();
+    *diags = kept;
+    diags.push(
+        Diagnostic::warning(
+            "DD108",
+            span,
+            format!(
+                "only the first {MAX_DIAGNOSTICS} diagnostics are reported; not shown: {left_out}"
+            ),
+        )
+        .label("the first not shown")
+        .help("fix the problems above and check again"),
+    );
 }
 
 #[cfg(test)]
