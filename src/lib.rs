@@ -58,8 +58,8 @@
     )
 )]
 
-// The modules, in layer order: each imports only the ones above it
-// (`tests/layers.rs` checks this, and ARCHITECTURE.md gives the order).
+// Each module imports only the modules of the layers below it: the order is
+// `LAYERS` in `tests/layers.rs`, which checks it (and ARCHITECTURE.md).
 #[cfg(any(test, feature = "fuzzing"))]
 #[doc(hidden)]
 #[path = "fuzzing.rs"]
