@@ -34,7 +34,7 @@ pub(crate) struct List {
     /// The record of the elements, for printing paths into them.
     pub record: u32,
     /// What visiting one element costs in the evaluation budget: the nodes
-    /// of the body, at least one (`eval::budget`).
+    /// of the body, at least one (`budget.rs`).
     pub weight: u32,
 }
 
@@ -139,7 +139,7 @@ pub(crate) struct Program {
     /// A bound of what quoting every flag's evidence costs, for a report
     /// that need not measure its quotes: `evidence_fixed` bytes, plus
     /// `evidence_fanout` times [`QUOTE_EXPANSION`] times the document's
-    /// length (`eval/report.rs`).
+    /// length (`report/build.rs`).
     pub evidence_fixed: usize,
     pub evidence_fanout: usize,
     pub safeguards: Box<[NodeId]>,

@@ -3,7 +3,7 @@
 //! buffers have grown to the ruleset's size.
 //!
 //! The full [`Report`](crate::Report) is built on demand from an [`Outcome`]
-//! (see `report.rs`): the statuses are not computed twice.
+//! (see `report/build.rs`): the statuses are not computed twice.
 
 use std::cell::Cell;
 
