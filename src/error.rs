@@ -31,10 +31,10 @@ pub struct RulesError {
 
 impl RulesError {
     /// The error for a ruleset source of `len` bytes, more than
-    /// [`MAX_SOURCE_BYTES`](crate::MAX_SOURCE_BYTES) (a byte-order mark
-    /// aside): the DD004 that compiling it gives, for a caller that refuses a
-    /// source by its length before reading it (the C ABI does, so that a
-    /// wrong length is never read). Its diagnostics have no source text.
+    /// [`MAX_SOURCE_BYTES`] (a byte-order mark aside): the DD004 that
+    /// compiling it gives, for a caller that refuses a source by its length
+    /// before reading it (the C ABI does, so that a wrong length is never
+    /// read). Its diagnostics have no source text.
     ///
     /// ```
     /// let e = dd_rules::RulesError::too_large(5_000_000, "big.rules");
