@@ -28,6 +28,9 @@ pub(crate) struct Inner {
     pub(crate) program: Program,
     pub(crate) reference: RulesetRef,
     pub(crate) fingerprint: u64,
+    /// The fact schema again, shared with every [`Facts`](crate::Facts)
+    /// loaded for it, so that another ruleset can carry them over.
+    pub(crate) schema: Arc<crate::facts::schema::Schema>,
     pub(crate) warnings: Diagnostics,
     /// The syntax tree, parsed again on the first explanation and kept for
     /// the next ones (explanations quote conditions as written).

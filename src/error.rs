@@ -53,9 +53,20 @@ impl RulesError {
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
 pub enum EvalError {
-    /// The facts were loaded for a ruleset with another schema.
-    #[error("the facts were loaded for another fact schema; load them with this ruleset")]
+    /// The facts were loaded for a ruleset with another schema, and given to
+    /// the fast path ([`RuleSet::evaluate_into`](crate::RuleSet::evaluate_into),
+    /// [`RuleSet::report`](crate::RuleSet::report)), which takes facts of its
+    /// own schema only.
+    #[error(
+        "the facts were loaded for another fact schema; load them with this ruleset, \
+         or carry them over with RuleSet::adopt"
+    )]
     SchemaMismatch,
+    /// The facts were loaded for a ruleset whose schema disagrees with this
+    /// one's at a path both declare ([`RuleSet::adopt`](crate::RuleSet::adopt)):
+    /// the error names the path and both types.
+    #[error("the facts were loaded for another fact schema, which disagrees with this one: {0}")]
+    SchemaDiffers(crate::facts::FactsError),
     /// Evaluating the facts took more steps than the budget allows
     /// ([`RuleSet::with_budget`](crate::RuleSet::with_budget)): quantifiers
     /// nested over long lists, most likely. Nothing of the evaluation is

@@ -105,6 +105,7 @@ impl RuleSet {
             digest: hex_digest(source),
         };
         let fingerprint = checked.schema.fingerprint();
+        let schema = Arc::new(checked.schema.clone());
         Ok(RuleSet {
             engine: Engine {
                 inner: Arc::new(Inner {
@@ -112,6 +113,7 @@ impl RuleSet {
                     program,
                     reference,
                     fingerprint,
+                    schema,
                     warnings: diagnostics,
                     syntax_tree: OnceLock::new(),
                 }),
@@ -255,10 +257,59 @@ impl RuleSet {
     /// fact may carry provenance: `{"value": 23, "source": "…", "as_of": "…"}`.
     pub fn facts_from_json(&self, json: &str) -> Result<Facts, FactsError> {
         load_json(
-            &self.engine.inner.checked.schema,
+            &self.engine.inner.schema,
             self.engine.inner.fingerprint,
             json,
         )
+    }
+
+    /// Facts loaded for another ruleset, carried into this ruleset's
+    /// schema: the same facts if they were loaded for it, or a copy laid out
+    /// for it when the two schemas agree. They agree when every fact path
+    /// both declare has the same type in both (enums compared by the names
+    /// of their values: each value of the facts' enum must be one of this
+    /// ruleset's, in any order). A fact only the other schema declares is
+    /// left behind; one only this schema declares is unknown. Provenance
+    /// comes along. The error names the first path where the schemas
+    /// disagree, and both types.
+    ///
+    /// [`evaluate`](Self::evaluate) and [`explain`](Self::explain) do this
+    /// themselves; the fast path ([`evaluate_into`](Self::evaluate_into),
+    /// [`report`](Self::report)) takes facts of this schema only, so carry
+    /// facts over once and evaluate the copy.
+    ///
+    /// ```
+    /// use dd_rules::RuleSet;
+    ///
+    /// let state = RuleSet::bundled()?;
+    /// let eu = RuleSet::compile(
+    ///     include_str!("../rulesets/eu-2021-821-art5.rules"),
+    ///     "eu-2021-821-art5.rules",
+    /// )?;
+    /// let doc = r#"{"product": {"capabilities": ["biometric_identification"]}}"#;
+    /// let facts = state.facts_from_json(doc)?;
+    /// let carried = eu.adopt(&facts)?;
+    /// let report = eu.evaluate(&carried)?;
+    /// assert_eq!(report.ruleset().name, eu.name());
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn adopt(&self, facts: &Facts) -> Result<Facts, FactsError> {
+        let inner = &self.engine.inner;
+        if facts.fingerprint == inner.fingerprint {
+            return Ok(facts.clone());
+        }
+        crate::facts::adapt(&facts.schema, &inner.schema, inner.fingerprint, facts)
+    }
+
+    /// The facts in this ruleset's schema, carried over if they were loaded
+    /// for another ([`adopt`](Self::adopt)); borrowed when they need not be.
+    fn own<'f>(&self, facts: &'f Facts) -> Result<std::borrow::Cow<'f, Facts>, EvalError> {
+        if facts.fingerprint == self.engine.inner.fingerprint {
+            return Ok(std::borrow::Cow::Borrowed(facts));
+        }
+        self.adopt(facts)
+            .map(std::borrow::Cow::Owned)
+            .map_err(EvalError::SchemaDiffers)
     }
 
     /// Converts a typed [`Transaction`] into facts for this ruleset.
@@ -278,9 +329,10 @@ impl RuleSet {
     /// [`report`](Self::report) with fresh buffers; to evaluate many
     /// transactions, or to need only the statuses, use those two.
     pub fn evaluate(&self, facts: &Facts) -> Result<Report, EvalError> {
+        let facts = self.own(facts)?;
         let mut scratch = self.new_scratch();
-        let outcome = self.evaluate_into(facts, &mut scratch)?;
-        self.report(facts, outcome)
+        let outcome = self.evaluate_into(&facts, &mut scratch)?;
+        self.report(&facts, outcome)
     }
 
     /// Buffers for [`evaluate_into`](Self::evaluate_into), sized for this
@@ -354,9 +406,7 @@ impl RuleSet {
         facts: &Facts,
         id: &str,
     ) -> Result<Option<crate::Explanation>, EvalError> {
-        if facts.fingerprint != self.engine.inner.fingerprint {
-            return Err(EvalError::SchemaMismatch);
-        }
+        let facts = &*self.own(facts)?;
         let source = self.engine.inner.warnings.source();
         let tree = self
             .engine

@@ -119,10 +119,16 @@ fn facts_of_another_schema_are_refused() {
     .unwrap();
     let facts = other.facts_from_json(r#"{"x": true}"#).unwrap();
     let bundled = RuleSet::bundled().unwrap();
-    assert_eq!(
-        bundled.evaluate(&facts).unwrap_err(),
-        EvalError::SchemaMismatch
+    let err = bundled.evaluate(&facts).unwrap_err();
+    assert!(
+        matches!(&err, EvalError::SchemaDiffers(e) if e.message.contains("no fact in common")),
+        "{err}"
     );
+    // The fast path takes facts of its own schema only, and says how to carry them.
+    let mut scratch = bundled.new_scratch();
+    let err = bundled.evaluate_into(&facts, &mut scratch).unwrap_err();
+    assert_eq!(err, EvalError::SchemaMismatch);
+    assert!(err.to_string().contains("RuleSet::adopt"), "{err}");
 }
 
 #[test]

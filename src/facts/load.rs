@@ -217,7 +217,7 @@ impl Ctx<'_> {
 
 /// Loads `text` as the facts of one transaction.
 pub(crate) fn load_json(
-    schema: &Schema,
+    schema: &std::sync::Arc<Schema>,
     fingerprint: u64,
     text: &str,
 ) -> Result<Facts, FactsError> {
@@ -268,6 +268,7 @@ pub(crate) fn load_json(
             root: std::sync::Arc::new(root),
             id: id.map(std::sync::Arc::from),
             fingerprint,
+            schema: std::sync::Arc::clone(schema),
             serial: super::next_serial(),
             len: text.len(),
         }),

@@ -5,6 +5,7 @@
 //! schema it was loaded for: every slot holds a value of its field's type or
 //! is absent. Evaluation relies on this and checks only the fingerprint.
 
+mod adapt;
 mod load;
 pub(crate) mod render;
 pub(crate) mod schema;
@@ -15,6 +16,7 @@ use std::sync::Arc;
 
 use crate::decimal::Decimal;
 
+pub(crate) use adapt::adapt;
 pub(crate) use load::{ID_KEY, load_json};
 
 /// The bit of an enum value in a set mask. Enums have at most
@@ -159,6 +161,9 @@ pub struct Facts {
     pub(crate) root: Arc<Frame>,
     pub(crate) id: Option<Arc<str>>,
     pub(crate) fingerprint: u64,
+    /// The schema they were loaded for, so that a ruleset with another
+    /// schema can carry them into its own ([`adapt`]).
+    pub(crate) schema: Arc<schema::Schema>,
     /// A number that no other load in this process gives: an
     /// [`Outcome`](crate::Outcome) remembers it, so that a report is only
     /// built from the outcome of the same facts. Clones share it, and so
