@@ -154,7 +154,7 @@ impl Frame {
 ///
 /// Build them with [`RuleSet::facts_from_json`](crate::RuleSet::facts_from_json)
 /// or [`RuleSet::facts_from_transaction`](crate::RuleSet::facts_from_transaction).
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 pub struct Facts {
     /// Shared, so that a report can keep the facts it quotes for the price
     /// of a reference count, and clones are cheap.
@@ -172,6 +172,17 @@ pub struct Facts {
     /// The length in bytes of the document the facts were loaded from: a
     /// report may quote twice as much (`limits::report_quote_budget`).
     pub(crate) len: usize,
+}
+
+/// The values and the id; not the schema, which would drown them.
+impl fmt::Debug for Facts {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Facts")
+            .field("id", &self.id)
+            .field("fingerprint", &self.fingerprint)
+            .field("root", &self.root)
+            .finish_non_exhaustive()
+    }
 }
 
 /// Facts are equal when they hold the same values, however they were loaded.
