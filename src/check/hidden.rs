@@ -11,7 +11,7 @@
 //! written as it is already has its own warning wherever it stands (DD106),
 //! and a raw control character is an error (DD001).
 
-use super::lookalike::is_bidi_control;
+use crate::printable::is_bidi_control;
 use crate::printable::is_hidden;
 use crate::report::diagnostic::Diagnostic;
 use crate::span::Span;
