@@ -24,15 +24,15 @@ use dd_rules::testing::{Coverage, TestFile};
 use dd_rules::{RuleSet, Severity};
 use serde_json::Value;
 
+mod golden;
+
+use golden::{expect_file, finish, read};
+
 const STATE: &str = "rulesets/us-state-2020.rules";
 const EU: &str = "rulesets/eu-2021-821-art5.rules";
 
 fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
-
-fn read(path: &Path) -> String {
-    fs::read_to_string(path).unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()))
 }
 
 fn compile(rel: &str) -> RuleSet {
@@ -76,10 +76,6 @@ fn test_files(dir: &Path, out: &mut Vec<PathBuf>) {
             out.push(path);
         }
     }
-}
-
-fn blessing() -> bool {
-    std::env::var("DD_BLESS").is_ok_and(|v| v == "1")
 }
 
 // ---------------------------------------------------------------- (a) the catalogue ids
@@ -500,28 +496,14 @@ fn flag_table(rules: &RuleSet, rel: &str) -> String {
 
 #[test]
 fn generated_flag_tables_are_current() {
-    let mut stale = Vec::new();
-    for (rel, doc) in [
+    let tables = [
         (STATE, "docs/rulesets/us-state-2020.md"),
         (EU, "docs/rulesets/eu-2021-821-art5.md"),
-    ] {
+    ];
+    let mut failures = Vec::new();
+    for (rel, doc) in tables {
         let want = flag_table(&compile(rel), rel);
-        let path = root().join(doc);
-        if blessing() {
-            if fs::read_to_string(&path).ok().as_deref() != Some(want.as_str()) {
-                fs::write(&path, &want).unwrap_or_else(|e| panic!("cannot write {doc}: {e}"));
-            }
-            continue;
-        }
-        let have = fs::read_to_string(&path)
-            .unwrap_or_default()
-            .replace("\r\n", "\n");
-        if have != want {
-            stale.push(doc);
-        }
+        expect_file(&root().join(doc), &want, &mut failures);
     }
-    assert!(
-        stale.is_empty(),
-        "{stale:?} are out of date with their rulesets; run `DD_BLESS=1 cargo test --test rulesets` and review the diff"
-    );
+    finish("generated flag table", tables.len(), failures);
 }
