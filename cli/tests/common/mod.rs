@@ -236,6 +236,23 @@ where
     run(bounded(args))
 }
 
+/// Runs `dd-rules` with `args`, bounded, with `stdin` as its input (nothing
+/// when `None`).
+pub fn dd_with_stdin<I, S>(args: I, stdin: Option<&str>) -> Run
+where
+    I: IntoIterator<Item = S>,
+    S: AsRef<OsStr>,
+{
+    let Some(text) = stdin else {
+        return dd(args);
+    };
+    let text = text.as_bytes().to_vec();
+    run_fed(bounded(args), move |input| {
+        // A binary that stops reading early is the test's business.
+        let _ = input.write_all(&text);
+    })
+}
+
 /// Runs `command` with stdin fed by `feed` on a thread of its own, which
 /// should stop when a write fails (the binary exited or closed its input).
 pub fn run_fed(mut command: Command, feed: impl FnOnce(&mut dyn Write) + Send + 'static) -> Run {
