@@ -11,31 +11,46 @@ use common::{
 
 // ---------------------------------------------------------------- error paths
 
+/// Asserts that `check` and `eval --rules` both refuse the rules file
+/// `rules` with exit code 1, nothing on stdout, and `message` and `named`
+/// (where the file is named) on stderr.
+#[track_caller]
+fn rules_refused(rules: &str, message: &str, named: &str) {
+    for args in [
+        vec!["check", rules],
+        vec!["eval", "--rules", rules, PARTIAL],
+    ] {
+        dd(&args)
+            .code(1)
+            .stdout_empty()
+            .stderr_has(message)
+            .stderr_has(named);
+    }
+}
+
+/// Asserts that `eval` refuses the facts file `facts` with exit code 1,
+/// nothing on stdout, and `message` and the file's name on stderr.
+#[track_caller]
+fn facts_refused(facts: &str, message: &str) {
+    dd(["eval", facts])
+        .code(1)
+        .stdout_empty()
+        .stderr_has(message)
+        .stderr_has(&format!("`{facts}`"));
+}
+
 #[test]
 fn missing_rules_file_is_an_error() {
     let dir = TempDir::new("missing-rules");
     let rules = dir.path().join("nope.rules");
-    for args in [
-        vec!["check".to_string(), arg(&rules)],
-        vec!["eval".into(), "--rules".into(), arg(&rules), PARTIAL.into()],
-    ] {
-        let run = dd(&args);
-        run.code(1)
-            .stdout_empty()
-            .stderr_has("cannot read")
-            .stderr_has(&format!("`{}`", arg(&rules)));
-    }
+    rules_refused(&arg(&rules), "cannot read", &format!("`{}`", arg(&rules)));
 }
 
 #[test]
 fn missing_facts_file_is_an_error() {
     let dir = TempDir::new("missing-facts");
     let facts = dir.path().join("nope.json");
-    let run = dd(["eval", &arg(&facts)]);
-    run.code(1)
-        .stdout_empty()
-        .stderr_has("cannot read")
-        .stderr_has(&format!("`{}`", arg(&facts)));
+    facts_refused(&arg(&facts), "cannot read");
 }
 
 #[test]
@@ -63,44 +78,29 @@ fn a_directory_given_as_a_file_is_an_error() {
 fn facts_file_that_is_not_utf8_is_an_error() {
     let dir = TempDir::new("facts-utf8");
     let facts = dir.write("bad.json", [0xff, 0xfe]);
-    let run = dd(["eval", &arg(&facts)]);
-    run.code(1)
-        .stdout_empty()
-        .stderr_has("not valid UTF-8")
-        .stderr_has(&format!("`{}`", arg(&facts)));
+    facts_refused(&arg(&facts), "not valid UTF-8");
 }
 
 #[test]
 fn rules_file_that_is_not_utf8_is_an_error() {
     let dir = TempDir::new("rules-utf8");
     let rules = dir.write("bad.rules", [0xff, 0xfe]);
-    for args in [
-        vec!["check".to_string(), arg(&rules)],
-        vec!["eval".into(), "--rules".into(), arg(&rules), PARTIAL.into()],
-    ] {
-        let run = dd(&args);
-        run.code(1)
-            .stdout_empty()
-            .stderr_has("not valid UTF-8")
-            .stderr_has(&format!("`{}`", arg(&rules)));
-    }
+    rules_refused(
+        &arg(&rules),
+        "not valid UTF-8",
+        &format!("`{}`", arg(&rules)),
+    );
 }
 
 #[test]
 fn empty_rules_file_is_an_error() {
     let dir = TempDir::new("empty-rules");
     let rules = dir.write("empty.rules", "");
-    let run = dd(["check", &arg(&rules)]);
-    run.code(1)
-        .stdout_empty()
-        .stderr_has("error[DD013]: the ruleset is empty")
-        .stderr_has(&format!("{}:1:1", arg(&rules)));
-
-    let run = dd(["eval", "--rules", &arg(&rules), PARTIAL]);
-    run.code(1)
-        .stdout_empty()
-        .stderr_has("error[DD013]: the ruleset is empty")
-        .stderr_has(&format!("{}:1:1", arg(&rules)));
+    rules_refused(
+        &arg(&rules),
+        "error[DD013]: the ruleset is empty",
+        &format!("{}:1:1", arg(&rules)),
+    );
 }
 
 #[test]
