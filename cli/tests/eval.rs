@@ -4,6 +4,8 @@
 
 mod common;
 
+use std::path::Path;
+
 use common::{BUNDLED, PARTIAL, SMALL_RULES, TempDir, arg, dd, examples};
 use serde_json::Value;
 
@@ -266,6 +268,21 @@ fn eval_partial_facts_reports_unknown_flags_and_facts_to_gather() {
 
 // ---------------------------------------------------------------- eval: custom rules
 
+/// The JSON report of `facts` under `rules`, which must succeed with 0.
+#[track_caller]
+fn eval_json(rules: &Path, facts: &Path) -> Value {
+    let run = dd([
+        "eval",
+        "--format",
+        "json",
+        "--rules",
+        &arg(rules),
+        &arg(facts),
+    ]);
+    run.code(0);
+    run.json()
+}
+
 #[test]
 fn eval_with_a_custom_ruleset() {
     let dir = TempDir::new("custom");
@@ -277,16 +294,7 @@ fn eval_with_a_custom_ruleset() {
         "closed.json",
         r#"{"id": "T-1", "country": {"civic_space": "closed", "freedom_score": 80}}"#,
     );
-    let run = dd([
-        "eval",
-        "--format",
-        "json",
-        "--rules",
-        &arg(&rules),
-        &arg(&facts),
-    ]);
-    run.code(0);
-    let report = run.json();
+    let report = eval_json(&rules, &facts);
     assert_report_shape(&report, "closed.json");
     assert_eq!(report["ruleset"]["name"], "example");
     assert_eq!(report["ruleset"]["version"], "1");
@@ -326,16 +334,7 @@ fn eval_with_a_custom_ruleset() {
 
     // Unknown: the freedom score is missing and civic space does not decide it.
     let facts = dir.write("open.json", r#"{"country": {"civic_space": "open"}}"#);
-    let run = dd([
-        "eval",
-        "--format",
-        "json",
-        "--rules",
-        &arg(&rules),
-        &arg(&facts),
-    ]);
-    run.code(0);
-    let report = run.json();
+    let report = eval_json(&rules, &facts);
     assert_eq!(report["transaction"], Value::Null);
     assert_eq!(report["flags"][0]["status"], "unknown");
     assert_eq!(
@@ -357,16 +356,7 @@ fn eval_with_a_custom_ruleset() {
         "free.json",
         r#"{"country": {"civic_space": "open", "freedom_score": {"value": 90, "source": "FH", "as_of": "2025"}}}"#,
     );
-    let run = dd([
-        "eval",
-        "--format",
-        "json",
-        "--rules",
-        &arg(&rules),
-        &arg(&facts),
-    ]);
-    run.code(0);
-    let report = run.json();
+    let report = eval_json(&rules, &facts);
     assert_eq!(report["flags"][0]["status"], "clear");
     assert_eq!(report["disposition"], "proceed");
 }

@@ -145,23 +145,16 @@ fn check_disp(e: &DispExpr, diags: &mut Vec<Diagnostic>) -> Option<DispCond> {
         DispExpr::No(s) => DispCond::No(check_selector(s, diags)?),
         DispExpr::Count(s, op, n, _) => DispCond::Count(check_selector(s, diags)?, *op, (*n)?),
         DispExpr::Not(i) => DispCond::Not(Box::new(check_disp(i, diags)?)),
-        DispExpr::And(items) => DispCond::And(
-            items
-                .iter()
-                .map(|i| check_disp(i, diags))
-                .collect::<Vec<_>>()
-                .into_iter()
-                .collect::<Option<_>>()?,
-        ),
-        DispExpr::Or(items) => DispCond::Or(
-            items
-                .iter()
-                .map(|i| check_disp(i, diags))
-                .collect::<Vec<_>>()
-                .into_iter()
-                .collect::<Option<_>>()?,
-        ),
+        DispExpr::And(items) => DispCond::And(check_each(items, diags)?),
+        DispExpr::Or(items) => DispCond::Or(check_each(items, diags)?),
     })
+}
+
+/// Every operand of a chain, each checked (so that each reports its errors)
+/// before any failure makes the chain fail.
+fn check_each(items: &[DispExpr], diags: &mut Vec<Diagnostic>) -> Option<Vec<DispCond>> {
+    let checked: Vec<Option<DispCond>> = items.iter().map(|i| check_disp(i, diags)).collect();
+    checked.into_iter().collect()
 }
 
 const STATUS_WORDS: [&str; 5] = ["raised", "clear", "unknown", "mitigated", "unmitigated"];
