@@ -21,7 +21,7 @@ use dd_rules::{RuleSet, Style};
 
 mod golden;
 
-use golden::{crate_root, expect_file, finish, guarded, orphans, read, relative};
+use golden::{crate_root, expect_file, files_below, finish, guarded, orphans, read, relative};
 
 /// The files of a corpus directory with an extension, in sorted order.
 fn cases(dir: &str, ext: &str) -> Vec<PathBuf> {
@@ -103,26 +103,17 @@ fn eval_corpus() {
 
 /// Every `"DDnnn"` string literal in the `.rs` files under `dir`, recursively.
 fn codes_in_sources(dir: &Path, codes: &mut Vec<(String, String)>) {
-    let mut entries: Vec<PathBuf> = fs::read_dir(dir)
-        .unwrap_or_else(|e| panic!("cannot read {}: {e}", dir.display()))
-        .map(|entry| entry.expect("a directory entry").path())
-        .collect();
-    entries.sort();
-    for path in entries {
-        if path.is_dir() {
-            codes_in_sources(&path, codes);
-        } else if path.extension().is_some_and(|x| x == "rs") {
-            let text = read(&path);
-            let bytes = text.as_bytes();
-            for (i, window) in bytes.windows(7).enumerate() {
-                let is_code = window.starts_with(b"\"DD")
-                    && window[3..6].iter().all(u8::is_ascii_digit)
-                    && window[6] == b'"';
-                if is_code {
-                    let code = text[i + 1..i + 6].to_string();
-                    if !codes.iter().any(|(c, _)| *c == code) {
-                        codes.push((code, relative(&path)));
-                    }
+    for path in files_below(dir, &|p| p.extension().is_some_and(|x| x == "rs")) {
+        let text = read(&path);
+        let bytes = text.as_bytes();
+        for (i, window) in bytes.windows(7).enumerate() {
+            let is_code = window.starts_with(b"\"DD")
+                && window[3..6].iter().all(u8::is_ascii_digit)
+                && window[6] == b'"';
+            if is_code {
+                let code = text[i + 1..i + 6].to_string();
+                if !codes.iter().any(|(c, _)| *c == code) {
+                    codes.push((code, relative(&path)));
                 }
             }
         }

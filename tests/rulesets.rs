@@ -26,7 +26,7 @@ use serde_json::Value;
 
 mod golden;
 
-use golden::{expect_file, finish, read};
+use golden::{expect_file, files_below, finish, read};
 
 const STATE: &str = "rulesets/us-state-2020.rules";
 const EU: &str = "rulesets/eu-2021-821-art5.rules";
@@ -59,23 +59,12 @@ fn ruleset_files() -> Vec<PathBuf> {
 }
 
 /// Every `*.tests.json` file under a directory, recursively, sorted.
-fn test_files(dir: &Path, out: &mut Vec<PathBuf>) {
-    let mut entries: Vec<PathBuf> = fs::read_dir(dir)
-        .unwrap_or_else(|e| panic!("cannot read {}: {e}", dir.display()))
-        .map(|e| e.expect("a directory entry").path())
-        .collect();
-    entries.sort();
-    for path in entries {
-        if path.is_dir() {
-            test_files(&path, out);
-        } else if path
-            .file_name()
+fn test_files(dir: &Path) -> Vec<PathBuf> {
+    files_below(dir, &|p| {
+        p.file_name()
             .and_then(|n| n.to_str())
             .is_some_and(|n| n.ends_with(".tests.json"))
-        {
-            out.push(path);
-        }
-    }
+    })
 }
 
 // ---------------------------------------------------------------- (a) the catalogue ids
@@ -249,8 +238,7 @@ fn every_ruleset_checks_without_errors_or_warnings() {
 
 /// Runs every case of every test file; the coverage per ruleset file.
 fn run_cases() -> BTreeMap<String, (RuleSet, Coverage)> {
-    let mut files = Vec::new();
-    test_files(&root().join("rulesets/tests"), &mut files);
+    let files = test_files(&root().join("rulesets/tests"));
     assert!(!files.is_empty(), "no test files under rulesets/tests");
     let mut coverage: BTreeMap<String, (RuleSet, Coverage)> = BTreeMap::new();
     let mut failures = Vec::new();

@@ -161,3 +161,22 @@ pub fn orphans(dir: &str, expected_ext: &str, input_ext: &str, failures: &mut Ve
         ));
     }
 }
+
+/// Every file below `dir`, recursively, that `keep` accepts, in sorted order
+/// (depth first, entries of a directory sorted).
+pub fn files_below(dir: &Path, keep: &dyn Fn(&Path) -> bool) -> Vec<PathBuf> {
+    let mut entries: Vec<PathBuf> = fs::read_dir(dir)
+        .unwrap_or_else(|e| panic!("cannot read {}: {e}", dir.display()))
+        .map(|entry| entry.expect("a directory entry").path())
+        .collect();
+    entries.sort();
+    let mut out = Vec::new();
+    for path in entries {
+        if path.is_dir() {
+            out.extend(files_below(&path, keep));
+        } else if keep(&path) {
+            out.push(path);
+        }
+    }
+    out
+}
