@@ -147,3 +147,48 @@ pub(super) fn explicit_evidence(
     }
     evidence
 }
+
+#[cfg(test)]
+mod tests {
+    /// The default evidence of the only flag of a ruleset whose condition is `when`.
+    #[track_caller]
+    fn check(when: &str, expected: &[&str]) {
+        let source = format!(
+            r#"ruleset "t" {{ version: "1" title: "T" source: "S" }}
+enum Civic {{ open, closed }}
+record Party {{ civic: Civic }}
+facts {{ civic: Civic  banned: set<Civic>  score: int  parties: list<Party> }}
+predicate low {{ score < 3 }}
+flag S1.x {{ step: 1 severity: low title: "X" when: {when} }}
+outcomes {{ proceed }}
+disposition {{ otherwise => proceed }}
+"#
+        );
+        let file = crate::syntax::parse(&source).expect("the ruleset parses");
+        let checked = crate::check::check(&file, &source).expect("the ruleset checks");
+        let evidence: Vec<String> = checked
+            .flags
+            .first()
+            .expect("one flag")
+            .evidence
+            .iter()
+            .map(|f| f.dotted())
+            .collect();
+        assert_eq!(evidence, expected, "{when}");
+    }
+
+    #[test]
+    fn default_evidence_is_in_text_order_each_fact_once() {
+        check(
+            "civic in banned or score > 1",
+            &["civic", "banned", "score"],
+        );
+        check(
+            "banned contains civic and civic == open",
+            &["banned", "civic"],
+        );
+        check("low or civic == closed", &["score", "civic"]);
+        // A quantifier quotes its list, not the facts of its body.
+        check("any(p in parties where p.civic == closed)", &["parties"]);
+    }
+}
