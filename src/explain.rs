@@ -10,7 +10,7 @@ use serde::Serialize;
 use crate::budget::ConditionKind;
 use crate::check::Checked;
 use crate::check::expr::ExprChecker;
-use crate::check::ir::{Base, Cond, FactRef, SetExpr, SetOrValue, Value as IrValue};
+use crate::check::ir::{Base, Cond, FactRef, Read};
 use crate::eval::interp::{Binding, Interpreter};
 use crate::facts::render::QuotedValue;
 use crate::facts::schema::Type;
@@ -294,8 +294,17 @@ impl<'a> Explainer<'a, '_> {
 
     /// The facts a leaf condition reads, with their values.
     fn facts_read(&self, cond: &Cond) -> Vec<FactValue> {
+        // Every fact the condition reads outside quantifier bodies, a
+        // quantifier variable's fields included. (Default evidence, from the
+        // same walk, keeps root facts only and looks through predicates; here
+        // predicates are explained as children of their own.)
         let mut refs: Vec<&FactRef> = Vec::new();
-        collect(cond, &mut refs);
+        cond.visit_reads(|read| {
+            if let Read::Fact(f) = read {
+                refs.push(f);
+            }
+            std::ops::ControlFlow::Continue(())
+        });
         let mut out: Vec<FactValue> = Vec::new();
         for f in refs {
             // Facts of variables bound inside this condition (a `count` body) have no single value.
@@ -339,39 +348,4 @@ fn cut(mut text: String) -> String {
         text.push('…');
     }
     text
-}
-
-/// Every fact a condition reads outside quantifier bodies, a quantifier
-/// variable's fields included. (The checker's `facts_read`, for default
-/// evidence, keeps root facts only and looks through predicates; here
-/// predicates are explained as children of their own.)
-fn collect<'c>(cond: &'c Cond, out: &mut Vec<&'c FactRef>) {
-    let value = |v: &'c IrValue, out: &mut Vec<&'c FactRef>| match v {
-        IrValue::Fact(f) | IrValue::Count(f, _, _) => out.push(f),
-        IrValue::Lit(_) => {}
-    };
-    match cond {
-        Cond::Const(_) | Cond::Pred(_) => {}
-        Cond::Fact(f) | Cond::Known(f) | Cond::Quant(_, f, _, _) => out.push(f),
-        Cond::Not(c) => collect(c, out),
-        Cond::And(items) | Cond::Or(items) => items.iter().for_each(|c| collect(c, out)),
-        Cond::Cmp(_, a, b) => {
-            value(a, out);
-            value(b, out);
-        }
-        Cond::In(v, s) => {
-            value(v, out);
-            if let SetExpr::Fact(f) = s {
-                out.push(f);
-            }
-        }
-        Cond::Contains(_, f, right) => {
-            out.push(f);
-            match right {
-                SetOrValue::Set(SetExpr::Fact(g)) => out.push(g),
-                SetOrValue::Value(v) => value(v, out),
-                SetOrValue::Set(SetExpr::Lit(_)) => {}
-            }
-        }
-    }
 }

@@ -11,8 +11,8 @@
 //! written as it is already has its own warning wherever it stands (DD106),
 //! and a raw control character is an error (DD001).
 
-use super::lookalike::is_bidi_control;
 use crate::diag::Diagnostic;
+use crate::printable::is_bidi_control;
 use crate::printable::is_hidden;
 use crate::span::Span;
 

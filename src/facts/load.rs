@@ -284,7 +284,9 @@ pub(crate) fn load_json(
             {
                 // The last character of the number that could not be read,
                 // where other errors point too.
-                Some(end @ 1..) if end <= text.len() => offset_position(text, end - 1),
+                Some(end @ 1..) if end <= text.len() => {
+                    crate::span::Span::new(end - 1, end).line_col(text)
+                }
                 _ => char_position(text, e.line(), e.column()),
             };
             Err(FactsError {
@@ -997,17 +999,6 @@ fn char_position(text: &str, line: usize, byte_column: usize) -> (usize, usize) 
         .unwrap_or(0);
     let before = text_line.get(..end).unwrap_or("");
     (line, before.chars().count() + 1)
-}
-
-/// The 1-based line and column, in characters, of a byte offset.
-fn offset_position(text: &str, offset: usize) -> (usize, usize) {
-    let before = text.get(..offset).unwrap_or(text);
-    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
-    let line = before.matches('\n').count() + 1;
-    (
-        line,
-        before.get(line_start..).map_or(0, |l| l.chars().count()) + 1,
-    )
 }
 
 /// Text from the document made safe to print (see `crate::printable`).

@@ -161,63 +161,105 @@ impl<'a> FlagReport<'a> {
     }
 }
 
+/// `FlagReport`'s fields in their one order, the order reports write them,
+/// each with how it is written: `value` as it is, `optional` left out when
+/// `None`, `flag` left out when false, `list` from the method of that name.
+/// `Debug`, `PartialEq` and `Serialize` all follow this list, so that a new
+/// field is added in one place (and in the struct).
+macro_rules! flag_report_fields {
+    ($then:ident!($($arg:tt)*)) => {
+        $then!($($arg)*;
+            id value, step value, severity value, title value, citation optional,
+            status value, mitigated value, evidence list, missing list,
+            missing_truncated flag, mitigations list)
+    };
+}
+
+macro_rules! debug_flag_fields {
+    ($this:ident, $d:ident; $($name:ident $kind:ident),*) => {
+        $(debug_flag_fields!(@ $this, $d, $name $kind);)*
+    };
+    (@ $this:ident, $d:ident, $name:ident list) => {
+        $d.field(stringify!($name), &Listed(|| $this.$name()));
+    };
+    (@ $this:ident, $d:ident, $name:ident $kind:ident) => {
+        $d.field(stringify!($name), &$this.$name);
+    };
+}
+
+macro_rules! eq_flag_fields {
+    ($a:ident, $b:ident; $($name:ident $kind:ident),*) => {
+        true $(&& eq_flag_fields!(@ $a, $b, $name $kind))*
+    };
+    (@ $a:ident, $b:ident, $name:ident list) => {
+        $a.$name().eq($b.$name())
+    };
+    (@ $a:ident, $b:ident, $name:ident $kind:ident) => {
+        $a.$name == $b.$name
+    };
+}
+
+macro_rules! serialize_flag_fields {
+    ($this:ident, $s:ident; $($name:ident $kind:ident),*) => {
+        $(serialize_flag_fields!(@ $this, $s, $name $kind);)*
+    };
+    (@ $this:ident, $s:ident, $name:ident list) => {
+        $s.serialize_field(stringify!($name), &Listed(|| $this.$name()))?;
+    };
+    (@ $this:ident, $s:ident, $name:ident optional) => {
+        if let Some(value) = $this.$name {
+            $s.serialize_field(stringify!($name), value)?;
+        } else {
+            $s.skip_field(stringify!($name))?;
+        }
+    };
+    (@ $this:ident, $s:ident, $name:ident flag) => {
+        if $this.$name {
+            $s.serialize_field(stringify!($name), &true)?;
+        } else {
+            $s.skip_field(stringify!($name))?;
+        }
+    };
+    (@ $this:ident, $s:ident, $name:ident value) => {
+        $s.serialize_field(stringify!($name), &$this.$name)?;
+    };
+}
+
+/// How many fields a flag's report writes.
+macro_rules! count_flag_fields {
+    ($this:ident; $($name:ident $kind:ident),*) => {
+        0 $(+ count_flag_fields!(@ $this, $name $kind))*
+    };
+    (@ $this:ident, $name:ident optional) => {
+        usize::from($this.$name.is_some())
+    };
+    (@ $this:ident, $name:ident flag) => {
+        usize::from($this.$name)
+    };
+    (@ $this:ident, $name:ident $kind:ident) => {
+        1
+    };
+}
+
 impl fmt::Debug for FlagReport<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("FlagReport")
-            .field("id", &self.id)
-            .field("step", &self.step)
-            .field("severity", &self.severity)
-            .field("title", &self.title)
-            .field("citation", &self.citation)
-            .field("status", &self.status)
-            .field("mitigated", &self.mitigated)
-            .field("missing_truncated", &self.missing_truncated)
-            .field("evidence", &Listed(|| self.evidence()))
-            .field("missing", &Listed(|| self.missing()))
-            .field("mitigations", &Listed(|| self.mitigations()))
-            .finish()
+        let mut d = f.debug_struct("FlagReport");
+        flag_report_fields!(debug_flag_fields!(self, d));
+        d.finish()
     }
 }
 
 impl PartialEq for FlagReport<'_> {
     fn eq(&self, other: &FlagReport<'_>) -> bool {
-        self.id == other.id
-            && self.step == other.step
-            && self.severity == other.severity
-            && self.title == other.title
-            && self.citation == other.citation
-            && self.status == other.status
-            && self.mitigated == other.mitigated
-            && self.missing_truncated == other.missing_truncated
-            && self.evidence().eq(other.evidence())
-            && self.missing().eq(other.missing())
-            && self.mitigations().eq(other.mitigations())
+        flag_report_fields!(eq_flag_fields!(self, other))
     }
 }
 
 impl Serialize for FlagReport<'_> {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let fields = 9 + usize::from(self.citation.is_some()) + usize::from(self.missing_truncated);
+        let fields = flag_report_fields!(count_flag_fields!(self));
         let mut s = serializer.serialize_struct("FlagReport", fields)?;
-        s.serialize_field("id", self.id)?;
-        s.serialize_field("step", &self.step)?;
-        s.serialize_field("severity", &self.severity)?;
-        s.serialize_field("title", self.title)?;
-        if let Some(citation) = self.citation {
-            s.serialize_field("citation", citation)?;
-        } else {
-            s.skip_field("citation")?;
-        }
-        s.serialize_field("status", &self.status)?;
-        s.serialize_field("mitigated", &self.mitigated)?;
-        s.serialize_field("evidence", &Listed(|| self.evidence()))?;
-        s.serialize_field("missing", &Listed(|| self.missing()))?;
-        if self.missing_truncated {
-            s.serialize_field("missing_truncated", &true)?;
-        } else {
-            s.skip_field("missing_truncated")?;
-        }
-        s.serialize_field("mitigations", &Listed(|| self.mitigations()))?;
+        flag_report_fields!(serialize_flag_fields!(self, s));
         s.end()
     }
 }

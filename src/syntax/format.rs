@@ -34,6 +34,8 @@ mod layout;
 mod lines;
 mod print;
 
+pub(crate) use print::case_text;
+
 #[cfg(test)]
 mod proptests;
 #[cfg(test)]
