@@ -42,6 +42,36 @@ pub struct SafeguardInfo<'a> {
     pub docs: Option<&'a str>,
 }
 
+/// The fact schema of a ruleset as a JSON Schema (draft 2020-12), from
+/// [`RuleSet::json_schema`](crate::RuleSet::json_schema).
+///
+/// Its own type, not a JSON library's, so that the public API does not tie
+/// itself to one: `Display` writes it as compact JSON, and it serialises
+/// (serde) as the schema document, so `serde_json::to_string_pretty` or any
+/// other serialiser gives the form wanted.
+///
+/// ```
+/// let rules = dd_rules::RuleSet::bundled()?;
+/// let schema = rules.json_schema().to_string();
+/// assert!(schema.starts_with('{'));
+/// assert!(schema.contains(r#""$schema":"https://json-schema.org/draft/2020-12/schema""#));
+/// # Ok::<(), dd_rules::RulesError>(())
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct JsonSchema(pub(crate) Value);
+
+impl std::fmt::Display for JsonSchema {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        std::fmt::Display::fmt(&self.0, f)
+    }
+}
+
+impl serde::Serialize for JsonSchema {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.0.serialize(serializer)
+    }
+}
+
 /// The fact schema as a JSON Schema (draft 2020-12) for facts documents.
 pub(crate) fn json_schema(schema: &Schema, title: &str) -> Value {
     let mut defs = Map::new();

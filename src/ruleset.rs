@@ -257,8 +257,11 @@ impl RuleSet {
 
     /// The fact schema as a JSON Schema (draft 2020-12), so that integrators
     /// can validate facts documents before they reach the engine.
-    pub fn json_schema(&self) -> serde_json::Value {
-        crate::info::json_schema(&self.inner.checked.schema, &self.inner.checked.header.title)
+    pub fn json_schema(&self) -> crate::JsonSchema {
+        crate::info::JsonSchema(crate::info::json_schema(
+            &self.inner.checked.schema,
+            &self.inner.checked.header.title,
+        ))
     }
 
     /// Loads a JSON facts document against this ruleset's schema.

@@ -411,7 +411,7 @@ pub unsafe extern "C" fn dd_ruleset_check_e(
             None => RulesError::too_large(len, file_name).diagnostics,
         };
         // SAFETY: `out_param` checked `out`.
-        unsafe { give(out, diagnostics.to_json().to_string()) };
+        unsafe { give(out, diagnostics.to_json()) };
         Ok(())
     })
 }
@@ -466,7 +466,7 @@ pub unsafe extern "C" fn dd_ruleset_warnings_json_e(
         let out = unsafe { out_param(warnings_json, "warnings_json") }?;
         // SAFETY: as above.
         let rules = unsafe { borrow(rules) }?;
-        let json = rules.rules.warnings().to_json().to_string();
+        let json = rules.rules.warnings().to_json();
         // SAFETY: `out_param` checked `out`.
         unsafe { give(out, json) };
         Ok(())

@@ -192,7 +192,18 @@ impl Facts {
 /// Why a facts document was rejected: what is wrong, and where. It
 /// serialises as `{"path", "line", "column", "message"}`, the shape the CLI
 /// and the C ABI report.
+///
+/// `#[non_exhaustive]`: build one with [`FactsError::new`].
+///
+/// ```
+/// let rules = dd_rules::RuleSet::bundled()?;
+/// let e = rules.facts_from_json(r#"{"end_user": {"sanctioned": "yes"}}"#).unwrap_err();
+/// assert_eq!(e.path, "end_user.sanctioned");
+/// assert_eq!((e.line, e.column), (1, 34));
+/// # Ok::<(), dd_rules::RulesError>(())
+/// ```
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error, serde::Serialize)]
+#[non_exhaustive]
 pub struct FactsError {
     /// The JSON path of the offending value, such as `parties[1].role`
     /// (empty for the document itself).
@@ -206,6 +217,30 @@ pub struct FactsError {
 }
 
 impl FactsError {
+    /// An error about the value at the JSON `path` (empty for the document
+    /// itself), at a 1-based `line` and `column` (0 when there is no
+    /// position), saying `message` (lowercase, no final period).
+    ///
+    /// ```
+    /// let e = dd_rules::FactsError::new("", 0, 0, "the facts are stale");
+    /// assert_eq!(e.to_string(), "the facts are stale");
+    /// let e = dd_rules::FactsError::new("parties[1].role", 3, 7, "unknown value `x`");
+    /// assert_eq!(e.to_string(), "at `parties[1].role`: unknown value `x` (line 3, column 7)");
+    /// ```
+    pub fn new(
+        path: impl Into<String>,
+        line: usize,
+        column: usize,
+        message: impl Into<String>,
+    ) -> FactsError {
+        FactsError {
+            path: path.into(),
+            line,
+            column,
+            message: message.into(),
+        }
+    }
+
     /// The error for a facts document of `len` bytes, more than
     /// [`MAX_FACTS_BYTES`](crate::MAX_FACTS_BYTES): the one loading such a
     /// document gives, for a caller that refuses a document by its length

@@ -18,6 +18,7 @@ use crate::decimal::Decimal;
 /// the finer kinds of the 2019 draft (plus interception and voice recognition).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[non_exhaustive]
 pub enum Capability {
     /// Sensors of any kind that capture data about people.
     Sensor,
@@ -102,6 +103,7 @@ impl Capability {
 /// Technical limits built into the item at step 5.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[non_exhaustive]
 pub enum TechnicalLimit {
     /// Licence keys that enable only the licensed features.
     LicenceKeys,
@@ -126,6 +128,7 @@ impl TechnicalLimit {
 /// Privacy-by-design measures built into the item at step 5.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[non_exhaustive]
 pub enum PrivacyMeasure {
     /// Only the data needed for the stated use is collected.
     DataMinimisation,
@@ -153,6 +156,7 @@ impl PrivacyMeasure {
 /// The kind of body that will use the item.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[non_exhaustive]
 pub enum EndUserKind {
     /// National police.
     NationalPolice,
@@ -204,6 +208,7 @@ impl EndUserKind {
 /// CIVICUS Monitor civic-space rating, from most to least open.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[non_exhaustive]
 pub enum CivicSpace {
     /// Open.
     Open,
@@ -231,6 +236,7 @@ impl CivicSpace {
 /// The part a party plays in the transaction (step 4).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[non_exhaustive]
 pub enum PartyRole {
     /// Buys to resell in a market, often holding stock.
     Distributor,
@@ -267,6 +273,7 @@ impl PartyRole {
 /// How widely the item will be deployed.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[non_exhaustive]
 pub enum DeploymentScope {
     /// One building, facility or laboratory.
     SingleSite,
