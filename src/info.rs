@@ -7,6 +7,18 @@ use crate::facts::schema::{Schema, Type};
 use crate::report::Severity;
 
 /// A flag as declared, for documentation and `dd-rules explain`.
+///
+/// ```
+/// use dd_rules::Severity;
+///
+/// let rules = dd_rules::RuleSet::bundled()?;
+/// let flag = rules.flags().find(|f| f.id == "S2.sanctioned").unwrap();
+/// assert_eq!((flag.step, flag.severity), (2, Severity::Critical));
+/// assert!(flag.mitigated_by.is_empty());
+/// let risk = rules.flags().find(|f| f.id == "S1.system_risk").unwrap();
+/// assert!(risk.mitigated_by.contains(&"contract.cutoff_right"));
+/// # Ok::<(), dd_rules::RulesError>(())
+/// ```
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct FlagInfo<'a> {
@@ -27,6 +39,15 @@ pub struct FlagInfo<'a> {
 }
 
 /// A safeguard as declared.
+///
+/// ```
+/// let rules = dd_rules::RuleSet::bundled()?;
+/// let cutoff = rules.safeguards().find(|s| s.id == "contract.cutoff_right").unwrap();
+/// assert_eq!(cutoff.step, 6);
+/// assert!(cutoff.title.starts_with("Right to cut off"));
+/// assert!(cutoff.citation.is_some());
+/// # Ok::<(), dd_rules::RulesError>(())
+/// ```
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct SafeguardInfo<'a> {

@@ -102,8 +102,8 @@ pub mod testing;
 /// ```
 pub mod transaction {
     pub use crate::facts::transaction::{
-        AfterSale, Capability, CivicSpace, Contract, Country, Deployment, DeploymentScope,
-        EndUser, EndUserKind, Party, PartyRole, PrivacyMeasure, Product, TechnicalLimit,
+        AfterSale, Capability, CivicSpace, Contract, Country, Deployment, DeploymentScope, EndUser,
+        EndUserKind, Party, PartyRole, PrivacyMeasure, Product, TechnicalLimit,
     };
 }
 

@@ -25,6 +25,20 @@ pub const BUNDLED_FILE: &str = "rulesets/us-state-2020.rules";
 
 /// A compiled ruleset: immutable, cheap to clone, and safe to share between
 /// threads that evaluate at the same time.
+///
+/// ```
+/// let rules = dd_rules::RuleSet::bundled()?;
+/// assert_eq!(rules.name(), "us-state-2020");
+/// // A clone shares the compiled rules: a reference count, not a copy.
+/// let shared = rules.clone();
+/// let disposition = std::thread::spawn(move || {
+///     shared.evaluate_json("{}").map(|report| report.disposition().to_owned())
+/// })
+/// .join()
+/// .unwrap()?;
+/// assert!(rules.outcomes().any(|o| o == disposition));
+/// # Ok::<(), dd_rules::Error>(())
+/// ```
 #[derive(Clone)]
 pub struct RuleSet {
     inner: Arc<Inner>,

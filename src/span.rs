@@ -12,10 +12,10 @@ use serde::Serialize;
 /// use dd_rules::Span;
 ///
 /// let source = "ruleset \"x\" {\n  version: 1\n}";
-/// let span = Span::new(17, 24);
+/// let span = Span::new(16, 23);
 /// assert_eq!(&source[span.start..span.end], "version");
 /// assert_eq!(span.line_col(source), (2, 3));
-/// assert_eq!(span.to(Span::new(0, 7)), Span::new(0, 24));
+/// assert_eq!(span.to(Span::new(0, 7)), Span::new(0, 23));
 /// ```
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
 #[non_exhaustive]
@@ -47,4 +47,3 @@ impl Span {
         (line, col)
     }
 }
-

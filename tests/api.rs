@@ -141,7 +141,10 @@ fn errors_say_what_and_where() {
 
     let err = RuleSet::compile("ruleset \"x\" {", "x.rules").unwrap_err();
     assert!(err.diagnostics.has_errors());
-    assert_eq!(err.diagnostics.iter().next().unwrap().code.as_str(), "DD001");
+    assert_eq!(
+        err.diagnostics.iter().next().unwrap().code.as_str(),
+        "DD001"
+    );
 }
 
 #[test]
