@@ -6,7 +6,19 @@ use crate::facts::FactsError;
 use crate::limits::MAX_SOURCE_BYTES;
 use crate::span::Span;
 
-/// Any error of dd-rules.
+/// Any error of dd-rules. `#[non_exhaustive]`: a later version may add a
+/// kind of error, so a `match` on it needs a `_` arm.
+///
+/// ```
+/// use dd_rules::{Error, RuleSet};
+///
+/// let rules = RuleSet::bundled()?;
+/// match rules.evaluate_json(r#"{"end_user": {"sanctioned": "yes"}}"#) {
+///     Err(Error::Facts(e)) => assert_eq!(e.path, "end_user.sanctioned"),
+///     other => panic!("expected a facts error, got {other:?}"),
+/// }
+/// # Ok::<(), dd_rules::RulesError>(())
+/// ```
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum Error {
@@ -22,8 +34,19 @@ pub enum Error {
 }
 
 /// A ruleset that does not parse or check, with every diagnostic found.
+///
+/// Only the library builds one ([`RulesError::too_large`] for callers that
+/// refuse a source by its length); `#[non_exhaustive]` so that it may carry
+/// more later.
+///
+/// ```
+/// let err = dd_rules::RuleSet::compile("ruleset", "bad.rules").unwrap_err();
+/// assert!(err.diagnostics.has_errors());
+/// assert!(err.to_string().starts_with("error[DD001]"));
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("{diagnostics}")]
+#[non_exhaustive]
 pub struct RulesError {
     /// Every error and warning, in source order.
     pub diagnostics: Diagnostics,
@@ -49,7 +72,29 @@ impl RulesError {
     }
 }
 
-/// Facts that cannot be evaluated by a ruleset.
+/// Facts that cannot be evaluated by a ruleset. `#[non_exhaustive]`.
+///
+/// ```
+/// use dd_rules::{EvalError, RuleSet};
+///
+/// let small = RuleSet::compile(r#"
+///     ruleset "s" { version: "1" title: "S" source: "S" }
+///     record T { n: int }
+///     facts { t: T }
+///     flag A.big { step: 1 severity: low title: "Big" when: t.n > 3 }
+///     outcomes { proceed }
+///     disposition { otherwise => proceed }
+/// "#, "s.rules")?;
+/// let facts = small.facts_from_json(r#"{"t": {"n": 4}}"#).unwrap();
+/// let bundled = RuleSet::bundled()?;
+/// // No fact in common: the bundled ruleset cannot carry these facts over.
+/// assert!(matches!(bundled.evaluate(&facts).unwrap_err(), EvalError::SchemaDiffers(_)));
+/// // And the fast path takes facts of its own schema only.
+/// let mut scratch = bundled.new_scratch();
+/// let error = bundled.evaluate_into(&facts, &mut scratch).unwrap_err();
+/// assert_eq!(error, EvalError::SchemaMismatch);
+/// # Ok::<(), dd_rules::RulesError>(())
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
 pub enum EvalError {

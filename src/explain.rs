@@ -19,8 +19,22 @@ use crate::syntax::ast::{self, Decl, ExprKind, PropValue};
 use crate::tri::Tri;
 
 /// The truth value of a sub-condition.
+///
+/// `#[non_exhaustive]`, as [`Status`](crate::Status) is: a `match` on it
+/// needs a `_` arm.
+///
+/// ```
+/// use dd_rules::{RuleSet, Truth};
+///
+/// let rules = RuleSet::bundled()?;
+/// let facts = rules.facts_from_json(r#"{"end_user": {"sanctioned": true}}"#)?;
+/// let why = rules.explain(&facts, "S2.sanctioned")?.unwrap();
+/// assert_eq!(why.value, Truth::True);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase")]
+#[non_exhaustive]
 pub enum Truth {
     /// It holds.
     True,
@@ -31,7 +45,20 @@ pub enum Truth {
 }
 
 /// A fact read by a sub-condition, and its value.
+///
+/// Only the library builds one (in an [`Explanation`]); `#[non_exhaustive]`
+/// so that it may say more of the fact later (its provenance, say).
+///
+/// ```
+/// let rules = dd_rules::RuleSet::bundled()?;
+/// let facts = rules.facts_from_json(r#"{"end_user": {"sanctioned": true}}"#)?;
+/// let why = rules.explain(&facts, "S2.sanctioned")?.unwrap();
+/// let read: Vec<_> = why.facts.iter().map(|f| (f.fact.as_str(), f.value.as_deref())).collect();
+/// assert!(read.contains(&("end_user.sanctioned", Some("true"))));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
 pub struct FactValue {
     /// The fact's path, with list indexes (`parties[1].listed`).
     pub fact: String,
@@ -39,8 +66,24 @@ pub struct FactValue {
     pub value: Option<String>,
 }
 
-/// One node of an explanation tree.
+/// One node of an explanation tree, from [`RuleSet::explain`](crate::RuleSet::explain).
+///
+/// Only the library builds one; `#[non_exhaustive]` so that a node may
+/// carry more later.
+///
+/// ```
+/// use dd_rules::{RuleSet, Truth};
+///
+/// let rules = RuleSet::bundled()?;
+/// let facts = rules.facts_from_json("{}")?;
+/// let why = rules.explain(&facts, "S2.sanctioned")?.unwrap();
+/// assert_eq!(why.value, Truth::Unknown);
+/// assert!(why.missing.iter().any(|m| m == "end_user.sanctioned"));
+/// assert!(rules.explain(&facts, "no.such_flag")?.is_none());
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
 pub struct Explanation {
     /// The sub-condition as written (white space collapsed), or what it stands for.
     pub condition: String,

@@ -8,6 +8,14 @@ use std::fmt;
 use serde::{Deserialize, Serialize};
 
 /// How serious a red flag is.
+///
+/// ```
+/// use dd_rules::Severity;
+///
+/// assert!(Severity::High < Severity::Critical);
+/// assert_eq!(Severity::from_name("medium"), Some(Severity::Medium));
+/// assert_eq!(Severity::ALL.map(Severity::as_str), ["low", "medium", "high", "critical"]);
+/// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 #[non_exhaustive]
@@ -54,8 +62,23 @@ impl fmt::Display for Severity {
 }
 
 /// Whether a red flag is raised.
+///
+/// `#[non_exhaustive]`: a later version may tell more states apart, so a
+/// `match` on it needs a `_` arm.
+///
+/// ```
+/// use dd_rules::{RuleSet, Status};
+///
+/// let rules = RuleSet::bundled()?;
+/// let report = rules.evaluate_json(r#"{"end_user": {"sanctioned": true}}"#)?;
+/// assert_eq!(report.flag("S2.sanctioned").unwrap().status, Status::Raised);
+/// assert_eq!(Status::Unknown.as_str(), "unknown");
+/// assert_eq!(Status::Clear.to_string(), "clear");
+/// # Ok::<(), dd_rules::Error>(())
+/// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
+#[non_exhaustive]
 pub enum Status {
     /// The condition holds.
     Raised,
@@ -83,8 +106,23 @@ impl fmt::Display for Status {
 }
 
 /// Whether a safeguard is in place.
+///
+/// `#[non_exhaustive]`: a later version may tell more states apart, so a
+/// `match` on it needs a `_` arm.
+///
+/// ```
+/// use dd_rules::{RuleSet, SafeguardStatus};
+///
+/// let rules = RuleSet::bundled()?;
+/// let report = rules.evaluate_json("{}")?;
+/// let cutoff = report.safeguard("contract.cutoff_right").unwrap();
+/// assert_eq!(cutoff.status, SafeguardStatus::Unknown);
+/// assert_eq!(SafeguardStatus::InPlace.as_str(), "in_place");
+/// # Ok::<(), dd_rules::Error>(())
+/// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[non_exhaustive]
 pub enum SafeguardStatus {
     /// Its condition holds.
     InPlace,
@@ -106,7 +144,20 @@ impl SafeguardStatus {
 }
 
 /// Which ruleset produced a report.
+///
+/// Only the library builds one ([`RuleSet::reference`](crate::RuleSet::reference),
+/// [`Report::ruleset`](crate::Report::ruleset));
+/// `#[non_exhaustive]`, so that it may name more of the ruleset later.
+///
+/// ```
+/// let rules = dd_rules::RuleSet::bundled()?;
+/// let r = rules.reference();
+/// assert_eq!(r.name, "us-state-2020");
+/// assert!(r.digest.starts_with("sha256:"));
+/// # Ok::<(), dd_rules::RulesError>(())
+/// ```
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
 pub struct RulesetRef {
     /// The name in the header.
     pub name: String,

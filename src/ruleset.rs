@@ -26,6 +26,20 @@ pub const BUNDLED_FILE: &str = "rulesets/us-state-2020.rules";
 
 /// A compiled ruleset: immutable, cheap to clone, and safe to share between
 /// threads that evaluate at the same time.
+///
+/// ```
+/// let rules = dd_rules::RuleSet::bundled()?;
+/// assert_eq!(rules.name(), "us-state-2020");
+/// // A clone shares the compiled rules: a reference count, not a copy.
+/// let shared = rules.clone();
+/// let disposition = std::thread::spawn(move || {
+///     shared.evaluate_json("{}").map(|report| report.disposition().to_owned())
+/// })
+/// .join()
+/// .unwrap()?;
+/// assert!(rules.outcomes().any(|o| o == disposition));
+/// # Ok::<(), dd_rules::Error>(())
+/// ```
 #[derive(Clone)]
 pub struct RuleSet {
     /// The compiled rules and the budget (`engine.rs`).
@@ -243,11 +257,11 @@ impl RuleSet {
 
     /// The fact schema as a JSON Schema (draft 2020-12), so that integrators
     /// can validate facts documents before they reach the engine.
-    pub fn json_schema(&self) -> serde_json::Value {
-        crate::info::json_schema(
+    pub fn json_schema(&self) -> crate::JsonSchema {
+        crate::info::JsonSchema(crate::info::json_schema(
             &self.engine.inner.checked.schema,
             &self.engine.inner.checked.header.title,
-        )
+        ))
     }
 
     /// Loads a JSON facts document against this ruleset's schema.

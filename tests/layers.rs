@@ -42,7 +42,9 @@ const LAYERS: &[&str] = &[
     "eval",
     "explain",
     "report",
-    // The public facade and what is built on it.
+    // The public facade and what is built on it (`transaction` is the
+    // inline module of `lib.rs` that re-exports the parts of `Transaction`).
+    "transaction",
     "info",
     "ruleset",
     "batch",

@@ -318,8 +318,8 @@ fn ruleset_cases_pass_and_cover_every_flag_status_and_outcome() {
 
 #[test]
 fn eu_schema_is_the_state_schema_plus_its_extension() {
-    let state = compile(STATE).json_schema();
-    let eu = compile(EU).json_schema();
+    let state = serde_json::to_value(compile(STATE).json_schema()).unwrap();
+    let eu = serde_json::to_value(compile(EU).json_schema()).unwrap();
     let defs = |s: &Value| s["$defs"].as_object().cloned().unwrap_or_default();
     let (state_defs, eu_defs) = (defs(&state), defs(&eu));
     for (name, def) in &state_defs {

@@ -434,7 +434,7 @@ pub unsafe extern "C" fn dd_ruleset_check_e(
             // Over the limit: the DD004 the check would find, without reading.
             None => RulesError::too_large(len, file_name).diagnostics,
         };
-        Ok(diagnostics.to_json().to_string())
+        Ok(diagnostics.to_json())
     };
     // SAFETY: the caller's promises, passed on.
     unsafe { string_e(diagnostics_json, "diagnostics_json", error, body) }
@@ -486,7 +486,7 @@ pub unsafe extern "C" fn dd_ruleset_warnings_json_e(
     let body = || {
         // SAFETY: the caller's promises, passed on.
         let rules = unsafe { borrow(rules) }?;
-        Ok(rules.rules.warnings().to_json().to_string())
+        Ok(rules.rules.warnings().to_json())
     };
     // SAFETY: the caller's promises, passed on.
     unsafe { string_e(warnings_json, "warnings_json", error, body) }

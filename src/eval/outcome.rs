@@ -83,6 +83,20 @@ impl Scratch {
 /// declaration order, whether each flag is mitigated, and the disposition.
 /// No evidence and no missing facts; [`RuleSet::report`](crate::RuleSet::report) builds the full
 /// report from it when needed.
+///
+/// ```
+/// use dd_rules::{RuleSet, Status};
+///
+/// let rules = RuleSet::bundled()?;
+/// let mut scratch = rules.new_scratch();
+/// let facts = rules.facts_from_json(r#"{"end_user": {"sanctioned": true}}"#)?;
+/// let outcome = rules.evaluate_into(&facts, &mut scratch)?;
+/// assert_eq!(outcome.flag("S2.sanctioned"), Some(Status::Raised));
+/// assert!(outcome.count(Status::Unknown) > 0);
+/// let report = rules.report(&facts, outcome)?;
+/// assert_eq!(report.disposition(), outcome.disposition());
+/// # Ok::<(), dd_rules::Error>(())
+/// ```
 #[derive(Clone, Debug)]
 pub struct Outcome {
     /// The ruleset that computed it, for names.

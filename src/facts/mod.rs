@@ -154,6 +154,16 @@ impl Frame {
 ///
 /// Build them with [`RuleSet::facts_from_json`](crate::RuleSet::facts_from_json)
 /// or [`RuleSet::facts_from_transaction`](crate::RuleSet::facts_from_transaction).
+///
+/// ```
+/// let rules = dd_rules::RuleSet::bundled()?;
+/// let facts = rules.facts_from_json(r#"{"id": "T-1", "country": {"freedom_score": 20}}"#)?;
+/// assert_eq!(facts.transaction_id(), Some("T-1"));
+/// // A clone shares the loaded values: a reference count, not a copy.
+/// let again = facts.clone();
+/// assert_eq!(rules.evaluate(&facts)?.to_json(), rules.evaluate(&again)?.to_json());
+/// # Ok::<(), dd_rules::Error>(())
+/// ```
 #[derive(Clone)]
 pub struct Facts {
     /// Shared, so that a report can keep the facts it quotes for the price
@@ -208,7 +218,18 @@ impl Facts {
 /// Why a facts document was rejected: what is wrong, and where. It
 /// serialises as `{"path", "line", "column", "message"}`, the shape the CLI
 /// and the C ABI report.
+///
+/// `#[non_exhaustive]`: build one with [`FactsError::new`].
+///
+/// ```
+/// let rules = dd_rules::RuleSet::bundled()?;
+/// let e = rules.facts_from_json(r#"{"end_user": {"sanctioned": "yes"}}"#).unwrap_err();
+/// assert_eq!(e.path, "end_user.sanctioned");
+/// assert_eq!((e.line, e.column), (1, 33));
+/// # Ok::<(), dd_rules::RulesError>(())
+/// ```
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error, serde::Serialize)]
+#[non_exhaustive]
 pub struct FactsError {
     /// The JSON path of the offending value, such as `parties[1].role`
     /// (empty for the document itself).
@@ -222,6 +243,30 @@ pub struct FactsError {
 }
 
 impl FactsError {
+    /// An error about the value at the JSON `path` (empty for the document
+    /// itself), at a 1-based `line` and `column` (0 when there is no
+    /// position), saying `message` (lowercase, no final period).
+    ///
+    /// ```
+    /// let e = dd_rules::FactsError::new("", 0, 0, "the facts are stale");
+    /// assert_eq!(e.to_string(), "the facts are stale");
+    /// let e = dd_rules::FactsError::new("parties[1].role", 3, 7, "unknown value `x`");
+    /// assert_eq!(e.to_string(), "at `parties[1].role`: unknown value `x` (line 3, column 7)");
+    /// ```
+    pub fn new(
+        path: impl Into<String>,
+        line: usize,
+        column: usize,
+        message: impl Into<String>,
+    ) -> FactsError {
+        FactsError {
+            path: path.into(),
+            line,
+            column,
+            message: message.into(),
+        }
+    }
+
     /// The error for a facts document of `len` bytes, more than
     /// [`MAX_FACTS_BYTES`](crate::MAX_FACTS_BYTES): the one loading such a
     /// document gives, for a caller that refuses a document by its length

@@ -24,6 +24,21 @@ use serde::{Serialize, Serializer};
 pub(crate) use build::build;
 
 /// A fact quoted as evidence, with its provenance when the facts gave one.
+///
+/// ```
+/// let rules = dd_rules::RuleSet::bundled()?;
+/// let report = rules.evaluate_json(r#"{"end_user": {"name": "Agency X",
+///     "sanctioned": {"value": true, "source": "sanctions list", "as_of": "2026-01-02"}}}"#)?;
+/// let flag = report.flag("S2.sanctioned").unwrap();
+/// let evidence: Vec<_> = flag.evidence().collect();
+/// assert_eq!(evidence[0].fact, "end_user.name");
+/// assert_eq!(evidence[0].value.to_json(), r#""Agency X""#);
+/// assert_eq!(evidence[0].source, None);
+/// assert_eq!(evidence[1].fact, "end_user.sanctioned");
+/// assert_eq!((evidence[1].source, evidence[1].as_of), (Some("sanctions list"), Some("2026-01-02")));
+/// assert!(!evidence[1].omitted);
+/// # Ok::<(), dd_rules::Error>(())
+/// ```
 #[derive(Clone, Copy, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct Evidence<'a> {
@@ -66,6 +81,19 @@ impl Serialize for Evidence<'_> {
 }
 
 /// One safeguard that would mitigate a flag, and whether it is in place.
+///
+/// ```
+/// use dd_rules::SafeguardStatus;
+///
+/// let rules = dd_rules::RuleSet::bundled()?;
+/// let report = rules.evaluate_json(
+///     r#"{"product": {"system_risk_identified": true}, "contract": {"cutoff_right": true}}"#,
+/// )?;
+/// let flag = report.flag("S1.system_risk").unwrap();
+/// let cutoff = flag.mitigations().find(|m| m.id == "contract.cutoff_right").unwrap();
+/// assert_eq!(cutoff.status, SafeguardStatus::InPlace);
+/// # Ok::<(), dd_rules::Error>(())
+/// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 #[non_exhaustive]
 pub struct Mitigation<'a> {
@@ -76,6 +104,21 @@ pub struct Mitigation<'a> {
 }
 
 /// The result for one red flag: a view into a [`Report`].
+///
+/// ```
+/// use dd_rules::{Severity, Status};
+///
+/// let rules = dd_rules::RuleSet::bundled()?;
+/// let report = rules.evaluate_json(r#"{"end_user": {"sanctioned": true}}"#)?;
+/// let flag = report.flag("S2.sanctioned").unwrap();
+/// assert_eq!((flag.step, flag.severity, flag.status), (2, Severity::Critical, Status::Raised));
+/// assert!(!flag.mitigated);
+/// assert_eq!(flag.missing().len(), 0);
+/// let unknown = report.flag("S2.abuse_history").unwrap();
+/// assert_eq!(unknown.status, Status::Unknown);
+/// assert!(unknown.missing().len() > 0);
+/// # Ok::<(), dd_rules::Error>(())
+/// ```
 #[derive(Clone, Copy)]
 #[non_exhaustive]
 pub struct FlagReport<'a> {
@@ -265,6 +308,17 @@ impl Serialize for FlagReport<'_> {
 }
 
 /// The result for one safeguard.
+///
+/// ```
+/// use dd_rules::SafeguardStatus;
+///
+/// let rules = dd_rules::RuleSet::bundled()?;
+/// let report = rules.evaluate_json(r#"{"contract": {"cutoff_right": false}}"#)?;
+/// let cutoff = report.safeguard("contract.cutoff_right").unwrap();
+/// assert_eq!((cutoff.step, cutoff.status), (6, SafeguardStatus::Missing));
+/// assert!(cutoff.title.starts_with("Right to cut off"));
+/// # Ok::<(), dd_rules::Error>(())
+/// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 #[non_exhaustive]
 pub struct SafeguardReport<'a> {

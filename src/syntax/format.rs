@@ -49,6 +49,15 @@ use crate::syntax::ast::{Decl, DispExpr, Expr, ExprKind, File, PropValue};
 use crate::syntax::comments::{self, Comment};
 
 /// Why a ruleset could not be formatted.
+///
+/// ```
+/// use dd_rules::{FormatError, format_source};
+///
+/// match format_source("ruleset", "bad.rules") {
+///     Err(FormatError::Syntax(e)) => assert!(e.diagnostics.has_errors()),
+///     other => panic!("expected a syntax error, got {other:?}"),
+/// }
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
 pub enum FormatError {
