@@ -10,7 +10,7 @@
 //! 3. `json/*`: one transaction from JSON text to a report or an outcome;
 //! 4. `batch/*`: 100,000 transactions from JSON text to reports
 //!    (`reports`), and to reports written as JSON lines (`lines`), through
-//!    `evaluate_batch_with`, in chunks of `BATCH_CHUNK` as a stream is, on
+//!    `evaluate_batch_with`, in chunks of `CHUNK` lines as `dd-rules eval` reads a stream, on
 //!    one thread and on every core;
 //! 5. `hand/*`: the hand-written benchmark ruleset, typed and from JSON.
 //!
@@ -32,6 +32,9 @@ use common::tx::Tx;
 const POOL: usize = 1_000;
 /// How many transactions one batch holds.
 const BATCH: usize = 100_000;
+
+/// Lines per batch call, as `dd-rules eval` chunks an NDJSON stream.
+const CHUNK: usize = 1024;
 
 /// The two rulesets, by name, with their generated documents.
 fn rulesets() -> Vec<(&'static str, RuleSet, Vec<String>)> {
@@ -180,7 +183,7 @@ fn batch(c: &mut Criterion) {
         g.bench_function(BenchmarkId::new("reports", format!("{n}-threads")), |b| {
             b.iter(|| {
                 pool.install(|| {
-                    for chunk in docs.chunks(dd_rules::BATCH_CHUNK) {
+                    for chunk in docs.chunks(CHUNK) {
                         black_box(rules.evaluate_batch_with(black_box(chunk), |_, r| {
                             r.map(|r| r.disposition_index()).ok()
                         }));
@@ -193,7 +196,7 @@ fn batch(c: &mut Criterion) {
         g.bench_function(BenchmarkId::new("lines", format!("{n}-threads")), |b| {
             b.iter(|| {
                 pool.install(|| {
-                    for chunk in docs.chunks(dd_rules::BATCH_CHUNK) {
+                    for chunk in docs.chunks(CHUNK) {
                         black_box(rules.evaluate_batch_with(black_box(chunk), |_, r| {
                             r.map(|r| r.to_json()).ok()
                         }));

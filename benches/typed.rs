@@ -6,7 +6,7 @@
 //! - `typed/json_text`: `facts_from_json` on the transaction's JSON text;
 //! - `typed/json_round_trip`: `serde_json::to_string` then `facts_from_json`;
 //! - `typed/transaction`: `facts_from_transaction` (the typed serializer);
-//! - `typed/value`: `facts_from_value` on the transaction as a `Value`;
+//! - `typed/value`: `facts_from_serialize` on the transaction as a `serde_json::Value`;
 //! - `typed/builder`: `facts_builder`, one `set` per leaf fact (values given
 //!   as `serde_json::Value`s, list elements field by field), then `build`.
 //!
@@ -91,7 +91,7 @@ fn typed(c: &mut Criterion) {
     for (((tx, text), value), (id, leaves)) in txs.iter().zip(&texts).zip(&values).zip(&sets) {
         let expected = rules.facts_from_json(text).unwrap();
         assert_eq!(rules.facts_from_transaction(tx).unwrap(), expected);
-        assert_eq!(rules.facts_from_value(value).unwrap(), expected);
+        assert_eq!(rules.facts_from_serialize(value).unwrap(), expected);
         let mut b = rules.facts_builder();
         if let Some(id) = id {
             b = b.id(id.as_str());
@@ -121,7 +121,7 @@ fn typed(c: &mut Criterion) {
     });
     g.bench_function("value", |b| {
         b.iter(cycle(&values, |v| {
-            rules.facts_from_value(black_box(v)).unwrap()
+            rules.facts_from_serialize(black_box(v)).unwrap()
         }))
     });
     g.bench_function("builder", |b| {

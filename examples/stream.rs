@@ -1,6 +1,6 @@
 //! An NDJSON-like run through the streaming batch API: generated
 //! transactions (one JSON document per line) are evaluated in chunks of
-//! `dd_rules::BATCH_CHUNK` with `RuleSet::evaluate_batch_with`, each report
+//! `CHUNK` lines (as `dd-rules eval` does) with `RuleSet::evaluate_batch_with`, each report
 //! written as one line of JSON, in input order, to a sink.
 //!
 //! It prints the heap the compiled ruleset holds and, as the run goes on, the
@@ -20,7 +20,11 @@ use std::alloc::{GlobalAlloc, Layout, System};
 use std::io::Write;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-use dd_rules::{BATCH_CHUNK, RuleSet};
+use dd_rules::RuleSet;
+
+/// Lines per batch call: enough to keep every core busy, few enough that
+/// memory stays flat (the CLI's figure).
+const CHUNK: usize = 1024;
 
 /// The system allocator, keeping count of the live heap and its peak.
 struct Counting;
@@ -97,7 +101,7 @@ fn main() {
 
     let mut out = Sink(0);
     let mut rng = common::rng::Rng::new(2024);
-    let mut chunk: Vec<String> = Vec::with_capacity(BATCH_CHUNK);
+    let mut chunk: Vec<String> = Vec::with_capacity(CHUNK);
     let mut done = 0;
     let mut dispositions = [0usize; 8];
     let start = std::time::Instant::now();
@@ -105,7 +109,7 @@ fn main() {
     while done < total {
         // The next chunk of lines, as a reader of NDJSON would hand them over.
         chunk.clear();
-        let n = BATCH_CHUNK.min(total - done);
+        let n = CHUNK.min(total - done);
         chunk.extend((0..n).map(|i| {
             let tx = common::bundled::generate(&mut rng, done + i);
             common::bundled::to_json(&tx, &mut rng)

@@ -10,20 +10,39 @@ pub const MAX_DIGITS: usize = 28;
 
 /// An exact decimal number: `mantissa / 10^scale`, kept normalised (no
 /// trailing zeros after the point), so that equal numbers are equal values.
+///
+/// ```
+/// use dd_rules::Decimal;
+///
+/// let a = Decimal::parse("0.10")?;
+/// assert_eq!(a, Decimal::parse("0.1")?);
+/// assert!(a < Decimal::from_int(1));
+/// assert_eq!(Decimal::parse("1e3")?.to_string(), "1000");
+/// # Ok::<(), dd_rules::DecimalError>(())
+/// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub struct Decimal {
     mantissa: i128,
     scale: u32,
 }
 
-/// Why a text is not a decimal number.
+/// Why a text is not a decimal number. `#[non_exhaustive]`: a later version
+/// may say more precisely why.
+///
+/// ```
+/// use dd_rules::{Decimal, DecimalError};
+///
+/// assert_eq!(Decimal::parse("1.2.3"), Err(DecimalError::Syntax));
+/// assert_eq!(Decimal::parse("0.0000000000000000001"), Err(DecimalError::TooManyDecimals));
+/// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum DecimalError {
     /// Not of the form `-?digits(.digits)?`.
     Syntax,
-    /// More than [`MAX_SCALE`] digits after the point.
+    /// More than [`Decimal::MAX_SCALE`] digits after the point.
     TooManyDecimals,
-    /// More than [`MAX_DIGITS`] significant digits.
+    /// More than [`Decimal::MAX_DIGITS`] significant digits.
     TooManyDigits,
 }
 
@@ -40,6 +59,11 @@ impl fmt::Display for DecimalError {
 }
 
 impl Decimal {
+    /// The most digits after the decimal point (18).
+    pub const MAX_SCALE: u32 = MAX_SCALE;
+    /// The most significant digits in all (28).
+    pub const MAX_DIGITS: usize = MAX_DIGITS;
+
     /// The number `n`.
     pub fn from_int(n: i64) -> Decimal {
         Decimal {

@@ -7,20 +7,34 @@
 
 use serde::Serialize;
 
+use crate::budget::ConditionKind;
 use crate::check::Checked;
 use crate::check::expr::ExprChecker;
-use crate::check::ir::{Base, Cond, FactRef, SetExpr, SetOrValue, Value as IrValue};
-use crate::eval::budget::ConditionKind;
+use crate::check::ir::{Base, Cond, FactRef, Read};
 use crate::eval::interp::{Binding, Interpreter};
-use crate::eval::tri::Tri;
 use crate::facts::render::QuotedValue;
 use crate::facts::schema::Type;
 use crate::facts::{Facts, Value};
 use crate::syntax::ast::{self, Decl, ExprKind, PropValue};
+use crate::tri::Tri;
 
 /// The truth value of a sub-condition.
+///
+/// `#[non_exhaustive]`, as [`Status`](crate::Status) is: a `match` on it
+/// needs a `_` arm.
+///
+/// ```
+/// use dd_rules::{RuleSet, Truth};
+///
+/// let rules = RuleSet::bundled()?;
+/// let facts = rules.facts_from_json(r#"{"end_user": {"sanctioned": true}}"#)?;
+/// let why = rules.explain(&facts, "S2.sanctioned")?.unwrap();
+/// assert_eq!(why.value, Truth::True);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase")]
+#[non_exhaustive]
 pub enum Truth {
     /// It holds.
     True,
@@ -31,7 +45,20 @@ pub enum Truth {
 }
 
 /// A fact read by a sub-condition, and its value.
+///
+/// Only the library builds one (in an [`Explanation`]); `#[non_exhaustive]`
+/// so that it may say more of the fact later (its provenance, say).
+///
+/// ```
+/// let rules = dd_rules::RuleSet::bundled()?;
+/// let facts = rules.facts_from_json(r#"{"end_user": {"sanctioned": true}}"#)?;
+/// let why = rules.explain(&facts, "S2.sanctioned")?.unwrap();
+/// let read: Vec<_> = why.facts.iter().map(|f| (f.fact.as_str(), f.value.as_deref())).collect();
+/// assert!(read.contains(&("end_user.sanctioned", Some("true"))));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
 pub struct FactValue {
     /// The fact's path, with list indexes (`parties[1].listed`).
     pub fact: String,
@@ -39,8 +66,24 @@ pub struct FactValue {
     pub value: Option<String>,
 }
 
-/// One node of an explanation tree.
+/// One node of an explanation tree, from [`RuleSet::explain`](crate::RuleSet::explain).
+///
+/// Only the library builds one; `#[non_exhaustive]` so that a node may
+/// carry more later.
+///
+/// ```
+/// use dd_rules::{RuleSet, Truth};
+///
+/// let rules = RuleSet::bundled()?;
+/// let facts = rules.facts_from_json("{}")?;
+/// let why = rules.explain(&facts, "S2.sanctioned")?.unwrap();
+/// assert_eq!(why.value, Truth::Unknown);
+/// assert!(why.missing.iter().any(|m| m == "end_user.sanctioned"));
+/// assert!(rules.explain(&facts, "no.such_flag")?.is_none());
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
 pub struct Explanation {
     /// The sub-condition as written (white space collapsed), or what it stands for.
     pub condition: String,
@@ -294,8 +337,17 @@ impl<'a> Explainer<'a, '_> {
 
     /// The facts a leaf condition reads, with their values.
     fn facts_read(&self, cond: &Cond) -> Vec<FactValue> {
+        // Every fact the condition reads outside quantifier bodies, a
+        // quantifier variable's fields included. (Default evidence, from the
+        // same walk, keeps root facts only and looks through predicates; here
+        // predicates are explained as children of their own.)
         let mut refs: Vec<&FactRef> = Vec::new();
-        collect(cond, &mut refs);
+        cond.visit_reads(|read| {
+            if let Read::Fact(f) = read {
+                refs.push(f);
+            }
+            std::ops::ControlFlow::Continue(())
+        });
         let mut out: Vec<FactValue> = Vec::new();
         for f in refs {
             // Facts of variables bound inside this condition (a `count` body) have no single value.
@@ -339,39 +391,4 @@ fn cut(mut text: String) -> String {
         text.push('…');
     }
     text
-}
-
-/// Every fact a condition reads outside quantifier bodies, a quantifier
-/// variable's fields included. (The checker's `facts_read`, for default
-/// evidence, keeps root facts only and looks through predicates; here
-/// predicates are explained as children of their own.)
-fn collect<'c>(cond: &'c Cond, out: &mut Vec<&'c FactRef>) {
-    let value = |v: &'c IrValue, out: &mut Vec<&'c FactRef>| match v {
-        IrValue::Fact(f) | IrValue::Count(f, _, _) => out.push(f),
-        IrValue::Lit(_) => {}
-    };
-    match cond {
-        Cond::Const(_) | Cond::Pred(_) => {}
-        Cond::Fact(f) | Cond::Known(f) | Cond::Quant(_, f, _, _) => out.push(f),
-        Cond::Not(c) => collect(c, out),
-        Cond::And(items) | Cond::Or(items) => items.iter().for_each(|c| collect(c, out)),
-        Cond::Cmp(_, a, b) => {
-            value(a, out);
-            value(b, out);
-        }
-        Cond::In(v, s) => {
-            value(v, out);
-            if let SetExpr::Fact(f) = s {
-                out.push(f);
-            }
-        }
-        Cond::Contains(_, f, right) => {
-            out.push(f);
-            match right {
-                SetOrValue::Set(SetExpr::Fact(g)) => out.push(g),
-                SetOrValue::Value(v) => value(v, out),
-                SetOrValue::Set(SetExpr::Lit(_)) => {}
-            }
-        }
-    }
 }

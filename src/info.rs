@@ -4,9 +4,21 @@
 use serde_json::{Map, Value, json};
 
 use crate::facts::schema::{Schema, Type};
-use crate::report::Severity;
+use crate::model::Severity;
 
 /// A flag as declared, for documentation and `dd-rules explain`.
+///
+/// ```
+/// use dd_rules::Severity;
+///
+/// let rules = dd_rules::RuleSet::bundled()?;
+/// let flag = rules.flags().find(|f| f.id == "S2.sanctioned").unwrap();
+/// assert_eq!((flag.step, flag.severity), (2, Severity::Critical));
+/// assert!(flag.mitigated_by.is_empty());
+/// let risk = rules.flags().find(|f| f.id == "S1.system_risk").unwrap();
+/// assert!(risk.mitigated_by.contains(&"contract.cutoff_right"));
+/// # Ok::<(), dd_rules::RulesError>(())
+/// ```
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct FlagInfo<'a> {
@@ -27,6 +39,15 @@ pub struct FlagInfo<'a> {
 }
 
 /// A safeguard as declared.
+///
+/// ```
+/// let rules = dd_rules::RuleSet::bundled()?;
+/// let cutoff = rules.safeguards().find(|s| s.id == "contract.cutoff_right").unwrap();
+/// assert_eq!(cutoff.step, 6);
+/// assert!(cutoff.title.starts_with("Right to cut off"));
+/// assert!(cutoff.citation.is_some());
+/// # Ok::<(), dd_rules::RulesError>(())
+/// ```
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct SafeguardInfo<'a> {
@@ -40,6 +61,36 @@ pub struct SafeguardInfo<'a> {
     pub citation: Option<&'a str>,
     /// Its doc comment.
     pub docs: Option<&'a str>,
+}
+
+/// The fact schema of a ruleset as a JSON Schema (draft 2020-12), from
+/// [`RuleSet::json_schema`](crate::RuleSet::json_schema).
+///
+/// Its own type, not a JSON library's, so that the public API does not tie
+/// itself to one: `Display` writes it as compact JSON, and it serialises
+/// (serde) as the schema document, so `serde_json::to_string_pretty` or any
+/// other serialiser gives the form wanted.
+///
+/// ```
+/// let rules = dd_rules::RuleSet::bundled()?;
+/// let schema = rules.json_schema().to_string();
+/// assert!(schema.starts_with('{'));
+/// assert!(schema.contains(r#""$schema":"https://json-schema.org/draft/2020-12/schema""#));
+/// # Ok::<(), dd_rules::RulesError>(())
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct JsonSchema(pub(crate) Value);
+
+impl std::fmt::Display for JsonSchema {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        std::fmt::Display::fmt(&self.0, f)
+    }
+}
+
+impl serde::Serialize for JsonSchema {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.0.serialize(serializer)
+    }
 }
 
 /// The fact schema as a JSON Schema (draft 2020-12) for facts documents.

@@ -47,7 +47,7 @@
 //! (facts to report); see `ARCHITECTURE.md`.
 
 #![forbid(unsafe_code)]
-#![warn(missing_docs)]
+#![deny(missing_docs)]
 #![cfg_attr(
     not(test),
     deny(
@@ -58,52 +58,87 @@
     )
 )]
 
+// Each module imports only the modules of the layers below it: the order is
+// `LAYERS` in `tests/layers.rs`, which checks it (and ARCHITECTURE.md).
 #[cfg(any(test, feature = "fuzzing"))]
 #[doc(hidden)]
 #[path = "fuzzing.rs"]
 pub mod __fuzz;
+mod batch;
+pub(crate) mod budget;
 pub(crate) mod check;
 pub(crate) mod compile;
-pub mod decimal;
+pub(crate) mod decimal;
+pub(crate) mod diag;
+pub(crate) mod engine;
 mod error;
 pub(crate) mod eval;
 mod explain;
-pub mod facts;
+pub(crate) mod facts;
 mod info;
 pub(crate) mod limits;
+pub(crate) mod model;
 mod names;
 mod printable;
 pub(crate) mod report;
 mod ruleset;
 pub(crate) mod span;
+pub(crate) mod suggest;
 pub(crate) mod syntax;
 pub mod testing;
+pub(crate) mod tri;
 
-pub use decimal::Decimal;
+/// The parts of [`Transaction`], the typed facts of the bundled ruleset:
+/// its records and enums, in the order the ruleset declares them.
+/// `Transaction` itself is at the crate root.
+///
+/// ```
+/// use dd_rules::transaction::{Capability, EndUser, Product};
+/// use dd_rules::{RuleSet, Status, Transaction};
+///
+/// let tx = Transaction {
+///     id: Some("T-7".into()),
+///     product: Some(Product {
+///         capabilities: Some(vec![Capability::Spyware]),
+///         ..Product::default()
+///     }),
+///     end_user: Some(EndUser { sanctioned: Some(true), ..EndUser::default() }),
+///     ..Transaction::default()
+/// };
+/// let rules = RuleSet::bundled()?;
+/// let report = rules.evaluate(&rules.facts_from_transaction(&tx)?)?;
+/// assert_eq!(report.flag("S2.sanctioned").unwrap().status, Status::Raised);
+/// # Ok::<(), dd_rules::Error>(())
+/// ```
+pub mod transaction {
+    pub use crate::facts::transaction::{
+        AfterSale, Capability, CivicSpace, Contract, Country, Deployment, DeploymentScope, EndUser,
+        EndUserKind, Party, PartyRole, PrivacyMeasure, Product, TechnicalLimit,
+    };
+}
+
+pub use budget::{ConditionKind, DEFAULT_BUDGET};
+pub use decimal::{Decimal, DecimalError};
+pub use diag::{Code, Diagnostic, DiagnosticLevel, Diagnostics, Style};
 pub use error::{Error, EvalError, RulesError};
-pub use eval::batch::BATCH_CHUNK;
-pub use eval::budget::{ConditionKind, DEFAULT_BUDGET};
 pub use eval::outcome::{Outcome, Scratch};
 pub use explain::{Explanation, FactValue, Truth};
 pub use facts::render::QuotedValue;
 pub use facts::transaction::Transaction;
 pub use facts::{Facts, FactsBuilder, FactsError, Sourced};
-pub use info::{FlagInfo, SafeguardInfo};
+pub use info::{FlagInfo, JsonSchema, SafeguardInfo};
 pub use limits::{
     MAX_FACTS_BYTES, MAX_MISSING_FACTS, MAX_MISSING_PER_FLAG, MAX_SOURCE_BYTES, REPORT_QUOTE_BYTES,
     report_quote_budget,
 };
+pub use model::{RulesetRef, SafeguardStatus, Severity, Status};
 pub use names::ParseNameError;
 pub use printable::{is_hidden, printable, printable_prefix};
-pub use report::diagnostic::{Code, Diagnostic, DiagnosticLevel, Diagnostics, Style};
 pub use report::disposition::Disposition;
 pub use report::record::{
     EvidenceRecord, FlagRecord, MitigationRecord, ReportRecord, RulesetRecord, SafeguardRecord,
 };
-pub use report::{
-    Evidence, FlagReport, Mitigation, NOTICE, Report, RulesetRef, SafeguardReport, SafeguardStatus,
-    Severity, Status,
-};
+pub use report::{Evidence, FlagReport, Mitigation, NOTICE, Report, SafeguardReport};
 pub use ruleset::{BUNDLED_FILE, BUNDLED_SOURCE, RuleSet, check_source};
 pub use span::Span;
 pub use syntax::format::{FormatError, format_source};

@@ -6,8 +6,6 @@
 //! linearly with the size of the input (`limits::tests` holds that to
 //! account on pathological inputs).
 
-use crate::report::diagnostic::{Diagnostic, DiagnosticLevel};
-
 // ------------------------------------------------------------------ rules
 
 /// The largest ruleset source, in bytes (DD004).
@@ -72,45 +70,6 @@ pub const MAX_SUGGESTIONS: usize = 100;
 /// says how many more there were. Rendering a diagnostic reads the source to
 /// find its line, so an unbounded number would cost quadratic time.
 pub const MAX_DIAGNOSTICS: usize = 100;
-
-/// Keeps the first [`MAX_DIAGNOSTICS`] diagnostics, errors before warnings
-/// when some must go, and adds DD108 to say how many were left out.
-pub(crate) fn cap_diagnostics(diags: &mut Vec<Diagnostic>) {
-    if diags.len() <= MAX_DIAGNOSTICS {
-        return;
-    }
-    let (mut kept, warnings): (Vec<Diagnostic>, Vec<Diagnostic>) = diags
-        .drain(..)
-        .partition(|d| d.level == DiagnosticLevel::Error);
-    kept.extend(warnings);
-    let dropped = kept.split_off(MAX_DIAGNOSTICS);
-    let errors = dropped
-        .iter()
-        .filter(|d| d.level == DiagnosticLevel::Error)
-        .count();
-    let count = |n: usize, what: &str| match n {
-        1 => format!("1 {what}"),
-        n => format!("{n} {what}s"),
-    };
-    let left_out = match (errors, dropped.len() - errors) {
-        (0, w) => count(w, "warning"),
-        (e, 0) => count(e, "error"),
-        (e, w) => format!("{} and {}", count(e, "error"), count(w, "warning")),
-    };
-    let span = dropped.first().map(|d| d.span).unwrap_or_default();
-    *diags = kept;
-    diags.push(
-        Diagnostic::warning(
-            "DD108",
-            span,
-            format!(
-                "only the first {MAX_DIAGNOSTICS} diagnostics are reported; not shown: {left_out}"
-            ),
-        )
-        .label("the first not shown")
-        .help("fix the problems above and check again"),
-    );
-}
 
 // ------------------------------------------------------------------ reports
 

@@ -5,7 +5,10 @@
 use std::fmt;
 use std::str::FromStr;
 
-use crate::{ConditionKind, DiagnosticLevel, SafeguardStatus, Severity, Status, Style, Truth};
+use crate::budget::ConditionKind;
+use crate::diag::{DiagnosticLevel, Style};
+use crate::explain::Truth;
+use crate::model::{SafeguardStatus, Severity, Status};
 
 /// A name that is not one of an enum's values, from `str::parse`.
 ///
@@ -22,7 +25,7 @@ use crate::{ConditionKind, DiagnosticLevel, SafeguardStatus, Severity, Status, S
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
-#[error("`{}` is not a {what}; expected one of {}", crate::printable_prefix(name, 100), expected.iter().map(|n| format!("`{n}`")).collect::<Vec<_>>().join(", "))]
+#[error("`{}` is not a {what}; expected one of {}", crate::printable::printable_prefix(name, 100), expected.iter().map(|n| format!("`{n}`")).collect::<Vec<_>>().join(", "))]
 pub struct ParseNameError {
     what: &'static str,
     name: String,

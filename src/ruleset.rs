@@ -4,17 +4,19 @@ use std::sync::{Arc, OnceLock};
 
 use sha2::{Digest, Sha256};
 
+use crate::budget::DEFAULT_BUDGET;
 use crate::check::{self, Checked};
-use crate::compile::{self, Program};
+use crate::compile;
+use crate::diag::{Diagnostic, Diagnostics};
+use crate::engine::{Engine, Inner};
 use crate::error::{Error, EvalError, RulesError};
-use crate::eval;
-use crate::eval::budget::{ConditionKind, DEFAULT_BUDGET};
 use crate::eval::outcome::{Outcome, Scratch};
 use crate::facts::transaction::Transaction;
-use crate::facts::{Facts, FactsError, load_json};
+use crate::facts::{Facts, FactsBuilder, FactsError, load_json};
 use crate::info::{FlagInfo, SafeguardInfo};
-use crate::report::diagnostic::{Diagnostic, Diagnostics};
-use crate::report::{Report, RulesetRef};
+use crate::model::RulesetRef;
+use crate::report::disposition::Disposition;
+use crate::report::{self, Report};
 use crate::syntax;
 
 /// The source of the bundled ruleset, the 2020 State Department guidance.
@@ -25,31 +27,29 @@ pub const BUNDLED_FILE: &str = "rulesets/us-state-2020.rules";
 
 /// A compiled ruleset: immutable, cheap to clone, and safe to share between
 /// threads that evaluate at the same time.
+///
+/// ```
+/// let rules = dd_rules::RuleSet::bundled()?;
+/// assert_eq!(rules.name(), "us-state-2020");
+/// // A clone shares the compiled rules: a reference count, not a copy.
+/// let shared = rules.clone();
+/// let disposition = std::thread::spawn(move || {
+///     shared.evaluate_json("{}").map(|report| report.disposition().to_owned())
+/// })
+/// .join()
+/// .unwrap()?;
+/// assert!(rules.outcomes().any(|o| o == disposition));
+/// # Ok::<(), dd_rules::Error>(())
+/// ```
 #[derive(Clone)]
 pub struct RuleSet {
-    inner: Arc<Inner>,
-    /// The steps each phase of an evaluation may take (`eval/budget.rs`).
-    budget: u64,
-}
-
-struct Inner {
-    checked: Checked,
-    program: Program,
-    reference: RulesetRef,
-    fingerprint: u64,
-    warnings: Diagnostics,
-    /// The syntax tree, parsed again on the first explanation and kept for
-    /// the next ones (explanations quote conditions as written).
-    syntax_tree: OnceLock<Option<crate::syntax::ast::File>>,
+    /// The compiled rules and the budget (`engine.rs`).
+    pub(crate) engine: Engine,
 }
 
 impl std::fmt::Debug for RuleSet {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("RuleSet")
-            .field("name", &self.inner.reference.name)
-            .field("version", &self.inner.reference.version)
-            .field("digest", &self.inner.reference.digest)
-            .finish_non_exhaustive()
+        self.engine.fmt(f)
     }
 }
 
@@ -58,7 +58,7 @@ impl std::fmt::Debug for RuleSet {
 /// many more there were).
 fn front_end(source: &str) -> (Option<Checked>, Vec<Diagnostic>) {
     let (checked, mut diags) = parse_and_check(source);
-    crate::limits::cap_diagnostics(&mut diags);
+    crate::diag::cap_diagnostics(&mut diags);
     (checked, diags)
 }
 
@@ -120,16 +120,20 @@ impl RuleSet {
             digest: hex_digest(source),
         };
         let fingerprint = checked.schema.fingerprint();
+        let schema = Arc::new(checked.schema.clone());
         Ok(RuleSet {
-            inner: Arc::new(Inner {
-                checked,
-                program,
-                reference,
-                fingerprint,
-                warnings: diagnostics,
-                syntax_tree: OnceLock::new(),
-            }),
-            budget: DEFAULT_BUDGET,
+            engine: Engine {
+                inner: Arc::new(Inner {
+                    checked,
+                    program,
+                    reference,
+                    fingerprint,
+                    schema,
+                    warnings: diagnostics,
+                    syntax_tree: OnceLock::new(),
+                }),
+                budget: DEFAULT_BUDGET,
+            },
         })
     }
 
@@ -153,29 +157,16 @@ impl RuleSet {
     /// ```
     pub fn with_budget(&self, steps: u64) -> RuleSet {
         RuleSet {
-            inner: Arc::clone(&self.inner),
-            budget: steps,
+            engine: Engine {
+                inner: Arc::clone(&self.engine.inner),
+                budget: steps,
+            },
         }
     }
 
     /// The evaluation budget of this handle, in steps ([`with_budget`](Self::with_budget)).
     pub fn budget(&self) -> u64 {
-        self.budget
-    }
-
-    /// The error for a phase that went over the budget in a condition.
-    pub(crate) fn over_budget(&self, (kind, index): (ConditionKind, usize)) -> EvalError {
-        let checked = &self.inner.checked;
-        let id = match kind {
-            ConditionKind::Flag => checked.flags.get(index).map(|f| f.id.as_str()),
-            ConditionKind::Safeguard => checked.safeguards.get(index).map(|s| s.id.as_str()),
-            ConditionKind::Predicate => checked.predicates.get(index).map(|p| p.name.as_str()),
-        };
-        EvalError::OverBudget {
-            budget: self.budget,
-            kind,
-            id: id.unwrap_or_default().to_string(),
-        }
+        self.engine.budget
     }
 
     /// The bundled ruleset ([`BUNDLED_SOURCE`]), compiled once per process.
@@ -188,47 +179,52 @@ impl RuleSet {
 
     /// The warnings the checker found (a ruleset with errors does not compile).
     pub fn warnings(&self) -> &Diagnostics {
-        &self.inner.warnings
+        &self.engine.inner.warnings
     }
 
     /// The name, version and source digest, as reports quote them.
     pub fn reference(&self) -> &RulesetRef {
-        &self.inner.reference
+        &self.engine.inner.reference
     }
 
     /// The ruleset's name.
     pub fn name(&self) -> &str {
-        &self.inner.reference.name
+        &self.engine.inner.reference.name
     }
 
     /// The ruleset's version.
     pub fn version(&self) -> &str {
-        &self.inner.reference.version
+        &self.engine.inner.reference.version
     }
 
     /// The ruleset's title.
     pub fn title(&self) -> &str {
-        &self.inner.checked.header.title
+        &self.engine.inner.checked.header.title
     }
 
     /// The document the ruleset encodes.
     pub fn source_citation(&self) -> &str {
-        &self.inner.checked.header.source
+        &self.engine.inner.checked.header.source
     }
 
     /// The outcomes the disposition may yield, least strict first.
     pub fn outcomes(&self) -> impl Iterator<Item = &str> {
-        self.inner.checked.outcomes.iter().map(|o| o.name.as_str())
+        self.engine
+            .inner
+            .checked
+            .outcomes
+            .iter()
+            .map(|o| o.name.as_str())
     }
 
     /// The doc comment of the ruleset header.
     pub fn docs(&self) -> Option<&str> {
-        self.inner.checked.header.docs.as_deref()
+        self.engine.inner.checked.header.docs.as_deref()
     }
 
     /// Every flag, in declaration order.
     pub fn flags(&self) -> impl Iterator<Item = FlagInfo<'_>> {
-        let checked = &self.inner.checked;
+        let checked = &self.engine.inner.checked;
         checked.flags.iter().map(move |f| FlagInfo {
             id: &f.id,
             step: f.step,
@@ -246,19 +242,27 @@ impl RuleSet {
 
     /// Every safeguard, in declaration order.
     pub fn safeguards(&self) -> impl Iterator<Item = SafeguardInfo<'_>> {
-        self.inner.checked.safeguards.iter().map(|s| SafeguardInfo {
-            id: &s.id,
-            step: s.step,
-            title: &s.title,
-            citation: s.citation.as_deref(),
-            docs: s.docs.as_deref(),
-        })
+        self.engine
+            .inner
+            .checked
+            .safeguards
+            .iter()
+            .map(|s| SafeguardInfo {
+                id: &s.id,
+                step: s.step,
+                title: &s.title,
+                citation: s.citation.as_deref(),
+                docs: s.docs.as_deref(),
+            })
     }
 
     /// The fact schema as a JSON Schema (draft 2020-12), so that integrators
     /// can validate facts documents before they reach the engine.
-    pub fn json_schema(&self) -> serde_json::Value {
-        crate::info::json_schema(&self.inner.checked.schema, &self.inner.checked.header.title)
+    pub fn json_schema(&self) -> crate::JsonSchema {
+        crate::info::JsonSchema(crate::info::json_schema(
+            &self.engine.inner.checked.schema,
+            &self.engine.inner.checked.header.title,
+        ))
     }
 
     /// Loads a JSON facts document against this ruleset's schema.
@@ -267,7 +271,60 @@ impl RuleSet {
     /// string naming the transaction. `null` or an absent key is unknown. A
     /// fact may carry provenance: `{"value": 23, "source": "…", "as_of": "…"}`.
     pub fn facts_from_json(&self, json: &str) -> Result<Facts, FactsError> {
-        load_json(&self.inner.checked.schema, self.inner.fingerprint, json)
+        load_json(
+            &self.engine.inner.schema,
+            self.engine.inner.fingerprint,
+            json,
+        )
+    }
+
+    /// Facts loaded for another ruleset, carried into this ruleset's
+    /// schema: the same facts if they were loaded for it, or a copy laid out
+    /// for it when the two schemas agree. They agree when every fact path
+    /// both declare has the same type in both (enums compared by the names
+    /// of their values: each value of the facts' enum must be one of this
+    /// ruleset's, in any order). A fact only the other schema declares is
+    /// left behind; one only this schema declares is unknown. Provenance
+    /// comes along. The error names the first path where the schemas
+    /// disagree, and both types.
+    ///
+    /// [`evaluate`](Self::evaluate) and [`explain`](Self::explain) do this
+    /// themselves; the fast path ([`evaluate_into`](Self::evaluate_into),
+    /// [`report`](Self::report)) takes facts of this schema only, so carry
+    /// facts over once and evaluate the copy.
+    ///
+    /// ```
+    /// use dd_rules::RuleSet;
+    ///
+    /// let state = RuleSet::bundled()?;
+    /// let eu = RuleSet::compile(
+    ///     include_str!("../rulesets/eu-2021-821-art5.rules"),
+    ///     "eu-2021-821-art5.rules",
+    /// )?;
+    /// let doc = r#"{"product": {"capabilities": ["biometric_identification"]}}"#;
+    /// let facts = state.facts_from_json(doc)?;
+    /// let carried = eu.adopt(&facts)?;
+    /// let report = eu.evaluate(&carried)?;
+    /// assert_eq!(report.ruleset().name, eu.name());
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn adopt(&self, facts: &Facts) -> Result<Facts, FactsError> {
+        let inner = &self.engine.inner;
+        if facts.fingerprint == inner.fingerprint {
+            return Ok(facts.clone());
+        }
+        crate::facts::adapt(&facts.schema, &inner.schema, inner.fingerprint, facts)
+    }
+
+    /// The facts in this ruleset's schema, carried over if they were loaded
+    /// for another ([`adopt`](Self::adopt)); borrowed when they need not be.
+    fn own<'f>(&self, facts: &'f Facts) -> Result<std::borrow::Cow<'f, Facts>, EvalError> {
+        if facts.fingerprint == self.engine.inner.fingerprint {
+            return Ok(std::borrow::Cow::Borrowed(facts));
+        }
+        self.adopt(facts)
+            .map(std::borrow::Cow::Owned)
+            .map_err(EvalError::SchemaDiffers)
     }
 
     /// Converts a typed [`Transaction`] into facts for this ruleset, as
@@ -277,21 +334,108 @@ impl RuleSet {
         self.facts_from_serialize(transaction)
     }
 
+    /// A builder of facts for this ruleset, set path by path
+    /// ([`FactsBuilder`]).
+    ///
+    /// ```
+    /// let rules = dd_rules::RuleSet::bundled()?;
+    /// let facts = rules.facts_builder().set("end_user.sanctioned", true).build()?;
+    /// assert_eq!(rules.evaluate(&facts)?.disposition(), "do_not_proceed");
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn facts_builder(&self) -> FactsBuilder<'_> {
+        FactsBuilder::new(&self.engine.inner.schema, self.engine.inner.fingerprint)
+    }
+
+    /// Facts from any value that serialises (with serde) as a facts
+    /// document: a struct or map of root facts and an optional `id`, such as
+    /// [`Transaction`], a caller's own struct or a `serde_json::Value`. The
+    /// value is read as it serialises, checked as a JSON document is
+    /// ([`facts_from_json`](Self::facts_from_json)), with the same messages
+    /// and paths (no line or column: both 0) and no JSON text written in
+    /// between; enums serialise by variant name, a [`Sourced`](crate::Sourced)
+    /// field carries provenance, `None` is unknown. A number given as a float
+    /// is read as the shortest decimal that gives the float back (what
+    /// serde_json writes).
+    ///
+    /// ```
+    /// use serde::Serialize;
+    ///
+    /// #[derive(Serialize)]
+    /// struct Country { freedom_score: i64, civic_space: &'static str }
+    /// #[derive(Serialize)]
+    /// struct Deal { id: String, country: Country }
+    ///
+    /// let rules = dd_rules::RuleSet::bundled()?;
+    /// let deal = Deal {
+    ///     id: "T-1".into(),
+    ///     country: Country { freedom_score: 23, civic_space: "repressed" },
+    /// };
+    /// let facts = rules.facts_from_serialize(&deal)?;
+    /// assert_eq!(facts.transaction_id(), Some("T-1"));
+    ///
+    /// let value = serde_json::json!({"id": "T-1", "country": {"freedom_score": 23}});
+    /// assert_eq!(rules.facts_from_serialize(&value)?, rules.facts_from_json(&value.to_string())?);
+    /// let error = rules
+    ///     .facts_from_serialize(&serde_json::json!({"country": {"freedom_score": "high"}}))
+    ///     .unwrap_err();
+    /// assert_eq!(error.path, "country.freedom_score");
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn facts_from_serialize<T: serde::Serialize + ?Sized>(
+        &self,
+        value: &T,
+    ) -> Result<Facts, FactsError> {
+        crate::facts::load_value(
+            &self.engine.inner.schema,
+            self.engine.inner.fingerprint,
+            value,
+        )
+    }
+
+    /// The outcome with a name, as a [`Disposition`] to compare reports
+    /// with; `None` when the ruleset declares no such outcome.
+    ///
+    /// ```
+    /// let rules = dd_rules::RuleSet::bundled()?;
+    /// assert_eq!(rules.disposition("proceed").unwrap().rank(), 0);
+    /// assert!(rules.disposition("maybe").is_none());
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn disposition(&self, name: &str) -> Option<Disposition<'_>> {
+        self.dispositions().find(|d| d.name() == name)
+    }
+
+    /// Every outcome as a [`Disposition`], least strict first.
+    ///
+    /// ```
+    /// let rules = dd_rules::RuleSet::bundled()?;
+    /// let names: Vec<&str> = rules.dispositions().map(|d| d.name()).collect();
+    /// assert_eq!(names, rules.outcomes().collect::<Vec<_>>());
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn dispositions(&self) -> impl Iterator<Item = Disposition<'_>> {
+        self.outcomes()
+            .enumerate()
+            .map(|(rank, name)| Disposition::new(name, rank))
+    }
+
     /// Evaluates facts into a full report.
     ///
     /// This is [`evaluate_into`](Self::evaluate_into) then
     /// [`report`](Self::report) with fresh buffers; to evaluate many
     /// transactions, or to need only the statuses, use those two.
     pub fn evaluate(&self, facts: &Facts) -> Result<Report, EvalError> {
+        let facts = self.own(facts)?;
         let mut scratch = self.new_scratch();
-        let outcome = self.evaluate_into(facts, &mut scratch)?;
-        self.report(facts, outcome)
+        let outcome = self.evaluate_into(&facts, &mut scratch)?;
+        self.report(&facts, outcome)
     }
 
     /// Buffers for [`evaluate_into`](Self::evaluate_into), sized for this
     /// ruleset. Keep one per thread and reuse it.
     pub fn new_scratch(&self) -> Scratch {
-        Scratch::new(self)
+        Scratch::new(&self.engine)
     }
 
     /// The fast path: evaluates facts into the status of every flag and
@@ -319,10 +463,12 @@ impl RuleSet {
         facts: &Facts,
         scratch: &'s mut Scratch,
     ) -> Result<&'s Outcome, EvalError> {
-        if facts.fingerprint != self.inner.fingerprint {
+        if facts.fingerprint != self.engine.inner.fingerprint {
             return Err(EvalError::SchemaMismatch);
         }
-        scratch.run(self, facts).map_err(|at| self.over_budget(at))
+        scratch
+            .run(&self.engine, facts)
+            .map_err(|at| self.engine.over_budget(at))
     }
 
     /// The full report for facts, built from the [`Outcome`] that
@@ -331,22 +477,22 @@ impl RuleSet {
     /// An outcome of other facts or of another ruleset is not used: the
     /// facts are then evaluated afresh, so the report is always theirs.
     pub fn report(&self, facts: &Facts, outcome: &Outcome) -> Result<Report, EvalError> {
-        if facts.fingerprint != self.inner.fingerprint {
+        if facts.fingerprint != self.engine.inner.fingerprint {
             return Err(EvalError::SchemaMismatch);
         }
         let fresh;
-        let outcome = if outcome.facts == facts.serial && outcome.rules().same(self) {
+        let outcome = if outcome.facts == facts.serial && outcome.rules().same(&self.engine) {
             outcome
         } else {
             let mut scratch = self.new_scratch();
             scratch
-                .run(self, facts)
-                .map_err(|at| self.over_budget(at))?;
+                .run(&self.engine, facts)
+                .map_err(|at| self.engine.over_budget(at))?;
             fresh = scratch;
             fresh.outcome()
         };
-        eval::report::build(self, &self.inner.checked, facts, outcome)
-            .map_err(|at| self.over_budget(at))
+        report::build(&self.engine, self.engine.checked(), facts, outcome)
+            .map_err(|at| self.engine.over_budget(at))
     }
 
     /// Explains the condition of a flag or safeguard for these facts: the
@@ -357,24 +503,29 @@ impl RuleSet {
         facts: &Facts,
         id: &str,
     ) -> Result<Option<crate::Explanation>, EvalError> {
-        if facts.fingerprint != self.inner.fingerprint {
-            return Err(EvalError::SchemaMismatch);
-        }
-        let source = self.inner.warnings.source();
+        let facts = &*self.own(facts)?;
+        let source = self.engine.inner.warnings.source();
         let tree = self
+            .engine
             .inner
             .syntax_tree
             .get_or_init(|| crate::syntax::parse(source).ok());
         let Some(tree) = tree.as_ref() else {
             return Ok(None);
         };
-        crate::explain::explain(&self.inner.checked, source, tree, facts, id, self.budget).map_err(
-            |kind| EvalError::OverBudget {
-                budget: self.budget,
-                kind,
-                id: id.to_string(),
-            },
+        crate::explain::explain(
+            &self.engine.inner.checked,
+            source,
+            tree,
+            facts,
+            id,
+            self.engine.budget,
         )
+        .map_err(|kind| EvalError::OverBudget {
+            budget: self.engine.budget,
+            kind,
+            id: id.to_string(),
+        })
     }
 
     /// Loads a JSON facts document and evaluates it.
@@ -385,69 +536,6 @@ impl RuleSet {
 
     #[cfg(test)]
     pub(crate) fn checked(&self) -> &Checked {
-        &self.inner.checked
-    }
-
-    /// The compiled program.
-    pub(crate) fn program(&self) -> &Program {
-        &self.inner.program
-    }
-
-    /// Whether two handles are the same compiled ruleset.
-    pub(crate) fn same(&self, other: &RuleSet) -> bool {
-        Arc::ptr_eq(&self.inner, &other.inner)
-    }
-
-    /// The index of the flag with an id.
-    pub(crate) fn flag_index(&self, id: &str) -> Option<usize> {
-        self.inner.checked.flags.iter().position(|f| f.id == id)
-    }
-
-    /// The index of the safeguard with an id.
-    pub(crate) fn safeguard_index(&self, id: &str) -> Option<usize> {
-        self.inner
-            .checked
-            .safeguards
-            .iter()
-            .position(|s| s.id == id)
-    }
-
-    /// The fingerprint of the fact schema, which loaded facts carry.
-    pub(crate) fn fingerprint(&self) -> u64 {
-        self.inner.fingerprint
-    }
-
-    /// The fact schema.
-    pub(crate) fn schema(&self) -> &crate::facts::schema::Schema {
-        &self.inner.checked.schema
-    }
-
-    /// The declaration of the flag with an index.
-    pub(crate) fn flag_decl(&self, index: usize) -> Option<&crate::check::Flag> {
-        self.inner.checked.flags.get(index)
-    }
-
-    /// The declaration of the safeguard with an index.
-    pub(crate) fn safeguard_decl(&self, index: usize) -> Option<&crate::check::Safeguard> {
-        self.inner.checked.safeguards.get(index)
-    }
-
-    /// The id of the safeguard with an index.
-    pub(crate) fn safeguard_id(&self, index: usize) -> Option<&str> {
-        self.safeguard_decl(index).map(|s| s.id.as_str())
-    }
-
-    /// The disposition case with an index, as written.
-    pub(crate) fn case_text(&self, index: usize) -> Option<&str> {
-        self.inner.checked.cases.get(index).map(|c| c.text.as_str())
-    }
-
-    /// The name of the outcome with an index.
-    pub(crate) fn outcome_name(&self, index: usize) -> Option<&str> {
-        self.inner
-            .checked
-            .outcomes
-            .get(index)
-            .map(|o| o.name.as_str())
+        &self.engine.inner.checked
     }
 }

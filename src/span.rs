@@ -3,7 +3,22 @@
 use serde::Serialize;
 
 /// A byte range `start..end` into the source of a ruleset.
+///
+/// Built with [`Span::new`]; the fields are public to read. The struct is
+/// `#[non_exhaustive]` so that a span may one day carry more (a file id, say)
+/// without a major version.
+///
+/// ```
+/// use dd_rules::Span;
+///
+/// let source = "ruleset \"x\" {\n  version: 1\n}";
+/// let span = Span::new(16, 23);
+/// assert_eq!(&source[span.start..span.end], "version");
+/// assert_eq!(span.line_col(source), (2, 3));
+/// assert_eq!(span.to(Span::new(0, 7)), Span::new(0, 23));
+/// ```
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[non_exhaustive]
 pub struct Span {
     /// The first byte.
     pub start: usize,
@@ -30,11 +45,5 @@ impl Span {
         let line_start = before.rfind('\n').map_or(0, |i| i + 1);
         let col = before.get(line_start..).map_or(0, |s| s.chars().count()) + 1;
         (line, col)
-    }
-}
-
-impl From<pest::Span<'_>> for Span {
-    fn from(s: pest::Span<'_>) -> Span {
-        Span::new(s.start(), s.end())
     }
 }

@@ -44,16 +44,36 @@ use std::path::PathBuf;
 use serde::Deserialize;
 use serde_json::value::RawValue;
 
+use crate::model::{SafeguardStatus, Status};
 use crate::printable::{printable, printable_prefix};
-use crate::report::{Report, SafeguardStatus, Status};
+use crate::report::Report;
 use crate::ruleset::RuleSet;
 
 /// A test file that is not valid JSON or not of the documented form.
+///
+/// ```
+/// use dd_rules::testing::TestFile;
+///
+/// let err = TestFile::parse(r#"{"ruleset": "x.rules"}"#).unwrap_err();
+/// assert!(err.to_string().contains("missing field `cases`"), "{err}");
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("{0}")]
 pub struct TestFileError(String);
 
 /// A parsed test file.
+///
+/// ```
+/// use std::path::Path;
+/// use dd_rules::testing::TestFile;
+///
+/// let file = TestFile::parse(r#"{"ruleset": "../x.rules", "cases": [
+///     {"name": "a", "facts": {}},
+///     {"name": "b", "facts_file": "b.json"}]}"#)?;
+/// assert_eq!(file.ruleset, Path::new("../x.rules"));
+/// assert_eq!(file.cases.len(), 2);
+/// # Ok::<(), dd_rules::testing::TestFileError>(())
+/// ```
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct TestFile {
@@ -64,6 +84,20 @@ pub struct TestFile {
 }
 
 /// One case: a transaction and what to expect of its report.
+///
+/// ```
+/// use std::path::Path;
+/// use dd_rules::testing::TestFile;
+///
+/// let file = TestFile::parse(r#"{"ruleset": "x.rules", "cases": [
+///     {"name": "inline", "description": "facts in the file", "facts": {"id": "t"}},
+///     {"name": "beside", "facts_file": "t.json"}]}"#)?;
+/// let (inline, beside) = (&file.cases[0], &file.cases[1]);
+/// assert_eq!(inline.name, "inline");
+/// assert_eq!(inline.facts.as_deref(), Some(r#"{"id": "t"}"#));
+/// assert_eq!(beside.facts_file.as_deref(), Some(Path::new("t.json")));
+/// # Ok::<(), dd_rules::testing::TestFileError>(())
+/// ```
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct Case {
@@ -80,6 +114,22 @@ pub struct Case {
 }
 
 /// What a case expects of a report; every part is optional.
+///
+/// ```
+/// use dd_rules::RuleSet;
+/// use dd_rules::testing::TestFile;
+///
+/// let file = TestFile::parse(r#"{"ruleset": "x.rules", "cases": [{"name": "a", "facts": {},
+///     "expect": {"flags": {"S2.sanctioned": "raised"}}}]}"#)?;
+/// let rules = RuleSet::bundled()?;
+/// let report = rules.evaluate_json("{}")?;
+/// let differences = file.cases[0].expect.differences(&report);
+/// assert_eq!(
+///     differences,
+///     ["flag S2.sanctioned: expected raised, got unknown (missing: end_user.sanctioned)"]
+/// );
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
@@ -231,6 +281,21 @@ impl Expect {
 
 /// What the cases of one ruleset exercised: for each flag, whether some case
 /// saw it raised, clear and unknown; and which outcomes some case reached.
+///
+/// ```
+/// use dd_rules::RuleSet;
+/// use dd_rules::testing::Coverage;
+///
+/// let rules = RuleSet::bundled()?;
+/// let mut coverage = Coverage::new(&rules);
+/// coverage.record(&rules.evaluate_json(r#"{"end_user": {"sanctioned": true}}"#)?);
+/// assert_eq!(coverage.cases(), 1);
+/// let (seen, of) = coverage.covered();
+/// assert_eq!(of, 3 * rules.flags().count());
+/// assert!(seen > 0 && seen < of);
+/// assert!(coverage.gaps().contains(&"flag S2.sanctioned never clear".to_string()));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Debug, Clone)]
 pub struct Coverage {
     cases: usize,

@@ -19,24 +19,9 @@ use std::path::{Path, PathBuf};
 
 use dd_rules::{RuleSet, Style};
 
-/// The crate root, where the corpus paths are relative to.
-fn crate_root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
+mod golden;
 
-/// Whether to write the expected files instead of comparing with them.
-fn blessing() -> bool {
-    std::env::var("DD_BLESS").is_ok_and(|v| v == "1")
-}
-
-/// The path of `path` relative to the crate root, with forward slashes.
-fn relative(path: &Path) -> String {
-    let rel = path.strip_prefix(crate_root()).unwrap_or(path);
-    rel.components()
-        .map(|c| c.as_os_str().to_string_lossy().into_owned())
-        .collect::<Vec<_>>()
-        .join("/")
-}
+use golden::{crate_root, expect_file, files_below, finish, guarded, orphans, read, relative};
 
 /// The files of a corpus directory with an extension, in sorted order.
 fn cases(dir: &str, ext: &str) -> Vec<PathBuf> {
@@ -53,130 +38,6 @@ fn cases(dir: &str, ext: &str) -> Vec<PathBuf> {
         dir.display()
     );
     files
-}
-
-fn read(path: &Path) -> String {
-    fs::read_to_string(path).unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()))
-}
-
-/// Where the lines of `expected` and `actual` first differ, with a few lines
-/// of each from there: enough to see what changed without a diff crate.
-fn line_diff(expected: &str, actual: &str) -> String {
-    const SHOWN: usize = 12;
-    let exp: Vec<&str> = expected.lines().collect();
-    let act: Vec<&str> = actual.lines().collect();
-    let first = exp
-        .iter()
-        .zip(&act)
-        .position(|(e, a)| e != a)
-        .unwrap_or(exp.len().min(act.len()));
-    // The common tail, so that the shown region is only what changed.
-    let tail = exp
-        .iter()
-        .rev()
-        .zip(act.iter().rev())
-        .take_while(|(e, a)| e == a)
-        .count()
-        .min(exp.len() - first)
-        .min(act.len() - first);
-    let mut out = format!(
-        "  first difference at line {} (expected {} lines, got {})\n",
-        first + 1,
-        exp.len(),
-        act.len()
-    );
-    if first > 0 {
-        out.push_str(&format!("   {}\n", exp[first - 1]));
-    }
-    let region = |lines: &[&str], sign: char, out: &mut String| {
-        let changed = &lines[first..lines.len() - tail];
-        for line in changed.iter().take(SHOWN) {
-            out.push_str(&format!("  {sign}{line}\n"));
-        }
-        if changed.len() > SHOWN {
-            out.push_str(&format!("  {sign}… {} more lines\n", changed.len() - SHOWN));
-        }
-    };
-    region(&exp, '-', &mut out);
-    region(&act, '+', &mut out);
-    if expected.lines().eq(actual.lines()) && expected != actual {
-        out.push_str("  (the texts differ only in line endings or a final newline)\n");
-    }
-    out
-}
-
-/// Compares `actual` with the expected file, or writes it when blessing.
-/// Problems are collected in `failures` so that one run shows all of them.
-fn expect_file(expected_path: &Path, actual: &str, failures: &mut Vec<String>) {
-    let name = relative(expected_path);
-    if blessing() {
-        let current = fs::read_to_string(expected_path).ok();
-        if current.as_deref() != Some(actual) {
-            fs::write(expected_path, actual).unwrap_or_else(|e| panic!("cannot write {name}: {e}"));
-        }
-        return;
-    }
-    match fs::read_to_string(expected_path) {
-        Err(e) => failures.push(format!(
-            "{name}: cannot read the expected file ({e}); run `DD_BLESS=1 cargo test --test corpus` to create it"
-        )),
-        Ok(expected) => {
-            // A checkout may have turned line ends into CRLF.
-            let expected = expected.replace("\r\n", "\n");
-            if expected != actual {
-                failures.push(format!("{name}: differs\n{}", line_diff(&expected, actual)));
-            }
-        }
-    }
-}
-
-/// Fails once with every problem found.
-fn finish(what: &str, count: usize, failures: Vec<String>) {
-    if !failures.is_empty() {
-        panic!(
-            "{} problem(s) in the {count} {what} cases (if the new output is right, accept it with DD_BLESS=1):\n\n{}",
-            failures.len(),
-            failures.join("\n")
-        );
-    }
-}
-
-/// Runs `f`, turning a panic into a failure of the case rather than of the
-/// whole run, so that one crash does not hide the results of other cases.
-fn guarded<T>(path: &Path, failures: &mut Vec<String>, f: impl FnOnce() -> T) -> Option<T> {
-    match std::panic::catch_unwind(std::panic::AssertUnwindSafe(f)) {
-        Ok(value) => Some(value),
-        Err(payload) => {
-            let message = payload
-                .downcast_ref::<&str>()
-                .map(|s| s.to_string())
-                .or_else(|| payload.downcast_ref::<String>().cloned())
-                .unwrap_or_default();
-            failures.push(format!(
-                "{}: the engine panicked: {message}\n",
-                relative(path)
-            ));
-            None
-        }
-    }
-}
-
-/// Expected files whose input is gone: stale after a case was renamed or removed.
-fn orphans(dir: &str, expected_ext: &str, input_ext: &str, failures: &mut Vec<String>) {
-    let dir = crate_root().join(dir);
-    let mut stale: Vec<String> = fs::read_dir(&dir)
-        .unwrap_or_else(|e| panic!("cannot read {}: {e}", dir.display()))
-        .map(|entry| entry.expect("a directory entry").path())
-        .filter(|p| p.extension().is_some_and(|x| x == expected_ext))
-        .filter(|p| !p.with_extension(input_ext).exists())
-        .map(|p| relative(&p))
-        .collect();
-    stale.sort();
-    for name in stale {
-        failures.push(format!(
-            "{name}: no `.{input_ext}` file beside it; delete it\n"
-        ));
-    }
 }
 
 #[test]
@@ -242,26 +103,17 @@ fn eval_corpus() {
 
 /// Every `"DDnnn"` string literal in the `.rs` files under `dir`, recursively.
 fn codes_in_sources(dir: &Path, codes: &mut Vec<(String, String)>) {
-    let mut entries: Vec<PathBuf> = fs::read_dir(dir)
-        .unwrap_or_else(|e| panic!("cannot read {}: {e}", dir.display()))
-        .map(|entry| entry.expect("a directory entry").path())
-        .collect();
-    entries.sort();
-    for path in entries {
-        if path.is_dir() {
-            codes_in_sources(&path, codes);
-        } else if path.extension().is_some_and(|x| x == "rs") {
-            let text = read(&path);
-            let bytes = text.as_bytes();
-            for (i, window) in bytes.windows(7).enumerate() {
-                let is_code = window.starts_with(b"\"DD")
-                    && window[3..6].iter().all(u8::is_ascii_digit)
-                    && window[6] == b'"';
-                if is_code {
-                    let code = text[i + 1..i + 6].to_string();
-                    if !codes.iter().any(|(c, _)| *c == code) {
-                        codes.push((code, relative(&path)));
-                    }
+    for path in files_below(dir, &|p| p.extension().is_some_and(|x| x == "rs")) {
+        let text = read(&path);
+        let bytes = text.as_bytes();
+        for (i, window) in bytes.windows(7).enumerate() {
+            let is_code = window.starts_with(b"\"DD")
+                && window[3..6].iter().all(u8::is_ascii_digit)
+                && window[6] == b'"';
+            if is_code {
+                let code = text[i + 1..i + 6].to_string();
+                if !codes.iter().any(|(c, _)| *c == code) {
+                    codes.push((code, relative(&path)));
                 }
             }
         }

@@ -24,15 +24,15 @@ use dd_rules::testing::{Coverage, TestFile};
 use dd_rules::{RuleSet, Severity};
 use serde_json::Value;
 
+mod golden;
+
+use golden::{expect_file, files_below, finish, read};
+
 const STATE: &str = "rulesets/us-state-2020.rules";
 const EU: &str = "rulesets/eu-2021-821-art5.rules";
 
 fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
-
-fn read(path: &Path) -> String {
-    fs::read_to_string(path).unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()))
 }
 
 fn compile(rel: &str) -> RuleSet {
@@ -59,27 +59,12 @@ fn ruleset_files() -> Vec<PathBuf> {
 }
 
 /// Every `*.tests.json` file under a directory, recursively, sorted.
-fn test_files(dir: &Path, out: &mut Vec<PathBuf>) {
-    let mut entries: Vec<PathBuf> = fs::read_dir(dir)
-        .unwrap_or_else(|e| panic!("cannot read {}: {e}", dir.display()))
-        .map(|e| e.expect("a directory entry").path())
-        .collect();
-    entries.sort();
-    for path in entries {
-        if path.is_dir() {
-            test_files(&path, out);
-        } else if path
-            .file_name()
+fn test_files(dir: &Path) -> Vec<PathBuf> {
+    files_below(dir, &|p| {
+        p.file_name()
             .and_then(|n| n.to_str())
             .is_some_and(|n| n.ends_with(".tests.json"))
-        {
-            out.push(path);
-        }
-    }
-}
-
-fn blessing() -> bool {
-    std::env::var("DD_BLESS").is_ok_and(|v| v == "1")
+    })
 }
 
 // ---------------------------------------------------------------- (a) the catalogue ids
@@ -253,8 +238,7 @@ fn every_ruleset_checks_without_errors_or_warnings() {
 
 /// Runs every case of every test file; the coverage per ruleset file.
 fn run_cases() -> BTreeMap<String, (RuleSet, Coverage)> {
-    let mut files = Vec::new();
-    test_files(&root().join("rulesets/tests"), &mut files);
+    let files = test_files(&root().join("rulesets/tests"));
     assert!(!files.is_empty(), "no test files under rulesets/tests");
     let mut coverage: BTreeMap<String, (RuleSet, Coverage)> = BTreeMap::new();
     let mut failures = Vec::new();
@@ -334,8 +318,8 @@ fn ruleset_cases_pass_and_cover_every_flag_status_and_outcome() {
 
 #[test]
 fn eu_schema_is_the_state_schema_plus_its_extension() {
-    let state = compile(STATE).json_schema();
-    let eu = compile(EU).json_schema();
+    let state = serde_json::to_value(compile(STATE).json_schema()).unwrap();
+    let eu = serde_json::to_value(compile(EU).json_schema()).unwrap();
     let defs = |s: &Value| s["$defs"].as_object().cloned().unwrap_or_default();
     let (state_defs, eu_defs) = (defs(&state), defs(&eu));
     for (name, def) in &state_defs {
@@ -500,28 +484,14 @@ fn flag_table(rules: &RuleSet, rel: &str) -> String {
 
 #[test]
 fn generated_flag_tables_are_current() {
-    let mut stale = Vec::new();
-    for (rel, doc) in [
+    let tables = [
         (STATE, "docs/rulesets/us-state-2020.md"),
         (EU, "docs/rulesets/eu-2021-821-art5.md"),
-    ] {
+    ];
+    let mut failures = Vec::new();
+    for (rel, doc) in tables {
         let want = flag_table(&compile(rel), rel);
-        let path = root().join(doc);
-        if blessing() {
-            if fs::read_to_string(&path).ok().as_deref() != Some(want.as_str()) {
-                fs::write(&path, &want).unwrap_or_else(|e| panic!("cannot write {doc}: {e}"));
-            }
-            continue;
-        }
-        let have = fs::read_to_string(&path)
-            .unwrap_or_default()
-            .replace("\r\n", "\n");
-        if have != want {
-            stale.push(doc);
-        }
+        expect_file(&root().join(doc), &want, &mut failures);
     }
-    assert!(
-        stale.is_empty(),
-        "{stale:?} are out of date with their rulesets; run `DD_BLESS=1 cargo test --test rulesets` and review the diff"
-    );
+    finish("generated flag table", tables.len(), failures);
 }

@@ -133,7 +133,7 @@ fn the_deepest_brackets_are_an_error_in_a_small_stack() {
     );
     let run = move || {
         let diags = dd_rules::check_source(&source, "deep.rules");
-        let codes: Vec<&str> = diags.iter().map(|d| d.code.0).collect();
+        let codes: Vec<&str> = diags.iter().map(|d| d.code.as_str()).collect();
         assert_eq!(codes, ["DD002"], "{}", diags.render(dd_rules::Style::Plain));
         assert!(RuleSet::compile(&source, "deep.rules").is_err());
         assert!(format_source(&source, "deep.rules").is_err());

@@ -3,8 +3,7 @@
 //! own) and JSON text gives byte-identical reports, and the same mistake the
 //! same error, naming the path.
 
-use dd_rules::decimal::Decimal;
-use dd_rules::{FactsError, RuleSet, Sourced, Transaction};
+use dd_rules::{Decimal, FactsError, RuleSet, Sourced, Transaction};
 use serde::Serialize;
 use serde_json::{Value, json};
 
@@ -37,11 +36,11 @@ fn is_wrapper(map: &serde_json::Map<String, Value>) -> bool {
 /// Sets every fact of `value` (a document's part at `path`) on the
 /// builder, one leaf at a time: records field by field, list elements by
 /// index, provenance wrappers and sets whole.
-fn set_all(
-    mut builder: dd_rules::FactsBuilder,
+fn set_all<'r>(
+    mut builder: dd_rules::FactsBuilder<'r>,
     path: &str,
     value: &Value,
-) -> dd_rules::FactsBuilder {
+) -> dd_rules::FactsBuilder<'r> {
     let join = |name: &str| {
         if path.is_empty() {
             name.to_string()
@@ -84,7 +83,7 @@ fn every_example_gives_the_same_report_from_text_value_builder_and_transaction()
     for (name, text) in examples() {
         let from_text = rules.facts_from_json(&text).unwrap();
         let value: Value = serde_json::from_str(&text).unwrap();
-        let from_value = rules.facts_from_value(&value).unwrap();
+        let from_value = rules.facts_from_serialize(&value).unwrap();
         same_report(
             &rules,
             &from_text,
@@ -259,7 +258,7 @@ fn a_struct_of_our_own_gives_the_report_of_its_json() {
     same_report(&rules, &from_text, &from_builder, "built");
 
     let from_value = rules
-        .facts_from_value(&serde_json::from_str(DEAL_JSON).unwrap())
+        .facts_from_serialize(&serde_json::from_str::<Value>(DEAL_JSON).unwrap())
         .unwrap();
     same_report(&rules, &from_text, &from_value, "a Value");
 }
@@ -370,7 +369,7 @@ fn the_same_mistake_gives_the_same_error_from_text_value_and_builder() {
             "{path}: the JSON path {}",
             expected.0
         );
-        let from_value = typed_error(rules.facts_from_value(&doc).unwrap_err());
+        let from_value = typed_error(rules.facts_from_serialize(&doc).unwrap_err());
         assert_eq!(from_value, expected, "{path} = {value} as a Value");
         let from_builder =
             typed_error(rules.facts_builder().set(path, &value).build().unwrap_err());
@@ -409,7 +408,7 @@ fn a_struct_with_a_mistake_names_its_path() {
         (e.path.as_str(), e.message.as_str()),
         ("", "expected an object of facts, found an array")
     );
-    let e = rules.facts_from_value(&json!({"id": 7})).unwrap_err();
+    let e = rules.facts_from_serialize(&json!({"id": 7})).unwrap_err();
     assert_eq!(
         (e.path.as_str(), e.message.as_str()),
         ("id", "expected a string, found the number 7")
@@ -419,7 +418,7 @@ fn a_struct_with_a_mistake_names_its_path() {
 #[test]
 fn the_builder_refuses_what_a_document_cannot_say() {
     let rules = RuleSet::bundled().unwrap();
-    let error = |b: dd_rules::FactsBuilder| {
+    let error = |b: dd_rules::FactsBuilder<'_>| {
         let e = b.build().unwrap_err();
         (e.path, e.message)
     };
@@ -543,11 +542,11 @@ fn typed_input_has_the_depth_limit_of_documents() {
         json!({"items": [v]})
     };
     rules.facts_builder().set(&path(31), 1).build().unwrap();
-    rules.facts_from_value(&doc(31)).unwrap();
+    rules.facts_from_serialize(&doc(31)).unwrap();
     rules.facts_from_json(&doc(31).to_string()).unwrap();
     let e = rules.facts_builder().set(&path(32), 1).build().unwrap_err();
     assert_eq!(e.message, too_deep);
-    let e = rules.facts_from_value(&doc(32)).unwrap_err();
+    let e = rules.facts_from_serialize(&doc(32)).unwrap_err();
     assert_eq!(e.message, too_deep);
     let e = rules.facts_from_json(&doc(32).to_string()).unwrap_err();
     assert_eq!(e.message, too_deep);

@@ -7,7 +7,7 @@
 
 use dd_rules::Decimal;
 use dd_rules::Transaction;
-use dd_rules::facts::transaction::{
+use dd_rules::transaction::{
     AfterSale, Capability, CivicSpace, Contract, Country, Deployment, DeploymentScope, EndUser,
     EndUserKind, Party, PartyRole, PrivacyMeasure, Product, TechnicalLimit,
 };

@@ -293,6 +293,8 @@ impl Hand {
                 }
                 Status::Unknown => unknown_high |= severity >= Severity::High,
                 Status::Clear => {}
+                // `Status` is non-exhaustive; the fast path gives these three.
+                other => unreachable!("a status the baseline does not know: {other}"),
             }
         }
         out.disposition = if raised_unmitigated_critical {

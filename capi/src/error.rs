@@ -113,7 +113,7 @@ impl Failure {
                 .render(dd_rules::Style::Plain)
                 .trim_end()
                 .to_owned(),
-            json: error.diagnostics.to_json().to_string(),
+            json: error.diagnostics.to_json(),
         }
     }
 
@@ -153,12 +153,7 @@ impl Failure {
             // report them in the facts shape, with no position.
             other => {
                 let message = other.to_string();
-                let json = FactsError {
-                    path: String::new(),
-                    line: 0,
-                    column: 0,
-                    message: message.clone(),
-                };
+                let json = FactsError::new("", 0, 0, message.clone());
                 Failure {
                     status: dd_status::DD_ERR_FACTS,
                     json: to_json(&json, &message),
@@ -433,12 +428,7 @@ mod tests {
 
     #[test]
     fn facts_errors_keep_their_fields_in_order() {
-        let error = FactsError {
-            path: "parties[1].role".into(),
-            line: 3,
-            column: 7,
-            message: "unknown value `x`".into(),
-        };
+        let error = FactsError::new("parties[1].role", 3, 7, "unknown value `x`");
         let failure = Failure::facts(&error);
         assert_eq!(failure.status, dd_status::DD_ERR_FACTS);
         assert_eq!(

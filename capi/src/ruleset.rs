@@ -48,6 +48,55 @@ unsafe fn borrow<'a>(rules: *const dd_ruleset) -> Result<&'a dd_ruleset, Failure
         .ok_or_else(|| Failure::invalid_argument("rules", "`rules` is NULL".into()))
 }
 
+/// The one body of the `_e` calls that hand out a ruleset: `*out` checked
+/// and set to `NULL` first (inside the panic boundary of [`guard::status`]),
+/// then the ruleset `body` makes handed to the caller.
+///
+/// # Safety
+///
+/// `out` is `NULL` or writable; `error` is `NULL` or writable.
+unsafe fn ruleset_e(
+    out: *mut *mut dd_ruleset,
+    error: *mut *mut dd_error,
+    body: impl FnOnce() -> Result<RuleSet, Failure>,
+) -> dd_status {
+    // SAFETY: the caller promises `error` is NULL or writable.
+    let error = unsafe { ErrorOut::new(error) };
+    guard::status(error, || {
+        // SAFETY: the caller's promise, passed on.
+        let out = unsafe { out_param(out, "out") }?;
+        let rules = body()?;
+        // SAFETY: `out_param` checked `out`.
+        unsafe { out.write(dd_ruleset::into_raw(rules)) };
+        Ok(())
+    })
+}
+
+/// The one body of the `_e` calls that hand out a string: `*out` (named
+/// `name`) checked and set to `NULL` first, then the text `body` makes handed
+/// to the caller.
+///
+/// # Safety
+///
+/// `out` is `NULL` or writable; `error` is `NULL` or writable.
+unsafe fn string_e(
+    out: *mut *mut c_char,
+    name: &str,
+    error: *mut *mut dd_error,
+    body: impl FnOnce() -> Result<String, Failure>,
+) -> dd_status {
+    // SAFETY: the caller promises `error` is NULL or writable.
+    let error = unsafe { ErrorOut::new(error) };
+    guard::status(error, || {
+        // SAFETY: the caller's promise, passed on.
+        let out = unsafe { out_param(out, name) }?;
+        let text = body()?;
+        // SAFETY: `out_param` checked `out`.
+        unsafe { give(out, text) };
+        Ok(())
+    })
+}
+
 /// Parses, checks and compiles a ruleset.
 ///
 /// - `source`: the ruleset's text, `len` bytes of UTF-8. It need not end with
@@ -109,21 +158,16 @@ pub unsafe extern "C" fn dd_ruleset_compile_e(
     out: *mut *mut dd_ruleset,
     error: *mut *mut dd_error,
 ) -> dd_status {
-    // SAFETY: the caller promises `error` is NULL or writable.
-    let error = unsafe { ErrorOut::new(error) };
-    guard::status(error, || {
+    let body = || {
         // SAFETY: the caller's promises, passed on.
-        let out = unsafe { out_param(out, "out") }?;
-        // SAFETY: as above.
         let file_name = unsafe { c_str(file_name, "file_name") }?;
-        // SAFETY: as above.
+        // SAFETY: the caller's promises, passed on.
         let source = unsafe { text(source, len, "source", MAX_SOURCE_LEN) }?
             .ok_or_else(|| Failure::rules(&RulesError::too_large(len, file_name)))?;
-        let rules = RuleSet::compile(source, file_name).map_err(|e| Failure::rules(&e))?;
-        // SAFETY: `out_param` checked `out`.
-        unsafe { out.write(dd_ruleset::into_raw(rules)) };
-        Ok(())
-    })
+        RuleSet::compile(source, file_name).map_err(|e| Failure::rules(&e))
+    };
+    // SAFETY: the caller's promises, passed on.
+    unsafe { ruleset_e(out, error, body) }
 }
 
 /// The bundled ruleset: the 2020 U.S. State Department guidance
@@ -166,16 +210,9 @@ pub unsafe extern "C" fn dd_ruleset_bundled_e(
     out: *mut *mut dd_ruleset,
     error: *mut *mut dd_error,
 ) -> dd_status {
-    // SAFETY: the caller promises `error` is NULL or writable.
-    let error = unsafe { ErrorOut::new(error) };
-    guard::status(error, || {
-        // SAFETY: the caller's promise, passed on.
-        let out = unsafe { out_param(out, "out") }?;
-        let rules = RuleSet::bundled().map_err(|e| Failure::rules(&e))?;
-        // SAFETY: `out_param` checked `out`.
-        unsafe { out.write(dd_ruleset::into_raw(rules)) };
-        Ok(())
-    })
+    let body = || RuleSet::bundled().map_err(|e| Failure::rules(&e));
+    // SAFETY: the caller's promises, passed on.
+    unsafe { ruleset_e(out, error, body) }
 }
 
 /// Evaluates one transaction: loads a JSON facts document against the
@@ -243,14 +280,10 @@ pub unsafe extern "C" fn dd_ruleset_evaluate_json_e(
     report_json: *mut *mut c_char,
     error: *mut *mut dd_error,
 ) -> dd_status {
-    // SAFETY: the caller promises `error` is NULL or writable.
-    let error = unsafe { ErrorOut::new(error) };
-    guard::status(error, || {
+    let body = || {
         // SAFETY: the caller's promises, passed on.
-        let out = unsafe { out_param(report_json, "report_json") }?;
-        // SAFETY: as above.
         let rules = unsafe { borrow(rules) }?;
-        // SAFETY: as above.
+        // SAFETY: the caller's promises, passed on.
         let facts = unsafe { text(facts_json, len, "facts_json", MAX_FACTS_LEN) }?
             .ok_or_else(|| Failure::facts(&FactsError::too_large(len)))?;
         let report = rules
@@ -265,10 +298,10 @@ pub unsafe extern "C" fn dd_ruleset_evaluate_json_e(
                 "the report could not be written as JSON".into(),
             ));
         }
-        // SAFETY: `out_param` checked `out`.
-        unsafe { give(out, json) };
-        Ok(())
-    })
+        Ok(json)
+    };
+    // SAFETY: the caller's promises, passed on.
+    unsafe { string_e(report_json, "report_json", error, body) }
 }
 
 /// A second handle to the same compiled ruleset, whose evaluations stop
@@ -323,12 +356,8 @@ pub unsafe extern "C" fn dd_ruleset_with_budget_e(
     out: *mut *mut dd_ruleset,
     error: *mut *mut dd_error,
 ) -> dd_status {
-    // SAFETY: the caller promises `error` is NULL or writable.
-    let error = unsafe { ErrorOut::new(error) };
-    guard::status(error, || {
+    let body = || {
         // SAFETY: the caller's promises, passed on.
-        let out = unsafe { out_param(out, "out") }?;
-        // SAFETY: as above.
         let rules = unsafe { borrow(rules) }?;
         if steps == 0 {
             return Err(Failure::invalid_argument(
@@ -336,11 +365,10 @@ pub unsafe extern "C" fn dd_ruleset_with_budget_e(
                 "`steps` is 0: a budget is at least one step".into(),
             ));
         }
-        let handle = dd_ruleset::into_raw(rules.rules.with_budget(steps));
-        // SAFETY: `out_param` checked `out`.
-        unsafe { out.write(handle) };
-        Ok(())
-    })
+        Ok(rules.rules.with_budget(steps))
+    };
+    // SAFETY: the caller's promises, passed on.
+    unsafe { ruleset_e(out, error, body) }
 }
 
 /// Checks a ruleset without compiling it and writes every diagnostic, errors
@@ -397,23 +425,19 @@ pub unsafe extern "C" fn dd_ruleset_check_e(
     diagnostics_json: *mut *mut c_char,
     error: *mut *mut dd_error,
 ) -> dd_status {
-    // SAFETY: the caller promises `error` is NULL or writable.
-    let error = unsafe { ErrorOut::new(error) };
-    guard::status(error, || {
+    let body = || {
         // SAFETY: the caller's promises, passed on.
-        let out = unsafe { out_param(diagnostics_json, "diagnostics_json") }?;
-        // SAFETY: as above.
         let file_name = unsafe { c_str(file_name, "file_name") }?;
-        // SAFETY: as above.
+        // SAFETY: the caller's promises, passed on.
         let diagnostics = match unsafe { text(source, len, "source", MAX_SOURCE_LEN) }? {
             Some(source) => dd_rules::check_source(source, file_name),
             // Over the limit: the DD004 the check would find, without reading.
             None => RulesError::too_large(len, file_name).diagnostics,
         };
-        // SAFETY: `out_param` checked `out`.
-        unsafe { give(out, diagnostics.to_json().to_string()) };
-        Ok(())
-    })
+        Ok(diagnostics.to_json())
+    };
+    // SAFETY: the caller's promises, passed on.
+    unsafe { string_e(diagnostics_json, "diagnostics_json", error, body) }
 }
 
 /// The warnings the checker found in a compiled ruleset (unused predicates,
@@ -459,18 +483,13 @@ pub unsafe extern "C" fn dd_ruleset_warnings_json_e(
     warnings_json: *mut *mut c_char,
     error: *mut *mut dd_error,
 ) -> dd_status {
-    // SAFETY: the caller promises `error` is NULL or writable.
-    let error = unsafe { ErrorOut::new(error) };
-    guard::status(error, || {
+    let body = || {
         // SAFETY: the caller's promises, passed on.
-        let out = unsafe { out_param(warnings_json, "warnings_json") }?;
-        // SAFETY: as above.
         let rules = unsafe { borrow(rules) }?;
-        let json = rules.rules.warnings().to_json().to_string();
-        // SAFETY: `out_param` checked `out`.
-        unsafe { give(out, json) };
-        Ok(())
-    })
+        Ok(rules.rules.warnings().to_json())
+    };
+    // SAFETY: the caller's promises, passed on.
+    unsafe { string_e(warnings_json, "warnings_json", error, body) }
 }
 
 /// The ruleset's fact schema as a JSON Schema (draft 2020-12), so that
@@ -515,18 +534,13 @@ pub unsafe extern "C" fn dd_ruleset_json_schema_e(
     schema_json: *mut *mut c_char,
     error: *mut *mut dd_error,
 ) -> dd_status {
-    // SAFETY: the caller promises `error` is NULL or writable.
-    let error = unsafe { ErrorOut::new(error) };
-    guard::status(error, || {
+    let body = || {
         // SAFETY: the caller's promises, passed on.
-        let out = unsafe { out_param(schema_json, "schema_json") }?;
-        // SAFETY: as above.
         let rules = unsafe { borrow(rules) }?;
-        let json = rules.rules.json_schema().to_string();
-        // SAFETY: `out_param` checked `out`.
-        unsafe { give(out, json) };
-        Ok(())
-    })
+        Ok(rules.rules.json_schema().to_string())
+    };
+    // SAFETY: the caller's promises, passed on.
+    unsafe { string_e(schema_json, "schema_json", error, body) }
 }
 
 /// The ruleset's name, from its header (`ruleset "us-state-2020" { … }`).

@@ -78,7 +78,7 @@ pub fn run(args: &Args, global: Global) -> Result<ExitCode, Failure> {
         failed |= errors > 0 || (args.deny_warnings && warnings > 0);
         match args.format {
             Format::Json => {
-                if let serde_json::Value::Array(items) = diags.to_json() {
+                if let Ok(serde_json::Value::Array(items)) = serde_json::to_value(&diags) {
                     json.extend(items);
                 }
             }

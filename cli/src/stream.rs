@@ -4,7 +4,7 @@
 //!
 //! Memory is bounded whatever the stream holds, however long its lines:
 //!
-//! - **Input.** A chunk ends at [`BATCH_CHUNK`] (1,024) lines or once its
+//! - **Input.** A chunk ends at [`CHUNK_LINES`] (1,024) lines or once its
 //!   lines hold [`CHUNK_BYTES`] (32 MiB), whichever comes first. A line
 //!   longer than the facts size limit (16 MiB) is never held: it is read
 //!   and dropped 64 KiB at a time up to its line break, and becomes an
@@ -28,10 +28,14 @@
 use std::io::BufRead;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-use dd_rules::{BATCH_CHUNK, Facts, Report, RuleSet};
+use dd_rules::{Facts, Report, RuleSet};
 
 use crate::eval::{Format, render};
 use crate::io::{self, Failure, Line, Lines};
+
+/// The lines a chunk holds at most: enough to keep every core busy with one
+/// batch call, few enough that memory stays flat.
+pub const CHUNK_LINES: usize = 1024;
 
 /// The input a chunk holds at most (allocated bytes of its lines), beyond
 /// its last line.
@@ -197,7 +201,7 @@ fn read_chunk<R: BufRead>(
 ) -> Result<Option<Chunk>, Failure> {
     let mut chunk = Vec::new();
     let mut held = 0usize;
-    while chunk.len() < BATCH_CHUNK && held < CHUNK_BYTES {
+    while chunk.len() < CHUNK_LINES && held < CHUNK_BYTES {
         let line = lines.next_line().map_err(|e| {
             Failure::Error(format!("error: cannot read line {}: {e}", stats.lines + 1))
         })?;

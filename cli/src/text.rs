@@ -95,6 +95,8 @@ pub fn render(report: &Report) -> String {
                 SafeguardStatus::InPlace => "in place",
                 SafeguardStatus::Missing => "missing",
                 SafeguardStatus::Unknown => "unknown",
+                // A status a later library adds: its name in reports.
+                other => other.as_str(),
             };
             let _ = writeln!(out, "      safeguard {}: {mark}", printable(m.id));
         }
@@ -174,6 +176,8 @@ fn node(e: &dd_rules::Explanation, depth: usize, out: &mut String) {
         dd_rules::Truth::True => "[true]   ",
         dd_rules::Truth::False => "[false]  ",
         dd_rules::Truth::Unknown => "[unknown]",
+        // A truth value a later library adds (the enum is non-exhaustive).
+        _ => "[?]      ",
     };
     let _ = writeln!(out, "{pad}{mark} {}", printable(&e.condition));
     for f in &e.facts {

@@ -1,70 +1,22 @@
 //! `schema`, `explain`, `test`, NDJSON streaming and `--fail-on`, through the real binary.
 
-use std::io::Write;
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
+mod common;
 
-const BIN: &str = env!("CARGO_BIN_EXE_dd-rules");
+use common::{Run, TempDir, dd_with_stdin, examples, workspace};
 
-fn root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
-}
-
-fn examples() -> Vec<PathBuf> {
-    let mut v: Vec<PathBuf> = std::fs::read_dir(root().join("examples/transactions"))
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .filter(|p| p.extension().is_some_and(|e| e == "json"))
-        .collect();
-    v.sort();
-    assert!(v.len() >= 5);
-    v
-}
-
-fn run(args: &[&str], stdin: Option<&str>) -> Output {
-    let mut child = Command::new(BIN)
-        .args(args)
-        .current_dir(root())
-        .stdin(if stdin.is_some() {
-            Stdio::piped()
-        } else {
-            Stdio::null()
-        })
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    if let Some(text) = stdin {
-        child
-            .stdin
-            .take()
-            .unwrap()
-            .write_all(text.as_bytes())
-            .unwrap();
-    }
-    let out = child.wait_with_output().unwrap();
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(!stderr.contains("panicked"), "{stderr}");
+/// Runs `dd-rules` with `args`, with `stdin` as its input.
+#[track_caller]
+fn run(args: &[&str], stdin: Option<&str>) -> Run {
+    let out = dd_with_stdin(args, stdin);
+    out.no_panic();
     out
-}
-
-fn text(bytes: &[u8]) -> String {
-    String::from_utf8(bytes.to_vec()).unwrap()
-}
-
-fn temp(name: &str, contents: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("dd-rules-commands-{}-{name}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    let path = dir.join(name);
-    std::fs::write(&path, contents).unwrap();
-    path
 }
 
 #[test]
 fn schema_validates_every_example_and_rejects_bad_facts() {
     let out = run(&["schema"], None);
-    assert_eq!(out.status.code(), Some(0));
-    let schema: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(out.code, Some(0));
+    let schema: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
     let validator = jsonschema::validator_for(&schema).unwrap();
     for path in examples() {
         let doc: serde_json::Value =
@@ -90,21 +42,21 @@ fn schema_validates_every_example_and_rejects_bad_facts() {
 #[test]
 fn explain_prints_flags_and_safeguards() {
     let out = run(&["explain", "S2.sanctioned"], None);
-    assert_eq!(out.status.code(), Some(0));
-    let s = text(&out.stdout);
+    assert_eq!(out.code, Some(0));
+    let s = out.stdout.clone();
     assert!(s.starts_with("flag S2.sanctioned: "), "{s}");
     assert!(s.contains("severity critical"), "{s}");
     assert!(s.contains("no safeguard clears this flag"), "{s}");
 
     let out = run(&["explain", "contract.cutoff_right"], None);
-    assert_eq!(out.status.code(), Some(0));
-    let s = text(&out.stdout);
+    assert_eq!(out.code, Some(0));
+    let s = out.stdout.clone();
     assert!(s.starts_with("safeguard contract.cutoff_right: "), "{s}");
     assert!(s.contains("mitigates: "), "{s}");
 
     let out = run(&["explain", "sanction"], None);
-    assert_eq!(out.status.code(), Some(1));
-    assert!(text(&out.stderr).contains("similar ids: S2.sanctioned"));
+    assert_eq!(out.code, Some(1));
+    assert!(out.stderr.clone().contains("similar ids: S2.sanctioned"));
 }
 
 /// Five transactions with two broken lines among them, and a blank line.
@@ -127,18 +79,17 @@ fn stream_input() -> (String, Vec<usize>) {
 #[test]
 fn ndjson_streams_a_report_or_an_error_record_per_line_in_order() {
     let (input, broken) = stream_input();
-    let path = temp("stream.ndjson", &input);
+    let path_dir = TempDir::new("path");
+    let path = path_dir.write("stream.ndjson", &input);
     for args in [
         vec!["eval", path.to_str().unwrap()],
         vec!["eval", "--ndjson", "-"],
     ] {
         let out = run(&args, Some(&input));
-        assert_eq!(
-            out.status.code(),
-            Some(1),
-            "broken lines make the exit code 1"
-        );
-        let records: Vec<serde_json::Value> = text(&out.stdout)
+        assert_eq!(out.code, Some(1), "broken lines make the exit code 1");
+        let records: Vec<serde_json::Value> = out
+            .stdout
+            .clone()
             .lines()
             .map(|l| serde_json::from_str(l).unwrap())
             .collect();
@@ -155,7 +106,7 @@ fn ndjson_streams_a_report_or_an_error_record_per_line_in_order() {
             .filter_map(|r| r["transaction"].as_str())
             .collect();
         assert_eq!(ids.len(), 5);
-        assert!(text(&out.stderr).contains("2 rejected"));
+        assert!(out.stderr.clone().contains("2 rejected"));
     }
 }
 
@@ -164,29 +115,23 @@ fn fail_on_sets_the_exit_code_by_strictness() {
     let police = "examples/transactions/face-recognition-national-police.json";
     let city = "examples/transactions/traffic-cameras-city.json";
     assert_eq!(
-        run(&["eval", "--fail-on", "escalate", police], None)
-            .status
-            .code(),
+        run(&["eval", "--fail-on", "escalate", police], None).code,
         Some(1)
     );
     assert_eq!(
-        run(&["eval", "--fail-on", "escalate", city], None)
-            .status
-            .code(),
+        run(&["eval", "--fail-on", "escalate", city], None).code,
         Some(0)
     );
     assert_eq!(
-        run(&["eval", "--fail-on", "proceed", city], None)
-            .status
-            .code(),
+        run(&["eval", "--fail-on", "proceed", city], None).code,
         Some(1)
     );
     let out = run(&["eval", "--fail-on", "panic", city], None);
-    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(out.code, Some(1));
     assert!(
-        text(&out.stderr).contains("`panic` is not an outcome"),
+        out.stderr.clone().contains("`panic` is not an outcome"),
         "{}",
-        text(&out.stderr)
+        out.stderr.clone()
     );
 }
 
@@ -196,28 +141,29 @@ fn the_repository_test_files_pass_as_the_help_says() {
     // three: they run with `--root .`, and without it the examples they
     // name are refused as outside the tree.
     let out = run(&["test", "-q", "--root", ".", "rulesets/"], None);
-    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stdout));
+    assert_eq!(out.code, Some(0), "{}", out.stdout.clone());
     let out = run(&["test", "-q", "rulesets/"], None);
-    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(out.code, Some(1));
     assert!(
-        text(&out.stdout).contains("is outside `rulesets/`, the directory tree given on the command line; not read (`--root` sets a wider tree)"),
+        out.stdout.clone().contains("is outside `rulesets/`, the directory tree given on the command line; not read (`--root` sets a wider tree)"),
         "{}",
-        text(&out.stdout)
+        out.stdout.clone()
     );
     let file = "rulesets/tests/us-state-2020/sanctions-and-listings.tests.json";
     let out = run(&["test", "--root", "rulesets", "--coverage", file], None);
-    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stdout));
-    assert!(text(&out.stdout).contains("coverage of "));
+    assert_eq!(out.code, Some(0), "{}", out.stdout.clone());
+    assert!(out.stdout.clone().contains("coverage of "));
 }
 
 #[test]
 fn test_command_reports_failures_with_expected_and_actual() {
     // A test file names its ruleset relative to itself, inside its tree.
     let ruleset = "us-state-2020.rules";
-    let bundled = std::fs::read_to_string(root().join("rulesets").join(ruleset)).unwrap();
-    let good = temp(
+    let bundled = std::fs::read_to_string(workspace().join("rulesets").join(ruleset)).unwrap();
+    let good_dir = TempDir::new("good");
+    let good = good_dir.write(
         "good.tests.json",
-        &format!(
+        format!(
             r#"{{"ruleset": {ruleset:?}, "cases": [
                 {{"name": "sanctioned end-user", "facts": {{"end_user": {{"sanctioned": true}}}},
                   "expect": {{"disposition": "do_not_proceed", "flags": {{"S2.sanctioned": "raised"}}}}}}]}}"#
@@ -225,12 +171,13 @@ fn test_command_reports_failures_with_expected_and_actual() {
     );
     std::fs::write(good.with_file_name(ruleset), &bundled).unwrap();
     let out = run(&["test", good.to_str().unwrap()], None);
-    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stdout));
-    assert!(text(&out.stdout).contains("1 passed, 0 failed"));
+    assert_eq!(out.code, Some(0), "{}", out.stdout.clone());
+    assert!(out.stdout.clone().contains("1 passed, 0 failed"));
 
-    let bad = temp(
+    let bad_dir = TempDir::new("bad");
+    let bad = bad_dir.write(
         "bad.tests.json",
-        &format!(
+        format!(
             r#"{{"ruleset": {ruleset:?}, "cases": [
                 {{"name": "wrong on purpose", "facts": {{"end_user": {{"sanctioned": true}}}},
                   "expect": {{"disposition": "proceed", "flags": {{"S2.sanctioned": "clear"}}}}}}]}}"#
@@ -238,8 +185,8 @@ fn test_command_reports_failures_with_expected_and_actual() {
     );
     std::fs::write(bad.with_file_name(ruleset), &bundled).unwrap();
     let out = run(&["test", "--coverage", bad.to_str().unwrap()], None);
-    assert_eq!(out.status.code(), Some(1));
-    let s = text(&out.stdout);
+    assert_eq!(out.code, Some(1));
+    let s = out.stdout.clone();
     assert!(s.contains("FAIL  wrong on purpose"), "{s}");
     assert!(
         s.contains("disposition: expected proceed, got do_not_proceed"),
@@ -252,16 +199,17 @@ fn test_command_reports_failures_with_expected_and_actual() {
     assert!(s.contains("flag statuses covered:"), "{s}");
     assert!(s.contains("0 passed, 1 failed"), "{s}");
 
-    let broken = temp(
+    let broken_dir = TempDir::new("broken");
+    let broken = broken_dir.write(
         "broken.tests.json",
         r#"{"ruleset": "x.rules", "casez": []}"#,
     );
     let out = run(&["test", broken.to_str().unwrap()], None);
-    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(out.code, Some(1));
     assert!(
-        text(&out.stderr).contains("is not a valid test file"),
+        out.stderr.clone().contains("is not a valid test file"),
         "{}",
-        text(&out.stderr)
+        out.stderr.clone()
     );
 }
 
@@ -269,14 +217,14 @@ fn test_command_reports_failures_with_expected_and_actual() {
 fn explain_flag_shows_the_condition_tree() {
     let police = "examples/transactions/face-recognition-national-police.json";
     let out = run(&["eval", "--explain", police], None);
-    assert_eq!(out.status.code(), Some(0));
-    let s = text(&out.stdout);
+    assert_eq!(out.code, Some(0));
+    let s = out.stdout.clone();
     assert!(s.contains("is raised because:"), "{s}");
     assert!(s.contains("[true]"), "{s}");
 
     let partial = "examples/transactions/partial-facts.json";
     let out = run(&["eval", "--explain", "--format", "json", partial], None);
-    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let report: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
     let explained = report["explanations"].as_array().unwrap();
     let not_clear = report["flags"]
         .as_array()
@@ -296,14 +244,15 @@ fn explain_flag_shows_the_condition_tree() {
     assert!(!unknown["tree"]["missing"].as_array().unwrap().is_empty());
     // Without --explain the report has no such field.
     let plain = run(&["eval", "--format", "json", partial], None);
-    let plain: serde_json::Value = serde_json::from_slice(&plain.stdout).unwrap();
+    let plain: serde_json::Value = serde_json::from_str(&plain.stdout).unwrap();
     assert!(plain.get("explanations").is_none());
 }
 
 #[test]
 fn error_paths_of_test_schema_and_explain() {
     let missing = "does/not/exist.rules";
-    let not_utf8 = temp("latin1.rules", "");
+    let not_utf8_dir = TempDir::new("not_utf8");
+    let not_utf8 = not_utf8_dir.write("latin1.rules", "");
     std::fs::write(&not_utf8, [b'r', 0xe9, 0xff]).unwrap();
     let not_utf8 = not_utf8.to_str().unwrap();
     for args in [
@@ -314,18 +263,19 @@ fn error_paths_of_test_schema_and_explain() {
         vec!["test", "does/not/exist.tests.json"],
     ] {
         let out = run(&args, None);
-        assert_eq!(out.status.code(), Some(1), "{args:?}");
-        let err = text(&out.stderr);
+        assert_eq!(out.code, Some(1), "{args:?}");
+        let err = out.stderr.clone();
         assert!(
             err.contains("cannot read") || err.contains("not valid UTF-8"),
             "{args:?}: {err}"
         );
     }
-    let bad_test = temp("bad-utf8.tests.json", "");
+    let bad_test_dir = TempDir::new("bad_test");
+    let bad_test = bad_test_dir.write("bad-utf8.tests.json", "");
     std::fs::write(&bad_test, [b'{', 0xff]).unwrap();
     let out = run(&["test", bad_test.to_str().unwrap()], None);
-    assert_eq!(out.status.code(), Some(1));
-    assert!(text(&out.stderr).contains("not valid UTF-8"));
+    assert_eq!(out.code, Some(1));
+    assert!(out.stderr.clone().contains("not valid UTF-8"));
     for args in [
         vec!["schema", "--bogus"],
         vec!["explain"],
@@ -334,7 +284,7 @@ fn error_paths_of_test_schema_and_explain() {
         vec!["eval", "--fail-on"],
         vec!["--color", "sometimes", "check", "x.rules"],
     ] {
-        assert_eq!(run(&args, None).status.code(), Some(2), "{args:?}");
+        assert_eq!(run(&args, None).code, Some(2), "{args:?}");
     }
 }
 
@@ -352,8 +302,8 @@ fn invalid_utf8_files_of_the_hostile_corpus_are_refused_with_their_offset() {
         args.push(file.clone());
         let refs: Vec<&str> = args.iter().map(String::as_str).collect();
         let out = run(&refs, None);
-        assert_eq!(out.status.code(), Some(1), "{args:?}");
-        let err = text(&out.stderr);
+        assert_eq!(out.code, Some(1), "{args:?}");
+        let err = out.stderr.clone();
         assert!(
             err.contains(&format!(
                 "`{file}` is not valid UTF-8 (first bad byte at offset {offset})"
@@ -363,11 +313,14 @@ fn invalid_utf8_files_of_the_hostile_corpus_are_refused_with_their_offset() {
     }
     // In a stream, only the line that is not UTF-8 is rejected.
     let stream = b"{\"id\": \"a\"}\n{\"id\": \"\xff\"}\n{\"id\": \"c\"}\n".to_vec();
-    let path = temp("mixed.ndjson", "");
+    let path_dir = TempDir::new("path");
+    let path = path_dir.write("mixed.ndjson", "");
     std::fs::write(&path, &stream).unwrap();
     let out = run(&["eval", path.to_str().unwrap()], None);
-    assert_eq!(out.status.code(), Some(1));
-    let lines: Vec<serde_json::Value> = text(&out.stdout)
+    assert_eq!(out.code, Some(1));
+    let lines: Vec<serde_json::Value> = out
+        .stdout
+        .clone()
         .lines()
         .map(|l| serde_json::from_str(l).unwrap())
         .collect();

@@ -6,94 +6,22 @@
 //! Files a test writes go to its own directory under the system temporary
 //! directory, removed when the test ends.
 
+use std::ffi::OsStr;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
-use std::sync::atomic::{AtomicUsize, Ordering};
 
 use serde_json::Value;
 
-const BIN: &str = env!("CARGO_BIN_EXE_dd-rules");
+mod common;
+
+use common::{Run, TempDir, workspace};
 
 /// A ruleset in no particular style, with comments.
 const MESSY: &str =
     "// Top.\nenum   E{a,b} flag S1.x { when: a or b and c // why\n title:\"T\" step:1 }\n";
 
-/// The workspace root (the parent of the CLI crate).
-fn workspace() -> PathBuf {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
-    root.canonicalize().unwrap_or(root)
-}
-
-/// A directory of its own for one test, removed when dropped.
-struct TempDir(PathBuf);
-
-impl TempDir {
-    fn new() -> TempDir {
-        static NEXT: AtomicUsize = AtomicUsize::new(0);
-        let n = NEXT.fetch_add(1, Ordering::SeqCst);
-        let dir = std::env::temp_dir().join(format!("dd-rules-fmt-{}-{n}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&dir);
-        std::fs::create_dir_all(&dir).unwrap();
-        TempDir(dir)
-    }
-
-    fn write(&self, name: &str, contents: impl AsRef<[u8]>) -> PathBuf {
-        let path = self.0.join(name);
-        if let Some(parent) = path.parent() {
-            std::fs::create_dir_all(parent).unwrap();
-        }
-        std::fs::write(&path, contents).unwrap();
-        path
-    }
-}
-
-impl Drop for TempDir {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
-}
-
-/// What one run of the binary did.
-struct Run {
-    code: Option<i32>,
-    stdout: String,
-    stderr: String,
-}
-
-/// Runs `dd-rules` with `args` from the workspace root.
-fn dd(args: &[&dyn AsRef<std::ffi::OsStr>]) -> Run {
-    let output = Command::new(BIN)
-        .args(args.iter().map(|a| a.as_ref()))
-        .current_dir(workspace())
-        .env("NO_COLOR", "1")
-        .stdin(Stdio::null())
-        .output()
-        .unwrap();
-    let run = Run {
-        code: output.status.code(),
-        stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
-    };
-    assert!(
-        !run.stderr.contains("panicked") && run.code.is_some() && run.code != Some(101),
-        "the binary crashed:\n{}",
-        run.stderr
-    );
-    run
-}
-
-impl Run {
-    #[track_caller]
-    fn code(&self, code: i32) -> &Run {
-        assert_eq!(
-            self.code,
-            Some(code),
-            "\n--- stdout:\n{}\n--- stderr:\n{}",
-            self.stdout,
-            self.stderr
-        );
-        self
-    }
+/// Runs `dd-rules` with `args`, bounded, from the workspace root.
+fn dd(args: &[&dyn AsRef<OsStr>]) -> Run {
+    common::dd(args.iter().map(|a| a.as_ref()))
 }
 
 fn formatted(source: &str) -> String {
@@ -108,7 +36,7 @@ fn read(path: &Path) -> String {
 
 #[test]
 fn fmt_rewrites_a_file_in_place() {
-    let dir = TempDir::new();
+    let dir = TempDir::new("fmt");
     let file = dir.write("a.rules", MESSY);
     let run = dd(&[&"fmt", &file]);
     run.code(0);
@@ -132,9 +60,9 @@ fn fmt_rewrites_a_file_in_place() {
 #[cfg(unix)]
 #[test]
 fn a_symbolic_link_stays_a_link() {
-    let dir = TempDir::new();
+    let dir = TempDir::new("fmt");
     let target = dir.write("real/a.rules", MESSY);
-    let link = dir.0.join("link.rules");
+    let link = dir.path().join("link.rules");
     std::os::unix::fs::symlink(&target, &link).unwrap();
     dd(&[&"fmt", &link]).code(0);
     assert!(
@@ -148,7 +76,7 @@ fn a_symbolic_link_stays_a_link() {
 
 #[test]
 fn fmt_check_lists_the_files_that_would_change_and_changes_nothing() {
-    let dir = TempDir::new();
+    let dir = TempDir::new("fmt");
     let messy = dir.write("messy.rules", MESSY);
     let tidy = dir.write("tidy.rules", formatted(MESSY));
     let run = dd(&[&"fmt", &"--check", &messy, &tidy]);
@@ -174,23 +102,23 @@ fn fmt_check_lists_the_files_that_would_change_and_changes_nothing() {
 
 #[test]
 fn fmt_searches_directories_for_rules_files() {
-    let dir = TempDir::new();
+    let dir = TempDir::new("fmt");
     let a = dir.write("a.rules", MESSY);
     let b = dir.write("nested/deeper/b.rules", MESSY);
     let other = dir.write("nested/notes.txt", MESSY);
-    let run = dd(&[&"fmt", &"--check", &dir.0]);
+    let run = dd(&[&"fmt", &"--check", &dir.path()]);
     run.code(1);
     assert_eq!(run.stdout, format!("{}\n{}\n", a.display(), b.display()));
-    dd(&[&"fmt", &dir.0]).code(0);
+    dd(&[&"fmt", &dir.path()]).code(0);
     assert_eq!(read(&a), formatted(MESSY));
     assert_eq!(read(&b), formatted(MESSY));
     assert_eq!(read(&other), MESSY);
-    dd(&[&"fmt", &"--check", &dir.0]).code(0);
+    dd(&[&"fmt", &"--check", &dir.path()]).code(0);
 }
 
 #[test]
 fn a_file_with_a_syntax_error_is_reported_and_left_untouched() {
-    let dir = TempDir::new();
+    let dir = TempDir::new("fmt");
     let bad = dir.write("bad.rules", "enum E { a b }\n");
     let good = dir.write("good.rules", MESSY);
     let run = dd(&[&"fmt", &bad, &good]);
@@ -219,7 +147,7 @@ fn a_missing_file_is_an_error_naming_it() {
 
 #[test]
 fn invalid_utf8_is_an_error_naming_the_file() {
-    let dir = TempDir::new();
+    let dir = TempDir::new("fmt");
     let bytes = b"enum E { a }\n// \xff\xfe\n";
     let file = dir.write("latin1.rules", bytes);
     let run = dd(&[&"fmt", &file]);
@@ -241,9 +169,9 @@ fn usage_errors_exit_with_2() {
 
 #[test]
 fn a_directory_without_rulesets_is_an_error() {
-    let dir = TempDir::new();
+    let dir = TempDir::new("fmt");
     dir.write("notes.txt", "nothing");
-    let run = dd(&[&"fmt", &dir.0]);
+    let run = dd(&[&"fmt", &dir.path()]);
     run.code(1);
     assert!(run.stderr.contains("no `.rules` files"), "{}", run.stderr);
 }

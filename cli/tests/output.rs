@@ -7,10 +7,7 @@ mod common;
 use std::io::{BufRead, BufReader};
 use std::process::Stdio;
 
-use common::{TIMED_OUT, TempDir, arg, bounded, dd, repeat};
-
-/// The exit code of a run whose reader went away: 0, as ripgrep's.
-const CLOSED: i32 = 0;
+use common::{CLOSED, TIMED_OUT, TempDir, arg, bounded, dd, repeat};
 
 const SPOOF_RULES: &str = "tests/hostile/cli/spoofing.rules";
 const SPOOF_FACTS: &str = "tests/hostile/cli/spoofing.json";
@@ -68,11 +65,7 @@ fn to_dev_full(args: &[&str], stdin: Option<&'static [u8]>) -> common::Run {
     writer
         .join()
         .expect("the writer stops when the binary is gone");
-    common::Run {
-        code: out.status.code(),
-        stdout: String::new(),
-        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
-    }
+    common::Run::of(out)
 }
 
 #[cfg(target_os = "linux")]

@@ -11,9 +11,9 @@
 //! written as it is already has its own warning wherever it stands (DD106),
 //! and a raw control character is an error (DD001).
 
-use super::lookalike::is_bidi_control;
+use crate::diag::Diagnostic;
+use crate::printable::is_bidi_control;
 use crate::printable::is_hidden;
-use crate::report::diagnostic::Diagnostic;
 use crate::span::Span;
 
 /// The DD109 warnings of the string literals at `strings` in `source`.

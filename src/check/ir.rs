@@ -101,3 +101,65 @@ pub(crate) enum SetOrValue {
     Set(SetExpr),
     Value(Value),
 }
+
+/// What a condition reads directly: a fact, or a predicate (whose body is
+/// read elsewhere).
+pub(crate) enum Read<'c> {
+    Fact(&'c FactRef),
+    Pred(PredId),
+}
+
+impl Cond {
+    /// Calls `visit` with every fact and predicate the condition reads outside
+    /// quantifier and count bodies (a quantifier gives its list), in the order
+    /// of a depth-first reading, left to right, until `visit` breaks. The one
+    /// walk behind default evidence (`check::decls`) and the facts an
+    /// explanation quotes (`explain`). An explicit stack: no recursion.
+    pub(crate) fn visit_reads<'c>(
+        &'c self,
+        mut visit: impl FnMut(Read<'c>) -> std::ops::ControlFlow<()>,
+    ) {
+        let mut todo: Vec<&'c Cond> = vec![self];
+        while let Some(c) = todo.pop() {
+            let mut facts: Vec<&'c FactRef> = Vec::new();
+            let value = |v: &'c Value, facts: &mut Vec<&'c FactRef>| match v {
+                Value::Fact(f) | Value::Count(f, _, _) => facts.push(f),
+                Value::Lit(_) => {}
+            };
+            match c {
+                Cond::Const(_) => {}
+                Cond::Pred(p) => {
+                    if visit(Read::Pred(*p)).is_break() {
+                        return;
+                    }
+                }
+                Cond::Fact(f) | Cond::Known(f) | Cond::Quant(_, f, _, _) => facts.push(f),
+                Cond::Not(i) => todo.push(i),
+                Cond::And(items) | Cond::Or(items) => todo.extend(items.iter().rev()),
+                Cond::Cmp(_, a, b) => {
+                    value(a, &mut facts);
+                    value(b, &mut facts);
+                }
+                Cond::In(v, s) => {
+                    value(v, &mut facts);
+                    if let SetExpr::Fact(f) = s {
+                        facts.push(f);
+                    }
+                }
+                Cond::Contains(_, f, right) => {
+                    facts.push(f);
+                    match right {
+                        SetOrValue::Set(SetExpr::Fact(g)) => facts.push(g),
+                        SetOrValue::Value(v) => value(v, &mut facts),
+                        SetOrValue::Set(SetExpr::Lit(_)) => {}
+                    }
+                }
+            }
+            for f in facts {
+                if visit(Read::Fact(f)).is_break() {
+                    return;
+                }
+            }
+        }
+    }
+}

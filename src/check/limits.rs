@@ -7,10 +7,10 @@
 //! names with each other and build tables per declaration, and the limits
 //! are what keeps their work proportional to the size of the file.
 
+use crate::diag::Diagnostic;
 use crate::limits::{
     MAX_DECLARATIONS, MAX_ID_BYTES, MAX_IDENT_BYTES, MAX_SELECTORS, MAX_STRING_BYTES,
 };
-use crate::report::diagnostic::Diagnostic;
 use crate::span::Span;
 use crate::syntax::ast::{self, Decl, DispExpr, Expr, ExprKind, Filter, PropValue, TypeExpr};
 

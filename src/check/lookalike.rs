@@ -12,7 +12,8 @@
 use std::collections::HashMap;
 
 use super::confusables::skeleton;
-use crate::report::diagnostic::Diagnostic;
+use crate::diag::Diagnostic;
+use crate::printable::is_bidi_control;
 use crate::span::Span;
 use crate::syntax::ast::{self, Decl};
 
@@ -143,12 +144,6 @@ pub(super) fn names(file: &ast::File, source: &str, diags: &mut Vec<Diagnostic>)
         compare(group, kind, Some(owner), diags);
     }
     compare(&outcomes, "outcome", None, diags);
-}
-
-/// The characters that change the direction of the text after them: the
-/// embeddings, overrides and isolates of the Unicode bidirectional algorithm.
-pub(super) fn is_bidi_control(c: char) -> bool {
-    matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
 }
 
 /// The DD106 warnings of a source: one per bidirectional control character.

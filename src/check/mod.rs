@@ -13,11 +13,10 @@ pub(crate) mod ir;
 mod limits;
 mod lookalike;
 mod schema;
-pub(crate) mod suggest;
 
+use crate::diag::{Diagnostic, DiagnosticLevel};
 use crate::facts::schema::Schema;
-use crate::report::Severity;
-use crate::report::diagnostic::{Diagnostic, DiagnosticLevel};
+use crate::model::Severity;
 use crate::span::Span;
 use crate::syntax::ast::{self, CmpOp};
 use ir::{Cond, FactRef, PredId};
@@ -152,7 +151,7 @@ pub(crate) fn check(file: &ast::File, source: &str) -> Result<Checked, Vec<Diagn
     }
     let has_errors = diags
         .iter()
-        .any(|d| d.level == crate::report::diagnostic::DiagnosticLevel::Error);
+        .any(|d| d.level == crate::diag::DiagnosticLevel::Error);
     match checked {
         Some(mut c) if !has_errors => {
             c.warnings = diags;

@@ -4,22 +4,24 @@ use std::collections::HashMap;
 
 use indexmap::IndexMap;
 
-use super::suggest::{did_you_mean, suggesting};
+use crate::diag::Diagnostic;
 use crate::facts::schema::{EnumDef, FieldDef, RecordDef, RecordId, Schema, Type};
 use crate::limits::{MAX_ENUM_VARIANTS, MAX_SCHEMA_DEPTH, MAX_SCHEMA_SLOTS};
-use crate::report::diagnostic::Diagnostic;
 use crate::span::Span;
+use crate::suggest::{did_you_mean, suggesting};
 use crate::syntax::ast::{self, Decl, TypeExpr};
 
 const BUILTIN_TYPES: [&str; 4] = ["bool", "int", "decimal", "string"];
 
-/// Builds the schema, reporting every problem in `diags`. Fields whose type
-/// cannot be resolved are left out, so that later stages still run.
-pub(super) fn build(file: &ast::File, diags: &mut Vec<Diagnostic>) -> Schema {
-    let mut schema = Schema::default();
-    // Type names: enums and records share one namespace with the built-in types.
-    let mut type_spans: IndexMap<String, Span> = IndexMap::new();
-    let mut declare_type = |name: &ast::Ident, diags: &mut Vec<Diagnostic>| -> bool {
+/// Type names: enums and records share one namespace with the built-in types.
+#[derive(Default)]
+struct TypeNames {
+    spans: IndexMap<String, Span>,
+}
+
+impl TypeNames {
+    /// Declares a type name, unless it is built in or declared already (DD010).
+    fn declare(&mut self, name: &ast::Ident, diags: &mut Vec<Diagnostic>) -> bool {
         if BUILTIN_TYPES.contains(&name.name.as_str()) {
             diags.push(Diagnostic::error(
                 "DD010",
@@ -31,7 +33,7 @@ pub(super) fn build(file: &ast::File, diags: &mut Vec<Diagnostic>) -> Schema {
             ));
             return false;
         }
-        if let Some(first) = type_spans.get(&name.name) {
+        if let Some(first) = self.spans.get(&name.name) {
             diags.push(
                 Diagnostic::error(
                     "DD010",
@@ -43,65 +45,84 @@ pub(super) fn build(file: &ast::File, diags: &mut Vec<Diagnostic>) -> Schema {
             );
             return false;
         }
-        type_spans.insert(name.name.clone(), name.span);
+        self.spans.insert(name.name.clone(), name.span);
         true
-    };
+    }
+}
 
-    let mut record_decls: Vec<(&Vec<ast::FieldDecl>, RecordId)> = Vec::new();
+/// An enum's definition: each value once (DD012), at least one, and no more
+/// than [`MAX_ENUM_VARIANTS`] (DD035).
+fn enum_def(e: &ast::EnumDecl, diags: &mut Vec<Diagnostic>) -> EnumDef {
+    let mut variants: IndexMap<String, Option<String>> = IndexMap::new();
+    let mut spans: IndexMap<&str, Span> = IndexMap::new();
+    for (docs, v) in &e.variants {
+        if let Some(first) = spans.get(v.name.as_str()) {
+            diags.push(
+                Diagnostic::error(
+                    "DD012",
+                    v.span,
+                    format!(
+                        "the enum `{}` lists the value `{}` twice",
+                        e.name.name, v.name
+                    ),
+                )
+                .note(*first, "first listed here"),
+            );
+            continue;
+        }
+        spans.insert(&v.name, v.span);
+        variants.insert(v.name.clone(), docs.clone());
+    }
+    if variants.is_empty() {
+        diags.push(Diagnostic::error(
+            "DD012",
+            e.name.span,
+            format!("the enum `{}` has no values", e.name.name),
+        ));
+    }
+    if variants.len() > MAX_ENUM_VARIANTS {
+        diags.push(Diagnostic::error(
+            "DD035",
+            e.name.span,
+            format!(
+                "the enum `{}` has {} values, more than the limit of {MAX_ENUM_VARIANTS}",
+                e.name.name,
+                variants.len()
+            ),
+        ));
+    }
+    EnumDef {
+        name: e.name.name.clone(),
+        docs: e.docs.clone(),
+        variants,
+    }
+}
+
+/// The fields of each record (the root's last), to resolve once every type is named.
+type RecordFields<'f> = Vec<(&'f Vec<ast::FieldDecl>, RecordId)>;
+
+/// Declares the enums and records, and the root record of the `facts` block;
+/// the fields are resolved later.
+fn declare_types<'f>(
+    file: &'f ast::File,
+    schema: &mut Schema,
+    diags: &mut Vec<Diagnostic>,
+) -> RecordFields<'f> {
+    let mut names = TypeNames::default();
+    let mut record_decls: RecordFields<'f> = Vec::new();
     let mut facts_decl: Option<&ast::FactsDecl> = None;
     let mut extra_facts: Vec<&Vec<ast::FieldDecl>> = Vec::new();
     for decl in &file.decls {
         match decl {
             Decl::Enum(e) => {
-                if !declare_type(&e.name, diags) {
+                if !names.declare(&e.name, diags) {
                     continue;
                 }
-                let mut variants: IndexMap<String, Option<String>> = IndexMap::new();
-                let mut spans: IndexMap<&str, Span> = IndexMap::new();
-                for (docs, v) in &e.variants {
-                    if let Some(first) = spans.get(v.name.as_str()) {
-                        diags.push(
-                            Diagnostic::error(
-                                "DD012",
-                                v.span,
-                                format!(
-                                    "the enum `{}` lists the value `{}` twice",
-                                    e.name.name, v.name
-                                ),
-                            )
-                            .note(*first, "first listed here"),
-                        );
-                        continue;
-                    }
-                    spans.insert(&v.name, v.span);
-                    variants.insert(v.name.clone(), docs.clone());
-                }
-                if variants.is_empty() {
-                    diags.push(Diagnostic::error(
-                        "DD012",
-                        e.name.span,
-                        format!("the enum `{}` has no values", e.name.name),
-                    ));
-                }
-                if variants.len() > MAX_ENUM_VARIANTS {
-                    diags.push(Diagnostic::error(
-                        "DD035",
-                        e.name.span,
-                        format!(
-                            "the enum `{}` has {} values, more than the limit of {MAX_ENUM_VARIANTS}",
-                            e.name.name,
-                            variants.len()
-                        ),
-                    ));
-                }
-                schema.enums.push(EnumDef {
-                    name: e.name.name.clone(),
-                    docs: e.docs.clone(),
-                    variants,
-                });
+                let def = enum_def(e, diags);
+                schema.enums.push(def);
             }
             Decl::Record(r) => {
-                if !declare_type(&r.name, diags) {
+                if !names.declare(&r.name, diags) {
                     continue;
                 }
                 record_decls.push((&r.fields, schema.records.len()));
@@ -156,7 +177,17 @@ pub(super) fn build(file: &ast::File, diags: &mut Vec<Diagnostic>) -> Schema {
             .help("add a `facts { … }` block that lists the root facts"),
         ),
     }
+    record_decls
+}
 
+/// Resolves the fields of every record: each once (DD011), `id` not a root
+/// fact, each type known. A field whose type is unknown is left out and
+/// marked poisoned, so that its uses are not reported again.
+fn resolve_fields(
+    schema: &mut Schema,
+    record_decls: RecordFields<'_>,
+    diags: &mut Vec<Diagnostic>,
+) {
     // Every type by name, so that resolving a field's type is one look-up.
     let mut types: HashMap<String, Type> = HashMap::new();
     for (i, e) in schema.enums.iter().enumerate() {
@@ -201,22 +232,20 @@ pub(super) fn build(file: &ast::File, diags: &mut Vec<Diagnostic>) -> Schema {
                 );
                 continue;
             }
-            let Some(ty) = resolve_type(&schema, &types, &field.ty, diags) else {
+            let Some(ty) = resolve_type(schema, &types, &field.ty, diags) else {
                 // Uses of the field are not reported again.
                 poisoned.push((rid, field.name.name.clone()));
                 continue;
             };
-            {
-                resolved.insert(
-                    field.name.name.clone(),
-                    FieldDef {
-                        ty,
-                        offset: 0,
-                        docs: field.docs.clone(),
-                        span: field.name.span,
-                    },
-                );
-            }
+            resolved.insert(
+                field.name.name.clone(),
+                FieldDef {
+                    ty,
+                    offset: 0,
+                    docs: field.docs.clone(),
+                    span: field.name.span,
+                },
+            );
         }
         if let Some(r) = schema.records.get_mut(rid) {
             r.fields = resolved;
@@ -225,6 +254,14 @@ pub(super) fn build(file: &ast::File, diags: &mut Vec<Diagnostic>) -> Schema {
     // Sorted, so that the checker finds a poisoned field by binary search.
     poisoned.sort_unstable();
     schema.poisoned = poisoned;
+}
+
+/// Builds the schema, reporting every problem in `diags`. Fields whose type
+/// cannot be resolved are left out, so that later stages still run.
+pub(super) fn build(file: &ast::File, diags: &mut Vec<Diagnostic>) -> Schema {
+    let mut schema = Schema::default();
+    let record_decls = declare_types(file, &mut schema, diags);
+    resolve_fields(&mut schema, record_decls, diags);
     lay_out(&mut schema, diags);
     check_slots(file, &schema, diags);
     schema

@@ -22,8 +22,8 @@
 
 use super::{At, DispCode, List, Mask, Node, NodeId, Operand, SelCode};
 use crate::decimal::Decimal;
-use crate::eval::tri::Tri;
 use crate::syntax::ast::{CmpOp, Quant, SetTest};
+use crate::tri::Tri;
 
 /// The index of an op in [`Flat::ops`], or one of the three exits.
 pub(crate) type Target = u32;

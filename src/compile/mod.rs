@@ -9,7 +9,7 @@ use crate::check::ir::{Base, Cond, FactRef, Lit, SetExpr, SetLit, SetOrValue, Va
 use crate::check::{Checked, DispCond, Selector};
 use crate::decimal::Decimal;
 use crate::facts::schema::{RecordId, Schema, Type};
-use crate::report::Severity;
+use crate::model::Severity;
 use crate::syntax::ast::{CmpOp, Quant, SetTest};
 
 pub(crate) mod flat;
@@ -34,7 +34,7 @@ pub(crate) struct List {
     /// The record of the elements, for printing paths into them.
     pub record: u32,
     /// What visiting one element costs in the evaluation budget: the nodes
-    /// of the body, at least one (`eval::budget`).
+    /// of the body, at least one (`budget.rs`).
     pub weight: u32,
 }
 
@@ -139,7 +139,7 @@ pub(crate) struct Program {
     /// A bound of what quoting every flag's evidence costs, for a report
     /// that need not measure its quotes: `evidence_fixed` bytes, plus
     /// `evidence_fanout` times [`QUOTE_EXPANSION`] times the document's
-    /// length (`eval/report.rs`).
+    /// length (`report/build.rs`).
     pub evidence_fixed: usize,
     pub evidence_fanout: usize,
     pub safeguards: Box<[NodeId]>,
@@ -586,7 +586,7 @@ mod tests {
         ];
         for source in sources {
             let rules = RuleSet::compile(source, "test.rules").unwrap();
-            let (checked, program) = (rules.checked(), rules.program());
+            let (checked, program) = (rules.engine.checked(), rules.engine.program());
             let mut run: Vec<u32> = program.flat.predicates.iter().map(|&(p, _)| p).collect();
             run.sort_unstable();
             let all: Vec<u32> = (0..checked.predicates.len() as u32).collect();

@@ -8,15 +8,15 @@
 use std::cell::{Cell, RefCell};
 use std::collections::BTreeSet;
 
-use super::budget::Steps;
 use super::scalar::Scalar;
-use super::tri::{Range, Tri};
+use crate::budget::Steps;
 use crate::check::Checked;
 use crate::check::ir::{Base, Cond, FactRef, SetExpr, SetLit, SetOrValue, Value as IrValue};
 use crate::facts::schema::RecordId;
 use crate::facts::{Facts, Frame, Value};
 use crate::limits::MAX_MISSING_PER_FLAG;
-use crate::syntax::ast::{Quant, SetTest};
+use crate::syntax::ast::{CmpOp, Quant, SetTest};
+use crate::tri::{Range, Tri};
 
 /// A result and, when it is unknown, the absent facts that kept it so.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -248,150 +248,193 @@ impl<'a> Interpreter<'a> {
             }
             Cond::And(items) => self.junction(items, env, Tri::False),
             Cond::Or(items) => self.junction(items, env, Tri::True),
-            Cond::Cmp(op, a, b) => {
-                let (a, b) = (self.value(a, env), self.value(b, env));
-                let mut missing = BTreeSet::new();
-                let mut range = |v: Val<'_>| match v {
-                    Val::Scalar(Scalar::Int(n)) => Some(Range::exact(n)),
-                    Val::Count(r, m) => {
-                        add_missing(&mut missing, m);
-                        Some(r)
-                    }
-                    Val::Unknown(m) => {
-                        add_missing(&mut missing, m);
-                        None
-                    }
-                    Val::Scalar(_) => None,
-                };
-                if let (Val::Scalar(x), Val::Scalar(y)) = (&a, &b) {
-                    return match x.compare(*y) {
-                        Some(o) => Traced::known(Tri::from_bool(op.holds(o))),
-                        None => self.fault(Traced::known(Tri::False)),
-                    };
-                }
-                let unknown_operand = matches!(a, Val::Unknown(_)) || matches!(b, Val::Unknown(_));
-                let (x, y) = (range(a), range(b));
-                if !unknown_operand && (x.is_none() || y.is_none()) {
-                    return self.fault(Traced::known(Tri::False));
-                }
-                let value = match (x, y) {
-                    (Some(x), Some(y)) => x.compare(*op, y),
-                    _ => Tri::Unknown,
-                };
-                if value == Tri::Unknown {
-                    Traced { value, missing }
-                } else {
-                    Traced::known(value)
-                }
-            }
-            Cond::In(v, set) => {
-                let mut missing = BTreeSet::new();
-                let item = match self.value(v, env) {
-                    Val::Scalar(s) => Some(s),
-                    Val::Unknown(m) | Val::Count(_, m) => {
-                        add_missing(&mut missing, m);
-                        None
-                    }
-                };
-                let set = match set {
-                    SetExpr::Fact(f) => match self.read(f, env) {
-                        (Some(Value::Set(mask)), _) => Some(Members::Mask(mask.get())),
-                        (_, path) => {
-                            missing.insert(path);
-                            None
-                        }
-                    },
-                    SetExpr::Lit(SetLit::Enum(_, mask)) => Some(Members::Mask(*mask)),
-                    SetExpr::Lit(SetLit::Values(values)) => Some(Members::Values(values)),
-                };
-                let (Some(item), Some(set)) = (item, set) else {
-                    return Traced {
-                        value: Tri::Unknown,
-                        missing,
-                    };
-                };
-                let holds = match (set, item) {
-                    (Members::Mask(mask), Scalar::Enum(i)) => mask & crate::facts::bit(i) != 0,
-                    (Members::Values(values), item) => values.iter().any(|l| {
-                        item.compare(Scalar::of_lit(l)) == Some(std::cmp::Ordering::Equal)
-                    }),
-                    (Members::Mask(_), _) => self.fault(false),
-                };
-                Traced::known(Tri::from_bool(holds))
-            }
-            Cond::Contains(test, f, right) => {
-                let mut missing = BTreeSet::new();
-                let have = match self.read(f, env) {
-                    (Some(Value::Set(m)), _) => Some(m.get()),
-                    (_, path) => {
-                        missing.insert(path);
-                        None
-                    }
-                };
-                let want = match right {
-                    SetOrValue::Value(v) => match self.value(v, env) {
-                        Val::Scalar(Scalar::Enum(i)) => Some(crate::facts::bit(i)),
-                        Val::Unknown(m) | Val::Count(_, m) => {
-                            add_missing(&mut missing, m);
-                            None
-                        }
-                        Val::Scalar(_) => self.fault(Some(0)),
-                    },
-                    SetOrValue::Set(SetExpr::Lit(SetLit::Enum(_, m))) => Some(*m),
-                    SetOrValue::Set(SetExpr::Lit(SetLit::Values(_))) => self.fault(Some(0)),
-                    SetOrValue::Set(SetExpr::Fact(g)) => match self.read(g, env) {
-                        (Some(Value::Set(m)), _) => Some(m.get()),
-                        (_, path) => {
-                            missing.insert(path);
-                            None
-                        }
-                    },
-                };
-                let (Some(have), Some(want)) = (have, want) else {
-                    return Traced {
-                        value: Tri::Unknown,
-                        missing,
-                    };
-                };
-                let holds = match test {
-                    SetTest::One | SetTest::Any => have & want != 0,
-                    SetTest::All => have & want == want,
-                    SetTest::None => have & want == 0,
-                };
-                Traced::known(Tri::from_bool(holds))
-            }
-            Cond::Quant(q, list, name, body) => {
-                let (decisive, other) = match q {
-                    Quant::Any => (Tri::True, Tri::False),
-                    Quant::All => (Tri::False, Tri::True),
-                };
-                let mut decided = false;
-                let mut missing = BTreeSet::new();
-                let mut unknown = false;
-                let each = self.each(list, name, Some(body.as_ref()), env, &mut |t: Traced| {
-                    if t.value == decisive {
-                        decided = true;
-                    } else if t.value == Tri::Unknown {
-                        unknown = true;
-                        add_missing(&mut missing, t.missing);
-                    }
-                });
-                if let Err(missing) = each {
-                    return missing;
-                }
-                if decided {
-                    Traced::known(decisive)
-                } else if unknown {
-                    Traced {
-                        value: Tri::Unknown,
-                        missing,
-                    }
-                } else {
-                    Traced::known(other)
-                }
-            }
+            Cond::Cmp(op, a, b) => self.compare(*op, a, b, env),
+            Cond::In(v, set) => self.membership(v, set, env),
+            Cond::Contains(test, f, right) => self.contains(*test, f, right, env),
+            Cond::Quant(q, list, name, body) => self.quantified(*q, list, name, body, env),
             Cond::Known(f) => Traced::known(Tri::from_bool(self.read(f, env).0.is_some())),
             Cond::Pred(p) => self.predicate(*p),
+        }
+    }
+
+    /// A comparison: of two scalars, or of counts with their ranges.
+    fn compare<'c>(
+        &self,
+        op: CmpOp,
+        a: &'c IrValue,
+        b: &'c IrValue,
+        env: &mut Vec<Binding<'a>>,
+    ) -> Traced
+    where
+        'a: 'c,
+    {
+        let (a, b) = (self.value(a, env), self.value(b, env));
+        let mut missing = BTreeSet::new();
+        let mut range = |v: Val<'_>| match v {
+            Val::Scalar(Scalar::Int(n)) => Some(Range::exact(n)),
+            Val::Count(r, m) => {
+                add_missing(&mut missing, m);
+                Some(r)
+            }
+            Val::Unknown(m) => {
+                add_missing(&mut missing, m);
+                None
+            }
+            Val::Scalar(_) => None,
+        };
+        if let (Val::Scalar(x), Val::Scalar(y)) = (&a, &b) {
+            return match x.compare(*y) {
+                Some(o) => Traced::known(Tri::from_bool(op.holds(o))),
+                None => self.fault(Traced::known(Tri::False)),
+            };
+        }
+        let unknown_operand = matches!(a, Val::Unknown(_)) || matches!(b, Val::Unknown(_));
+        let (x, y) = (range(a), range(b));
+        if !unknown_operand && (x.is_none() || y.is_none()) {
+            return self.fault(Traced::known(Tri::False));
+        }
+        let value = match (x, y) {
+            (Some(x), Some(y)) => x.compare(op, y),
+            _ => Tri::Unknown,
+        };
+        if value == Tri::Unknown {
+            Traced { value, missing }
+        } else {
+            Traced::known(value)
+        }
+    }
+
+    /// `value in set`.
+    fn membership<'c>(&self, v: &'c IrValue, set: &'c SetExpr, env: &mut Vec<Binding<'a>>) -> Traced
+    where
+        'a: 'c,
+    {
+        let mut missing = BTreeSet::new();
+        let item = match self.value(v, env) {
+            Val::Scalar(s) => Some(s),
+            Val::Unknown(m) | Val::Count(_, m) => {
+                add_missing(&mut missing, m);
+                None
+            }
+        };
+        let set = match set {
+            SetExpr::Fact(f) => match self.read(f, env) {
+                (Some(Value::Set(mask)), _) => Some(Members::Mask(mask.get())),
+                (_, path) => {
+                    missing.insert(path);
+                    None
+                }
+            },
+            SetExpr::Lit(SetLit::Enum(_, mask)) => Some(Members::Mask(*mask)),
+            SetExpr::Lit(SetLit::Values(values)) => Some(Members::Values(values)),
+        };
+        let (Some(item), Some(set)) = (item, set) else {
+            return Traced {
+                value: Tri::Unknown,
+                missing,
+            };
+        };
+        let holds = match (set, item) {
+            (Members::Mask(mask), Scalar::Enum(i)) => mask & crate::facts::bit(i) != 0,
+            (Members::Values(values), item) => values
+                .iter()
+                .any(|l| item.compare(Scalar::of_lit(l)) == Some(std::cmp::Ordering::Equal)),
+            (Members::Mask(_), _) => self.fault(false),
+        };
+        Traced::known(Tri::from_bool(holds))
+    }
+
+    /// `set contains …` (one value, `any`, `all` or `none` of a set).
+    fn contains<'c>(
+        &self,
+        test: SetTest,
+        f: &'c FactRef,
+        right: &'c SetOrValue,
+        env: &mut Vec<Binding<'a>>,
+    ) -> Traced
+    where
+        'a: 'c,
+    {
+        let mut missing = BTreeSet::new();
+        let have = match self.read(f, env) {
+            (Some(Value::Set(m)), _) => Some(m.get()),
+            (_, path) => {
+                missing.insert(path);
+                None
+            }
+        };
+        let want = match right {
+            SetOrValue::Value(v) => match self.value(v, env) {
+                Val::Scalar(Scalar::Enum(i)) => Some(crate::facts::bit(i)),
+                Val::Unknown(m) | Val::Count(_, m) => {
+                    add_missing(&mut missing, m);
+                    None
+                }
+                Val::Scalar(_) => self.fault(Some(0)),
+            },
+            SetOrValue::Set(SetExpr::Lit(SetLit::Enum(_, m))) => Some(*m),
+            SetOrValue::Set(SetExpr::Lit(SetLit::Values(_))) => self.fault(Some(0)),
+            SetOrValue::Set(SetExpr::Fact(g)) => match self.read(g, env) {
+                (Some(Value::Set(m)), _) => Some(m.get()),
+                (_, path) => {
+                    missing.insert(path);
+                    None
+                }
+            },
+        };
+        let (Some(have), Some(want)) = (have, want) else {
+            return Traced {
+                value: Tri::Unknown,
+                missing,
+            };
+        };
+        let holds = match test {
+            SetTest::One | SetTest::Any => have & want != 0,
+            SetTest::All => have & want == want,
+            SetTest::None => have & want == 0,
+        };
+        Traced::known(Tri::from_bool(holds))
+    }
+
+    /// `any` or `all` over a list.
+    fn quantified<'c>(
+        &self,
+        q: Quant,
+        list: &'c FactRef,
+        name: &str,
+        body: &'c Cond,
+        env: &mut Vec<Binding<'a>>,
+    ) -> Traced
+    where
+        'a: 'c,
+    {
+        let (decisive, other) = match q {
+            Quant::Any => (Tri::True, Tri::False),
+            Quant::All => (Tri::False, Tri::True),
+        };
+        let mut decided = false;
+        let mut missing = BTreeSet::new();
+        let mut unknown = false;
+        let each = self.each(list, name, Some(body), env, &mut |t: Traced| {
+            if t.value == decisive {
+                decided = true;
+            } else if t.value == Tri::Unknown {
+                unknown = true;
+                add_missing(&mut missing, t.missing);
+            }
+        });
+        if let Err(missing) = each {
+            return missing;
+        }
+        if decided {
+            Traced::known(decisive)
+        } else if unknown {
+            Traced {
+                value: Tri::Unknown,
+                missing,
+            }
+        } else {
+            Traced::known(other)
         }
     }
 

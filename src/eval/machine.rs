@@ -7,9 +7,8 @@
 
 use std::cell::Cell;
 
-use super::budget::Steps;
 use super::scalar::Scalar;
-use super::tri::{Range, Tri};
+use crate::budget::Steps;
 use crate::check::ir::Lit;
 use crate::compile::flat::{
     EXIT_FALSE, EXIT_TRUE, EXIT_UNKNOWN, Target, Test, exit_case, exit_value,
@@ -19,6 +18,7 @@ use crate::decimal::Decimal;
 use crate::facts::{Frame, Value, bit};
 use crate::limits::MAX_QUANTIFIER_DEPTH;
 use crate::syntax::ast::{CmpOp, Quant, SetTest};
+use crate::tri::{Range, Tri};
 
 /// The frames in scope: the root, then one per nested quantifier.
 pub(crate) const FRAMES: usize = MAX_QUANTIFIER_DEPTH + 1;

@@ -23,10 +23,10 @@ use std::fmt::Write as _;
 use std::ops::Range;
 
 use super::machine::Machine;
-use super::tri::Tri;
 use crate::compile::{At, List, Mask, Node, NodeId, Operand, Program};
 use crate::facts::Value;
 use crate::limits::MAX_MISSING_PER_FLAG;
+use crate::tri::Tri;
 
 /// The printed path of the list element bound at each frame level, and the
 /// record it is an instance of. Frame 0 is the root: an empty prefix. (A

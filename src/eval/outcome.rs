@@ -3,21 +3,21 @@
 //! buffers have grown to the ruleset's size.
 //!
 //! The full [`Report`](crate::Report) is built on demand from an [`Outcome`]
-//! (see `report.rs`): the statuses are not computed twice.
+//! (see `report/build.rs`): the statuses are not computed twice.
 
 use std::cell::Cell;
 
-use super::budget::{ConditionKind, Steps};
 use super::machine::{self, FlagBits, Machine};
-use super::tri::Tri;
+use crate::budget::{ConditionKind, Steps};
 use crate::compile::Program;
 use crate::compile::flat::{EXIT_TRUE, exit_value};
+use crate::engine::Engine;
 use crate::facts::Facts;
-use crate::report::{SafeguardStatus, Status};
-use crate::ruleset::RuleSet;
+use crate::model::{SafeguardStatus, Status};
+use crate::tri::Tri;
 
-/// Reusable buffers for [`RuleSet::evaluate_into`]: make one per thread with
-/// [`RuleSet::new_scratch`] and evaluate any number of transactions with it.
+/// Reusable buffers for [`RuleSet::evaluate_into`](crate::RuleSet::evaluate_into): make one per thread with
+/// [`RuleSet::new_scratch`](crate::RuleSet::new_scratch) and evaluate any number of transactions with it.
 /// After the first evaluation, evaluating allocates nothing.
 ///
 /// ```
@@ -39,7 +39,7 @@ pub struct Scratch {
 
 impl Scratch {
     /// Empty buffers for `rules`, sized for it.
-    pub(crate) fn new(rules: &RuleSet) -> Scratch {
+    pub(crate) fn new(rules: &Engine) -> Scratch {
         let mut outcome = Outcome {
             rules: rules.clone(),
             flags: Vec::new(),
@@ -65,7 +65,7 @@ impl Scratch {
     /// condition that went over the budget.
     pub(crate) fn run(
         &mut self,
-        rules: &RuleSet,
+        rules: &Engine,
         facts: &Facts,
     ) -> Result<&Outcome, (ConditionKind, usize)> {
         let out = &mut self.outcome;
@@ -81,12 +81,26 @@ impl Scratch {
 
 /// The result of the fast path: the status of every flag and safeguard, in
 /// declaration order, whether each flag is mitigated, and the disposition.
-/// No evidence and no missing facts; [`RuleSet::report`] builds the full
+/// No evidence and no missing facts; [`RuleSet::report`](crate::RuleSet::report) builds the full
 /// report from it when needed.
+///
+/// ```
+/// use dd_rules::{RuleSet, Status};
+///
+/// let rules = RuleSet::bundled()?;
+/// let mut scratch = rules.new_scratch();
+/// let facts = rules.facts_from_json(r#"{"end_user": {"sanctioned": true}}"#)?;
+/// let outcome = rules.evaluate_into(&facts, &mut scratch)?;
+/// assert_eq!(outcome.flag("S2.sanctioned"), Some(Status::Raised));
+/// assert!(outcome.count(Status::Unknown) > 0);
+/// let report = rules.report(&facts, outcome)?;
+/// assert_eq!(report.disposition(), outcome.disposition());
+/// # Ok::<(), dd_rules::Error>(())
+/// ```
 #[derive(Clone, Debug)]
 pub struct Outcome {
     /// The ruleset that computed it, for names.
-    rules: RuleSet,
+    rules: Engine,
     pub(crate) flags: Vec<Status>,
     pub(crate) safeguards: Vec<SafeguardStatus>,
     pub(crate) mitigated: Vec<bool>,
@@ -252,12 +266,12 @@ impl Outcome {
     }
 
     /// The ruleset that computed it.
-    pub(crate) fn rules(&self) -> &RuleSet {
+    pub(crate) fn rules(&self) -> &Engine {
         &self.rules
     }
 
     /// The status of every flag, in declaration order (the order of
-    /// [`RuleSet::flags`]).
+    /// [`RuleSet::flags`](crate::RuleSet::flags)).
     pub fn flags(&self) -> &[Status] {
         &self.flags
     }
@@ -269,7 +283,7 @@ impl Outcome {
     }
 
     /// The status of every safeguard, in declaration order (the order of
-    /// [`RuleSet::safeguards`]).
+    /// [`RuleSet::safeguards`](crate::RuleSet::safeguards)).
     pub fn safeguards(&self) -> &[SafeguardStatus] {
         &self.safeguards
     }
@@ -296,7 +310,7 @@ impl Outcome {
         self.rules.outcome_name(self.outcome).unwrap_or_default()
     }
 
-    /// The index of the disposition in [`RuleSet::outcomes`], least strict
+    /// The index of the disposition in [`RuleSet::outcomes`](crate::RuleSet::outcomes), least strict
     /// first, so that dispositions can be compared by strictness.
     pub fn disposition_index(&self) -> usize {
         self.outcome

@@ -6,16 +6,16 @@ use proptest::prelude::*;
 
 use super::interp::Interpreter;
 use crate::RuleSet;
-use crate::report::{SafeguardStatus, Status};
+use crate::model::{SafeguardStatus, Status};
 
 /// The generator of well-typed rules and facts, shared with the fuzz targets.
 type Gen = crate::__fuzz::Gen<'static>;
 
-fn status_of(t: super::tri::Tri) -> Status {
+fn status_of(t: crate::tri::Tri) -> Status {
     match t {
-        super::tri::Tri::True => Status::Raised,
-        super::tri::Tri::False => Status::Clear,
-        super::tri::Tri::Unknown => Status::Unknown,
+        crate::tri::Tri::True => Status::Raised,
+        crate::tri::Tri::False => Status::Clear,
+        crate::tri::Tri::Unknown => Status::Unknown,
     }
 }
 
@@ -45,9 +45,9 @@ fn agree(
     }
     for (s, traced) in report.safeguards().zip(interp.safeguards()) {
         let expected = match traced.value {
-            super::tri::Tri::True => SafeguardStatus::InPlace,
-            super::tri::Tri::False => SafeguardStatus::Missing,
-            super::tri::Tri::Unknown => SafeguardStatus::Unknown,
+            crate::tri::Tri::True => SafeguardStatus::InPlace,
+            crate::tri::Tri::False => SafeguardStatus::Missing,
+            crate::tri::Tri::Unknown => SafeguardStatus::Unknown,
         };
         prop_assert_eq!(s.status, expected, "safeguard {}", s.id);
     }
@@ -73,7 +73,7 @@ fn fast_path_agrees(
     let in_place: Vec<bool> = interp
         .safeguards()
         .iter()
-        .map(|t| t.value == super::tri::Tri::True)
+        .map(|t| t.value == crate::tri::Tri::True)
         .collect();
     let mitigated: Vec<bool> = checked
         .flags

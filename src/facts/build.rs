@@ -15,10 +15,10 @@ use super::from_value::{FieldSer, OptString, facts_error, json_len, new_facts, s
 use super::load::{Ctx, ID_KEY, Key, KeySeed, Seg, quote};
 use super::schema::{Schema, Type};
 use super::{Facts, FactsError, Frame, Slot, Value};
-use crate::ruleset::RuleSet;
+use std::sync::Arc;
 
 /// Builds the [`Facts`] of one transaction path by path, checked against a
-/// ruleset's schema. Make one with [`RuleSet::facts_builder`].
+/// ruleset's schema. Make one with [`RuleSet::facts_builder`](crate::RuleSet::facts_builder).
 ///
 /// [`set`](FactsBuilder::set) takes a fact path as reports write them
 /// (`end_user.kind`, `parties[0].role`) and any `Serialize` value: a
@@ -58,8 +58,9 @@ use crate::ruleset::RuleSet;
 /// ```
 #[derive(Clone, Debug)]
 #[must_use = "a builder does nothing until `build` is called"]
-pub struct FactsBuilder {
-    rules: RuleSet,
+pub struct FactsBuilder<'r> {
+    schema: &'r Arc<Schema>,
+    fingerprint: u64,
     root: Node,
     id: Option<String>,
     /// The slots of the list elements set so far, against the loader's limit.
@@ -171,12 +172,12 @@ fn parse_path(path: &str) -> Result<Vec<Step<'_>>, String> {
     Ok(steps)
 }
 
-impl FactsBuilder {
-    pub(crate) fn new(rules: &RuleSet) -> FactsBuilder {
-        let schema = rules.schema();
+impl<'r> FactsBuilder<'r> {
+    pub(crate) fn new(schema: &'r Arc<Schema>, fingerprint: u64) -> FactsBuilder<'r> {
         let size = schema.record(schema.root).map_or(0, |r| r.size);
         FactsBuilder {
-            rules: rules.clone(),
+            schema,
+            fingerprint,
             root: Node::new(size),
             id: None,
             slots: 0,
@@ -193,7 +194,7 @@ impl FactsBuilder {
     /// assert_eq!(facts.transaction_id(), Some("T-7"));
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
-    pub fn id(mut self, id: impl Into<String>) -> FactsBuilder {
+    pub fn id(mut self, id: impl Into<String>) -> FactsBuilder<'r> {
         if self.error.is_none() {
             if self.id.is_some() {
                 self.error = Some(FactsError {
@@ -223,7 +224,7 @@ impl FactsBuilder {
     /// assert_eq!(error.message, "`nationl_police` is not a value of `EndUserKind`; did you mean `national_police`?");
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
-    pub fn set<T: Serialize>(mut self, path: &str, value: T) -> FactsBuilder {
+    pub fn set<T: Serialize>(mut self, path: &str, value: T) -> FactsBuilder<'r> {
         if self.error.is_none()
             && let Err(e) = self.try_set(path, &value)
         {
@@ -237,16 +238,22 @@ impl FactsBuilder {
         if let Some(e) = self.error {
             return Err(e);
         }
-        let fingerprint = self.rules.fingerprint();
-        let ctx = Ctx::new(self.rules.schema());
+        let fingerprint = self.fingerprint;
+        let ctx = Ctx::new(self.schema);
         ctx.slots.set(self.slots);
         ctx.text_bytes.set(self.text_bytes);
         let len = json_len(&ctx, self.root.marks.len()) + self.id.as_ref().map_or(0, String::len);
-        Ok(new_facts(self.root.finish(), self.id, fingerprint, len))
+        Ok(new_facts(
+            self.schema,
+            self.root.finish(),
+            self.id,
+            fingerprint,
+            len,
+        ))
     }
 
     fn try_set<T: Serialize + ?Sized>(&mut self, path: &str, value: &T) -> Result<(), FactsError> {
-        let schema = self.rules.schema();
+        let schema: &Schema = self.schema;
         let steps = parse_path(path).map_err(|message| FactsError {
             path: String::new(),
             line: 0,
@@ -420,7 +427,7 @@ fn set_in<T: Serialize + ?Sized>(
 /// It serialises as the JSON loader reads a fact with provenance,
 /// `{"value": …, "source": …, "as_of": …}`, so it can be given to
 /// [`FactsBuilder::set`], held in a struct given to
-/// [`RuleSet::facts_from_serialize`], or written into a JSON document. The
+/// [`RuleSet::facts_from_serialize`](crate::RuleSet::facts_from_serialize), or written into a JSON document. The
 /// report echoes the provenance in the evidence that quotes the fact.
 ///
 /// ```
@@ -487,73 +494,5 @@ impl<T> Sourced<T> {
     pub fn as_of(mut self, as_of: impl Into<String>) -> Sourced<T> {
         self.as_of = Some(as_of.into());
         self
-    }
-}
-
-impl RuleSet {
-    /// A builder of facts for this ruleset, set path by path
-    /// ([`FactsBuilder`]).
-    ///
-    /// ```
-    /// let rules = dd_rules::RuleSet::bundled()?;
-    /// let facts = rules.facts_builder().set("end_user.sanctioned", true).build()?;
-    /// assert_eq!(rules.evaluate(&facts)?.disposition(), "do_not_proceed");
-    /// # Ok::<(), Box<dyn std::error::Error>>(())
-    /// ```
-    pub fn facts_builder(&self) -> FactsBuilder {
-        FactsBuilder::new(self)
-    }
-
-    /// Facts from a JSON value, read as the same document in text would be
-    /// ([`facts_from_json`](Self::facts_from_json)), without writing it as
-    /// text. A number that the value holds as a float is read as the
-    /// shortest decimal that gives the float back (what serde_json writes).
-    /// Errors name the path; they have no line or column (both 0).
-    ///
-    /// ```
-    /// let rules = dd_rules::RuleSet::bundled()?;
-    /// let value = serde_json::json!({"id": "T-1", "country": {"freedom_score": 23}});
-    /// let facts = rules.facts_from_value(&value)?;
-    /// assert_eq!(facts, rules.facts_from_json(&value.to_string())?);
-    ///
-    /// let error = rules
-    ///     .facts_from_value(&serde_json::json!({"country": {"freedom_score": "high"}}))
-    ///     .unwrap_err();
-    /// assert_eq!(error.path, "country.freedom_score");
-    /// # Ok::<(), Box<dyn std::error::Error>>(())
-    /// ```
-    pub fn facts_from_value(&self, value: &serde_json::Value) -> Result<Facts, FactsError> {
-        self.facts_from_serialize(value)
-    }
-
-    /// Facts from any value that serialises (with serde) as a facts
-    /// document: a struct or map of root facts and an optional `id`, such as
-    /// [`Transaction`](crate::Transaction) or a caller's own struct. The
-    /// value is read as it serialises, checked as a JSON document is, with no
-    /// JSON text written in between; enums serialise by variant name, a
-    /// [`Sourced`] field carries provenance, `None` is unknown.
-    ///
-    /// ```
-    /// use serde::Serialize;
-    ///
-    /// #[derive(Serialize)]
-    /// struct Country { freedom_score: i64, civic_space: &'static str }
-    /// #[derive(Serialize)]
-    /// struct Deal { id: String, country: Country }
-    ///
-    /// let rules = dd_rules::RuleSet::bundled()?;
-    /// let deal = Deal {
-    ///     id: "T-1".into(),
-    ///     country: Country { freedom_score: 23, civic_space: "repressed" },
-    /// };
-    /// let facts = rules.facts_from_serialize(&deal)?;
-    /// assert_eq!(facts.transaction_id(), Some("T-1"));
-    /// # Ok::<(), Box<dyn std::error::Error>>(())
-    /// ```
-    pub fn facts_from_serialize<T: Serialize + ?Sized>(
-        &self,
-        value: &T,
-    ) -> Result<Facts, FactsError> {
-        super::from_value::load_value(self.schema(), self.fingerprint(), value)
     }
 }

@@ -86,7 +86,7 @@ pub(super) fn facts_error(ctx: &Ctx<'_>, e: &Error) -> FactsError {
 /// Loads any `Serialize` value as the facts of one transaction: it must
 /// serialise as a map or struct of root facts and an optional `"id"`.
 pub(crate) fn load_value<T: Serialize + ?Sized>(
-    schema: &Schema,
+    schema: &std::sync::Arc<Schema>,
     fingerprint: u64,
     value: &T,
 ) -> Result<Facts, FactsError> {
@@ -103,17 +103,24 @@ pub(crate) fn load_value<T: Serialize + ?Sized>(
         return Err(facts_error(&ctx, &e));
     }
     let len = json_len(&ctx, root_size) + id.as_ref().map_or(0, String::len);
-    Ok(new_facts(root, id, fingerprint, len))
+    Ok(new_facts(schema, root, id, fingerprint, len))
 }
 
 /// Facts from a root frame and an id; `len` is about how long they would be
 /// as a JSON document: what a report may quote is bounded by it
 /// (`limits::report_quote_budget`), as for a document loaded from text.
-pub(super) fn new_facts(root: Frame, id: Option<String>, fingerprint: u64, len: usize) -> Facts {
+pub(super) fn new_facts(
+    schema: &std::sync::Arc<Schema>,
+    root: Frame,
+    id: Option<String>,
+    fingerprint: u64,
+    len: usize,
+) -> Facts {
     Facts {
         root: std::sync::Arc::new(root),
         id: id.map(std::sync::Arc::from),
         fingerprint,
+        schema: std::sync::Arc::clone(schema),
         serial: super::next_serial(),
         len,
     }

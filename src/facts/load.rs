@@ -13,9 +13,9 @@ use indexmap::IndexMap;
 
 use super::schema::{FieldDef, RecordId, Schema, Type};
 use super::{Facts, FactsError, Frame, Provenance, Slot, Value};
-use crate::check::suggest::did_you_mean;
 use crate::decimal::Decimal;
 use crate::limits::{MAX_FACT_SLOTS, MAX_FACTS_BYTES, MAX_FACTS_DEPTH, facts_too_deep};
+use crate::suggest::did_you_mean;
 
 /// The top-level key that holds the transaction id, outside the schema.
 pub(crate) const ID_KEY: &str = "id";
@@ -249,7 +249,7 @@ impl<'s> Ctx<'s> {
 
 /// Loads `text` as the facts of one transaction.
 pub(crate) fn load_json(
-    schema: &Schema,
+    schema: &std::sync::Arc<Schema>,
     fingerprint: u64,
     text: &str,
 ) -> Result<Facts, FactsError> {
@@ -293,6 +293,7 @@ pub(crate) fn load_json(
             root: std::sync::Arc::new(root),
             id: id.map(std::sync::Arc::from),
             fingerprint,
+            schema: std::sync::Arc::clone(schema),
             serial: super::next_serial(),
             len: text.len(),
         }),
@@ -308,7 +309,9 @@ pub(crate) fn load_json(
             {
                 // The last character of the number that could not be read,
                 // where other errors point too.
-                Some(end @ 1..) if end <= text.len() => offset_position(text, end - 1),
+                Some(end @ 1..) if end <= text.len() => {
+                    crate::span::Span::new(end - 1, end).line_col(text)
+                }
                 _ => char_position(text, e.line(), e.column()),
             };
             Err(FactsError {
@@ -1027,17 +1030,6 @@ fn char_position(text: &str, line: usize, byte_column: usize) -> (usize, usize) 
         .unwrap_or(0);
     let before = text_line.get(..end).unwrap_or("");
     (line, before.chars().count() + 1)
-}
-
-/// The 1-based line and column, in characters, of a byte offset.
-fn offset_position(text: &str, offset: usize) -> (usize, usize) {
-    let before = text.get(..offset).unwrap_or(text);
-    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
-    let line = before.matches('\n').count() + 1;
-    (
-        line,
-        before.get(line_start..).map_or(0, |l| l.chars().count()) + 1,
-    )
 }
 
 /// Text from the document made safe to print (see `crate::printable`).

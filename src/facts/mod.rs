@@ -5,6 +5,7 @@
 //! schema it was loaded for: every slot holds a value of its field's type or
 //! is absent. Evaluation relies on this and checks only the fingerprint.
 
+mod adapt;
 mod build;
 mod from_value;
 mod load;
@@ -17,7 +18,9 @@ use std::sync::Arc;
 
 use crate::decimal::Decimal;
 
+pub(crate) use adapt::adapt;
 pub use build::{FactsBuilder, Sourced};
+pub(crate) use from_value::load_value;
 pub(crate) use load::{ID_KEY, load_json};
 
 /// The bit of an enum value in a set mask. Enums have at most
@@ -154,17 +157,29 @@ impl Frame {
 /// The facts of one transaction, loaded against a ruleset's schema.
 ///
 /// Build them with [`RuleSet::facts_from_json`](crate::RuleSet::facts_from_json),
-/// [`RuleSet::facts_from_value`](crate::RuleSet::facts_from_value),
 /// [`RuleSet::facts_from_serialize`](crate::RuleSet::facts_from_serialize),
 /// [`RuleSet::facts_from_transaction`](crate::RuleSet::facts_from_transaction)
 /// or [`RuleSet::facts_builder`](crate::RuleSet::facts_builder).
-#[derive(Clone, Debug)]
+///
+/// ```
+/// let rules = dd_rules::RuleSet::bundled()?;
+/// let facts = rules.facts_from_json(r#"{"id": "T-1", "country": {"freedom_score": 20}}"#)?;
+/// assert_eq!(facts.transaction_id(), Some("T-1"));
+/// // A clone shares the loaded values: a reference count, not a copy.
+/// let again = facts.clone();
+/// assert_eq!(rules.evaluate(&facts)?.to_json(), rules.evaluate(&again)?.to_json());
+/// # Ok::<(), dd_rules::Error>(())
+/// ```
+#[derive(Clone)]
 pub struct Facts {
     /// Shared, so that a report can keep the facts it quotes for the price
     /// of a reference count, and clones are cheap.
     pub(crate) root: Arc<Frame>,
     pub(crate) id: Option<Arc<str>>,
     pub(crate) fingerprint: u64,
+    /// The schema they were loaded for, so that a ruleset with another
+    /// schema can carry them into its own ([`adapt`]).
+    pub(crate) schema: Arc<schema::Schema>,
     /// A number that no other load in this process gives: an
     /// [`Outcome`](crate::Outcome) remembers it, so that a report is only
     /// built from the outcome of the same facts. Clones share it, and so
@@ -173,6 +188,17 @@ pub struct Facts {
     /// The length in bytes of the document the facts were loaded from: a
     /// report may quote twice as much (`limits::report_quote_budget`).
     pub(crate) len: usize,
+}
+
+/// The values and the id; not the schema, which would drown them.
+impl fmt::Debug for Facts {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Facts")
+            .field("id", &self.id)
+            .field("fingerprint", &self.fingerprint)
+            .field("root", &self.root)
+            .finish_non_exhaustive()
+    }
 }
 
 /// Facts are equal when they hold the same values, however they were loaded.
@@ -198,7 +224,18 @@ impl Facts {
 /// Why a facts document was rejected: what is wrong, and where. It
 /// serialises as `{"path", "line", "column", "message"}`, the shape the CLI
 /// and the C ABI report.
+///
+/// `#[non_exhaustive]`: build one with [`FactsError::new`].
+///
+/// ```
+/// let rules = dd_rules::RuleSet::bundled()?;
+/// let e = rules.facts_from_json(r#"{"end_user": {"sanctioned": "yes"}}"#).unwrap_err();
+/// assert_eq!(e.path, "end_user.sanctioned");
+/// assert_eq!((e.line, e.column), (1, 33));
+/// # Ok::<(), dd_rules::RulesError>(())
+/// ```
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error, serde::Serialize)]
+#[non_exhaustive]
 pub struct FactsError {
     /// The JSON path of the offending value, such as `parties[1].role`
     /// (empty for the document itself).
@@ -212,6 +249,30 @@ pub struct FactsError {
 }
 
 impl FactsError {
+    /// An error about the value at the JSON `path` (empty for the document
+    /// itself), at a 1-based `line` and `column` (0 when there is no
+    /// position), saying `message` (lowercase, no final period).
+    ///
+    /// ```
+    /// let e = dd_rules::FactsError::new("", 0, 0, "the facts are stale");
+    /// assert_eq!(e.to_string(), "the facts are stale");
+    /// let e = dd_rules::FactsError::new("parties[1].role", 3, 7, "unknown value `x`");
+    /// assert_eq!(e.to_string(), "at `parties[1].role`: unknown value `x` (line 3, column 7)");
+    /// ```
+    pub fn new(
+        path: impl Into<String>,
+        line: usize,
+        column: usize,
+        message: impl Into<String>,
+    ) -> FactsError {
+        FactsError {
+            path: path.into(),
+            line,
+            column,
+            message: message.into(),
+        }
+    }
+
     /// The error for a facts document of `len` bytes, more than
     /// [`MAX_FACTS_BYTES`](crate::MAX_FACTS_BYTES): the one loading such a
     /// document gives, for a caller that refuses a document by its length

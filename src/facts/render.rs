@@ -16,6 +16,18 @@ use super::{Frame, Value};
 /// document would hold it (exact decimals, enum values by name, records as
 /// objects of their known fields, `null` when unknown), and displays as
 /// compact JSON.
+///
+/// ```
+/// let rules = dd_rules::RuleSet::bundled()?;
+/// let report = rules.evaluate_json(
+///     r#"{"product": {"name": "Argus", "system_risk_identified": true}}"#,
+/// )?;
+/// let flag = report.flag("S1.system_risk").unwrap();
+/// let values: Vec<String> = flag.evidence().map(|e| e.value.to_string()).collect();
+/// assert_eq!(values, [r#""Argus""#, "true"]);
+/// assert!(flag.evidence().all(|e| !e.value.is_null()));
+/// # Ok::<(), dd_rules::Error>(())
+/// ```
 #[derive(Clone, Copy)]
 pub struct QuotedValue<'a> {
     schema: &'a Schema,

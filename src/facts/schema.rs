@@ -100,8 +100,8 @@ impl Schema {
 
     /// Resolves field names from the start of a record to the slot and type
     /// they name, or `None` if a name is not a field or passes through a
-    /// non-record. This is the one by-name lookup, used by the checker once and
-    /// by the reference interpreter at every read.
+    /// non-record. This is the one by-name lookup, used by the compiler once
+    /// per path and by the reference interpreter at every read.
     pub fn resolve<'a>(
         &self,
         record: RecordId,

@@ -16,8 +16,19 @@ use crate::decimal::Decimal;
 
 /// What a product or service can do: the categories the guidance names, then
 /// the finer kinds of the 2019 draft (plus interception and voice recognition).
+///
+/// ```
+/// use dd_rules::transaction::Capability;
+///
+/// // Written as the ruleset declares the value; `ALL` in declaration order.
+/// assert_eq!(serde_json::to_string(&Capability::Spyware)?, r#""spyware""#);
+/// assert_eq!(serde_json::from_str::<Capability>(r#""spyware""#)?, Capability::Spyware);
+/// assert!(Capability::ALL.contains(&Capability::Spyware));
+/// # Ok::<(), serde_json::Error>(())
+/// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[non_exhaustive]
 pub enum Capability {
     /// Sensors of any kind that capture data about people.
     Sensor,
@@ -100,8 +111,19 @@ impl Capability {
 }
 
 /// Technical limits built into the item at step 5.
+///
+/// ```
+/// use dd_rules::transaction::TechnicalLimit;
+///
+/// // Written as the ruleset declares the value; `ALL` in declaration order.
+/// assert_eq!(serde_json::to_string(&TechnicalLimit::Geofencing)?, r#""geofencing""#);
+/// assert_eq!(serde_json::from_str::<TechnicalLimit>(r#""geofencing""#)?, TechnicalLimit::Geofencing);
+/// assert!(TechnicalLimit::ALL.contains(&TechnicalLimit::Geofencing));
+/// # Ok::<(), serde_json::Error>(())
+/// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[non_exhaustive]
 pub enum TechnicalLimit {
     /// Licence keys that enable only the licensed features.
     LicenceKeys,
@@ -124,8 +146,19 @@ impl TechnicalLimit {
 }
 
 /// Privacy-by-design measures built into the item at step 5.
+///
+/// ```
+/// use dd_rules::transaction::PrivacyMeasure;
+///
+/// // Written as the ruleset declares the value; `ALL` in declaration order.
+/// assert_eq!(serde_json::to_string(&PrivacyMeasure::DataMinimisation)?, r#""data_minimisation""#);
+/// assert_eq!(serde_json::from_str::<PrivacyMeasure>(r#""data_minimisation""#)?, PrivacyMeasure::DataMinimisation);
+/// assert!(PrivacyMeasure::ALL.contains(&PrivacyMeasure::DataMinimisation));
+/// # Ok::<(), serde_json::Error>(())
+/// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[non_exhaustive]
 pub enum PrivacyMeasure {
     /// Only the data needed for the stated use is collected.
     DataMinimisation,
@@ -151,8 +184,19 @@ impl PrivacyMeasure {
 }
 
 /// The kind of body that will use the item.
+///
+/// ```
+/// use dd_rules::transaction::EndUserKind;
+///
+/// // Written as the ruleset declares the value; `ALL` in declaration order.
+/// assert_eq!(serde_json::to_string(&EndUserKind::NationalPolice)?, r#""national_police""#);
+/// assert_eq!(serde_json::from_str::<EndUserKind>(r#""national_police""#)?, EndUserKind::NationalPolice);
+/// assert!(EndUserKind::ALL.contains(&EndUserKind::NationalPolice));
+/// # Ok::<(), serde_json::Error>(())
+/// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[non_exhaustive]
 pub enum EndUserKind {
     /// National police.
     NationalPolice,
@@ -202,8 +246,19 @@ impl EndUserKind {
 }
 
 /// CIVICUS Monitor civic-space rating, from most to least open.
+///
+/// ```
+/// use dd_rules::transaction::CivicSpace;
+///
+/// // Written as the ruleset declares the value; `ALL` in declaration order.
+/// assert_eq!(serde_json::to_string(&CivicSpace::Repressed)?, r#""repressed""#);
+/// assert_eq!(serde_json::from_str::<CivicSpace>(r#""repressed""#)?, CivicSpace::Repressed);
+/// assert!(CivicSpace::ALL.contains(&CivicSpace::Repressed));
+/// # Ok::<(), serde_json::Error>(())
+/// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[non_exhaustive]
 pub enum CivicSpace {
     /// Open.
     Open,
@@ -229,8 +284,19 @@ impl CivicSpace {
 }
 
 /// The part a party plays in the transaction (step 4).
+///
+/// ```
+/// use dd_rules::transaction::PartyRole;
+///
+/// // Written as the ruleset declares the value; `ALL` in declaration order.
+/// assert_eq!(serde_json::to_string(&PartyRole::Broker)?, r#""broker""#);
+/// assert_eq!(serde_json::from_str::<PartyRole>(r#""broker""#)?, PartyRole::Broker);
+/// assert!(PartyRole::ALL.contains(&PartyRole::Broker));
+/// # Ok::<(), serde_json::Error>(())
+/// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[non_exhaustive]
 pub enum PartyRole {
     /// Buys to resell in a market, often holding stock.
     Distributor,
@@ -265,8 +331,19 @@ impl PartyRole {
 }
 
 /// How widely the item will be deployed.
+///
+/// ```
+/// use dd_rules::transaction::DeploymentScope;
+///
+/// // Written as the ruleset declares the value; `ALL` in declaration order.
+/// assert_eq!(serde_json::to_string(&DeploymentScope::MultiSite)?, r#""multi_site""#);
+/// assert_eq!(serde_json::from_str::<DeploymentScope>(r#""multi_site""#)?, DeploymentScope::MultiSite);
+/// assert!(DeploymentScope::ALL.contains(&DeploymentScope::MultiSite));
+/// # Ok::<(), serde_json::Error>(())
+/// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[non_exhaustive]
 pub enum DeploymentScope {
     /// One building, facility or laboratory.
     SingleSite,
@@ -295,6 +372,15 @@ impl DeploymentScope {
 }
 
 /// The product or service being sold (step 1), and how it was tailored (step 5).
+///
+/// ```
+/// use dd_rules::transaction::{Capability, Product};
+///
+/// // Unknown facts are `None` and left out of the document.
+/// let part = Product { capabilities: Some(vec![Capability::Spyware]), covert_capability: Some(true), ..Product::default() };
+/// assert_eq!(serde_json::to_value(&part)?, serde_json::json!({"capabilities": ["spyware"], "covert_capability": true}));
+/// # Ok::<(), serde_json::Error>(())
+/// ```
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Product {
@@ -352,6 +438,15 @@ pub struct Product {
 }
 
 /// The end-user: the body that will actually use the item (step 2).
+///
+/// ```
+/// use dd_rules::transaction::{EndUser, EndUserKind};
+///
+/// // Unknown facts are `None` and left out of the document.
+/// let part = EndUser { kind: Some(EndUserKind::NationalPolice), sanctioned: Some(false), ..EndUser::default() };
+/// assert_eq!(serde_json::to_value(&part)?, serde_json::json!({"kind": "national_police", "sanctioned": false}));
+/// # Ok::<(), serde_json::Error>(())
+/// ```
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct EndUser {
@@ -397,6 +492,15 @@ pub struct EndUser {
 }
 
 /// The end-user's country: indices and laws (steps 2 and 3).
+///
+/// ```
+/// use dd_rules::transaction::{CivicSpace, Country};
+///
+/// // Unknown facts are `None` and left out of the document.
+/// let part = Country { civic_space: Some(CivicSpace::Closed), freedom_score: Some(12), ..Country::default() };
+/// assert_eq!(serde_json::to_value(&part)?, serde_json::json!({"civic_space": "closed", "freedom_score": 12}));
+/// # Ok::<(), serde_json::Error>(())
+/// ```
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Country {
@@ -448,6 +552,15 @@ pub struct Country {
 }
 
 /// A party to the transaction other than the seller (step 4).
+///
+/// ```
+/// use dd_rules::transaction::{Party, PartyRole};
+///
+/// // Unknown facts are `None` and left out of the document.
+/// let part = Party { role: Some(PartyRole::Broker), listed: Some(true), ..Party::default() };
+/// assert_eq!(serde_json::to_value(&part)?, serde_json::json!({"role": "broker", "listed": true}));
+/// # Ok::<(), serde_json::Error>(())
+/// ```
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Party {
@@ -481,6 +594,15 @@ pub struct Party {
 }
 
 /// How and where the item will be used.
+///
+/// ```
+/// use dd_rules::transaction::{Deployment, DeploymentScope};
+///
+/// // Unknown facts are `None` and left out of the document.
+/// let part = Deployment { scope: Some(DeploymentScope::National), public_spaces: Some(true), ..Deployment::default() };
+/// assert_eq!(serde_json::to_value(&part)?, serde_json::json!({"scope": "national", "public_spaces": true}));
+/// # Ok::<(), serde_json::Error>(())
+/// ```
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Deployment {
@@ -502,6 +624,15 @@ pub struct Deployment {
 }
 
 /// Contractual and procedural safeguards agreed before the sale (step 6).
+///
+/// ```
+/// use dd_rules::transaction::Contract;
+///
+/// // Unknown facts are `None` and left out of the document.
+/// let part = Contract { cutoff_right: Some(true), ..Contract::default() };
+/// assert_eq!(serde_json::to_value(&part)?, serde_json::json!({"cutoff_right": true}));
+/// # Ok::<(), serde_json::Error>(())
+/// ```
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Contract {
@@ -538,6 +669,15 @@ pub struct Contract {
 }
 
 /// Safeguards kept up after the sale, for as long as the item is in use (step 7).
+///
+/// ```
+/// use dd_rules::transaction::AfterSale;
+///
+/// // Unknown facts are `None` and left out of the document.
+/// let part = AfterSale { ongoing_monitoring: Some(true), ..AfterSale::default() };
+/// assert_eq!(serde_json::to_value(&part)?, serde_json::json!({"ongoing_monitoring": true}));
+/// # Ok::<(), serde_json::Error>(())
+/// ```
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct AfterSale {
@@ -557,6 +697,22 @@ pub struct AfterSale {
 
 /// The facts of one transaction: the `facts` block of the ruleset, plus the
 /// transaction id (the top-level `"id"` of a facts document).
+///
+/// ```
+/// use dd_rules::transaction::{Party, PartyRole};
+/// use dd_rules::{RuleSet, Status, Transaction};
+///
+/// let tx = Transaction {
+///     id: Some("T-9".into()),
+///     parties: Some(vec![Party { role: Some(PartyRole::Broker), listed: Some(true), ..Party::default() }]),
+///     ..Transaction::default()
+/// };
+/// let rules = RuleSet::bundled()?;
+/// let report = rules.evaluate(&rules.facts_from_transaction(&tx)?)?;
+/// assert_eq!(report.transaction(), Some("T-9"));
+/// assert_eq!(report.flag("S4.listed_party").unwrap().status, Status::Raised);
+/// # Ok::<(), dd_rules::Error>(())
+/// ```
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Transaction {

@@ -7,10 +7,9 @@ use std::fmt;
 
 use crate::eval::outcome::Outcome;
 use crate::report::Report;
-use crate::ruleset::RuleSet;
 
 /// An outcome of a ruleset's disposition policy: its name and its rank, its
-/// index in [`RuleSet::outcomes`] (least strict first). Dispositions order
+/// index in [`RuleSet::outcomes`](crate::RuleSet::outcomes) (least strict first). Dispositions order
 /// by rank, so `report.disposition_value() >= escalate` asks "escalate or
 /// stricter"; compare dispositions of one ruleset only.
 ///
@@ -35,12 +34,17 @@ pub struct Disposition<'a> {
 }
 
 impl<'a> Disposition<'a> {
+    /// The outcome `name` of rank `rank`.
+    pub(crate) fn new(name: &'a str, rank: usize) -> Disposition<'a> {
+        Disposition { name, rank }
+    }
+
     /// The outcome's name, as the ruleset declares it.
     pub fn name(&self) -> &'a str {
         self.name
     }
 
-    /// The outcome's index in [`RuleSet::outcomes`]: 0 is the least strict.
+    /// The outcome's index in [`RuleSet::outcomes`](crate::RuleSet::outcomes): 0 is the least strict.
     pub fn rank(&self) -> usize {
         self.rank
     }
@@ -74,35 +78,6 @@ impl PartialEq<&str> for Disposition<'_> {
 impl fmt::Display for Disposition<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.name)
-    }
-}
-
-impl RuleSet {
-    /// The outcome with a name, as a [`Disposition`] to compare reports
-    /// with; `None` when the ruleset declares no such outcome.
-    ///
-    /// ```
-    /// let rules = dd_rules::RuleSet::bundled()?;
-    /// assert_eq!(rules.disposition("proceed").unwrap().rank(), 0);
-    /// assert!(rules.disposition("maybe").is_none());
-    /// # Ok::<(), Box<dyn std::error::Error>>(())
-    /// ```
-    pub fn disposition(&self, name: &str) -> Option<Disposition<'_>> {
-        self.dispositions().find(|d| d.name == name)
-    }
-
-    /// Every outcome as a [`Disposition`], least strict first.
-    ///
-    /// ```
-    /// let rules = dd_rules::RuleSet::bundled()?;
-    /// let names: Vec<&str> = rules.dispositions().map(|d| d.name()).collect();
-    /// assert_eq!(names, rules.outcomes().collect::<Vec<_>>());
-    /// # Ok::<(), Box<dyn std::error::Error>>(())
-    /// ```
-    pub fn dispositions(&self) -> impl Iterator<Item = Disposition<'_>> {
-        self.outcomes()
-            .enumerate()
-            .map(|(rank, name)| Disposition { name, rank })
     }
 }
 

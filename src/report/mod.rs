@@ -1,14 +1,14 @@
-//! Report: what an evaluation found, and the diagnostics of a ruleset.
+//! Report: what an evaluation found.
 //!
 //! A [`Report`] holds only what is particular to one transaction (statuses,
 //! rendered evidence values, missing paths) in a few flat buffers, and a
-//! handle on the [`RuleSet`] for everything the ruleset already holds (ids,
+//! handle on the compiled ruleset ([`RuleSet`](crate::RuleSet)) for everything the ruleset already holds (ids,
 //! titles, citations, evidence paths): building one costs a handful of
 //! allocations, not one per string. Readers see it through borrowed views
 //! ([`FlagReport`], [`Evidence`], …). It serialises with a fixed field
 //! order, so the same input always gives the same bytes.
 
-pub(crate) mod diagnostic;
+mod build;
 pub(crate) mod disposition;
 pub(crate) mod record;
 
@@ -16,122 +16,31 @@ use std::fmt;
 
 use std::ops::Range;
 
+use crate::engine::Engine;
 use crate::facts::Facts;
 use crate::facts::render::QuotedValue;
-use crate::ruleset::RuleSet;
+use crate::model::{RulesetRef, SafeguardStatus, Severity, Status};
 use serde::ser::{SerializeMap, SerializeSeq, SerializeStruct};
-use serde::{Deserialize, Serialize, Serializer};
+use serde::{Serialize, Serializer};
 
-/// How serious a red flag is.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-#[non_exhaustive]
-pub enum Severity {
-    /// Worth noting; rarely decisive alone.
-    Low,
-    /// Calls for safeguards.
-    Medium,
-    /// Calls for escalation unless mitigated.
-    High,
-    /// Calls for not proceeding unless mitigated; some are never mitigated.
-    Critical,
-}
-
-impl Severity {
-    /// Every severity, least serious first.
-    pub const ALL: [Severity; 4] = [
-        Severity::Low,
-        Severity::Medium,
-        Severity::High,
-        Severity::Critical,
-    ];
-
-    /// The name used in rules and reports.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Severity::Low => "low",
-            Severity::Medium => "medium",
-            Severity::High => "high",
-            Severity::Critical => "critical",
-        }
-    }
-
-    /// The severity with a name.
-    pub fn from_name(name: &str) -> Option<Severity> {
-        Severity::ALL.into_iter().find(|s| s.as_str() == name)
-    }
-}
-
-impl fmt::Display for Severity {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-/// Whether a red flag is raised.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Status {
-    /// The condition holds.
-    Raised,
-    /// The condition does not hold.
-    Clear,
-    /// Facts are missing that would decide the condition.
-    Unknown,
-}
-
-impl Status {
-    /// The name used in rules and reports.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Status::Raised => "raised",
-            Status::Clear => "clear",
-            Status::Unknown => "unknown",
-        }
-    }
-}
-
-impl fmt::Display for Status {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-/// Whether a safeguard is in place.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum SafeguardStatus {
-    /// Its condition holds.
-    InPlace,
-    /// Its condition does not hold.
-    Missing,
-    /// Facts are missing that would decide it.
-    Unknown,
-}
-
-impl SafeguardStatus {
-    /// The name used in reports.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            SafeguardStatus::InPlace => "in_place",
-            SafeguardStatus::Missing => "missing",
-            SafeguardStatus::Unknown => "unknown",
-        }
-    }
-}
-
-/// Which ruleset produced a report.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
-pub struct RulesetRef {
-    /// The name in the header.
-    pub name: String,
-    /// The version in the header.
-    pub version: String,
-    /// `sha256:` and the hex digest of the ruleset source.
-    pub digest: String,
-}
+pub(crate) use build::build;
 
 /// A fact quoted as evidence, with its provenance when the facts gave one.
+///
+/// ```
+/// let rules = dd_rules::RuleSet::bundled()?;
+/// let report = rules.evaluate_json(r#"{"end_user": {"name": "Agency X",
+///     "sanctioned": {"value": true, "source": "sanctions list", "as_of": "2026-01-02"}}}"#)?;
+/// let flag = report.flag("S2.sanctioned").unwrap();
+/// let evidence: Vec<_> = flag.evidence().collect();
+/// assert_eq!(evidence[0].fact, "end_user.name");
+/// assert_eq!(evidence[0].value.to_json(), r#""Agency X""#);
+/// assert_eq!(evidence[0].source, None);
+/// assert_eq!(evidence[1].fact, "end_user.sanctioned");
+/// assert_eq!((evidence[1].source, evidence[1].as_of), (Some("sanctions list"), Some("2026-01-02")));
+/// assert!(!evidence[1].omitted);
+/// # Ok::<(), dd_rules::Error>(())
+/// ```
 #[derive(Clone, Copy, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct Evidence<'a> {
@@ -174,6 +83,19 @@ impl Serialize for Evidence<'_> {
 }
 
 /// One safeguard that would mitigate a flag, and whether it is in place.
+///
+/// ```
+/// use dd_rules::SafeguardStatus;
+///
+/// let rules = dd_rules::RuleSet::bundled()?;
+/// let report = rules.evaluate_json(
+///     r#"{"product": {"system_risk_identified": true}, "contract": {"cutoff_right": true}}"#,
+/// )?;
+/// let flag = report.flag("S1.system_risk").unwrap();
+/// let cutoff = flag.mitigations().find(|m| m.id == "contract.cutoff_right").unwrap();
+/// assert_eq!(cutoff.status, SafeguardStatus::InPlace);
+/// # Ok::<(), dd_rules::Error>(())
+/// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 #[non_exhaustive]
 pub struct Mitigation<'a> {
@@ -184,6 +106,21 @@ pub struct Mitigation<'a> {
 }
 
 /// The result for one red flag: a view into a [`Report`].
+///
+/// ```
+/// use dd_rules::{Severity, Status};
+///
+/// let rules = dd_rules::RuleSet::bundled()?;
+/// let report = rules.evaluate_json(r#"{"end_user": {"sanctioned": true}}"#)?;
+/// let flag = report.flag("S2.sanctioned").unwrap();
+/// assert_eq!((flag.step, flag.severity, flag.status), (2, Severity::Critical, Status::Raised));
+/// assert!(!flag.mitigated);
+/// assert_eq!(flag.missing().len(), 0);
+/// let unknown = report.flag("S2.abuse_history").unwrap();
+/// assert_eq!(unknown.status, Status::Unknown);
+/// assert!(unknown.missing().len() > 0);
+/// # Ok::<(), dd_rules::Error>(())
+/// ```
 #[derive(Clone, Copy)]
 #[non_exhaustive]
 pub struct FlagReport<'a> {
@@ -269,68 +206,121 @@ impl<'a> FlagReport<'a> {
     }
 }
 
+/// `FlagReport`'s fields in their one order, the order reports write them,
+/// each with how it is written: `value` as it is, `optional` left out when
+/// `None`, `flag` left out when false, `list` from the method of that name.
+/// `Debug`, `PartialEq` and `Serialize` all follow this list, so that a new
+/// field is added in one place (and in the struct).
+macro_rules! flag_report_fields {
+    ($then:ident!($($arg:tt)*)) => {
+        $then!($($arg)*;
+            id value, step value, severity value, title value, citation optional,
+            status value, mitigated value, evidence list, missing list,
+            missing_truncated flag, mitigations list)
+    };
+}
+
+macro_rules! debug_flag_fields {
+    ($this:ident, $d:ident; $($name:ident $kind:ident),*) => {
+        $(debug_flag_fields!(@ $this, $d, $name $kind);)*
+    };
+    (@ $this:ident, $d:ident, $name:ident list) => {
+        $d.field(stringify!($name), &Listed(|| $this.$name()));
+    };
+    (@ $this:ident, $d:ident, $name:ident $kind:ident) => {
+        $d.field(stringify!($name), &$this.$name);
+    };
+}
+
+macro_rules! eq_flag_fields {
+    ($a:ident, $b:ident; $($name:ident $kind:ident),*) => {
+        true $(&& eq_flag_fields!(@ $a, $b, $name $kind))*
+    };
+    (@ $a:ident, $b:ident, $name:ident list) => {
+        $a.$name().eq($b.$name())
+    };
+    (@ $a:ident, $b:ident, $name:ident $kind:ident) => {
+        $a.$name == $b.$name
+    };
+}
+
+macro_rules! serialize_flag_fields {
+    ($this:ident, $s:ident; $($name:ident $kind:ident),*) => {
+        $(serialize_flag_fields!(@ $this, $s, $name $kind);)*
+    };
+    (@ $this:ident, $s:ident, $name:ident list) => {
+        $s.serialize_field(stringify!($name), &Listed(|| $this.$name()))?;
+    };
+    (@ $this:ident, $s:ident, $name:ident optional) => {
+        if let Some(value) = $this.$name {
+            $s.serialize_field(stringify!($name), value)?;
+        } else {
+            $s.skip_field(stringify!($name))?;
+        }
+    };
+    (@ $this:ident, $s:ident, $name:ident flag) => {
+        if $this.$name {
+            $s.serialize_field(stringify!($name), &true)?;
+        } else {
+            $s.skip_field(stringify!($name))?;
+        }
+    };
+    (@ $this:ident, $s:ident, $name:ident value) => {
+        $s.serialize_field(stringify!($name), &$this.$name)?;
+    };
+}
+
+/// How many fields a flag's report writes.
+macro_rules! count_flag_fields {
+    ($this:ident; $($name:ident $kind:ident),*) => {
+        0 $(+ count_flag_fields!(@ $this, $name $kind))*
+    };
+    (@ $this:ident, $name:ident optional) => {
+        usize::from($this.$name.is_some())
+    };
+    (@ $this:ident, $name:ident flag) => {
+        usize::from($this.$name)
+    };
+    (@ $this:ident, $name:ident $kind:ident) => {
+        1
+    };
+}
+
 impl fmt::Debug for FlagReport<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("FlagReport")
-            .field("id", &self.id)
-            .field("step", &self.step)
-            .field("severity", &self.severity)
-            .field("title", &self.title)
-            .field("citation", &self.citation)
-            .field("status", &self.status)
-            .field("mitigated", &self.mitigated)
-            .field("missing_truncated", &self.missing_truncated)
-            .field("evidence", &Listed(|| self.evidence()))
-            .field("missing", &Listed(|| self.missing()))
-            .field("mitigations", &Listed(|| self.mitigations()))
-            .finish()
+        let mut d = f.debug_struct("FlagReport");
+        flag_report_fields!(debug_flag_fields!(self, d));
+        d.finish()
     }
 }
 
 impl PartialEq for FlagReport<'_> {
     fn eq(&self, other: &FlagReport<'_>) -> bool {
-        self.id == other.id
-            && self.step == other.step
-            && self.severity == other.severity
-            && self.title == other.title
-            && self.citation == other.citation
-            && self.status == other.status
-            && self.mitigated == other.mitigated
-            && self.missing_truncated == other.missing_truncated
-            && self.evidence().eq(other.evidence())
-            && self.missing().eq(other.missing())
-            && self.mitigations().eq(other.mitigations())
+        flag_report_fields!(eq_flag_fields!(self, other))
     }
 }
 
 impl Serialize for FlagReport<'_> {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let fields = 9 + usize::from(self.citation.is_some()) + usize::from(self.missing_truncated);
+        let fields = flag_report_fields!(count_flag_fields!(self));
         let mut s = serializer.serialize_struct("FlagReport", fields)?;
-        s.serialize_field("id", self.id)?;
-        s.serialize_field("step", &self.step)?;
-        s.serialize_field("severity", &self.severity)?;
-        s.serialize_field("title", self.title)?;
-        if let Some(citation) = self.citation {
-            s.serialize_field("citation", citation)?;
-        } else {
-            s.skip_field("citation")?;
-        }
-        s.serialize_field("status", &self.status)?;
-        s.serialize_field("mitigated", &self.mitigated)?;
-        s.serialize_field("evidence", &Listed(|| self.evidence()))?;
-        s.serialize_field("missing", &Listed(|| self.missing()))?;
-        if self.missing_truncated {
-            s.serialize_field("missing_truncated", &true)?;
-        } else {
-            s.skip_field("missing_truncated")?;
-        }
-        s.serialize_field("mitigations", &Listed(|| self.mitigations()))?;
+        flag_report_fields!(serialize_flag_fields!(self, s));
         s.end()
     }
 }
 
 /// The result for one safeguard.
+///
+/// ```
+/// use dd_rules::SafeguardStatus;
+///
+/// let rules = dd_rules::RuleSet::bundled()?;
+/// let report = rules.evaluate_json(r#"{"contract": {"cutoff_right": false}}"#)?;
+/// let cutoff = report.safeguard("contract.cutoff_right").unwrap();
+/// assert_eq!((cutoff.step, cutoff.status), (6, SafeguardStatus::Missing));
+/// assert!(cutoff.title.starts_with("Right to cut off"));
+/// # Ok::<(), dd_rules::Error>(())
+/// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 #[non_exhaustive]
 pub struct SafeguardReport<'a> {
@@ -379,7 +369,7 @@ pub(crate) struct FlagRow {
 #[derive(Clone)]
 pub struct Report {
     /// The ruleset that produced it: ids, titles and paths are read from it.
-    pub(crate) rules: RuleSet,
+    pub(crate) rules: Engine,
     /// The facts evaluated (shared, not copied): evidence is quoted from them.
     pub(crate) facts: Facts,
     /// The index of the disposition case that decided.
@@ -453,7 +443,7 @@ impl Report {
         self.rules.outcome_name(self.outcome).unwrap_or_default()
     }
 
-    /// The index of the disposition in [`RuleSet::outcomes`], least strict
+    /// The index of the disposition in [`RuleSet::outcomes`](crate::RuleSet::outcomes), least strict
     /// first, so that dispositions can be compared by strictness.
     pub fn disposition_index(&self) -> usize {
         self.outcome

@@ -2,10 +2,11 @@
 //! JSON as the [`Report`] and deserialises from it, byte for byte, for
 //! callers that store reports and read them back.
 
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use serde_json::value::RawValue;
 
-use crate::report::{NOTICE, Report, SafeguardStatus, Severity, Status};
+use crate::model::{SafeguardStatus, Severity, Status};
+use crate::report::{NOTICE, Report};
 
 /// A report as owned data: what [`Report::to_json`] writes, read back.
 /// Serialising a record read from a report's JSON gives the same bytes.
@@ -117,22 +118,25 @@ pub struct FlagRecord {
 /// let record = dd_rules::ReportRecord::from(&report);
 /// let quoted = record.flags.iter().flat_map(|f| &f.evidence)
 ///     .find(|e| e.fact == "end_user.sanctioned").unwrap();
-/// assert_eq!(quoted.value.as_ref().unwrap().get(), "true");
+/// assert_eq!(quoted.value.as_deref(), Some("true"));
 /// assert_eq!(quoted.source.as_deref(), Some("OFAC list"));
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
-#[derive(Clone, Debug, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct EvidenceRecord {
     /// The fact path.
     pub fact: String,
-    /// The value as JSON text; `null` when only its provenance is known.
+    /// The value as the exact JSON text the report quoted (`null` when
+    /// only its provenance is known); it is written back as JSON, not as a
+    /// string.
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "raw_present"
+        serialize_with = "raw_out",
+        deserialize_with = "raw_in"
     )]
-    pub value: Option<Box<RawValue>>,
+    pub value: Option<String>,
     /// Where the value comes from.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub source: Option<String>,
@@ -143,19 +147,6 @@ pub struct EvidenceRecord {
     #[serde(default, skip_serializing_if = "is_false")]
     pub omitted: bool,
 }
-
-/// Evidence is equal when its fact, value text, provenance and omission are.
-impl PartialEq for EvidenceRecord {
-    fn eq(&self, other: &EvidenceRecord) -> bool {
-        self.fact == other.fact
-            && self.value.as_ref().map(|v| v.get()) == other.value.as_ref().map(|v| v.get())
-            && self.source == other.source
-            && self.as_of == other.as_of
-            && self.omitted == other.omitted
-    }
-}
-
-impl Eq for EvidenceRecord {}
 
 /// A safeguard that would mitigate a flag, in a [`FlagRecord`].
 ///
@@ -199,10 +190,17 @@ fn is_false(b: &bool) -> bool {
     !*b
 }
 
-/// A value that is present, `null` included (an `Option` would read `null`
-/// as absent, and the record would then leave it out).
-fn raw_present<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Box<RawValue>>, D::Error> {
-    Box::<RawValue>::deserialize(d).map(Some)
+/// Writes the JSON text of a value as JSON.
+fn raw_out<S: Serializer>(value: &Option<String>, s: S) -> Result<S::Ok, S::Error> {
+    let text = value.as_deref().unwrap_or("null");
+    let raw = RawValue::from_string(text.to_string()).map_err(serde::ser::Error::custom)?;
+    raw.serialize(s)
+}
+
+/// Reads a value as its JSON text, `null` included (an `Option` would read
+/// `null` as absent, and the record would then leave it out).
+fn raw_in<'de, D: Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
+    Box::<RawValue>::deserialize(d).map(|raw| Some(raw.get().to_string()))
 }
 
 impl From<&Report> for ReportRecord {
@@ -234,7 +232,7 @@ impl From<&Report> for ReportRecord {
                             value: if e.omitted {
                                 None
                             } else {
-                                serde_json::value::to_raw_value(&e.value).ok()
+                                serde_json::to_string(&e.value).ok()
                             },
                             source: e.source.filter(|_| !e.omitted).map(str::to_string),
                             as_of: e.as_of.filter(|_| !e.omitted).map(str::to_string),

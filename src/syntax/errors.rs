@@ -3,7 +3,7 @@
 use pest::error::{Error, ErrorVariant, InputLocation};
 
 use super::Rule;
-use crate::report::diagnostic::Diagnostic;
+use crate::diag::Diagnostic;
 use crate::span::Span;
 
 /// What a grammar rule is called in a message, or `None` for rules that are

@@ -34,19 +34,30 @@ mod layout;
 mod lines;
 mod print;
 
+pub(crate) use print::case_text;
+
 #[cfg(test)]
 mod proptests;
 #[cfg(test)]
 mod tests;
 
+use crate::diag::Diagnostics;
 use crate::error::RulesError;
 use crate::limits::MAX_SOURCE_BYTES;
 use crate::printable::printable;
-use crate::report::diagnostic::Diagnostics;
 use crate::syntax::ast::{Decl, DispExpr, Expr, ExprKind, File, PropValue};
 use crate::syntax::comments::{self, Comment};
 
 /// Why a ruleset could not be formatted.
+///
+/// ```
+/// use dd_rules::{FormatError, format_source};
+///
+/// match format_source("ruleset", "bad.rules") {
+///     Err(FormatError::Syntax(e)) => assert!(e.diagnostics.has_errors()),
+///     other => panic!("expected a syntax error, got {other:?}"),
+/// }
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
 pub enum FormatError {

@@ -15,9 +15,8 @@ mod scan;
 
 use pest::Parser as _;
 
+use crate::diag::Diagnostic;
 use crate::limits;
-use crate::report::diagnostic::Diagnostic;
-use crate::span::Span;
 
 /// The pest parser generated from the grammar.
 #[derive(pest_derive::Parser)]
@@ -27,24 +26,11 @@ pub(crate) struct RulesParser;
 /// Parses a whole file into its AST, or returns every syntax error found.
 pub(crate) fn parse(source: &str) -> Result<ast::File, Vec<Diagnostic>> {
     if source.len() > limits::MAX_SOURCE_BYTES {
-        return Err(vec![too_large(source.len())]);
+        return Err(vec![crate::error::too_large(source.len())]);
     }
     scan::check_nesting(source)?;
     let pairs = parse_pairs(source).map_err(|e| vec![errors::translate(&e, source)])?;
     lower::lower_file(pairs)
-}
-
-/// DD004: a source of `len` bytes, more than [`limits::MAX_SOURCE_BYTES`].
-pub(crate) fn too_large(len: usize) -> Diagnostic {
-    Diagnostic::error(
-        "DD004",
-        Span::new(0, 0),
-        format!(
-            "the ruleset is {len} bytes long, more than the limit of {} bytes",
-            limits::MAX_SOURCE_BYTES
-        ),
-    )
-    .help("split the ruleset or shorten it")
 }
 
 /// Runs pest. Tracking the tokens expected at each position (pest's "error

@@ -7,8 +7,8 @@
 //! invisible in an editor, they could also carry terminal escape sequences
 //! into diagnostics, reports and printed doc comments.
 
+use crate::diag::Diagnostic;
 use crate::limits::MAX_BRACKET_DEPTH;
-use crate::report::diagnostic::Diagnostic;
 use crate::span::Span;
 
 fn closer(open: u8) -> u8 {

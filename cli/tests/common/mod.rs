@@ -1,14 +1,27 @@
-//! Helpers shared by the CLI tests that feed the binary hostile input:
-//! running it (with a memory limit and a time limit that only a hang or a
-//! runaway allocation can reach), temporary directories, and what may be
-//! printed to a terminal.
+//! The one set of helpers of the CLI tests: running the real binary from the
+//! workspace root (so that relative paths such as
+//! `rulesets/us-state-2020.rules` work as they do for a user), with a memory
+//! limit and a time limit that only a hang or a runaway allocation can reach;
+//! what a run printed and how it ended; temporary directories (each test its
+//! own, removed when the test ends, so tests run in parallel); what may be
+//! printed to a terminal; and the rulesets and assertions several test files
+//! share (`fixtures.rs`).
+//!
+//! Exit codes, as the CLI documents them: 0 ok, 1 errors or rejected input,
+//! 2 usage error.
 
 #![allow(dead_code)]
+
+mod fixtures;
+
+// Not every test file uses the fixtures.
+#[allow(unused_imports)]
+pub use fixtures::*;
 
 use std::ffi::OsStr;
 use std::io::Write;
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
+use std::process::{Child, Command, Output, Stdio};
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 /// The binary under test: the one cargo built for these tests.
@@ -36,6 +49,8 @@ pub struct Run {
     pub code: Option<i32>,
     pub stdout: String,
     pub stderr: String,
+    /// The raw stdout, for byte-for-byte comparisons.
+    pub stdout_bytes: Vec<u8>,
 }
 
 impl Run {
@@ -43,17 +58,7 @@ impl Run {
     /// crashed, nor was stopped for running too long.
     #[track_caller]
     pub fn code(&self, code: i32) -> &Run {
-        assert!(
-            !self.stderr.contains("panicked"),
-            "the binary panicked:\n{}",
-            self.stderr
-        );
-        assert_ne!(
-            self.code,
-            Some(TIMED_OUT),
-            "the binary hung:\n{}",
-            self.stderr
-        );
+        self.no_panic();
         assert_eq!(
             self.code,
             Some(code),
@@ -62,6 +67,68 @@ impl Run {
             cut(&self.stderr)
         );
         self
+    }
+
+    /// Asserts that there is no panic message, that the process exited
+    /// normally (a stack overflow or abort has no exit code) and that it was
+    /// not stopped for running too long.
+    #[track_caller]
+    pub fn no_panic(&self) -> &Run {
+        assert!(
+            !self.stderr.contains("panicked"),
+            "the binary panicked:\n{}",
+            cut(&self.stderr)
+        );
+        assert!(
+            self.code.is_some(),
+            "the binary was killed by a signal (stack overflow or abort?)\n--- stderr:\n{}",
+            cut(&self.stderr)
+        );
+        assert_ne!(
+            self.code,
+            Some(101),
+            "exit code 101 is a Rust panic\n--- stderr:\n{}",
+            cut(&self.stderr)
+        );
+        assert_ne!(
+            self.code,
+            Some(TIMED_OUT),
+            "the binary hung:\n{}",
+            cut(&self.stderr)
+        );
+        self
+    }
+
+    #[track_caller]
+    pub fn stdout_empty(&self) -> &Run {
+        assert!(
+            self.stdout.is_empty(),
+            "expected nothing on stdout, found:\n{}",
+            cut(&self.stdout)
+        );
+        self
+    }
+
+    #[track_caller]
+    pub fn stderr_not_empty(&self) -> &Run {
+        assert!(
+            !self.stderr.trim().is_empty(),
+            "expected a message on stderr, found nothing (stdout:\n{})",
+            cut(&self.stdout)
+        );
+        self
+    }
+
+    /// Stdout parsed as JSON.
+    #[track_caller]
+    pub fn json(&self) -> serde_json::Value {
+        serde_json::from_str(&self.stdout).unwrap_or_else(|e| {
+            panic!(
+                "stdout is not JSON: {e}\n--- stdout:\n{}\n--- stderr:\n{}",
+                cut(&self.stdout),
+                cut(&self.stderr)
+            )
+        })
     }
 
     #[track_caller]
@@ -110,6 +177,18 @@ impl Run {
     }
 }
 
+impl Run {
+    /// What a finished process printed and how it ended.
+    pub fn of(out: Output) -> Run {
+        Run {
+            code: out.status.code(),
+            stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+            stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+            stdout_bytes: out.stdout,
+        }
+    }
+}
+
 /// At most the first 4,000 characters of a text, for failure messages.
 fn cut(text: &str) -> &str {
     match text.char_indices().nth(4_000) {
@@ -145,11 +224,7 @@ pub fn run(mut command: Command) -> Run {
         .stdin(Stdio::null())
         .output()
         .expect("the dd-rules binary runs");
-    Run {
-        code: out.status.code(),
-        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
-    }
+    Run::of(out)
 }
 
 /// Runs `dd-rules` with `args`, bounded, with nothing on stdin.
@@ -159,6 +234,23 @@ where
     S: AsRef<OsStr>,
 {
     run(bounded(args))
+}
+
+/// Runs `dd-rules` with `args`, bounded, with `stdin` as its input (nothing
+/// when `None`).
+pub fn dd_with_stdin<I, S>(args: I, stdin: Option<&str>) -> Run
+where
+    I: IntoIterator<Item = S>,
+    S: AsRef<OsStr>,
+{
+    let Some(text) = stdin else {
+        return dd(args);
+    };
+    let text = text.as_bytes().to_vec();
+    run_fed(bounded(args), move |input| {
+        // A binary that stops reading early is the test's business.
+        let _ = input.write_all(&text);
+    })
 }
 
 /// Runs `command` with stdin fed by `feed` on a thread of its own, which
@@ -174,12 +266,28 @@ pub fn run_fed(mut command: Command, feed: impl FnOnce(&mut dyn Write) + Send + 
     let writer = std::thread::spawn(move || feed(&mut stdin));
     let out = child.wait_with_output().expect("the binary finishes");
     writer.join().expect("the writer thread ends");
-    Run {
-        code: out.status.code(),
-        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
-    }
+    Run::of(out)
 }
+
+/// Runs `dd-rules` with a stdout whose reader has gone away, like
+/// `dd-rules … | head -c0`.
+///
+/// The read end is closed right after the spawn; callers make the binary do
+/// some work first (checking the bundled ruleset a few times takes a while in
+/// a debug build) so that it writes after the close.
+pub fn dd_with_closed_stdout(args: &[String]) -> Run {
+    let mut child = bounded(args)
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("the dd-rules binary runs");
+    drop(child.stdout.take());
+    Run::of(child.wait_with_output().expect("the binary finishes"))
+}
+
+/// The exit code of a run whose stdout was closed: 0, as ripgrep's.
+pub const CLOSED: i32 = 0;
 
 /// Writes `block` again and again, up to `total` bytes or until a write
 /// fails.

@@ -59,6 +59,11 @@ fn chars(s: &str) -> usize {
 }
 
 impl Node {
+    /// The condition on one line.
+    pub(super) fn flat(&self) -> &str {
+        &self.flat
+    }
+
     fn new(shape: Shape, flat: String, span: Span, forced: bool) -> Node {
         Node {
             width: chars(&flat),

@@ -45,6 +45,23 @@ pub(super) fn print(src: &str, file: &File, comments: &[Comment], clarity: bool)
     p.buf.render()
 }
 
+/// A disposition case on one line, `when <condition> => <outcome>`, with
+/// single spaces and the parentheses precedence needs: the form reports quote
+/// a case in, so that formatting a ruleset never changes its reports.
+pub(crate) fn case_text(case: &DispCase) -> String {
+    let p = Printer {
+        src: "",
+        comments: &[],
+        claimed: Vec::new(),
+        clarity: false,
+        buf: Buf::default(),
+    };
+    match &case.cond {
+        Some(c) => format!("when {} => {}", p.disp_node(c).flat(), case.outcome.name),
+        None => format!("otherwise => {}", case.outcome.name),
+    }
+}
+
 /// The formatter's state: the source, its comments and which are printed.
 pub(super) struct Printer<'a> {
     pub src: &'a str,

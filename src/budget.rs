@@ -36,6 +36,28 @@ use std::fmt;
 pub const DEFAULT_BUDGET: u64 = 100_000_000;
 
 /// The kind of condition an evaluation was running when it went over budget.
+///
+/// ```
+/// use dd_rules::{ConditionKind, Error, EvalError, RuleSet};
+///
+/// let rules = RuleSet::compile(r#"
+///     ruleset "q" { version: "1" title: "Q" source: "Q" }
+///     record P { listed: bool }
+///     facts { parties: list<P> }
+///     flag A.listed { step: 1 severity: low title: "Listed" when: any(p in parties where p.listed) }
+///     outcomes { proceed }
+///     disposition { otherwise => proceed }
+/// "#, "q.rules")?.with_budget(3);
+/// let doc = format!(r#"{{"parties": [{}]}}"#, vec![r#"{"listed": false}"#; 10].join(","));
+/// match rules.evaluate_json(&doc) {
+///     Err(Error::Eval(EvalError::OverBudget { kind, id, .. })) => {
+///         assert_eq!((kind, id.as_str()), (ConditionKind::Flag, "A.listed"));
+///         assert_eq!(kind.as_str(), "flag");
+///     }
+///     other => panic!("expected to go over budget, got {other:?}"),
+/// }
+/// # Ok::<(), dd_rules::RulesError>(())
+/// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ConditionKind {

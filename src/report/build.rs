@@ -16,18 +16,19 @@ use std::cell::Cell;
 use std::io;
 use std::ops::Range;
 
-use super::budget::{ConditionKind, Steps};
-use super::machine::Machine;
-use super::missing::{Paths, Walk};
-use super::outcome::Outcome;
-use super::tri::Tri;
+use super::{FlagRow, Report};
+use crate::budget::{ConditionKind, Steps};
 use crate::check::Checked;
 use crate::compile::{QUOTE_EXPANSION, QUOTE_OVERHEAD, words};
+use crate::engine::Engine;
+use crate::eval::machine::Machine;
+use crate::eval::missing::{Paths, Walk};
+use crate::eval::outcome::Outcome;
 use crate::facts::render::QuotedValue;
 use crate::facts::{Facts, Value};
 use crate::limits::{MAX_MISSING_FACTS, report_quote_budget};
-use crate::report::{FlagRow, Report, Severity, Status};
-use crate::ruleset::RuleSet;
+use crate::model::{Severity, Status};
+use crate::tri::Tri;
 
 /// How much a missing fact weighs: by the most severe unknown flag it
 /// would help decide, then by how many such flags there are.
@@ -57,7 +58,7 @@ thread_local! {
 /// Builds the full report from the fast path's outcome for the same facts.
 /// On failure, the flag whose missing facts went over the evaluation budget.
 pub(crate) fn build(
-    rules: &RuleSet,
+    rules: &Engine,
     checked: &Checked,
     facts: &Facts,
     outcome: &Outcome,
@@ -193,7 +194,7 @@ fn rank(
 /// The evidence entries left out of a report, as a bit set over all the
 /// flags' entries (empty when none is): those that do not fit in `room`
 /// bytes, taken in flag order.
-fn omitted_evidence(rules: &RuleSet, facts: &Facts, room: usize) -> Vec<u64> {
+fn omitted_evidence(rules: &Engine, facts: &Facts, room: usize) -> Vec<u64> {
     let program = rules.program();
     let bound = QUOTE_EXPANSION
         .saturating_mul(program.evidence_fanout)
@@ -242,7 +243,7 @@ impl QuoteSizes {
     /// as unknown, else its path, value, provenance and punctuation.
     fn entry(
         &mut self,
-        rules: &RuleSet,
+        rules: &Engine,
         facts: &Facts,
         path: &str,
         slot: usize,

@@ -16,10 +16,6 @@ use crate::facts::Facts;
 use crate::report::Report;
 use crate::ruleset::RuleSet;
 
-/// How many documents a stream should hand to one batch call: enough to keep
-/// every core busy, small enough that memory stays flat.
-pub const BATCH_CHUNK: usize = 1024;
-
 impl RuleSet {
     /// Loads and evaluates every document into a full report, in input order.
     ///
@@ -51,7 +47,8 @@ impl RuleSet {
     /// does (rendering the report as JSON or text, say) is parallel too.
     ///
     /// This is the building block for streams: give it a chunk of lines at
-    /// a time (see [`BATCH_CHUNK`](crate::BATCH_CHUNK)).
+    /// a time: enough documents to keep every core busy (a thousand or so),
+    /// few enough that memory stays flat.
     ///
     /// ```
     /// use dd_rules::RuleSet;

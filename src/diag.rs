@@ -7,10 +7,19 @@ use std::sync::Arc;
 use annotate_snippets::{AnnotationKind, Group, Level, Renderer, Snippet};
 use serde::Serialize;
 
+use crate::limits::MAX_DIAGNOSTICS;
 use crate::printable::{is_hidden, printable};
 use crate::span::Span;
 
 /// How bad a diagnostic is.
+///
+/// ```
+/// use dd_rules::DiagnosticLevel;
+///
+/// let diagnostics = dd_rules::check_source("ruleset", "bad.rules");
+/// assert!(diagnostics.iter().all(|d| d.level == DiagnosticLevel::Error));
+/// assert!(DiagnosticLevel::Warning < DiagnosticLevel::Error);
+/// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 #[serde(rename_all = "lowercase")]
 #[non_exhaustive]
@@ -22,9 +31,25 @@ pub enum DiagnosticLevel {
 }
 
 /// A stable diagnostic code, such as `DD021`. Once published, a code never changes meaning.
+///
+/// Only the library makes codes; read one with [`Code::as_str`] or `Display`.
+///
+/// ```
+/// let err = dd_rules::RuleSet::compile("ruleset", "bad.rules").unwrap_err();
+/// let code = err.diagnostics.iter().next().unwrap().code;
+/// assert_eq!(code.as_str(), "DD001");
+/// assert_eq!(code.to_string(), "DD001");
+/// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 #[serde(transparent)]
-pub struct Code(pub &'static str);
+pub struct Code(pub(crate) &'static str);
+
+impl Code {
+    /// The code as text, such as `"DD021"`.
+    pub fn as_str(self) -> &'static str {
+        self.0
+    }
+}
 
 impl fmt::Display for Code {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -33,7 +58,23 @@ impl fmt::Display for Code {
 }
 
 /// One problem found in a ruleset.
+///
+/// Only the library builds one; the fields are public to read.
+/// `#[non_exhaustive]`, so that a diagnostic may carry more later (a
+/// suggested edit, say).
+///
+/// ```
+/// use dd_rules::{DiagnosticLevel, check_source};
+///
+/// let source = "ruleset";
+/// let diagnostics = check_source(source, "bad.rules");
+/// let d = diagnostics.iter().next().unwrap();
+/// assert_eq!(d.code.as_str(), "DD001");
+/// assert_eq!(d.level, DiagnosticLevel::Error);
+/// assert_eq!(d.span.line_col(source), (1, 8));
+/// ```
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
 pub struct Diagnostic {
     /// The stable code.
     pub code: Code,
@@ -109,6 +150,21 @@ impl Diagnostic {
 }
 
 /// The diagnostics of one source file, with the text they point into.
+///
+/// Rendered the rustc way with [`render`](Diagnostics::render), or as JSON
+/// for tools with [`to_json`](Diagnostics::to_json) (or any serde
+/// serialiser: it serialises as that same array).
+///
+/// ```
+/// use dd_rules::{Style, check_source};
+///
+/// let diagnostics = check_source("ruleset", "bad.rules");
+/// assert!(diagnostics.has_errors());
+/// assert_eq!(diagnostics.file(), "bad.rules");
+/// assert!(diagnostics.render(Style::Plain).starts_with("error[DD001]"));
+/// let json = diagnostics.to_json();
+/// assert!(json.starts_with('[') && json.contains(r#""code":"DD001""#), "{json}");
+/// ```
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Diagnostics {
     file: Arc<str>,
@@ -117,6 +173,13 @@ pub struct Diagnostics {
 }
 
 /// How to draw rendered diagnostics.
+///
+/// ```
+/// let diagnostics = dd_rules::check_source("ruleset", "bad.rules");
+/// let plain = diagnostics.render(dd_rules::Style::Plain);
+/// assert!(!plain.contains('\u{1b}'));
+/// assert!(plain.contains("--> bad.rules:1:8"));
+/// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum Style {
@@ -124,6 +187,13 @@ pub enum Style {
     Color,
     /// Plain text with ASCII drawing: for logs, files and screen readers.
     Plain,
+}
+
+/// The same array as [`Diagnostics::to_json`].
+impl Serialize for Diagnostics {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.json_value().serialize(serializer)
+    }
 }
 
 impl Diagnostics {
@@ -251,9 +321,14 @@ impl Diagnostics {
         vec![group]
     }
 
-    /// The diagnostics as JSON for tools: each with its code, severity,
-    /// message, byte span, 1-based line and column, label, notes and help.
-    pub fn to_json(&self) -> serde_json::Value {
+    /// The diagnostics as JSON text for tools: an array, each with its
+    /// file, code, severity, message, byte span, 1-based line and column,
+    /// label, notes and help.
+    pub fn to_json(&self) -> String {
+        self.json_value().to_string()
+    }
+
+    fn json_value(&self) -> serde_json::Value {
         let items: Vec<serde_json::Value> = self
             .items
             .iter()
@@ -376,6 +451,45 @@ impl fmt::Display for Diagnostics {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.render(Style::Plain).trim_end())
     }
+}
+
+/// Keeps the first [`MAX_DIAGNOSTICS`] diagnostics, errors before warnings
+/// when some must go, and adds DD108 to say how many were left out.
+pub(crate) fn cap_diagnostics(diags: &mut Vec<Diagnostic>) {
+    if diags.len() <= MAX_DIAGNOSTICS {
+        return;
+    }
+    let (mut kept, warnings): (Vec<Diagnostic>, Vec<Diagnostic>) = diags
+        .drain(..)
+        .partition(|d| d.level == DiagnosticLevel::Error);
+    kept.extend(warnings);
+    let dropped = kept.split_off(MAX_DIAGNOSTICS);
+    let errors = dropped
+        .iter()
+        .filter(|d| d.level == DiagnosticLevel::Error)
+        .count();
+    let count = |n: usize, what: &str| match n {
+        1 => format!("1 {what}"),
+        n => format!("{n} {what}s"),
+    };
+    let left_out = match (errors, dropped.len() - errors) {
+        (0, w) => count(w, "warning"),
+        (e, 0) => count(e, "error"),
+        (e, w) => format!("{} and {}", count(e, "error"), count(w, "warning")),
+    };
+    let span = dropped.first().map(|d| d.span).unwrap_or_default();
+    *diags = kept;
+    diags.push(
+        Diagnostic::warning(
+            "DD108",
+            span,
+            format!(
+                "only the first {MAX_DIAGNOSTICS} diagnostics are reported; not shown: {left_out}"
+            ),
+        )
+        .label("the first not shown")
+        .help("fix the problems above and check again"),
+    );
 }
 
 #[cfg(test)]

@@ -66,7 +66,7 @@ fn distance(a: &[char], b: &[char], limit: usize) -> Option<usize> {
 /// Whether a diagnostic about to be added to `diags` may still look for a
 /// "did you mean": only the first [`MAX_SUGGESTIONS`] do, since each compares
 /// a name with every candidate.
-pub(crate) fn suggesting(diags: &[crate::report::diagnostic::Diagnostic]) -> bool {
+pub(crate) fn suggesting(diags: &[crate::diag::Diagnostic]) -> bool {
     diags.len() < MAX_SUGGESTIONS
 }
 

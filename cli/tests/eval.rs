@@ -1,0 +1,362 @@
+//! `dd-rules eval` through the real binary: every example transaction as
+//! text and JSON, reports of the shape documented, byte-identical runs, facts
+//! left out, and custom rulesets.
+
+mod common;
+
+use std::path::Path;
+
+use common::{BUNDLED, PARTIAL, SMALL_RULES, TempDir, arg, dd, examples};
+use serde_json::Value;
+
+// ---------------------------------------------------------------- eval: examples
+
+/// Asserts that an eval report has the documented JSON shape.
+#[track_caller]
+fn assert_report_shape(report: &Value, context: &str) {
+    let obj = report
+        .as_object()
+        .unwrap_or_else(|| panic!("{context}: the report is not an object"));
+    for key in [
+        "ruleset",
+        "transaction",
+        "disposition",
+        "flags",
+        "missing_facts",
+    ] {
+        assert!(obj.contains_key(key), "{context}: no `{key}` in the report");
+    }
+    let rs = &report["ruleset"];
+    assert!(
+        rs["name"].as_str().is_some_and(|s| !s.is_empty()),
+        "{context}: {rs}"
+    );
+    assert!(
+        rs["version"].as_str().is_some_and(|s| !s.is_empty()),
+        "{context}: {rs}"
+    );
+    let digest = rs["digest"].as_str().unwrap_or_default();
+    let hex = digest
+        .strip_prefix("sha256:")
+        .unwrap_or_else(|| panic!("{context}: digest {digest:?} does not start with `sha256:`"));
+    assert!(
+        hex.len() == 64 && hex.bytes().all(|b| b.is_ascii_hexdigit()),
+        "{context}: digest {digest:?} is not 64 hex digits"
+    );
+    assert!(
+        report["transaction"].is_string() || report["transaction"].is_null(),
+        "{context}: transaction {}",
+        report["transaction"]
+    );
+    assert!(
+        report["disposition"]
+            .as_str()
+            .is_some_and(|s| !s.is_empty()),
+        "{context}: disposition {}",
+        report["disposition"]
+    );
+    let flags = report["flags"]
+        .as_array()
+        .unwrap_or_else(|| panic!("{context}: flags is not an array"));
+    assert!(!flags.is_empty(), "{context}: no flags");
+    for flag in flags {
+        let id = flag["id"]
+            .as_str()
+            .unwrap_or_else(|| panic!("{context}: flag without id: {flag}"));
+        assert!(
+            flag["step"].is_u64(),
+            "{context}: {id}: step {}",
+            flag["step"]
+        );
+        assert!(
+            matches!(
+                flag["severity"].as_str(),
+                Some("low" | "medium" | "high" | "critical")
+            ),
+            "{context}: {id}: severity {}",
+            flag["severity"]
+        );
+        assert!(
+            flag["title"].as_str().is_some_and(|s| !s.is_empty()),
+            "{context}: {id}: title {}",
+            flag["title"]
+        );
+        let status = flag["status"].as_str().unwrap_or_default();
+        assert!(
+            matches!(status, "raised" | "clear" | "unknown"),
+            "{context}: {id}: status {status:?}"
+        );
+        let evidence = flag["evidence"]
+            .as_array()
+            .unwrap_or_else(|| panic!("{context}: {id}: evidence is not an array"));
+        for e in evidence {
+            assert!(e["fact"].is_string(), "{context}: {id}: evidence {e}");
+            assert!(e.get("value").is_some(), "{context}: {id}: evidence {e}");
+        }
+        let missing = flag["missing"]
+            .as_array()
+            .unwrap_or_else(|| panic!("{context}: {id}: missing is not an array"));
+        assert!(
+            missing.iter().all(Value::is_string),
+            "{context}: {id}: {missing:?}"
+        );
+        if status == "unknown" {
+            assert!(
+                !missing.is_empty(),
+                "{context}: {id} is unknown but names no missing fact"
+            );
+        } else {
+            assert!(
+                missing.is_empty(),
+                "{context}: {id} is {status} but lists missing facts"
+            );
+        }
+        let mitigations = flag["mitigations"]
+            .as_array()
+            .unwrap_or_else(|| panic!("{context}: {id}: mitigations is not an array"));
+        for m in mitigations {
+            assert!(m["id"].is_string(), "{context}: {id}: mitigation {m}");
+            assert!(
+                matches!(
+                    m["status"].as_str(),
+                    Some("in_place" | "missing" | "unknown")
+                ),
+                "{context}: {id}: mitigation {m}"
+            );
+        }
+    }
+    let missing_facts = report["missing_facts"]
+        .as_array()
+        .unwrap_or_else(|| panic!("{context}: missing_facts is not an array"));
+    assert!(
+        missing_facts.iter().all(Value::is_string),
+        "{context}: {missing_facts:?}"
+    );
+}
+
+#[test]
+fn eval_every_example_as_text() {
+    for file in examples() {
+        let context = arg(&file);
+        let json = dd(["eval", "--format", "json", &context]);
+        json.code(0);
+        let report = json.json();
+        let disposition = report["disposition"].as_str().expect("a disposition");
+        let id = report["transaction"].as_str().unwrap_or("(no id)");
+
+        let run = dd(["eval", &context]);
+        run.code(0);
+        assert!(
+            run.stdout.starts_with("Transaction "),
+            "{context}: text does not start with `Transaction `:\n{}",
+            run.stdout
+        );
+        let first = run.stdout.lines().next().unwrap_or_default();
+        let shouted = disposition.replace('_', " ").to_uppercase();
+        assert_eq!(first, format!("Transaction {id}: {shouted}"), "{context}");
+        run.stdout_has("Raised flags (")
+            .stdout_has("flag(s) clear.");
+
+        // `--format text` is the default.
+        let explicit = dd(["eval", "--format", "text", &context]);
+        explicit.code(0);
+        assert_eq!(explicit.stdout, run.stdout, "{context}");
+    }
+}
+
+#[test]
+fn eval_every_example_as_json() {
+    let mut digests = Vec::new();
+    for file in examples() {
+        let context = arg(&file);
+        let run = dd(["eval", "--format", "json", &context]);
+        run.code(0);
+        let report = run.json();
+        assert_report_shape(&report, &context);
+        assert_eq!(report["ruleset"]["name"], "us-state-2020", "{context}");
+
+        // The transaction id is the document's `id`.
+        let doc: Value =
+            serde_json::from_str(&std::fs::read_to_string(&file).expect("read the example"))
+                .expect("the example is JSON");
+        assert_eq!(report["transaction"], doc["id"], "{context}");
+        digests.push(report["ruleset"]["digest"].clone());
+    }
+    digests.dedup();
+    assert_eq!(
+        digests.len(),
+        1,
+        "one bundled ruleset, one digest: {digests:?}"
+    );
+}
+
+#[test]
+fn eval_bundled_equals_rules_file_on_disk() {
+    // The bundled ruleset is `rulesets/us-state-2020.rules`: passing the file
+    // explicitly gives the same report, digest included.
+    let bundled = dd(["eval", "--format", "json", PARTIAL]);
+    let explicit = dd(["eval", "--format", "json", "--rules", BUNDLED, PARTIAL]);
+    bundled.code(0);
+    explicit.code(0);
+    assert_eq!(bundled.stdout, explicit.stdout);
+}
+
+#[test]
+fn eval_json_is_byte_identical_across_runs() {
+    for file in examples() {
+        let args = ["eval", "--format", "json", &arg(&file)];
+        let first = dd(args);
+        let second = dd(args);
+        first.code(0);
+        second.code(0);
+        assert!(!first.stdout_bytes.is_empty());
+        assert!(
+            first.stdout_bytes == second.stdout_bytes,
+            "{}: two runs differ",
+            arg(&file)
+        );
+    }
+    let args = ["eval", PARTIAL];
+    assert!(
+        dd(args).stdout_bytes == dd(args).stdout_bytes,
+        "text output differs"
+    );
+}
+
+#[test]
+fn eval_partial_facts_reports_unknown_flags_and_facts_to_gather() {
+    let run = dd(["eval", "--format", "json", PARTIAL]);
+    run.code(0);
+    let report = run.json();
+    assert_report_shape(&report, PARTIAL);
+    let flags = report["flags"].as_array().expect("flags");
+    let unknown: Vec<&Value> = flags.iter().filter(|f| f["status"] == "unknown").collect();
+    assert!(!unknown.is_empty(), "no unknown flag in {PARTIAL}");
+    let missing_facts: Vec<&str> = report["missing_facts"]
+        .as_array()
+        .expect("missing_facts")
+        .iter()
+        .filter_map(Value::as_str)
+        .collect();
+    assert!(!missing_facts.is_empty(), "missing_facts is empty");
+    // Every fact an unknown flag misses is on the list to gather, once.
+    for f in &unknown {
+        for m in f["missing"].as_array().expect("missing") {
+            let m = m.as_str().expect("a fact path");
+            assert!(
+                missing_facts.contains(&m),
+                "{m} (from {}) not in missing_facts",
+                f["id"]
+            );
+        }
+    }
+    let mut sorted = missing_facts.clone();
+    sorted.sort_unstable();
+    sorted.dedup();
+    assert_eq!(
+        sorted.len(),
+        missing_facts.len(),
+        "duplicates in missing_facts"
+    );
+
+    let text = dd(["eval", PARTIAL]);
+    text.code(0)
+        .stdout_has(&format!("Unknown flags ({}):", unknown.len()))
+        .stdout_has("Facts to gather, most decisive first:")
+        .stdout_has(&format!("  1. {}", missing_facts[0]));
+}
+
+// ---------------------------------------------------------------- eval: custom rules
+
+/// The JSON report of `facts` under `rules`, which must succeed with 0.
+#[track_caller]
+fn eval_json(rules: &Path, facts: &Path) -> Value {
+    let run = dd([
+        "eval",
+        "--format",
+        "json",
+        "--rules",
+        &arg(rules),
+        &arg(facts),
+    ]);
+    run.code(0);
+    run.json()
+}
+
+#[test]
+fn eval_with_a_custom_ruleset() {
+    let dir = TempDir::new("custom");
+    let rules = dir.write("small.rules", SMALL_RULES);
+    dd(["check", &arg(&rules)]).code(0);
+
+    // Raised: civic space closed; the only safeguard is never in place.
+    let facts = dir.write(
+        "closed.json",
+        r#"{"id": "T-1", "country": {"civic_space": "closed", "freedom_score": 80}}"#,
+    );
+    let report = eval_json(&rules, &facts);
+    assert_report_shape(&report, "closed.json");
+    assert_eq!(report["ruleset"]["name"], "example");
+    assert_eq!(report["ruleset"]["version"], "1");
+    assert_eq!(report["transaction"], "T-1");
+    assert_eq!(report["disposition"], "escalate");
+    let flags = report["flags"].as_array().expect("flags");
+    assert_eq!(flags.len(), 1);
+    let flag = &flags[0];
+    assert_eq!(flag["id"], "S3.closed_civic_space");
+    assert_eq!(flag["step"], 3);
+    assert_eq!(flag["severity"], "high");
+    assert_eq!(flag["status"], "raised");
+    assert_eq!(flag["mitigated"], false);
+    assert_eq!(
+        flag["evidence"],
+        serde_json::json!([
+            {"fact": "country.civic_space", "value": "closed"},
+            {"fact": "country.freedom_score", "value": 80}
+        ])
+    );
+    assert_eq!(
+        flag["mitigations"],
+        serde_json::json!([{"id": "contract.cutoff", "status": "missing"}])
+    );
+    assert_eq!(report["missing_facts"], serde_json::json!([]));
+
+    // Its digest differs from the bundled ruleset's.
+    let bundled = dd(["eval", "--format", "json", PARTIAL]).json();
+    assert_ne!(report["ruleset"]["digest"], bundled["ruleset"]["digest"]);
+
+    // Text form of the same.
+    let run = dd(["eval", "--rules", &arg(&rules), &arg(&facts)]);
+    run.code(0)
+        .stdout_has("Transaction T-1: ESCALATE\n")
+        .stdout_has("[high] S3.closed_civic_space (step 3, not mitigated)")
+        .stdout_has("safeguard contract.cutoff: missing");
+
+    // Unknown: the freedom score is missing and civic space does not decide it.
+    let facts = dir.write("open.json", r#"{"country": {"civic_space": "open"}}"#);
+    let report = eval_json(&rules, &facts);
+    assert_eq!(report["transaction"], Value::Null);
+    assert_eq!(report["flags"][0]["status"], "unknown");
+    assert_eq!(
+        report["flags"][0]["missing"],
+        serde_json::json!(["country.freedom_score"])
+    );
+    assert_eq!(
+        report["missing_facts"],
+        serde_json::json!(["country.freedom_score"])
+    );
+    assert_eq!(report["disposition"], "escalate");
+    let text = dd(["eval", "--rules", &arg(&rules), &arg(&facts)]);
+    text.code(0)
+        .stdout_has("Transaction (no id): ESCALATE\n")
+        .stdout_has("missing: country.freedom_score");
+
+    // Clear: both facts known and good.
+    let facts = dir.write(
+        "free.json",
+        r#"{"country": {"civic_space": "open", "freedom_score": {"value": 90, "source": "FH", "as_of": "2025"}}}"#,
+    );
+    let report = eval_json(&rules, &facts);
+    assert_eq!(report["flags"][0]["status"], "clear");
+    assert_eq!(report["disposition"], "proceed");
+}

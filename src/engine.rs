@@ -1,0 +1,140 @@
+//! The compiled ruleset as the evaluator sees it: the checked rules, the
+//! program, the budget, and the look-ups by index that evaluation and
+//! reports need. `RuleSet` (in `ruleset.rs`) is the public facade over it;
+//! `Outcome`, `Scratch` and `Report` hold an `Engine`, so that nothing below
+//! the facade imports it.
+
+use std::sync::{Arc, OnceLock};
+
+use crate::budget::ConditionKind;
+use crate::check::Checked;
+use crate::compile::Program;
+use crate::diag::Diagnostics;
+use crate::error::EvalError;
+use crate::model::RulesetRef;
+
+/// A handle on a compiled ruleset: cheap to clone (a reference count), with
+/// the evaluation budget of the `RuleSet` it came from.
+#[derive(Clone)]
+pub(crate) struct Engine {
+    pub(crate) inner: Arc<Inner>,
+    /// The steps each phase of an evaluation may take (`budget.rs`).
+    pub(crate) budget: u64,
+}
+
+/// What compiling a ruleset made, shared by every handle on it.
+pub(crate) struct Inner {
+    pub(crate) checked: Checked,
+    pub(crate) program: Program,
+    pub(crate) reference: RulesetRef,
+    pub(crate) fingerprint: u64,
+    /// The fact schema again, shared with every [`Facts`](crate::Facts)
+    /// loaded for it, so that another ruleset can carry them over.
+    pub(crate) schema: Arc<crate::facts::schema::Schema>,
+    pub(crate) warnings: Diagnostics,
+    /// The syntax tree, parsed again on the first explanation and kept for
+    /// the next ones (explanations quote conditions as written).
+    pub(crate) syntax_tree: OnceLock<Option<crate::syntax::ast::File>>,
+}
+
+/// Written as the `RuleSet` it is the inside of: the public `Debug` of a
+/// `RuleSet`, an `Outcome` and a `Report` shows this.
+impl std::fmt::Debug for Engine {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("RuleSet")
+            .field("name", &self.inner.reference.name)
+            .field("version", &self.inner.reference.version)
+            .field("digest", &self.inner.reference.digest)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Engine {
+    /// The evaluation budget, in steps.
+    pub(crate) fn budget(&self) -> u64 {
+        self.budget
+    }
+
+    /// The error for a phase that went over the budget in a condition.
+    pub(crate) fn over_budget(&self, (kind, index): (ConditionKind, usize)) -> EvalError {
+        let checked = &self.inner.checked;
+        let id = match kind {
+            ConditionKind::Flag => checked.flags.get(index).map(|f| f.id.as_str()),
+            ConditionKind::Safeguard => checked.safeguards.get(index).map(|s| s.id.as_str()),
+            ConditionKind::Predicate => checked.predicates.get(index).map(|p| p.name.as_str()),
+        };
+        EvalError::OverBudget {
+            budget: self.budget,
+            kind,
+            id: id.unwrap_or_default().to_string(),
+        }
+    }
+
+    /// The name, version and source digest, as reports quote them.
+    pub(crate) fn reference(&self) -> &RulesetRef {
+        &self.inner.reference
+    }
+
+    /// The checked rules.
+    pub(crate) fn checked(&self) -> &Checked {
+        &self.inner.checked
+    }
+
+    /// The compiled program.
+    pub(crate) fn program(&self) -> &Program {
+        &self.inner.program
+    }
+
+    /// Whether two handles are the same compiled ruleset.
+    pub(crate) fn same(&self, other: &Engine) -> bool {
+        Arc::ptr_eq(&self.inner, &other.inner)
+    }
+
+    /// The index of the flag with an id.
+    pub(crate) fn flag_index(&self, id: &str) -> Option<usize> {
+        self.inner.checked.flags.iter().position(|f| f.id == id)
+    }
+
+    /// The index of the safeguard with an id.
+    pub(crate) fn safeguard_index(&self, id: &str) -> Option<usize> {
+        self.inner
+            .checked
+            .safeguards
+            .iter()
+            .position(|s| s.id == id)
+    }
+
+    /// The fact schema.
+    pub(crate) fn schema(&self) -> &crate::facts::schema::Schema {
+        &self.inner.checked.schema
+    }
+
+    /// The declaration of the flag with an index.
+    pub(crate) fn flag_decl(&self, index: usize) -> Option<&crate::check::Flag> {
+        self.inner.checked.flags.get(index)
+    }
+
+    /// The declaration of the safeguard with an index.
+    pub(crate) fn safeguard_decl(&self, index: usize) -> Option<&crate::check::Safeguard> {
+        self.inner.checked.safeguards.get(index)
+    }
+
+    /// The id of the safeguard with an index.
+    pub(crate) fn safeguard_id(&self, index: usize) -> Option<&str> {
+        self.safeguard_decl(index).map(|s| s.id.as_str())
+    }
+
+    /// The disposition case with an index, as written.
+    pub(crate) fn case_text(&self, index: usize) -> Option<&str> {
+        self.inner.checked.cases.get(index).map(|c| c.text.as_str())
+    }
+
+    /// The name of the outcome with an index.
+    pub(crate) fn outcome_name(&self, index: usize) -> Option<&str> {
+        self.inner
+            .checked
+            .outcomes
+            .get(index)
+            .map(|o| o.name.as_str())
+    }
+}
