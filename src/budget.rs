@@ -117,12 +117,12 @@ impl Steps {
     #[inline(always)]
     pub fn charge_list(&mut self, weight: u32, len: usize) -> bool {
         // A list is far shorter than 2^32 elements (a facts document is
-        // limited in size), and a weight is a u32: the product fits in a
-        // u64 unless a length is absurd, and then it saturates.
-        let len = u64::try_from(len).unwrap_or(u64::MAX);
-        self.left = self
-            .left
-            .saturating_sub(u64::from(weight).saturating_mul(len));
+        // limited in size), so its length is taken as a u32 (clamped, were
+        // it ever longer), and the product of two u32 fits in a u64: one
+        // multiplication, no overflow check.
+        let len = u32::try_from(len).unwrap_or(u32::MAX);
+        let cost = u64::from(weight) * u64::from(len);
+        self.left = self.left.saturating_sub(cost);
         self.left != 0
     }
 
