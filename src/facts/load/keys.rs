@@ -1,0 +1,165 @@
+//! Keys: a key resolved to its field as it is read, the fields given so
+//! far, and the checks on a key whatever reads its value.
+
+use std::fmt;
+
+use serde::de::{self, DeserializeSeed, Deserializer, Visitor};
+
+use indexmap::IndexMap;
+
+use super::{Ctx, ID_KEY, Seg, quote};
+use crate::facts::schema::{FieldDef, RecordId, Schema};
+use crate::suggest::did_you_mean;
+
+/// A key of an object of facts, resolved to its field as it is read, so
+/// that reading a document copies no key.
+pub(in crate::facts) enum Key {
+    Field(usize),
+    Id,
+    Other(String),
+}
+
+/// Reads a key of an object of a record's fields (and `"id"` at the root).
+/// The fields are looked up once per object, not once per key.
+#[derive(Clone, Copy)]
+pub(in crate::facts) struct KeySeed<'s> {
+    fields: Option<&'s IndexMap<String, FieldDef>>,
+    root: bool,
+}
+
+impl<'s> KeySeed<'s> {
+    pub(in crate::facts) fn new(schema: &'s Schema, record: RecordId) -> KeySeed<'s> {
+        KeySeed {
+            fields: schema.record(record).map(|r| &r.fields),
+            root: record == schema.root,
+        }
+    }
+}
+
+impl<'de> DeserializeSeed<'de> for KeySeed<'_> {
+    type Value = Key;
+
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Key, D::Error> {
+        d.deserialize_str(self)
+    }
+}
+
+impl<'de> Visitor<'de> for KeySeed<'_> {
+    type Value = Key;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a string")
+    }
+
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<Key, E> {
+        if self.root && v == ID_KEY {
+            return Ok(Key::Id);
+        }
+        Ok(match self.fields.and_then(|f| index_of(f, v)) {
+            Some(i) => Key::Field(i),
+            None => Key::Other(v.to_string()),
+        })
+    }
+}
+
+/// The index of `name` among the keys of `map`. Records and enums are
+/// small, so comparing lengths first and then the few names of the right
+/// length beats hashing the name; a large one is looked up by hash.
+pub(super) fn index_of<V>(map: &IndexMap<String, V>, name: &str) -> Option<usize> {
+    if map.len() > 32 {
+        return map.get_index_of(name);
+    }
+    map.keys()
+        .position(|k| k.len() == name.len() && k.as_str() == name)
+}
+
+/// Which fields of a record have been given, to refuse one given twice: a
+/// bit set, on the heap only for a record of more than 128 fields.
+pub(in crate::facts) struct Seen {
+    bits: u128,
+    more: Vec<bool>,
+}
+
+impl Seen {
+    pub(in crate::facts) fn new(fields: usize) -> Seen {
+        Seen {
+            bits: 0,
+            more: if fields > 128 {
+                vec![false; fields]
+            } else {
+                Vec::new()
+            },
+        }
+    }
+
+    /// Marks field `i` as given; false if it already was.
+    fn insert(&mut self, i: usize) -> bool {
+        if let Some(given) = self.more.get_mut(i) {
+            return !std::mem::replace(given, true);
+        }
+        let bit = u32::try_from(i)
+            .ok()
+            .and_then(|i| 1u128.checked_shl(i))
+            .unwrap_or(0);
+        let fresh = self.bits & bit == 0;
+        self.bits |= bit;
+        fresh
+    }
+}
+
+/// Reads the value of `key` in a record with `read`, given the field: the
+/// checks that a key is a field and is given once, and the path of an error
+/// from inside it, whatever reads the value (the JSON loader or typed input).
+pub(in crate::facts) fn with_field<E: de::Error>(
+    ctx: &Ctx<'_>,
+    record: RecordId,
+    key: Key,
+    seen: &mut Seen,
+    read: impl FnOnce(&FieldDef) -> Result<(), E>,
+) -> Result<(), E> {
+    let rec = ctx
+        .schema
+        .record(record)
+        .ok_or_else(|| ctx.fail("internal error: unknown record"))?;
+    let (index, name, field) = match key {
+        Key::Field(index) => match rec.fields.get_index(index) {
+            Some((name, field)) => (index, name, field),
+            None => return Err(ctx.fail("internal error: unknown field")),
+        },
+        // INVARIANT: `Key::Id` is only read at the root, where the caller takes it.
+        Key::Id => return Err(unknown_field(ctx, record, ID_KEY)),
+        Key::Other(key) => return Err(unknown_field(ctx, record, &key)),
+    };
+    let read = if seen.insert(index) {
+        read(field)
+    } else {
+        Err(ctx.fail(format!("the field `{name}` is given twice")))
+    };
+    ctx.at(Seg::Known { record, index }, read)
+}
+
+/// The error for a key that is not a field of `record`.
+pub(in crate::facts) fn unknown_field<E: de::Error>(
+    ctx: &Ctx<'_>,
+    record: RecordId,
+    key: &str,
+) -> E {
+    let Some(rec) = ctx.schema.record(record) else {
+        return ctx.fail("internal error: unknown record");
+    };
+    {
+        let help = did_you_mean(key, rec.fields.keys().map(String::as_str))
+            .map(|h| format!("; {h}"))
+            .unwrap_or_default();
+        let what = if record == ctx.schema.root {
+            "the facts".to_string()
+        } else {
+            format!("`{}`", rec.name)
+        };
+        // The key may be of any length: the path and the message quote its start.
+        let key = quote(key);
+        let message = format!("unknown field `{key}` in {what}{help}");
+        ctx.path.borrow_mut().push(Seg::Field(key));
+        ctx.fail(message)
+    }
+}
