@@ -551,3 +551,35 @@ fn typed_input_has_the_depth_limit_of_documents() {
     let e = rules.facts_from_json(&doc(32).to_string()).unwrap_err();
     assert_eq!(e.message, too_deep);
 }
+
+#[test]
+fn an_unknown_value_with_provenance_loads_for_every_type_from_text_and_typed() {
+    // `{"value": null, "source": …}`: unknown, with where the answer was
+    // sought. Whole and decimal numbers are read from their raw text by a
+    // path of their own; they take it like a bool or a string does.
+    let rules = RuleSet::bundled().unwrap();
+    for (record, field) in [
+        ("country", "freedom_score"),
+        ("country", "vdem_liberal_democracy"),
+        ("country", "civic_space_laws"),
+        ("end_user", "name"),
+        ("end_user", "kind"),
+    ] {
+        let doc = json!({ record: { field: {"value": null, "source": "registry", "as_of": "2026-01-01"} } });
+        let text = rules.facts_from_json(&doc.to_string());
+        let typed = rules.facts_from_serialize(&doc);
+        let (Ok(text), Ok(typed)) = (text, typed) else {
+            panic!("{record}.{field}: {doc}");
+        };
+        assert_eq!(text, typed, "{record}.{field}");
+        // Unknown, as a bare null is.
+        let bare = rules
+            .facts_from_json(&json!({ record: { field: null } }).to_string())
+            .unwrap();
+        assert_eq!(
+            rules.evaluate(&text).unwrap().disposition(),
+            rules.evaluate(&bare).unwrap().disposition(),
+            "{record}.{field}"
+        );
+    }
+}

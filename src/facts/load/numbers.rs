@@ -14,9 +14,17 @@ use crate::facts::{Provenance, Slot, Value};
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct RawWrapper {
-    value: Option<Box<RawValue>>,
+    /// `None` when the key is absent, `Some(None)` for `"value": null`
+    /// (unknown, with provenance, as for a fact of any other type).
+    #[serde(default, deserialize_with = "present")]
+    value: Option<Option<Box<RawValue>>>,
     source: Option<String>,
     as_of: Option<String>,
+}
+
+/// A key that is present, whatever its value (`null` included).
+fn present<'de, D: de::Deserializer<'de>>(d: D) -> Result<Option<Option<Box<RawValue>>>, D::Error> {
+    Option::<Box<RawValue>>::deserialize(d).map(Some)
 }
 
 /// What a raw JSON value is, for messages.
@@ -57,7 +65,10 @@ pub(in crate::facts) fn number_from_raw<E: de::Error>(
             let Some(value) = w.value else {
                 return Err(ctx.fail("a fact with provenance needs a `value`"));
             };
-            let mut slot = number_from_raw::<E>(ctx, ty, value.get(), false)?;
+            let mut slot = match value {
+                Some(raw) => number_from_raw::<E>(ctx, ty, raw.get(), false)?,
+                None => Slot::default(),
+            };
             ctx.close();
             slot.provenance = Some(Box::new(Provenance {
                 source: w.source,
