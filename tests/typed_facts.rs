@@ -583,3 +583,27 @@ fn an_unknown_value_with_provenance_loads_for_every_type_from_text_and_typed() {
         );
     }
 }
+
+#[test]
+fn typed_facts_are_held_to_the_size_limit_of_a_document() {
+    // A string past the limit a JSON document has: refused, as its text would be.
+    let rules = RuleSet::bundled().unwrap();
+    let name = "x".repeat(dd_rules::MAX_FACTS_BYTES + 1);
+    let doc = json!({ "end_user": { "name": name } });
+    let expected = "the facts would be about";
+    let e = rules.facts_from_serialize(&doc).unwrap_err();
+    assert!(e.message.starts_with(expected), "{e}");
+    assert!(
+        e.message.ends_with("more than the limit of 16777216 bytes"),
+        "{e}"
+    );
+    let e = rules
+        .facts_builder()
+        .set("end_user.name", &name)
+        .build()
+        .unwrap_err();
+    assert!(e.message.starts_with(expected), "{e}");
+    // Just under it, they load.
+    let small = json!({ "end_user": { "name": "x".repeat(1000) } });
+    assert!(rules.facts_from_serialize(&small).is_ok());
+}

@@ -243,13 +243,7 @@ impl<'r> FactsBuilder<'r> {
         ctx.slots.set(self.slots);
         ctx.text_bytes.set(self.text_bytes);
         let len = json_len(&ctx, self.root.marks.len()) + self.id.as_ref().map_or(0, String::len);
-        Ok(new_facts(
-            self.schema,
-            self.root.finish(),
-            self.id,
-            fingerprint,
-            len,
-        ))
+        new_facts(self.schema, self.root.finish(), self.id, fingerprint, len)
     }
 
     fn try_set<T: Serialize + ?Sized>(&mut self, path: &str, value: &T) -> Result<(), FactsError> {

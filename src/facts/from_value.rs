@@ -103,27 +103,43 @@ pub(crate) fn load_value<T: Serialize + ?Sized>(
         return Err(facts_error(&ctx, &e));
     }
     let len = json_len(&ctx, root_size) + id.as_ref().map_or(0, String::len);
-    Ok(new_facts(schema, root, id, fingerprint, len))
+    new_facts(schema, root, id, fingerprint, len)
 }
 
 /// Facts from a root frame and an id; `len` is about how long they would be
 /// as a JSON document: what a report may quote is bounded by it
-/// (`limits::report_quote_budget`), as for a document loaded from text.
+/// (`limits::report_quote_budget`), as for a document loaded from text, and
+/// typed facts are held to the same limit as a document,
+/// [`MAX_FACTS_BYTES`](crate::limits::MAX_FACTS_BYTES). (The list slots are
+/// counted against their limit while the facts are read; strings, which the
+/// caller's value already holds, are measured here.)
 pub(super) fn new_facts(
     schema: &std::sync::Arc<Schema>,
     root: Frame,
     id: Option<String>,
     fingerprint: u64,
     len: usize,
-) -> Facts {
-    Facts {
+) -> Result<Facts, FactsError> {
+    let limit = crate::limits::MAX_FACTS_BYTES;
+    if len > limit {
+        return Err(FactsError {
+            path: String::new(),
+            line: 0,
+            column: 0,
+            message: format!(
+                "the facts would be about {len} bytes as a JSON document, more than the limit \
+                 of {limit} bytes"
+            ),
+        });
+    }
+    Ok(Facts {
         root: std::sync::Arc::new(root),
         id: id.map(std::sync::Arc::from),
         fingerprint,
         schema: std::sync::Arc::clone(schema),
         serial: super::next_serial(),
         len,
-    }
+    })
 }
 
 /// About how long facts would be as JSON: 12 bytes for each slot (a key and
