@@ -96,11 +96,7 @@ impl<'de> Visitor<'de> for RecordVisitor<'_, '_, '_> {
     type Value = ();
 
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let name = self
-            .ctx
-            .schema
-            .record(self.record)
-            .map_or("", |r| r.name.as_str());
+        let name = self.ctx.schema.type_name(Type::Record(self.record));
         write!(f, "an object (a `{name}`) or null")
     }
 
@@ -149,11 +145,7 @@ impl<'de> Visitor<'de> for ListVisitor<'_, '_> {
     type Value = Value;
 
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let name = self
-            .ctx
-            .schema
-            .record(self.record)
-            .map_or("", |r| r.name.as_str());
+        let name = self.ctx.schema.type_name(Type::Record(self.record));
         write!(f, "an array of objects (each a `{name}`) or null")
     }
 
