@@ -6,7 +6,7 @@
 //!
 //! ```sh
 //! cargo build --release --example profile
-//! target/release/examples/profile <bundled|bench> <compile|load|fast|report|json|hand> <reps>
+//! target/release/examples/profile <bundled|bench> <compile|load|typed|roundtrip|fast|report|json|hand> <reps>
 //! ```
 
 #[path = "../benches/common/mod.rs"]
@@ -29,7 +29,9 @@ fn main() -> ExitCode {
         args.get(1),
         args.get(2).map(|r| r.parse::<usize>()),
     ) else {
-        eprintln!("usage: profile <bundled|bench> <compile|load|fast|report|json|hand> <reps>");
+        eprintln!(
+            "usage: profile <bundled|bench> <compile|load|typed|roundtrip|fast|report|json|hand> <reps>"
+        );
         return ExitCode::from(2);
     };
     let (rules, docs) = match ruleset.as_str() {
@@ -76,6 +78,25 @@ fn main() -> ExitCode {
                 .facts_from_json(d)
                 .map_or(0, |f| f.transaction_id().map_or(1, str::len));
         }),
+        // A typed `Transaction` to loaded facts (bundled ruleset only).
+        "typed" => {
+            let txs = bundled_transactions(&docs);
+            repeat(reps, &txs, |t| {
+                sink += rules
+                    .facts_from_transaction(t)
+                    .map_or(0, |f| f.transaction_id().map_or(1, str::len));
+            })
+        }
+        // A typed `Transaction` written as JSON text and loaded (bundled ruleset only).
+        "roundtrip" => {
+            let txs = bundled_transactions(&docs);
+            repeat(reps, &txs, |t| {
+                let text = serde_json::to_string(t).unwrap_or_default();
+                sink += rules
+                    .facts_from_json(&text)
+                    .map_or(0, |f| f.transaction_id().map_or(1, str::len));
+            })
+        }
         // Loaded facts to the fast path's outcome.
         "fast" => repeat(reps, &facts, |f| {
             if let Ok(o) = rules.evaluate_into(f, &mut scratch) {
@@ -112,12 +133,21 @@ fn main() -> ExitCode {
             })
         }
         other => {
-            eprintln!("unknown phase {other:?}: compile, load, fast, report, json or hand");
+            eprintln!(
+                "unknown phase {other:?}: compile, load, typed, roundtrip, fast, report, json or hand"
+            );
             return ExitCode::from(2);
         }
     }
     println!("{sink}");
     ExitCode::SUCCESS
+}
+
+/// The pool's documents as typed transactions (the bundled ruleset's).
+fn bundled_transactions(docs: &[String]) -> Vec<dd_rules::Transaction> {
+    docs.iter()
+        .filter_map(|d| serde_json::from_str(d).ok())
+        .collect()
 }
 
 /// Runs `f` on every item, `reps` times over.

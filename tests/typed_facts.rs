@@ -607,3 +607,78 @@ fn typed_facts_are_held_to_the_size_limit_of_a_document() {
     let small = json!({ "end_user": { "name": "x".repeat(1000) } });
     assert!(rules.facts_from_serialize(&small).is_ok());
 }
+
+/// A map of fields given as pairs, in the order given, repeats included
+/// (a `serde_json::Value` sorts its keys and keeps one of each).
+struct Pairs<'a>(&'a [(&'a str, Value)]);
+
+impl Serialize for Pairs<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = s.serialize_map(Some(self.0.len()))?;
+        for (k, v) in self.0 {
+            map.serialize_entry(k, v)?;
+        }
+        map.end()
+    }
+}
+
+/// The loaders look for each key after the one before (fields usually come
+/// in the schema's order): keys in any order still load the same facts, and
+/// a field given again after the search has moved past it is still refused.
+#[test]
+fn fields_load_in_any_order_and_a_repeat_is_refused_wherever_it_comes() {
+    let rules = RuleSet::bundled().unwrap();
+    let fields = [
+        ("name", json!("Ministry")),
+        ("kind", json!("national_police")),
+        ("is_government", json!(true)),
+        ("stated_end_use", json!("traffic")),
+        ("abuse_history", json!(false)),
+        ("sanctioned", json!(false)),
+    ];
+    let text = |pairs: &[(&str, Value)]| {
+        let body: Vec<String> = pairs.iter().map(|(k, v)| format!("\"{k}\": {v}")).collect();
+        format!("{{\"id\": \"T\", \"end_user\": {{{}}}}}", body.join(", "))
+    };
+    let typed = |pairs: &[(&str, Value)]| {
+        let end_user = Pairs(pairs);
+        let doc: Vec<(&str, Value)> = vec![("id", json!("T"))];
+        // The document: the id, then the end-user's fields as a map.
+        #[derive(Serialize)]
+        struct Doc<'a> {
+            #[serde(flatten)]
+            id: Pairs<'a>,
+            end_user: Pairs<'a>,
+        }
+        rules.facts_from_serialize(&Doc {
+            id: Pairs(&doc),
+            end_user,
+        })
+    };
+    let in_order = rules.facts_from_json(&text(&fields)).unwrap();
+    let mut reversed = fields.to_vec();
+    reversed.reverse();
+    let mut shuffled = fields.to_vec();
+    shuffled.swap(0, 4);
+    shuffled.swap(1, 3);
+    for order in [&fields[..], &reversed, &shuffled] {
+        assert_eq!(rules.facts_from_json(&text(order)).unwrap(), in_order);
+        assert_eq!(typed(order).unwrap(), in_order);
+    }
+    // A repeat right after, and after the search has gone past it.
+    for repeat_at in [1, 3, 6] {
+        let mut pairs = fields.to_vec();
+        pairs.insert(repeat_at, ("name", json!("Again")));
+        for e in [
+            rules.facts_from_json(&text(&pairs)).unwrap_err(),
+            typed(&pairs).unwrap_err(),
+        ] {
+            assert_eq!(
+                (e.path.as_str(), e.message.as_str()),
+                ("end_user.name", "the field `name` is given twice"),
+                "repeat at {repeat_at}"
+            );
+        }
+    }
+}

@@ -9,7 +9,6 @@
 //! same mistake gets the same message as in a JSON document, and the path.
 
 use serde::Serialize;
-use serde::de::Visitor;
 
 use super::from_value::{FieldSer, OptString, facts_error, json_len, new_facts, store_element};
 use super::load::{Ctx, ID_KEY, Key, KeySeed, Seg, quote};
@@ -314,13 +313,12 @@ fn set_in<T: Serialize + ?Sized>(
     let count = steps.len();
     for (i, step) in steps.iter().enumerate() {
         let last = i + 1 == count;
-        let field =
-            match KeySeed::new(schema, record).visit_str::<super::from_value::Error>(step.name)? {
-                Key::Field(index) => index,
-                Key::Id | Key::Other(_) => {
-                    return Err(super::load::unknown_field(ctx, record, step.name));
-                }
-            };
+        let field = match KeySeed::new(schema, record).resolve(step.name) {
+            Key::Field(index) => index,
+            Key::Id | Key::Other(_) => {
+                return Err(super::load::unknown_field(ctx, record, step.name));
+            }
+        };
         let Some((name, def)) = schema
             .record(record)
             .and_then(|r| r.fields.get_index(field))

@@ -150,7 +150,7 @@ impl<'s> Ctx<'s> {
 
     /// The result of reading the value at `seg`: an error from inside it
     /// gets `seg` as the next step out of its path.
-    #[inline]
+    #[inline(always)]
     pub(super) fn at<T, E>(&self, seg: Seg, result: Result<T, E>) -> Result<T, E> {
         if result.is_err() {
             self.path.borrow_mut().push(seg);
@@ -260,8 +260,9 @@ impl<'de> Visitor<'de> for DocVisitor<'_, '_, '_> {
         let mut id_seen = false;
         let root = self.ctx.schema.root;
         let mut seen = Seen::new(self.ctx.schema.record(root).map_or(0, |r| r.fields.len()));
-        let keys = KeySeed::new(self.ctx.schema, root);
+        let mut keys = KeySeed::new(self.ctx.schema, root);
         while let Some(key) = map.next_key_seed(keys)? {
+            keys = keys.after(&key);
             if let Key::Id = key {
                 let id = if id_seen {
                     Err(self.ctx.fail("the key `id` is given twice"))

@@ -127,12 +127,38 @@ impl Frame {
         self.provenance.get(i).map(|(_, p)| &**p)
     }
 
+    /// Stores a value without provenance: [`store`](Self::store) for the
+    /// commonest case, inlined into the loaders' loops.
+    #[inline]
+    pub fn put(&mut self, slot: usize, value: Value) {
+        match self.slots.get_mut(slot) {
+            Some(stored) if self.provenance.is_empty() && matches!(stored.value, Value::Absent) => {
+                // Absent holds nothing to drop.
+                std::mem::forget(std::mem::replace(&mut stored.value, value));
+            }
+            _ => self.store(
+                slot,
+                Slot {
+                    value,
+                    provenance: None,
+                },
+            ),
+        }
+    }
+
     /// Stores a loaded slot: its value, and its provenance if it has one.
     pub fn store(&mut self, slot: usize, loaded: Slot) {
         let Some(stored) = self.slots.get_mut(slot) else {
             return;
         };
-        stored.value = loaded.value;
+        // A slot is stored into once, when it is still absent: nothing to
+        // drop, and no call to find that out.
+        let old = std::mem::replace(&mut stored.value, loaded.value);
+        if matches!(old, Value::Absent) {
+            std::mem::forget(old);
+        } else {
+            drop(old);
+        }
         // The common case, a value without provenance where none was, has
         // nothing to look for.
         if loaded.provenance.is_none() && self.provenance.is_empty() {

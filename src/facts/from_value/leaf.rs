@@ -22,6 +22,12 @@ impl LeafSer<'_, '_> {
 
     pub(in crate::facts) fn scalar(self, s: Scalar<'_>) -> Result<Slot, Error> {
         let ctx = self.ctx;
+        if let Some(value) = plain(ctx, self.ty, s)? {
+            return Ok(Slot {
+                value,
+                provenance: None,
+            });
+        }
         if let Scalar::Str(v) = s {
             ctx.text_bytes
                 .set(ctx.text_bytes.get().saturating_add(v.len()));
@@ -55,6 +61,35 @@ impl LeafSer<'_, '_> {
             (_, other) => Err(de::Error::invalid_type(other.unexpected(), &self.visitor())),
         }
     }
+}
+
+/// The value of a scalar of the leaf type `ty` in the common cases (a
+/// boolean, a whole number, a string, an enum value by name), read as the
+/// loader reads them; `None` for the rest, which [`LeafSer::scalar`] reads.
+/// Inlined where a field's scalar is stored, the commonest work of typed input.
+#[inline]
+pub(in crate::facts) fn plain(
+    ctx: &Ctx<'_>,
+    ty: Type,
+    s: Scalar<'_>,
+) -> Result<Option<Value>, Error> {
+    let text = |v: &str| {
+        ctx.text_bytes
+            .set(ctx.text_bytes.get().saturating_add(v.len()));
+    };
+    Ok(Some(match (ty, s) {
+        (Type::Bool, Scalar::Bool(b)) => Value::Bool(b),
+        (Type::Int, Scalar::I64(n)) => Value::Int(n),
+        (Type::String, Scalar::Str(v)) => {
+            text(v);
+            Value::Str(v.into())
+        }
+        (Type::Enum(e), Scalar::Str(v)) => {
+            text(v);
+            Value::Enum(variant(ctx, e, v)?)
+        }
+        _ => return Ok(None),
+    }))
 }
 
 /// A leaf's sequence (a set), map or struct (provenance, or a raw number).

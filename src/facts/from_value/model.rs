@@ -235,26 +235,6 @@ macro_rules! tuples_as_seq {
     };
 }
 
-/// Implements `SerializeStruct` as `SerializeMap` with `&'static str` keys.
-macro_rules! struct_as_map {
-    ($ty:ty) => {
-        impl ser::SerializeStruct for $ty {
-            type Ok = <Self as ser::SerializeMap>::Ok;
-            type Error = Error;
-            fn serialize_field<T: Serialize + ?Sized>(
-                &mut self,
-                key: &'static str,
-                v: &T,
-            ) -> Result<(), Error> {
-                ser::SerializeMap::serialize_entry(self, key, v)
-            }
-            fn end(self) -> Result<Self::Ok, Error> {
-                ser::SerializeMap::end(self)
-            }
-        }
-    };
-}
-
 /// Reads a map key as text: a string, a unit variant, or an integer (which
 /// serde_json writes as a string too).
 pub(in crate::facts) struct KeyText<F>(pub(in crate::facts) F);

@@ -111,9 +111,23 @@ impl<'c, 's> RecordSer<'c, 's> {
         })
     }
 
-    fn read_key<T: Serialize + ?Sized>(&self, key: &T) -> Result<Key, Error> {
-        let keys = self.keys;
-        key.serialize(KeyText(|k: &str| keys.visit_str::<Error>(k)))
+    fn read_key<T: Serialize + ?Sized>(&mut self, key: &T) -> Result<Key, Error> {
+        key.serialize(KeyText(|k: &str| Ok(self.resolve(k))))
+    }
+
+    /// A struct's field: its name is text already.
+    fn field<T: Serialize + ?Sized>(&mut self, name: &str, v: &T) -> Result<(), Error> {
+        let key = self.resolve(name);
+        self.value(key, v)
+    }
+
+    /// The key `name`; the next key is looked for after it. Not generic,
+    /// so compiled once for every field type.
+    #[inline(never)]
+    fn resolve(&mut self, name: &str) -> Key {
+        let key = self.keys.resolve(name);
+        self.keys = self.keys.after(&key);
+        key
     }
 
     fn serialize_key<T: Serialize + ?Sized>(&mut self, key: &T) -> Result<(), Error> {
@@ -169,7 +183,25 @@ impl ser::SerializeMap for RecordFields<'_, '_> {
     }
 }
 
-struct_as_map!(RecordFields<'_, '_>);
+impl ser::SerializeStruct for RecordFields<'_, '_> {
+    type Ok = ();
+    type Error = Error;
+
+    fn serialize_field<T: Serialize + ?Sized>(
+        &mut self,
+        key: &'static str,
+        v: &T,
+    ) -> Result<(), Error> {
+        self.0.field(key, v)
+    }
+    fn end(self) -> Result<(), Error> {
+        self.0.finish();
+        Ok(())
+    }
+}
+
+/// The most elements a list's length hint reserves room for.
+const LIST_CAPACITY_HINT: usize = 256;
 
 /// The value of one field, stored into its slot.
 pub(in crate::facts) struct FieldSer<'c, 's, 'f> {
@@ -199,16 +231,19 @@ impl<'c: 'f, 's, 'f> ser::Serializer for FieldSer<'c, 's, 'f> {
 
     scalars!();
 
-    fn serialize_seq(self, _: Option<usize>) -> Result<Self::SerializeSeq, Error> {
+    fn serialize_seq(self, len: Option<usize>) -> Result<Self::SerializeSeq, Error> {
         match self.ty {
             Type::List(record) => {
                 self.ctx.open()?;
                 let size = self.ctx.schema.record(record).map_or(0, |r| r.size);
+                // The length the value says, so that the list is not grown
+                // and then shrunk; a hint, so a large one is not trusted.
+                let frames = Vec::with_capacity(len.unwrap_or(0).min(LIST_CAPACITY_HINT));
                 Ok(FieldCompound::List(ListSer {
                     ctx: self.ctx,
                     record,
                     size,
-                    frames: Vec::new(),
+                    frames,
                     frame: self.frame,
                     slot: self.slot,
                 }))
@@ -300,6 +335,10 @@ impl FieldSer<'_, '_, '_> {
                 )),
             },
             ty => {
+                if let Some(value) = plain(ctx, ty, s)? {
+                    frame.put(slot, value);
+                    return Ok(());
+                }
                 let stored = LeafSer {
                     ctx,
                     ty,
@@ -407,7 +446,8 @@ impl ser::SerializeStruct for FieldCompound<'_, '_, '_> {
     ) -> Result<(), Error> {
         match self {
             FieldCompound::Leaf(leaf, _, _) => ser::SerializeStruct::serialize_field(leaf, key, v),
-            other => ser::SerializeMap::serialize_entry(other, key, v),
+            FieldCompound::Record(r) => r.field(key, v),
+            FieldCompound::List(_) => Err(refused()),
         }
     }
 

@@ -21,10 +21,16 @@ pub(in crate::facts) enum Key {
 
 /// Reads a key of an object of a record's fields (and `"id"` at the root).
 /// The fields are looked up once per object, not once per key.
+///
+/// Documents and structs usually give the fields in the order the schema
+/// declares them, so the search for a key starts after the field read last
+/// ([`KeySeed::after`]): a key in order is found at the first comparison.
 #[derive(Clone, Copy)]
 pub(in crate::facts) struct KeySeed<'s> {
     fields: Option<&'s IndexMap<String, FieldDef>>,
     root: bool,
+    /// Where the search for the next key starts.
+    hint: usize,
 }
 
 impl<'s> KeySeed<'s> {
@@ -32,6 +38,32 @@ impl<'s> KeySeed<'s> {
         KeySeed {
             fields: schema.record(record).map(|r| &r.fields),
             root: record == schema.root,
+            hint: 0,
+        }
+    }
+
+    /// The seed for the key after `key`: its search starts at the field
+    /// that follows.
+    #[inline]
+    pub(in crate::facts) fn after(self, key: &Key) -> KeySeed<'s> {
+        match key {
+            Key::Field(i) => KeySeed {
+                hint: i + 1,
+                ..self
+            },
+            _ => self,
+        }
+    }
+
+    /// The key `v`, resolved to its field.
+    #[inline(always)]
+    pub(in crate::facts) fn resolve(self, v: &str) -> Key {
+        if self.root && v == ID_KEY {
+            return Key::Id;
+        }
+        match self.fields.and_then(|f| index_from(f, v, self.hint)) {
+            Some(i) => Key::Field(i),
+            None => Key::Other(v.to_string()),
         }
     }
 }
@@ -52,13 +84,7 @@ impl<'de> Visitor<'de> for KeySeed<'_> {
     }
 
     fn visit_str<E: de::Error>(self, v: &str) -> Result<Key, E> {
-        if self.root && v == ID_KEY {
-            return Ok(Key::Id);
-        }
-        Ok(match self.fields.and_then(|f| index_of(f, v)) {
-            Some(i) => Key::Field(i),
-            None => Key::Other(v.to_string()),
-        })
+        Ok(self.resolve(v))
     }
 }
 
@@ -66,11 +92,22 @@ impl<'de> Visitor<'de> for KeySeed<'_> {
 /// small, so comparing lengths first and then the few names of the right
 /// length beats hashing the name; a large one is looked up by hash.
 pub(super) fn index_of<V>(map: &IndexMap<String, V>, name: &str) -> Option<usize> {
+    index_from(map, name, 0)
+}
+
+/// [`index_of`], searching a small map from index `hint` on, then from the
+/// start.
+#[inline(always)]
+fn index_from<V>(map: &IndexMap<String, V>, name: &str, hint: usize) -> Option<usize> {
     if map.len() > 32 {
         return map.get_index_of(name);
     }
-    map.keys()
-        .position(|k| k.len() == name.len() && k.as_str() == name)
+    let is = |k: &String| k.len() == name.len() && k.as_str() == name;
+    let (before, after) = map.as_slice().split_at(hint.min(map.len()));
+    match after.keys().position(is) {
+        Some(i) => Some(hint + i),
+        None => before.keys().position(is),
+    }
 }
 
 /// Which fields of a record have been given, to refuse one given twice: a
@@ -110,13 +147,28 @@ impl Seen {
 /// Reads the value of `key` in a record with `read`, given the field: the
 /// checks that a key is a field and is given once, and the path of an error
 /// from inside it, whatever reads the value (the JSON loader or typed input).
-pub(in crate::facts) fn with_field<E: de::Error>(
-    ctx: &Ctx<'_>,
+#[inline]
+pub(in crate::facts) fn with_field<'s, E: de::Error>(
+    ctx: &Ctx<'s>,
     record: RecordId,
     key: Key,
     seen: &mut Seen,
-    read: impl FnOnce(&FieldDef) -> Result<(), E>,
+    read: impl FnOnce(&'s FieldDef) -> Result<(), E>,
 ) -> Result<(), E> {
+    let (index, field) = field_of(ctx, record, key, seen)?;
+    ctx.at(Seg::Known { record, index }, read(field))
+}
+
+/// The field `key` names in `record` and its index, once per object: the
+/// part of [`with_field`] that does not depend on how the value is read, so
+/// that it is compiled once, not once per type of value.
+#[inline(never)]
+fn field_of<'s, E: de::Error>(
+    ctx: &Ctx<'s>,
+    record: RecordId,
+    key: Key,
+    seen: &mut Seen,
+) -> Result<(usize, &'s FieldDef), E> {
     let rec = ctx
         .schema
         .record(record)
@@ -130,12 +182,12 @@ pub(in crate::facts) fn with_field<E: de::Error>(
         Key::Id => return Err(unknown_field(ctx, record, ID_KEY)),
         Key::Other(key) => return Err(unknown_field(ctx, record, &key)),
     };
-    let read = if seen.insert(index) {
-        read(field)
+    if seen.insert(index) {
+        Ok((index, field))
     } else {
-        Err(ctx.fail(format!("the field `{name}` is given twice")))
-    };
-    ctx.at(Seg::Known { record, index }, read)
+        let twice = ctx.fail(format!("the field `{name}` is given twice"));
+        ctx.at(Seg::Known { record, index }, Err(twice))
+    }
 }
 
 /// The error for a key that is not a field of `record`.

@@ -118,8 +118,9 @@ impl<'de> Visitor<'de> for RecordVisitor<'_, '_, '_> {
                 .record(self.record)
                 .map_or(0, |r| r.fields.len()),
         );
-        let keys = KeySeed::new(self.ctx.schema, self.record);
+        let mut keys = KeySeed::new(self.ctx.schema, self.record);
         while let Some(key) = map.next_key_seed(keys)? {
+            keys = keys.after(&key);
             read_field(
                 self.ctx,
                 &mut map,
