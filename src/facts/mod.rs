@@ -127,8 +127,9 @@ impl Frame {
         self.provenance.get(i).map(|(_, p)| &**p)
     }
 
-    /// Stores a value without provenance: [`store`](Self::store) for the
-    /// commonest case, inlined into the loaders' loops.
+    /// Stores a value without provenance. The commonest case, an absent
+    /// slot in a frame with no provenance, is inlined into the loaders'
+    /// loops; the rest is [`replace`](Self::replace)'s.
     #[inline]
     pub fn put(&mut self, slot: usize, value: Value) {
         match self.slots.get_mut(slot) {
@@ -136,7 +137,7 @@ impl Frame {
                 // Absent holds nothing to drop.
                 std::mem::forget(std::mem::replace(&mut stored.value, value));
             }
-            _ => self.store(
+            _ => self.replace(
                 slot,
                 Slot {
                     value,
@@ -147,23 +148,22 @@ impl Frame {
     }
 
     /// Stores a loaded slot: its value, and its provenance if it has one.
+    #[inline]
     pub fn store(&mut self, slot: usize, loaded: Slot) {
+        match loaded.provenance {
+            None => self.put(slot, loaded.value),
+            Some(_) => self.replace(slot, loaded),
+        }
+    }
+
+    /// Stores a loaded slot in any case: over a slot that holds a value,
+    /// into a frame with provenance, or with provenance of its own.
+    #[inline(never)]
+    fn replace(&mut self, slot: usize, loaded: Slot) {
         let Some(stored) = self.slots.get_mut(slot) else {
             return;
         };
-        // A slot is stored into once, when it is still absent: nothing to
-        // drop, and no call to find that out.
-        let old = std::mem::replace(&mut stored.value, loaded.value);
-        if matches!(old, Value::Absent) {
-            std::mem::forget(old);
-        } else {
-            drop(old);
-        }
-        // The common case, a value without provenance where none was, has
-        // nothing to look for.
-        if loaded.provenance.is_none() && self.provenance.is_empty() {
-            return;
-        }
+        stored.value = loaded.value;
         let at = self.provenance.binary_search_by_key(&slot, |(s, _)| *s);
         match (at, loaded.provenance) {
             (Ok(i), Some(p)) => {

@@ -161,8 +161,8 @@ pub(in crate::facts) fn with_field<'s, E: de::Error>(
 
 /// The field `key` names in `record` and its index, once per object: the
 /// part of [`with_field`] that does not depend on how the value is read, so
-/// that it is compiled once, not once per type of value.
-#[inline(never)]
+/// that typed input compiles it once, not once per type of value.
+#[inline]
 fn field_of<'s, E: de::Error>(
     ctx: &Ctx<'s>,
     record: RecordId,
