@@ -53,6 +53,8 @@ thread_local! {
     static KEPT_WALK: Cell<Option<Box<Walk>>> = const { Cell::new(None) };
     /// The predicate cache the report's machine reads, likewise kept.
     static KEPT_CACHE: Cell<Vec<Cell<Tri>>> = const { Cell::new(Vec::new()) };
+    /// The missing paths with their weights, as [`rank`] sorts them, likewise kept.
+    static KEPT_RANKING: Cell<Vec<(Range<usize>, u64)>> = const { Cell::new(Vec::new()) };
 }
 
 /// Builds the full report from the fast path's outcome for the same facts.
@@ -154,6 +156,9 @@ fn text_of<'t>(text: &'t str, span: &Range<usize>) -> &'t [u8] {
     text.as_bytes().get(span.clone()).unwrap_or_default()
 }
 
+/// The most entries of [`rank`]'s buffer a thread keeps for its next report.
+const KEEP_RANKING: usize = 4096;
+
 /// Ranks the missing paths of all unknown flags, most decisive first (by the
 /// summed weight of the flags each would help decide, then by path), and
 /// appends the first [`MAX_MISSING_FACTS`] to `paths`; returns their range,
@@ -164,7 +169,9 @@ fn rank(
     text: &str,
     paths: &mut Vec<Range<usize>>,
 ) -> (Range<usize>, bool) {
-    let mut weighted: Vec<(Range<usize>, u64)> = Vec::with_capacity(paths.len());
+    let mut weighted = KEPT_RANKING.take();
+    weighted.clear();
+    weighted.reserve(paths.len());
     for (row, flag) in rows.iter().zip(&checked.flags) {
         let w = weight(flag.severity);
         for span in paths.get(row.missing.clone()).unwrap_or_default() {
@@ -185,9 +192,17 @@ fn rank(
     // already, so paths of equal weight stay in text order.
     merged.sort_by_key(|&(_, w)| std::cmp::Reverse(w));
     let truncated = merged.len() > MAX_MISSING_FACTS;
-    merged.truncate(MAX_MISSING_FACTS);
     let start = paths.len();
-    paths.extend(merged.into_iter().map(|(span, _)| span));
+    paths.extend(
+        merged
+            .iter()
+            .take(MAX_MISSING_FACTS)
+            .map(|(span, _)| span.clone()),
+    );
+    // Kept unless it grew past what most reports need.
+    if merged.capacity() <= KEEP_RANKING {
+        KEPT_RANKING.set(merged);
+    }
     (start..paths.len(), truncated)
 }
 
