@@ -13,7 +13,7 @@ use crate::error::{Error, EvalError, RulesError};
 use crate::eval::outcome::{Outcome, Scratch};
 use crate::facts::transaction::Transaction;
 use crate::facts::{Facts, FactsBuilder, FactsError, load_json};
-use crate::info::{FlagInfo, SafeguardInfo};
+use crate::info::{FlagInfo, SafeguardInfo, ScopeInfo};
 use crate::model::RulesetRef;
 use crate::report::disposition::Disposition;
 use crate::report::{self, Report};
@@ -254,6 +254,18 @@ impl RuleSet {
                 citation: s.citation.as_deref(),
                 docs: s.docs.as_deref(),
             })
+    }
+
+    /// The scope, when the ruleset declares one: which transactions it
+    /// covers, and the outcome of those it does not.
+    pub fn scope(&self) -> Option<ScopeInfo<'_>> {
+        let scope = self.engine.scope_decl()?;
+        Some(ScopeInfo {
+            title: &scope.title,
+            citation: scope.citation.as_deref(),
+            docs: scope.docs.as_deref(),
+            otherwise: self.engine.outcome_name(scope.otherwise).unwrap_or_default(),
+        })
     }
 
     /// The fact schema as a JSON Schema (draft 2020-12), so that integrators
