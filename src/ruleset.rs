@@ -410,7 +410,8 @@ impl RuleSet {
     ///
     /// ```
     /// let rules = dd_rules::RuleSet::bundled()?;
-    /// assert_eq!(rules.disposition("proceed").unwrap().rank(), 0);
+    /// assert_eq!(rules.disposition("out_of_scope").unwrap().rank(), 0);
+    /// assert_eq!(rules.disposition("proceed").unwrap().rank(), 1);
     /// assert!(rules.disposition("maybe").is_none());
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
