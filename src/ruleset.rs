@@ -516,6 +516,34 @@ impl RuleSet {
         facts: &Facts,
         id: &str,
     ) -> Result<Option<crate::Explanation>, EvalError> {
+        self.explain_condition(facts, Some(id))
+    }
+
+    /// Explains the scope's condition for these facts, as
+    /// [`explain`](Self::explain) does a flag's: why the transaction is in
+    /// scope, out of it, or what keeps that unknown. `Ok(None)` when the
+    /// ruleset declares no scope.
+    ///
+    /// ```
+    /// use dd_rules::Truth;
+    ///
+    /// let rules = dd_rules::RuleSet::bundled()?;
+    /// let facts = rules.facts_from_json(r#"{"product": {"capabilities": []}}"#)?;
+    /// let why = rules.explain_scope(&facts)?.unwrap();
+    /// assert_eq!(why.value, Truth::Unknown);
+    /// assert!(why.missing.contains(&"product.critical_component".to_string()));
+    /// # Ok::<(), dd_rules::Error>(())
+    /// ```
+    pub fn explain_scope(&self, facts: &Facts) -> Result<Option<crate::Explanation>, EvalError> {
+        self.explain_condition(facts, None)
+    }
+
+    /// The explanation of flag or safeguard `id`, or of the scope for `None`.
+    fn explain_condition(
+        &self,
+        facts: &Facts,
+        id: Option<&str>,
+    ) -> Result<Option<crate::Explanation>, EvalError> {
         let facts = &*self.own(facts)?;
         let source = self.engine.inner.warnings.source();
         let tree = self
@@ -537,7 +565,7 @@ impl RuleSet {
         .map_err(|kind| EvalError::OverBudget {
             budget: self.engine.budget,
             kind,
-            id: id.to_string(),
+            id: id.unwrap_or("scope").to_string(),
         })
     }
 

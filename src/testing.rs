@@ -236,12 +236,7 @@ impl Expect {
             match report.scope() {
                 None => diffs.push("scope: the ruleset declares no scope".to_string()),
                 Some(s) if s.status != want => {
-                    let mut line = format!("scope: expected {want}, got {}", s.status);
-                    let missing: Vec<&str> = s.missing().collect();
-                    if !missing.is_empty() {
-                        line.push_str(&format!(" (missing: {})", missing.join(", ")));
-                    }
-                    diffs.push(line);
+                    diffs.push(unexpected("scope", want, s.status, s.missing()));
                 }
                 Some(_) => {}
             }
@@ -250,12 +245,7 @@ impl Expect {
             match report.flag(id) {
                 None => diffs.push(format!("flag {id}: no such flag in the ruleset")),
                 Some(f) if f.status != *want => {
-                    let mut line = format!("flag {id}: expected {want}, got {}", f.status);
-                    let missing: Vec<&str> = f.missing().collect();
-                    if !missing.is_empty() {
-                        line.push_str(&format!(" (missing: {})", missing.join(", ")));
-                    }
-                    diffs.push(line);
+                    diffs.push(unexpected(&format!("flag {id}"), want, f.status, f.missing()));
                 }
                 Some(_) => {}
             }
@@ -297,6 +287,22 @@ impl Expect {
         }
         diffs
     }
+}
+
+/// `what: expected W, got G (missing: …)`: a status other than expected,
+/// with the facts that kept it unknown, if any.
+fn unexpected<'a>(
+    what: &str,
+    want: impl std::fmt::Display,
+    got: impl std::fmt::Display,
+    missing: impl Iterator<Item = &'a str>,
+) -> String {
+    let mut line = format!("{what}: expected {want}, got {got}");
+    let missing: Vec<&str> = missing.collect();
+    if !missing.is_empty() {
+        line.push_str(&format!(" (missing: {})", missing.join(", ")));
+    }
+    line
 }
 
 /// What the cases of one ruleset exercised: for each flag, whether some case

@@ -168,7 +168,7 @@ pub fn render(report: &Report) -> String {
 /// the facts it read, and what is missing; then the predicates it uses,
 /// each explained once (the library lists them at the root; a predicate's
 /// node in the tree shows only its value).
-pub fn render_explanation(id: &str, status: dd_rules::Status, e: &dd_rules::Explanation) -> String {
+pub fn render_explanation(id: &str, status: &str, e: &dd_rules::Explanation) -> String {
     let mut out = format!("\n{} is {status} because:\n", printable(id));
     node(e, 1, &mut out);
     if !e.predicates.is_empty() {
