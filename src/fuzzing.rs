@@ -125,7 +125,9 @@ impl Differential {
                 if scope.missing_truncated {
                     missing.truncate(scope.missing().len());
                 }
-                if scope.status != expected || !scope.missing().eq(missing.iter().map(String::as_str)) {
+                if scope.status != expected
+                    || !scope.missing().eq(missing.iter().map(String::as_str))
+                {
                     return Err(format!(
                         "scope: the report says {} missing {:?}, the interpreter {expected} missing {missing:?}",
                         scope.status,

@@ -264,7 +264,10 @@ impl RuleSet {
             title: &scope.title,
             citation: scope.citation.as_deref(),
             docs: scope.docs.as_deref(),
-            otherwise: self.engine.outcome_name(scope.otherwise).unwrap_or_default(),
+            otherwise: self
+                .engine
+                .outcome_name(scope.otherwise)
+                .unwrap_or_default(),
         })
     }
 

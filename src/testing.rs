@@ -245,7 +245,12 @@ impl Expect {
             match report.flag(id) {
                 None => diffs.push(format!("flag {id}: no such flag in the ruleset")),
                 Some(f) if f.status != *want => {
-                    diffs.push(unexpected(&format!("flag {id}"), want, f.status, f.missing()));
+                    diffs.push(unexpected(
+                        &format!("flag {id}"),
+                        want,
+                        f.status,
+                        f.missing(),
+                    ));
                 }
                 Some(_) => {}
             }
@@ -418,7 +423,10 @@ impl Coverage {
     /// never raised`, `outcome Y never reached`.
     pub fn gaps(&self) -> Vec<String> {
         let mut gaps = Vec::new();
-        for (word, seen) in ["in", "out", "unknown"].iter().zip(self.scope.iter().flatten()) {
+        for (word, seen) in ["in", "out", "unknown"]
+            .iter()
+            .zip(self.scope.iter().flatten())
+        {
             if !seen {
                 gaps.push(format!("scope never {word}"));
             }

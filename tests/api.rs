@@ -282,20 +282,30 @@ fn the_scope_decides_out_of_scope_and_asks_its_facts_first_when_unknown() {
     assert_eq!(rules.scope().unwrap().otherwise, "out_of_scope");
 
     // Out: the scope's outcome, whatever the flags; they are still reported.
-    let out = rules.evaluate_json(r#"{"kind": 2, "sanctioned": true, "parties": []}"#).unwrap();
+    let out = rules
+        .evaluate_json(r#"{"kind": 2, "sanctioned": true, "parties": []}"#)
+        .unwrap();
     let scope = out.scope().unwrap();
     assert_eq!(scope.status, ScopeStatus::Out);
-    assert_eq!(scope.evidence().map(|e| e.fact).collect::<Vec<_>>(), ["kind", "parties"]);
+    assert_eq!(
+        scope.evidence().map(|e| e.fact).collect::<Vec<_>>(),
+        ["kind", "parties"]
+    );
     assert_eq!(out.disposition(), "out_of_scope");
     assert_eq!(out.disposition_rule(), "out of scope => out_of_scope");
     assert_eq!(out.flag("S2.sanctioned").unwrap().status, Status::Raised);
     assert_eq!(out.missing_facts().len(), 0);
 
     // Unknown: the policy decides, and the scope's facts come first, each once.
-    let unknown = rules.evaluate_json(r#"{"parties": [{"listed": false}]}"#).unwrap();
+    let unknown = rules
+        .evaluate_json(r#"{"parties": [{"listed": false}]}"#)
+        .unwrap();
     let scope = unknown.scope().unwrap();
     assert_eq!(scope.status, ScopeStatus::Unknown);
-    assert_eq!(scope.missing().collect::<Vec<_>>(), ["kind", "parties[0].gov"]);
+    assert_eq!(
+        scope.missing().collect::<Vec<_>>(),
+        ["kind", "parties[0].gov"]
+    );
     assert_eq!(unknown.disposition(), "ask");
     assert_eq!(
         unknown.missing_facts().collect::<Vec<_>>(),
@@ -303,7 +313,9 @@ fn the_scope_decides_out_of_scope_and_asks_its_facts_first_when_unknown() {
     );
 
     // In: as without a scope; the fast path agrees.
-    let facts = rules.facts_from_json(r#"{"kind": 1, "sanctioned": false, "parties": []}"#).unwrap();
+    let facts = rules
+        .facts_from_json(r#"{"kind": 1, "sanctioned": false, "parties": []}"#)
+        .unwrap();
     let mut scratch = rules.new_scratch();
     let outcome = rules.evaluate_into(&facts, &mut scratch).unwrap();
     assert_eq!(outcome.scope(), Some(ScopeStatus::In));
@@ -314,7 +326,10 @@ fn the_scope_decides_out_of_scope_and_asks_its_facts_first_when_unknown() {
     assert_eq!(record.scope.unwrap().status, ScopeStatus::In);
 
     // The scope runs under the budget, and says so when it goes over.
-    let many = format!(r#"{{"parties": [{}]}}"#, vec![r#"{"gov": false}"#; 50].join(","));
+    let many = format!(
+        r#"{{"parties": [{}]}}"#,
+        vec![r#"{"gov": false}"#; 50].join(",")
+    );
     match rules.with_budget(10).evaluate_json(&many) {
         Err(Error::Eval(EvalError::OverBudget { kind, id, .. })) => {
             assert_eq!((kind, id.as_str()), (ConditionKind::Scope, "scope"));

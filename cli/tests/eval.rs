@@ -294,7 +294,9 @@ fn eval_says_whether_the_transaction_is_in_scope_and_explains_why_not() {
     let explained = dd(["eval", "--format", "json", "--explain", &arg(&unknown)]).json();
     assert_eq!(explained["explanations"][0]["scope"], "scope");
     // The text report of the README's main command shows the scope.
-    dd(["eval", BUNDLED_EXAMPLE]).code(0).stdout_has("  scope: in — ");
+    dd(["eval", BUNDLED_EXAMPLE])
+        .code(0)
+        .stdout_has("  scope: in — ");
 }
 
 /// The README's main example.

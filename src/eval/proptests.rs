@@ -75,7 +75,10 @@ fn agree(
             if scope.status == ScopeStatus::Out {
                 prop_assert_eq!(report.missing_facts().len(), 0, "questions out of scope");
             } else {
-                prop_assert_eq!(first, expected.iter().map(String::as_str).collect::<Vec<_>>());
+                prop_assert_eq!(
+                    first,
+                    expected.iter().map(String::as_str).collect::<Vec<_>>()
+                );
             }
         }
         (a, b) => prop_assert!(false, "the report's scope {a:?}, the interpreter's {b:?}"),
@@ -123,7 +126,10 @@ fn fast_path_agrees(
                         .is_none_or(|d| disp_holds(checked, d, &flags, &mitigated))
                 })
                 .unwrap();
-            (checked.cases[case].outcome, checked.cases[case].text.clone())
+            (
+                checked.cases[case].outcome,
+                checked.cases[case].text.clone(),
+            )
         }
     };
     let expected = &checked.outcomes[outcome].name;

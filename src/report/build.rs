@@ -290,7 +290,10 @@ fn omitted_evidence(rules: &Engine, facts: &Facts, room: usize) -> Vec<u64> {
     let mut left = room;
     // The scope's entries first, numbered from 0; then each flag's.
     let scope = program.scope.iter().map(|s| (&s.evidence, 0));
-    let flags = program.flags.iter().map(|f| (&f.evidence, f.first_evidence));
+    let flags = program
+        .flags
+        .iter()
+        .map(|f| (&f.evidence, f.first_evidence));
     for (evidence, first) in scope.chain(flags) {
         for (j, (path, slot, ty)) in evidence.iter().enumerate() {
             let cost = sizes.entry(rules, facts, path, *slot as usize, *ty);

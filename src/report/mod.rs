@@ -580,7 +580,8 @@ impl PartialEq for Report {
 
 impl Serialize for Report {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let fields = 8 + usize::from(self.missing_facts_truncated) + usize::from(self.scope.is_some());
+        let fields =
+            8 + usize::from(self.missing_facts_truncated) + usize::from(self.scope.is_some());
         let mut s = serializer.serialize_struct("Report", fields)?;
         s.serialize_field("ruleset", self.ruleset())?;
         s.serialize_field("transaction", &self.transaction())?;

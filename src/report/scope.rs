@@ -78,7 +78,11 @@ impl<'a> ScopeReport<'a> {
 
     /// For an unknown scope, the absent facts that kept it undecided, sorted.
     pub fn missing(&self) -> impl ExactSizeIterator<Item = &'a str> + 'a {
-        let range = self.report.scope.as_ref().map_or(0..0, |r| r.missing.clone());
+        let range = self
+            .report
+            .scope
+            .as_ref()
+            .map_or(0..0, |r| r.missing.clone());
         self.report.paths_in(range)
     }
 }
@@ -109,9 +113,7 @@ impl PartialEq for ScopeReport<'_> {
 
 impl Serialize for ScopeReport<'_> {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let fields = 4
-            + usize::from(self.citation.is_some())
-            + usize::from(self.missing_truncated);
+        let fields = 4 + usize::from(self.citation.is_some()) + usize::from(self.missing_truncated);
         let mut s = serializer.serialize_struct("ScopeReport", fields)?;
         s.serialize_field("status", &self.status)?;
         s.serialize_field("title", self.title)?;

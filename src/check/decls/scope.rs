@@ -34,7 +34,12 @@ pub(super) fn check_scope(
     diags: &mut Vec<Diagnostic>,
 ) -> Option<Scope> {
     let props = Props::collect(&decl.props, "scope", diags);
-    props.require(&["title", "when", "otherwise"], "scope", decl.keyword, diags);
+    props.require(
+        &["title", "when", "otherwise"],
+        "scope",
+        decl.keyword,
+        diags,
+    );
     let when = check_when(&props, found, schema, &mut preds.used, diags);
     let named = ("the scope", decl.keyword);
     let evidence = evidence_of(&props, named, when.as_ref(), found, schema, preds, diags);
