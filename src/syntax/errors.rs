@@ -199,6 +199,7 @@ fn is_container(rule: Rule) -> bool {
             | Rule::predicate_decl
             | Rule::flag_decl
             | Rule::safeguard_decl
+            | Rule::scope_decl
             | Rule::outcomes_decl
             | Rule::disposition_decl
             | Rule::field
@@ -220,6 +221,7 @@ fn is_container(rule: Rule) -> bool {
             | Rule::when_prop
             | Rule::evidence_prop
             | Rule::mitigated_prop
+            | Rule::otherwise_prop
     )
 }
 
