@@ -67,15 +67,18 @@ pub enum ConditionKind {
     Safeguard,
     /// A predicate's body.
     Predicate,
+    /// The scope's `when:`.
+    Scope,
 }
 
 impl ConditionKind {
-    /// The word used in messages: `flag`, `safeguard` or `predicate`.
+    /// The word used in messages: `flag`, `safeguard`, `predicate` or `scope`.
     pub fn as_str(self) -> &'static str {
         match self {
             ConditionKind::Flag => "flag",
             ConditionKind::Safeguard => "safeguard",
             ConditionKind::Predicate => "predicate",
+            ConditionKind::Scope => "scope",
         }
     }
 }

@@ -62,6 +62,7 @@ impl Engine {
             ConditionKind::Flag => checked.flags.get(index).map(|f| f.id.as_str()),
             ConditionKind::Safeguard => checked.safeguards.get(index).map(|s| s.id.as_str()),
             ConditionKind::Predicate => checked.predicates.get(index).map(|p| p.name.as_str()),
+            ConditionKind::Scope => Some("scope"),
         };
         EvalError::OverBudget {
             budget: self.budget,
@@ -122,6 +123,11 @@ impl Engine {
     /// The id of the safeguard with an index.
     pub(crate) fn safeguard_id(&self, index: usize) -> Option<&str> {
         self.safeguard_decl(index).map(|s| s.id.as_str())
+    }
+
+    /// The scope, when the ruleset declares one.
+    pub(crate) fn scope_decl(&self) -> Option<&crate::check::Scope> {
+        self.inner.checked.scope.as_ref()
     }
 
     /// The disposition case with an index, as written.

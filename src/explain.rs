@@ -118,26 +118,27 @@ fn truth(t: Tri) -> Truth {
     }
 }
 
-/// Explains the condition of the flag or safeguard `id` with a budget of
-/// `budget` steps: `Ok(None)` if there is no such flag or safeguard, and
-/// `Err` with what was explained if the budget ran out.
+/// Explains the condition of the flag or safeguard `id` (the scope's, for
+/// `None`) with a budget of `budget` steps: `Ok(None)` if there is no such
+/// flag, safeguard or scope, and `Err` with what was explained if the
+/// budget ran out.
 pub(crate) fn explain(
     checked: &Checked,
     source: &str,
     file: &ast::File,
     facts: &Facts,
-    id: &str,
+    id: Option<&str>,
     budget: u64,
 ) -> Result<Option<Explanation>, ConditionKind> {
     let found = file.decls.iter().find_map(|d| {
-        let (decl_id, props, kind) = match d {
-            Decl::Flag(f) => (&f.id, &f.props, ConditionKind::Flag),
-            Decl::Safeguard(s) => (&s.id, &s.props, ConditionKind::Safeguard),
+        let (props, kind) = match (d, id) {
+            (Decl::Flag(f), Some(id)) if f.id.dotted() == id => (&f.props, ConditionKind::Flag),
+            (Decl::Safeguard(s), Some(id)) if s.id.dotted() == id => {
+                (&s.props, ConditionKind::Safeguard)
+            }
+            (Decl::Scope(s), None) => (&s.props, ConditionKind::Scope),
             _ => return None,
         };
-        if decl_id.dotted() != id {
-            return None;
-        }
         props.iter().find_map(|p| match &p.value {
             PropValue::When(e) => Some((e, kind)),
             _ => None,

@@ -12,7 +12,7 @@ mod facts;
 mod rules;
 
 use crate::eval::interp::Interpreter;
-use crate::model::{SafeguardStatus, Status};
+use crate::model::{SafeguardStatus, ScopeStatus, Status};
 use crate::tri::Tri;
 use crate::{ConditionKind, EvalError, RuleSet, Severity, check, syntax};
 
@@ -57,9 +57,9 @@ impl Differential {
     }
 
     /// Loads `facts` (which must load) and compares the report of the
-    /// compiled evaluator with the reference interpreter: every flag's status
-    /// and missing facts, every safeguard's status, and no type error met by
-    /// the interpreter.
+    /// compiled evaluator with the reference interpreter: the scope's and
+    /// every flag's status and missing facts, every safeguard's status, and
+    /// no type error met by the interpreter.
     ///
     /// # Errors
     ///
@@ -113,6 +113,30 @@ impl Differential {
                 ));
             }
         }
+        match (report.scope(), interp.scope()) {
+            (None, None) => {}
+            (Some(scope), Some(traced)) => {
+                let expected = match traced.value {
+                    Tri::True => ScopeStatus::In,
+                    Tri::False => ScopeStatus::Out,
+                    Tri::Unknown => ScopeStatus::Unknown,
+                };
+                let mut missing: Vec<String> = traced.missing.into_iter().collect();
+                if scope.missing_truncated {
+                    missing.truncate(scope.missing().len());
+                }
+                if scope.status != expected
+                    || !scope.missing().eq(missing.iter().map(String::as_str))
+                {
+                    return Err(format!(
+                        "scope: the report says {} missing {:?}, the interpreter {expected} missing {missing:?}",
+                        scope.status,
+                        scope.missing().collect::<Vec<_>>()
+                    ));
+                }
+            }
+            _ => return Err("the report and the interpreter disagree on having a scope".into()),
+        }
         match interp.type_errors.get() {
             0 => Ok(()),
             n => Err(format!("the interpreter met {n} type error(s)")),
@@ -165,6 +189,7 @@ impl Resources {
                 let known = match kind {
                     ConditionKind::Flag => rules.flags().any(|f| f.id == id),
                     ConditionKind::Safeguard => rules.safeguards().any(|s| s.id == id),
+                    ConditionKind::Scope => rules.scope().is_some() && id == "scope",
                     _ => self.source.contains(&format!("predicate {id} ")),
                 };
                 if known {

@@ -63,6 +63,29 @@ pub struct SafeguardInfo<'a> {
     pub docs: Option<&'a str>,
 }
 
+/// The scope as declared: which transactions the ruleset covers, from
+/// [`RuleSet::scope`](crate::RuleSet::scope).
+///
+/// ```
+/// let rules = dd_rules::RuleSet::bundled()?;
+/// let scope = rules.scope().unwrap();
+/// assert_eq!(scope.otherwise, "out_of_scope");
+/// assert!(scope.citation.unwrap().ends_with("(stated)"));
+/// # Ok::<(), dd_rules::RulesError>(())
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct ScopeInfo<'a> {
+    /// What the ruleset covers, in a line.
+    pub title: &'a str,
+    /// Where it comes from.
+    pub citation: Option<&'a str>,
+    /// Its doc comment.
+    pub docs: Option<&'a str>,
+    /// The outcome of a transaction out of scope.
+    pub otherwise: &'a str,
+}
+
 /// The fact schema of a ruleset as a JSON Schema (draft 2020-12), from
 /// [`RuleSet::json_schema`](crate::RuleSet::json_schema).
 ///

@@ -126,19 +126,20 @@ pub use explain::{Explanation, FactValue, Truth};
 pub use facts::render::QuotedValue;
 pub use facts::transaction::Transaction;
 pub use facts::{Facts, FactsBuilder, FactsError, Sourced};
-pub use info::{FlagInfo, JsonSchema, SafeguardInfo};
+pub use info::{FlagInfo, JsonSchema, SafeguardInfo, ScopeInfo};
 pub use limits::{
     MAX_FACTS_BYTES, MAX_MISSING_FACTS, MAX_MISSING_PER_FLAG, MAX_SOURCE_BYTES, REPORT_QUOTE_BYTES,
     report_quote_budget,
 };
-pub use model::{RulesetRef, SafeguardStatus, Severity, Status};
+pub use model::{RulesetRef, SafeguardStatus, ScopeStatus, Severity, Status};
 pub use names::ParseNameError;
 pub use printable::{is_hidden, printable, printable_prefix};
 pub use report::disposition::Disposition;
 pub use report::record::{
     EvidenceRecord, FlagRecord, MitigationRecord, ReportRecord, RulesetRecord, SafeguardRecord,
+    ScopeRecord,
 };
-pub use report::{Evidence, FlagReport, Mitigation, NOTICE, Report, SafeguardReport};
+pub use report::{Evidence, FlagReport, Mitigation, NOTICE, Report, SafeguardReport, ScopeReport};
 pub use ruleset::{BUNDLED_FILE, BUNDLED_SOURCE, RuleSet, check_source};
 pub use span::Span;
 pub use syntax::format::{FormatError, format_source};

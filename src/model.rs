@@ -143,6 +143,55 @@ impl SafeguardStatus {
     }
 }
 
+/// Whether a transaction is in the scope the ruleset declares (`scope { … }`):
+/// its condition is true (`In`), false (`Out`), or undecided for want of
+/// facts (`Unknown`). Out of scope, the disposition is the scope's
+/// `otherwise` outcome; in scope or unknown, the disposition policy decides.
+///
+/// `#[non_exhaustive]`: a later version may tell more states apart, so a
+/// `match` on it needs a `_` arm.
+///
+/// ```
+/// use dd_rules::{RuleSet, ScopeStatus};
+///
+/// let rules = RuleSet::bundled()?;
+/// let report = rules.evaluate_json(r#"{"product": {"capabilities": [], "critical_component": false}}"#)?;
+/// assert_eq!(report.scope().unwrap().status, ScopeStatus::Out);
+/// assert_eq!(report.disposition(), "out_of_scope");
+/// assert_eq!(ScopeStatus::Out.as_str(), "out");
+/// assert_eq!("unknown".parse::<ScopeStatus>()?, ScopeStatus::Unknown);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+#[non_exhaustive]
+pub enum ScopeStatus {
+    /// The scope's condition holds: the disposition policy decides.
+    In,
+    /// The scope's condition does not hold: the scope's `otherwise` outcome.
+    Out,
+    /// Facts are missing that would decide the scope: the disposition
+    /// policy decides, and the scope's facts are asked for first.
+    Unknown,
+}
+
+impl ScopeStatus {
+    /// The name used in reports: `in`, `out` or `unknown`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ScopeStatus::In => "in",
+            ScopeStatus::Out => "out",
+            ScopeStatus::Unknown => "unknown",
+        }
+    }
+}
+
+impl fmt::Display for ScopeStatus {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
 /// Which ruleset produced a report.
 ///
 /// Only the library builds one ([`RuleSet::reference`](crate::RuleSet::reference),

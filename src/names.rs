@@ -8,7 +8,7 @@ use std::str::FromStr;
 use crate::budget::ConditionKind;
 use crate::diag::{DiagnosticLevel, Style};
 use crate::explain::Truth;
-use crate::model::{SafeguardStatus, Severity, Status};
+use crate::model::{SafeguardStatus, ScopeStatus, Severity, Status};
 
 /// A name that is not one of an enum's values, from `str::parse`.
 ///
@@ -106,5 +106,8 @@ names!(DiagnosticLevel, "diagnostic level", display: true, [
 ]);
 names!(Style, "style", display: true, [Color => "color", Plain => "plain"]);
 names!(ConditionKind, "condition kind", display: false, [
-    Flag => "flag", Safeguard => "safeguard", Predicate => "predicate",
+    Flag => "flag", Safeguard => "safeguard", Predicate => "predicate", Scope => "scope",
+]);
+names!(ScopeStatus, "scope status", display: false, [
+    In => "in", Out => "out", Unknown => "unknown",
 ]);

@@ -13,7 +13,7 @@ use crate::error::{Error, EvalError, RulesError};
 use crate::eval::outcome::{Outcome, Scratch};
 use crate::facts::transaction::Transaction;
 use crate::facts::{Facts, FactsBuilder, FactsError, load_json};
-use crate::info::{FlagInfo, SafeguardInfo};
+use crate::info::{FlagInfo, SafeguardInfo, ScopeInfo};
 use crate::model::RulesetRef;
 use crate::report::disposition::Disposition;
 use crate::report::{self, Report};
@@ -256,6 +256,21 @@ impl RuleSet {
             })
     }
 
+    /// The scope, when the ruleset declares one: which transactions it
+    /// covers, and the outcome of those it does not.
+    pub fn scope(&self) -> Option<ScopeInfo<'_>> {
+        let scope = self.engine.scope_decl()?;
+        Some(ScopeInfo {
+            title: &scope.title,
+            citation: scope.citation.as_deref(),
+            docs: scope.docs.as_deref(),
+            otherwise: self
+                .engine
+                .outcome_name(scope.otherwise)
+                .unwrap_or_default(),
+        })
+    }
+
     /// The fact schema as a JSON Schema (draft 2020-12), so that integrators
     /// can validate facts documents before they reach the engine.
     pub fn json_schema(&self) -> crate::JsonSchema {
@@ -398,7 +413,8 @@ impl RuleSet {
     ///
     /// ```
     /// let rules = dd_rules::RuleSet::bundled()?;
-    /// assert_eq!(rules.disposition("proceed").unwrap().rank(), 0);
+    /// assert_eq!(rules.disposition("out_of_scope").unwrap().rank(), 0);
+    /// assert_eq!(rules.disposition("proceed").unwrap().rank(), 1);
     /// assert!(rules.disposition("maybe").is_none());
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
@@ -503,6 +519,34 @@ impl RuleSet {
         facts: &Facts,
         id: &str,
     ) -> Result<Option<crate::Explanation>, EvalError> {
+        self.explain_condition(facts, Some(id))
+    }
+
+    /// Explains the scope's condition for these facts, as
+    /// [`explain`](Self::explain) does a flag's: why the transaction is in
+    /// scope, out of it, or what keeps that unknown. `Ok(None)` when the
+    /// ruleset declares no scope.
+    ///
+    /// ```
+    /// use dd_rules::Truth;
+    ///
+    /// let rules = dd_rules::RuleSet::bundled()?;
+    /// let facts = rules.facts_from_json(r#"{"product": {"capabilities": []}}"#)?;
+    /// let why = rules.explain_scope(&facts)?.unwrap();
+    /// assert_eq!(why.value, Truth::Unknown);
+    /// assert!(why.missing.contains(&"product.critical_component".to_string()));
+    /// # Ok::<(), dd_rules::Error>(())
+    /// ```
+    pub fn explain_scope(&self, facts: &Facts) -> Result<Option<crate::Explanation>, EvalError> {
+        self.explain_condition(facts, None)
+    }
+
+    /// The explanation of flag or safeguard `id`, or of the scope for `None`.
+    fn explain_condition(
+        &self,
+        facts: &Facts,
+        id: Option<&str>,
+    ) -> Result<Option<crate::Explanation>, EvalError> {
         let facts = &*self.own(facts)?;
         let source = self.engine.inner.warnings.source();
         let tree = self
@@ -524,7 +568,7 @@ impl RuleSet {
         .map_err(|kind| EvalError::OverBudget {
             budget: self.engine.budget,
             kind,
-            id: id.to_string(),
+            id: id.unwrap_or("scope").to_string(),
         })
     }
 

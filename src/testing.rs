@@ -9,6 +9,7 @@
 //!     { "name": "face recognition for a national police force",
 //!       "facts": { "country": { "civic_space": "closed" } },
 //!       "expect": { "disposition": "do_not_proceed",
+//!                   "scope": "in",
 //!                   "flags": { "S3.civic_space_laws": "raised" },
 //!                   "safeguards": { "contract.cutoff_right": "missing" },
 //!                   "missing_facts": ["end_user.past_misuse_similar"] } } ] }
@@ -16,7 +17,9 @@
 //!
 //! `ruleset` is a path relative to the test file. Each case gives its facts
 //! inline (`facts`) or in a file (`facts_file`, relative to the test file).
-//! Every part of `expect` is optional; `missing_facts` is compared as a set.
+//! Every part of `expect` is optional; `missing_facts` is compared as a set,
+//! and `scope` (`in`, `out` or `unknown`) is whether the transaction is in
+//! the scope the ruleset declares.
 //! The library reads no files: the caller resolves the paths.
 //!
 //! ```
@@ -44,7 +47,7 @@ use std::path::PathBuf;
 use serde::Deserialize;
 use serde_json::value::RawValue;
 
-use crate::model::{SafeguardStatus, Status};
+use crate::model::{SafeguardStatus, ScopeStatus, Status};
 use crate::printable::{printable, printable_prefix};
 use crate::report::Report;
 use crate::ruleset::RuleSet;
@@ -137,6 +140,9 @@ pub struct Expect {
     /// The disposition.
     #[serde(default)]
     pub disposition: Option<String>,
+    /// Whether the transaction is in the ruleset's scope.
+    #[serde(default)]
+    pub scope: Option<ScopeStatus>,
     /// The status of chosen flags.
     #[serde(default)]
     pub flags: BTreeMap<String, Status>,
@@ -226,16 +232,25 @@ impl Expect {
                 report.disposition_rule()
             ));
         }
+        if let Some(want) = self.scope {
+            match report.scope() {
+                None => diffs.push("scope: the ruleset declares no scope".to_string()),
+                Some(s) if s.status != want => {
+                    diffs.push(unexpected("scope", want, s.status, s.missing()));
+                }
+                Some(_) => {}
+            }
+        }
         for (id, want) in &self.flags {
             match report.flag(id) {
                 None => diffs.push(format!("flag {id}: no such flag in the ruleset")),
                 Some(f) if f.status != *want => {
-                    let mut line = format!("flag {id}: expected {want}, got {}", f.status);
-                    let missing: Vec<&str> = f.missing().collect();
-                    if !missing.is_empty() {
-                        line.push_str(&format!(" (missing: {})", missing.join(", ")));
-                    }
-                    diffs.push(line);
+                    diffs.push(unexpected(
+                        &format!("flag {id}"),
+                        want,
+                        f.status,
+                        f.missing(),
+                    ));
                 }
                 Some(_) => {}
             }
@@ -279,6 +294,22 @@ impl Expect {
     }
 }
 
+/// `what: expected W, got G (missing: …)`: a status other than expected,
+/// with the facts that kept it unknown, if any.
+fn unexpected<'a>(
+    what: &str,
+    want: impl std::fmt::Display,
+    got: impl std::fmt::Display,
+    missing: impl Iterator<Item = &'a str>,
+) -> String {
+    let mut line = format!("{what}: expected {want}, got {got}");
+    let missing: Vec<&str> = missing.collect();
+    if !missing.is_empty() {
+        line.push_str(&format!(" (missing: {})", missing.join(", ")));
+    }
+    line
+}
+
 /// What the cases of one ruleset exercised: for each flag, whether some case
 /// saw it raised, clear and unknown; and which outcomes some case reached.
 ///
@@ -300,6 +331,9 @@ impl Expect {
 pub struct Coverage {
     cases: usize,
     flags: Vec<(String, [bool; 3])>,
+    /// Whether some case was in, out of and unknown to the scope; `None`
+    /// when the ruleset declares no scope.
+    scope: Option<[bool; 3]>,
     outcomes: Vec<(String, bool)>,
 }
 
@@ -312,6 +346,7 @@ impl Coverage {
                 .flags()
                 .map(|f| (f.id.to_string(), [false; 3]))
                 .collect(),
+            scope: rules.scope().map(|_| [false; 3]),
             outcomes: rules.outcomes().map(|o| (o.to_string(), false)).collect(),
         }
     }
@@ -334,6 +369,16 @@ impl Coverage {
                 *seen = true;
             }
         }
+        if let (Some(seen), Some(scope)) = (&mut self.scope, report.scope()) {
+            let i = match scope.status {
+                ScopeStatus::In => 0,
+                ScopeStatus::Out => 1,
+                ScopeStatus::Unknown => 2,
+            };
+            if let Some(s) = seen.get_mut(i) {
+                *s = true;
+            }
+        }
         if let Some((_, reached)) = self
             .outcomes
             .iter_mut()
@@ -353,6 +398,12 @@ impl Coverage {
         &self.flags
     }
 
+    /// Whether some case was in scope, out of scope and with the scope
+    /// unknown; `None` when the ruleset declares no scope.
+    pub fn scope(&self) -> Option<[bool; 3]> {
+        self.scope
+    }
+
     /// Each outcome, least strict first, with whether some case reached it.
     pub fn outcomes(&self) -> &[(String, bool)] {
         &self.outcomes
@@ -368,10 +419,18 @@ impl Coverage {
         (seen, self.flags.len() * 3)
     }
 
-    /// What no case covered, one line each: `flag X never raised`,
-    /// `outcome Y never reached`.
+    /// What no case covered, one line each: `scope never out`, `flag X
+    /// never raised`, `outcome Y never reached`.
     pub fn gaps(&self) -> Vec<String> {
         let mut gaps = Vec::new();
+        for (word, seen) in ["in", "out", "unknown"]
+            .iter()
+            .zip(self.scope.iter().flatten())
+        {
+            if !seen {
+                gaps.push(format!("scope never {word}"));
+            }
+        }
         for (id, seen) in &self.flags {
             for (word, s) in ["raised", "clear", "unknown"].iter().zip(seen) {
                 if !s {

@@ -253,3 +253,99 @@ fn a_plain_comment_between_doc_lines_keeps_one_doc_comment() {
     .unwrap();
     assert_eq!(rules.flags().next().unwrap().docs, Some("first\nsecond"));
 }
+
+#[test]
+fn the_scope_decides_out_of_scope_and_asks_its_facts_first_when_unknown() {
+    use dd_rules::{ConditionKind, ScopeStatus};
+    let rules = RuleSet::compile(
+        r#"
+        ruleset "s" { version: "1" title: "S" source: "S" }
+        record P { listed: bool  gov: bool }
+        facts { kind: int  sanctioned: bool  parties: list<P> }
+        scope {
+          title: "Government buyers"
+          when: kind == 1 or any(p in parties where p.gov)
+          otherwise: out_of_scope
+        }
+        flag S2.sanctioned { step: 2 severity: critical title: "Sanctioned" when: sanctioned }
+        flag S4.listed { step: 4 severity: high title: "Listed" when: any(p in parties where p.listed) }
+        outcomes { out_of_scope, proceed, ask, stop }
+        disposition {
+          when any flags(raised) => stop
+          when any flags(unknown, severity >= high) => ask
+          otherwise => proceed
+        }
+        "#,
+        "s.rules",
+    )
+    .unwrap();
+    assert_eq!(rules.scope().unwrap().otherwise, "out_of_scope");
+
+    // Out: the scope's outcome, whatever the flags; they are still reported.
+    let out = rules
+        .evaluate_json(r#"{"kind": 2, "sanctioned": true, "parties": []}"#)
+        .unwrap();
+    let scope = out.scope().unwrap();
+    assert_eq!(scope.status, ScopeStatus::Out);
+    assert_eq!(
+        scope.evidence().map(|e| e.fact).collect::<Vec<_>>(),
+        ["kind", "parties"]
+    );
+    assert_eq!(out.disposition(), "out_of_scope");
+    assert_eq!(out.disposition_rule(), "out of scope => out_of_scope");
+    assert_eq!(out.flag("S2.sanctioned").unwrap().status, Status::Raised);
+    assert_eq!(out.missing_facts().len(), 0);
+
+    // Unknown: the policy decides, and the scope's facts come first, each once.
+    let unknown = rules
+        .evaluate_json(r#"{"parties": [{"listed": false}]}"#)
+        .unwrap();
+    let scope = unknown.scope().unwrap();
+    assert_eq!(scope.status, ScopeStatus::Unknown);
+    assert_eq!(
+        scope.missing().collect::<Vec<_>>(),
+        ["kind", "parties[0].gov"]
+    );
+    assert_eq!(unknown.disposition(), "ask");
+    assert_eq!(
+        unknown.missing_facts().collect::<Vec<_>>(),
+        ["kind", "parties[0].gov", "sanctioned"]
+    );
+
+    // In: as without a scope; the fast path agrees.
+    let facts = rules
+        .facts_from_json(r#"{"kind": 1, "sanctioned": false, "parties": []}"#)
+        .unwrap();
+    let mut scratch = rules.new_scratch();
+    let outcome = rules.evaluate_into(&facts, &mut scratch).unwrap();
+    assert_eq!(outcome.scope(), Some(ScopeStatus::In));
+    assert_eq!(outcome.disposition(), "proceed");
+    let report = rules.report(&facts, outcome).unwrap();
+    assert_eq!(report.scope().unwrap().status, ScopeStatus::In);
+    let record = dd_rules::ReportRecord::from(&report);
+    assert_eq!(record.scope.unwrap().status, ScopeStatus::In);
+
+    // The scope runs under the budget, and says so when it goes over.
+    let many = format!(
+        r#"{{"parties": [{}]}}"#,
+        vec![r#"{"gov": false}"#; 50].join(",")
+    );
+    match rules.with_budget(10).evaluate_json(&many) {
+        Err(Error::Eval(EvalError::OverBudget { kind, id, .. })) => {
+            assert_eq!((kind, id.as_str()), (ConditionKind::Scope, "scope"));
+        }
+        other => panic!("expected the scope to go over budget, got {other:?}"),
+    }
+
+    // A ruleset without a scope has none, on either path.
+    let plain = RuleSet::compile(
+        r#"ruleset "p" { version: "1" title: "P" source: "P" } facts { x: bool }
+           flag A.x { step: 1 severity: low title: "X" when: x }
+           outcomes { go } disposition { otherwise => go }"#,
+        "p.rules",
+    )
+    .unwrap();
+    let report = plain.evaluate_json("{}").unwrap();
+    assert!(report.scope().is_none() && plain.scope().is_none());
+    assert!(!report.to_json().contains("\"scope\""));
+}

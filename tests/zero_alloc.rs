@@ -97,6 +97,9 @@ fn fast_path_never_allocates_on_the_bundled_ruleset() {
             docs.push(std::fs::read_to_string(path).unwrap());
         }
     }
+    // Out of scope (the disposition is the scope's) and scope unknown too.
+    docs.push(r#"{"product": {"capabilities": [], "critical_component": false}}"#.into());
+    docs.push(r#"{"end_user": {"kind": "national_police"}}"#.into());
     no_allocation(&rules, &docs);
 }
 

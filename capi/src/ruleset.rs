@@ -226,8 +226,8 @@ pub unsafe extern "C" fn dd_ruleset_bundled_e(
 /// - `report_json`: receives the report on success, `NULL` on failure. It is
 ///   compact JSON, byte for byte what the Rust API's `Report::to_json` and
 ///   `dd-rules eval --format ndjson` give: `ruleset`, `transaction`,
-///   `disposition`, `disposition_rule`, `flags`, `safeguards`,
-///   `missing_facts`, `notice`.
+///   `disposition`, `disposition_rule`, `scope` (when the ruleset declares
+///   one), `flags`, `safeguards`, `missing_facts`, `notice`.
 ///
 /// Returns `DD_OK`; `DD_ERR_FACTS` if the document is rejected (then
 /// `dd_last_error_json()` is `{"path", "line", "column", "message"}`), also

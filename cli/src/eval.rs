@@ -5,7 +5,7 @@ use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use dd_rules::{Facts, Report, RuleSet, Status, Style, printable};
+use dd_rules::{Facts, Report, RuleSet, ScopeStatus, Status, Style, printable};
 
 use crate::Global;
 use crate::io::{self, Failure};
@@ -100,7 +100,12 @@ fn fail_threshold(rules: &RuleSet, fail_on: Option<&str>) -> Result<Option<usize
 /// within a known size. Explanations past it are left out, each said so.
 pub const EXPLANATION_BYTES: usize = 4 * 1024 * 1024;
 
-/// The explanations of a report's raised and unknown flags, each rendered
+/// One explanation: `flag` or `scope`, the flag's id (or `scope`), and the
+/// rendered text, `None` when it is left out.
+type Explained = (&'static str, String, Option<String>);
+
+/// The explanations of a report's scope (out or unknown) and of its raised
+/// and unknown flags, each rendered
 /// in `format` (text, compact JSON or pretty JSON), at most
 /// [`EXPLANATION_BYTES`] of them; `None` for a flag whose explanation is
 /// left out for that limit. Computed and rendered one at a time, so that no
@@ -110,17 +115,32 @@ fn explanations(
     facts: &Facts,
     report: &Report,
     format: Format,
-) -> Result<Vec<(String, Option<String>)>, dd_rules::EvalError> {
+) -> Result<Vec<Explained>, dd_rules::EvalError> {
     let mut out = Vec::new();
     let mut used = 0usize;
-    for flag in report.flags().filter(|f| f.status != Status::Clear) {
-        let Some(tree) = rules.explain(facts, flag.id)? else {
+    // The scope first when it is out or unknown (in scope, the flags say
+    // the rest), then each raised or unknown flag.
+    let scope = report
+        .scope()
+        .filter(|s| s.status != ScopeStatus::In)
+        .map(|s| ("scope", s.status.as_str(), None));
+    let flags = report
+        .flags()
+        .filter(|f| f.status != Status::Clear)
+        .map(|f| (f.id, f.status.as_str(), Some(f.id)));
+    for (name, status, id) in scope.into_iter().chain(flags) {
+        let tree = match id {
+            Some(id) => rules.explain(facts, id)?,
+            None => rules.explain_scope(facts)?,
+        };
+        let Some(tree) = tree else {
             continue;
         };
+        let key = if id.is_some() { "flag" } else { "scope" };
         let text = match format {
-            Format::Text => crate::text::render_explanation(flag.id, flag.status, &tree),
+            Format::Text => crate::text::render_explanation(name, status, &tree),
             Format::Json | Format::Ndjson => {
-                let item = serde_json::json!({"flag": flag.id, "tree": tree});
+                let item = serde_json::json!({key: name, "tree": tree});
                 drop(tree);
                 if format == Format::Json {
                     serde_json::to_string_pretty(&item).unwrap_or_default()
@@ -135,23 +155,24 @@ fn explanations(
         if let Some(total) = kept {
             used = total;
         }
-        out.push((flag.id.to_string(), kept.map(|_| text)));
+        out.push((key, name.to_string(), kept.map(|_| text)));
     }
     Ok(out)
 }
 
-/// What is printed in place of an explanation left out.
-fn left_out(id: &str, format: Format) -> String {
+/// What is printed in place of an explanation left out; `key` is `flag` or
+/// `scope`.
+fn left_out(key: &str, id: &str, format: Format) -> String {
     match format {
         Format::Text => format!(
             "\n{}: explanation left out: the explanations of one report are limited to {EXPLANATION_BYTES} bytes\n",
             printable(id)
         ),
         Format::Json => {
-            serde_json::to_string_pretty(&serde_json::json!({"flag": id, "omitted": true}))
+            serde_json::to_string_pretty(&serde_json::json!({key: id, "omitted": true}))
                 .unwrap_or_default()
         }
-        Format::Ndjson => serde_json::to_string(&serde_json::json!({"flag": id, "omitted": true}))
+        Format::Ndjson => serde_json::to_string(&serde_json::json!({key: id, "omitted": true}))
             .unwrap_or_default(),
     }
 }
@@ -174,7 +195,7 @@ pub(crate) fn render(
     let items = explained
         .into_iter()
         .flatten()
-        .map(|(id, text)| text.unwrap_or_else(|| left_out(&id, format)));
+        .map(|(key, id, text)| text.unwrap_or_else(|| left_out(key, &id, format)));
     Ok(match format {
         Format::Text => {
             let mut text = crate::text::render(report);

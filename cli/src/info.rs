@@ -22,7 +22,7 @@ pub struct ExplainArgs {
     /// The ruleset; the bundled one when omitted.
     #[arg(long)]
     rules: Option<PathBuf>,
-    /// The id of a flag or safeguard, such as `S2.past_misuse_similar`.
+    /// The id of a flag or safeguard, such as `S2.past_misuse_similar`, or `scope`.
     id: String,
 }
 
@@ -88,6 +88,19 @@ pub fn explain(args: &ExplainArgs, global: Global) -> Result<ExitCode, Failure> 
             }
         ));
         if let Some(d) = s.docs {
+            out.push('\n');
+            for line in d.lines() {
+                out.push_str(&format!("  {}\n", printable(line)));
+            }
+        }
+    } else if let Some(scope) = rules.scope().filter(|_| args.id == "scope") {
+        // `scope` names the scope unless a flag or safeguard has that id.
+        out.push_str(&format!("scope: {}\n", printable(scope.title)));
+        if let Some(c) = scope.citation {
+            out.push_str(&format!("  citation: {}\n", printable(c)));
+        }
+        out.push_str(&format!("  out of scope: {}\n", printable(scope.otherwise)));
+        if let Some(d) = scope.docs {
             out.push('\n');
             for line in d.lines() {
                 out.push_str(&format!("  {}\n", printable(line)));

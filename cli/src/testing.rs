@@ -74,6 +74,14 @@ fn render_coverage(coverage: &Coverage, ruleset: &Path) -> String {
     out.push_str(&format!(
         "  flag statuses covered: {covered}/{total} ({percent:.1}%)\n"
     ));
+    if let Some([inside, outside, unknown]) = coverage.scope() {
+        out.push_str(&format!(
+            "  scope seen: in {}, out {}, unknown {}\n",
+            mark(inside),
+            mark(outside),
+            mark(unknown)
+        ));
+    }
     let outcomes = coverage.outcomes();
     let never: Vec<std::borrow::Cow<'_, str>> = outcomes
         .iter()

@@ -11,7 +11,7 @@
 use std::borrow::Cow;
 use std::fmt::Write as _;
 
-use dd_rules::{Report, SafeguardStatus, Status, printable};
+use dd_rules::{Evidence, Report, SafeguardStatus, ScopeStatus, Status, printable};
 
 /// What the text form shows for what the report leaves out because quoting
 /// it would go over the report's size limit (`dd_rules::REPORT_QUOTE_BYTES`).
@@ -26,6 +26,29 @@ fn fact_text(text: &str) -> Cow<'_, str> {
     dd_rules::printable_prefix(text, SHOWN_CHARS)
 }
 
+/// Writes quoted facts, one a line: `fact = value  (source, as of)`.
+fn evidence<'a>(out: &mut String, quoted: impl Iterator<Item = Evidence<'a>>) {
+    for e in quoted {
+        if e.omitted {
+            let _ = writeln!(out, "      {} = {OMITTED}", printable(e.fact));
+            continue;
+        }
+        let mut line = format!(
+            "      {} = {}",
+            printable(e.fact),
+            fact_text(&e.value.to_string())
+        );
+        if let Some(source) = e.source {
+            let _ = write!(line, "  ({}", fact_text(source));
+            if let Some(as_of) = e.as_of {
+                let _ = write!(line, ", {}", fact_text(as_of));
+            }
+            line.push(')');
+        }
+        let _ = writeln!(out, "{line}");
+    }
+}
+
 /// Renders a report as plain text: the disposition, the raised flags with
 /// their evidence, then what is unknown and which facts to gather.
 pub fn render(report: &Report) -> String {
@@ -38,6 +61,20 @@ pub fn render(report: &Report) -> String {
         "Transaction {id}: {}",
         printable(&report.disposition().replace('_', " ").to_uppercase())
     );
+    if let Some(scope) = report.scope() {
+        let _ = writeln!(
+            out,
+            "  scope: {} — {}",
+            scope.status,
+            printable(scope.title)
+        );
+        if scope.status == ScopeStatus::Unknown {
+            let missing = printable(&scope.missing().collect::<Vec<_>>().join(", ")).into_owned();
+            let _ = writeln!(out, "      missing: {missing}");
+        } else {
+            evidence(&mut out, scope.evidence());
+        }
+    }
     let _ = writeln!(
         out,
         "  decided by: {}",
@@ -71,25 +108,7 @@ pub fn render(report: &Report) -> String {
             f.step,
             printable(f.title)
         );
-        for e in f.evidence() {
-            if e.omitted {
-                let _ = writeln!(out, "      {} = {OMITTED}", printable(e.fact));
-                continue;
-            }
-            let mut line = format!(
-                "      {} = {}",
-                printable(e.fact),
-                fact_text(&e.value.to_string())
-            );
-            if let Some(source) = e.source {
-                let _ = write!(line, "  ({}", fact_text(source));
-                if let Some(as_of) = e.as_of {
-                    let _ = write!(line, ", {}", fact_text(as_of));
-                }
-                line.push(')');
-            }
-            let _ = writeln!(out, "{line}");
-        }
+        evidence(&mut out, f.evidence());
         for m in f.mitigations() {
             let mark = match m.status {
                 SafeguardStatus::InPlace => "in place",
@@ -149,7 +168,7 @@ pub fn render(report: &Report) -> String {
 /// the facts it read, and what is missing; then the predicates it uses,
 /// each explained once (the library lists them at the root; a predicate's
 /// node in the tree shows only its value).
-pub fn render_explanation(id: &str, status: dd_rules::Status, e: &dd_rules::Explanation) -> String {
+pub fn render_explanation(id: &str, status: &str, e: &dd_rules::Explanation) -> String {
     let mut out = format!("\n{} is {status} because:\n", printable(id));
     node(e, 1, &mut out);
     if !e.predicates.is_empty() {

@@ -266,6 +266,42 @@ fn eval_partial_facts_reports_unknown_flags_and_facts_to_gather() {
         .stdout_has(&format!("  1. {}", missing_facts[0]));
 }
 
+#[test]
+fn eval_says_whether_the_transaction_is_in_scope_and_explains_why_not() {
+    let dir = TempDir::new("scope");
+    let printers = dir.write(
+        "printers.json",
+        r#"{"id": "P", "product": {"capabilities": [], "critical_component": false}}"#,
+    );
+    let run = dd(["eval", &arg(&printers)]);
+    run.code(0)
+        .stdout_has("Transaction P: OUT OF SCOPE\n  scope: out — Products or services with surveillance capabilities")
+        .stdout_has("      product.capabilities = []\n")
+        .stdout_has("  decided by: out of scope => out_of_scope\n")
+        .nowhere("Facts to gather");
+    let json = dd(["eval", "--format", "json", &arg(&printers)]).json();
+    assert_eq!(json["scope"]["status"], "out");
+    assert_eq!(json["missing_facts"], serde_json::json!([]));
+    // `--fail-on` reads the scope's outcome as any other: the least strict.
+    dd(["eval", "--fail-on", "proceed", &arg(&printers)]).code(0);
+
+    let unknown = dir.write("unknown.json", r#"{"product": {"capabilities": []}}"#);
+    dd(["eval", "--explain", &arg(&unknown)])
+        .code(0)
+        .stdout_has("  scope: unknown — ")
+        .stdout_has("      missing: product.critical_component")
+        .stdout_has("scope is unknown because:\n");
+    let explained = dd(["eval", "--format", "json", "--explain", &arg(&unknown)]).json();
+    assert_eq!(explained["explanations"][0]["scope"], "scope");
+    // The text report of the README's main command shows the scope.
+    dd(["eval", BUNDLED_EXAMPLE])
+        .code(0)
+        .stdout_has("  scope: in — ");
+}
+
+/// The README's main example.
+const BUNDLED_EXAMPLE: &str = "examples/transactions/face-recognition-national-police.json";
+
 // ---------------------------------------------------------------- eval: custom rules
 
 /// The JSON report of `facts` under `rules`, which must succeed with 0.

@@ -10,7 +10,7 @@ then::
 
     rules = dd_rules.RuleSet.bundled()          # or RuleSet.compile(source, "my.rules")
     report = rules.evaluate({"id": "T-1", "country": {"civic_space": "closed"}})
-    print(report["disposition"], report["missing_facts"])
+    print(report["disposition"], report["scope"]["status"], report["missing_facts"])
 
 The library is looked for in ``$DD_RULES_LIB`` (a path to the file), else in
 the cargo target directory (``$CARGO_TARGET_DIR`` or ``target/`` at the

@@ -45,8 +45,25 @@ class RuleSetTest(unittest.TestCase):
             self.assertIn("human review", report["notice"])
             for path in EXAMPLES:
                 report = rules.evaluate(path.read_bytes())
-                self.assertIn(report["disposition"], ["proceed", "proceed_with_safeguards", "gather_facts",
+                self.assertIn(report["disposition"], ["out_of_scope", "proceed", "proceed_with_safeguards", "gather_facts",
                                                       "escalate", "do_not_proceed"], path.name)
+
+    def test_the_report_says_whether_the_transaction_is_in_scope(self):
+        with dd_rules.RuleSet.bundled() as rules:
+            report = rules.evaluate((ROOT / "examples/transactions/partial-facts.json").read_text())
+            self.assertEqual(report["scope"]["status"], "in")
+            self.assertTrue(report["scope"]["evidence"])
+            printers = rules.evaluate({"product": {"capabilities": [], "critical_component": False}})
+            self.assertEqual(printers["scope"]["status"], "out")
+            self.assertEqual(printers["disposition"], "out_of_scope")
+            self.assertEqual(printers["disposition_rule"], "out of scope => out_of_scope")
+            self.assertEqual(printers["missing_facts"], [])
+            unknown = rules.evaluate({"end_user": {"kind": "national_police"}})
+            self.assertEqual(unknown["scope"]["status"], "unknown")
+            scope_facts = unknown["scope"]["missing"]
+            self.assertEqual(unknown["missing_facts"][: len(scope_facts)], scope_facts)
+        # A ruleset without a scope has no `scope` in its reports.
+        self.assertNotIn("scope", dd_rules.RuleSet.compile(SOURCE, "example.rules").evaluate({}))
 
     def test_compile_and_evaluate_a_dict(self):
         rules = dd_rules.RuleSet.compile(SOURCE, "example.rules")

@@ -4,6 +4,7 @@
 mod disposition;
 mod evidence;
 mod order;
+mod scope;
 
 use std::collections::HashSet;
 
@@ -135,6 +136,7 @@ struct Found<'f> {
     predicate_names: IndexMap<String, (PredId, Span)>,
     safeguards: Vec<&'f ast::SafeguardDecl>,
     flags: Vec<&'f ast::FlagDecl>,
+    scope: Option<&'f ast::ScopeDecl>,
     outcomes: Option<&'f ast::OutcomesDecl>,
     disposition: Option<&'f ast::DispositionDecl>,
 }
@@ -148,6 +150,7 @@ impl<'f> Found<'f> {
             predicate_names: IndexMap::new(),
             safeguards: Vec::new(),
             flags: Vec::new(),
+            scope: None,
             outcomes: None,
             disposition: None,
         };
@@ -180,6 +183,13 @@ impl<'f> Found<'f> {
                     if found.declare(f.id.dotted(), id_span(&f.id), diags) {
                         found.flags.push(f);
                     }
+                }
+                Decl::Scope(sc) => {
+                    if let Some(first) = found.scope {
+                        diags.push(scope::declared_twice(first, sc));
+                        continue;
+                    }
+                    found.scope = Some(sc);
                 }
                 Decl::Outcomes(o) => {
                     if found.outcomes.is_some() {
@@ -399,14 +409,9 @@ fn check_flags(
             _ => None,
         };
         let when = check_when(&props, found, schema, &mut preds.used, diags);
-        let evidence = match props.get("evidence") {
-            Some(PropValue::Evidence(paths)) => evidence::explicit_evidence(
-                &f.id.dotted(),
-                paths,
-                &mut found.checker(schema, diags),
-            ),
-            _ => evidence::default_evidence(f, when.as_ref(), &preds.read, diags),
-        };
+        let what = format!("the flag `{}`", f.id.dotted());
+        let named = (what.as_str(), f.id.span);
+        let evidence = evidence_of(&props, named, when.as_ref(), found, schema, preds, diags);
         let mitigated_by = match props.get("mitigated_by") {
             Some(PropValue::MitigatedBy(ids)) => mitigations(ids, found, safeguards, diags),
             _ => Vec::new(),
@@ -424,6 +429,26 @@ fn check_flags(
         });
     }
     flags
+}
+
+/// The facts a flag or the scope quotes: those its `evidence:` lists, or
+/// else those its condition reads. `named` is how messages name it and
+/// where they point.
+fn evidence_of(
+    props: &Props<'_>,
+    (what, at): (&str, Span),
+    when: Option<&Cond>,
+    found: &Found<'_>,
+    schema: &Schema,
+    preds: &Predicates,
+    diags: &mut Vec<Diagnostic>,
+) -> Vec<FactRef> {
+    match props.get("evidence") {
+        Some(PropValue::Evidence(paths)) => {
+            evidence::explicit_evidence(what, paths, &mut found.checker(schema, diags))
+        }
+        _ => evidence::default_evidence(what, at, when, &preds.read, diags),
+    }
 }
 
 /// The safeguards a flag's `mitigated_by` names, each once (DD103), each a
@@ -490,12 +515,20 @@ pub(super) fn check_decls(
     };
     let flags = check_flags(&found, &schema, &mut preds, &mut safeguard_use, diags);
     let (outcomes, outcome_spans) = disposition::check_outcomes(found.outcomes, diags);
-    let (cases, produced) = disposition::check_disposition(
+    let (cases, mut produced) = disposition::check_disposition(
         found.disposition,
         found.outcomes.is_some(),
         &outcome_spans,
         diags,
     );
+    let scope = found.scope.map(|decl| {
+        let outcomes = scope::Outcomes {
+            declared: found.outcomes.is_some(),
+            spans: &outcome_spans,
+            produced: &mut produced,
+        };
+        scope::check_scope(decl, &found, &schema, &mut preds, outcomes, diags)
+    });
 
     // Warnings for what is declared but never used.
     for (p, used) in preds.predicates.iter().zip(&preds.used) {
@@ -540,6 +573,7 @@ pub(super) fn check_decls(
         predicate_order: preds.order,
         safeguards,
         flags,
+        scope: scope.flatten(),
         outcomes,
         cases,
         warnings: Vec::new(),

@@ -125,7 +125,7 @@ impl Limits {
                 | PropValue::Source(s)
                 | PropValue::Citation(s) => self.string(&s.value, s.span),
                 PropValue::Step(..) => {}
-                PropValue::Severity(i) => self.ident(i),
+                PropValue::Severity(i) | PropValue::Otherwise(i) => self.ident(i),
                 PropValue::When(e) => self.expr(e),
                 PropValue::Evidence(paths) => paths.iter().for_each(|p| self.path(p)),
                 PropValue::MitigatedBy(ids) => ids.iter().for_each(|p| self.id(p)),
@@ -235,6 +235,7 @@ pub(super) fn check(file: &ast::File) -> Vec<Diagnostic> {
                 l.id(&s.id);
                 l.props(&s.props);
             }
+            Decl::Scope(s) => l.props(&s.props),
             Decl::Outcomes(o) => {
                 for (_, name) in &o.outcomes {
                     l.declare(name.span);

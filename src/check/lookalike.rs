@@ -113,7 +113,7 @@ pub(super) fn names(file: &ast::File, source: &str, diags: &mut Vec<Diagnostic>)
     let mut root_fields: Group<'_> = Vec::new();
     for decl in &file.decls {
         match decl {
-            Decl::Header(_) | Decl::Disposition(_) => {}
+            Decl::Header(_) | Decl::Disposition(_) | Decl::Scope(_) => {}
             Decl::Enum(e) => {
                 types.push((&e.name.name, e.name.span));
                 let values = e

@@ -69,6 +69,24 @@ pub(crate) struct Flag {
     pub mitigated_by: Vec<usize>,
 }
 
+/// The scope: which transactions the ruleset covers. Its condition is
+/// evaluated first; out of scope, the disposition is `otherwise`.
+#[derive(Clone, Debug)]
+pub(crate) struct Scope {
+    pub title: String,
+    pub citation: Option<String>,
+    pub docs: Option<String>,
+    /// True for a transaction in scope.
+    pub when: Cond,
+    /// The facts quoted in the report, root paths only.
+    pub evidence: Vec<FactRef>,
+    /// An index into [`Checked::outcomes`]: the outcome out of scope.
+    pub otherwise: usize,
+    /// What reports quote as the rule that decided a transaction out of
+    /// scope: `out of scope => <outcome>`.
+    pub rule: String,
+}
+
 /// A declared outcome of the disposition, least strict first.
 #[derive(Clone, Debug)]
 pub(crate) struct Outcome {
@@ -118,6 +136,8 @@ pub(crate) struct Checked {
     pub predicate_order: Vec<PredId>,
     pub safeguards: Vec<Safeguard>,
     pub flags: Vec<Flag>,
+    /// The scope, when the ruleset declares one.
+    pub scope: Option<Scope>,
     pub outcomes: Vec<Outcome>,
     pub cases: Vec<Case>,
     /// Warnings found on the way; errors would have stopped the checker.

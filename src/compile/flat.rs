@@ -87,6 +87,8 @@ pub(crate) struct Flat {
     pub predicates: Box<[(u32, Target)]>,
     pub safeguards: Box<[Target]>,
     pub flags: Box<[Target]>,
+    /// The entry of the scope's condition, when the ruleset declares one.
+    pub scope: Option<Target>,
     /// The disposition, flat too: selector counts with two successors.
     pub disp: Vec<DispOp>,
     pub disp_entry: Target,

@@ -99,6 +99,20 @@ pub(crate) struct FlagCode {
     pub evidence: Box<[(String, u32, Type)]>,
 }
 
+/// The compiled scope.
+#[derive(Clone, Debug)]
+pub(crate) struct ScopeCode {
+    /// True for a transaction in scope.
+    pub cond: NodeId,
+    /// The predicates its condition uses directly, each once.
+    pub uses: Box<[u32]>,
+    /// The evidence facts, as a flag's: the first entries of all (the
+    /// flags' come after).
+    pub evidence: Box<[(String, u32, Type)]>,
+    /// The outcome out of scope, an index into the outcomes.
+    pub otherwise: u32,
+}
+
 /// A compiled disposition condition.
 #[derive(Clone, Debug)]
 pub(crate) enum DispCode {
@@ -134,7 +148,7 @@ pub(crate) struct Program {
     /// The predicates each predicate's body uses directly, each once, by
     /// predicate id.
     pub predicate_uses: Box<[Box<[u32]>]>,
-    /// The evidence entries of all the flags.
+    /// The evidence entries of the scope and all the flags.
     pub evidence_entries: usize,
     /// A bound of what quoting every flag's evidence costs, for a report
     /// that need not measure its quotes: `evidence_fixed` bytes, plus
@@ -144,6 +158,8 @@ pub(crate) struct Program {
     pub evidence_fanout: usize,
     pub safeguards: Box<[NodeId]>,
     pub flags: Box<[FlagCode]>,
+    /// The scope, when the ruleset declares one.
+    pub scope: Option<ScopeCode>,
     pub cases: Box<[(Option<DispCode>, u32)]>,
     /// For each record (by id), the dotted field path of each of its slots.
     pub slot_paths: Vec<Vec<String>>,
@@ -214,20 +230,22 @@ pub(crate) fn compile(checked: &Checked) -> Program {
     let safeguards: Box<[NodeId]> = checked.safeguards.iter().map(|s| c.cond(&s.when)).collect();
     let safeguard_words = words(checked.safeguards.len());
     let flag_words = words(checked.flags.len());
-    let mut evidence_entries = 0;
+    // The scope is compiled first: it is evaluated first, and its evidence
+    // entries come first.
+    let scope = checked.scope.as_ref().map(|sc| {
+        let (cond, uses) = c.cond_and_uses(&sc.when);
+        ScopeCode {
+            cond,
+            uses,
+            evidence: c.evidence(&sc.evidence),
+            otherwise: u32::try_from(sc.otherwise).unwrap_or(0),
+        }
+    });
+    let mut evidence_entries = scope.as_ref().map_or(0, |s| s.evidence.len());
     let mut flags = Vec::with_capacity(checked.flags.len());
     for f in &checked.flags {
         let (cond, uses) = c.cond_and_uses(&f.when);
-        let evidence: Box<[(String, u32, Type)]> = f
-            .evidence
-            .iter()
-            .filter_map(|e| {
-                let (slot, ty) = c
-                    .schema
-                    .resolve(c.schema.root, e.fields.iter().map(String::as_str))?;
-                Some((e.fields.join("."), u32::try_from(slot).ok()?, ty))
-            })
-            .collect();
+        let evidence = c.evidence(&f.evidence);
         flags.push(FlagCode {
             cond,
             uses,
@@ -246,7 +264,8 @@ pub(crate) fn compile(checked: &Checked) -> Program {
     // parts of one root fact quote at most that fact's text, each.
     let mut per_root: indexmap::IndexMap<&str, usize> = indexmap::IndexMap::new();
     let mut evidence_fixed = 0usize;
-    for (path, _, _) in flags.iter().flat_map(|f| f.evidence.iter()) {
+    let scope_evidence = scope.iter().flat_map(|s| s.evidence.iter());
+    for (path, _, _) in scope_evidence.chain(flags.iter().flat_map(|f| f.evidence.iter())) {
         let root = path.split('.').next().unwrap_or_default();
         *per_root.entry(root).or_default() += 1;
         evidence_fixed = evidence_fixed.saturating_add(path.len() + QUOTE_OVERHEAD);
@@ -279,7 +298,7 @@ pub(crate) fn compile(checked: &Checked) -> Program {
             .map(|(i, _)| i),
         flag_words,
     );
-    let mut flat = flatten(&c.nodes, &predicates, &safeguards, &flags);
+    let mut flat = flatten(&c.nodes, &predicates, &safeguards, &flags, scope.as_ref());
     (flat.disp, flat.disp_entry) = flat::disposition(&cases);
     let slot_paths = (0..checked.schema.records.len())
         .map(|r| slot_paths(&checked.schema, r))
@@ -294,6 +313,7 @@ pub(crate) fn compile(checked: &Checked) -> Program {
         evidence_fanout,
         safeguards,
         flags,
+        scope,
         cases,
         slot_paths,
         root: u32::try_from(checked.schema.root).unwrap_or(0),
@@ -310,12 +330,14 @@ fn flatten(
     predicates: &[(u32, NodeId)],
     safeguards: &[NodeId],
     flags: &[FlagCode],
+    scope: Option<&ScopeCode>,
 ) -> flat::Flat {
     let mut f = flat::Flattener::new(nodes);
     let predicates = predicates
         .iter()
         .map(|&(p, node)| (p, f.condition(node)))
         .collect();
+    let scope = scope.map(|s| f.condition(s.cond));
     let safeguards = safeguards.iter().map(|&n| f.condition(n)).collect();
     let flags = flags.iter().map(|code| f.condition(code.cond)).collect();
     flat::Flat {
@@ -323,6 +345,7 @@ fn flatten(
         predicates,
         safeguards,
         flags,
+        scope,
         ..flat::Flat::default()
     }
 }
@@ -381,6 +404,19 @@ impl Compiler<'_> {
             frame: u8::try_from(frame).unwrap_or(u8::MAX),
             slot: u32::try_from(slot).unwrap_or(u32::MAX),
         }
+    }
+
+    /// The evidence entries of facts: printed path, root slot and type.
+    fn evidence(&self, facts: &[FactRef]) -> Box<[(String, u32, Type)]> {
+        facts
+            .iter()
+            .filter_map(|e| {
+                let (slot, ty) = self
+                    .schema
+                    .resolve(self.schema.root, e.fields.iter().map(String::as_str))?;
+                Some((e.fields.join("."), u32::try_from(slot).ok()?, ty))
+            })
+            .collect()
     }
 
     /// Compiles a whole condition, and lists the predicates it uses

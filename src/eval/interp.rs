@@ -177,6 +177,13 @@ impl<'a> Interpreter<'a> {
             .collect()
     }
 
+    /// Evaluates the scope's condition, when the ruleset declares a scope.
+    #[cfg(any(test, feature = "fuzzing"))]
+    pub fn scope(&self) -> Option<Traced> {
+        let scope = self.checked.scope.as_ref()?;
+        Some(self.cond(&scope.when, &mut Vec::new()))
+    }
+
     /// Evaluates the condition of every safeguard, in declaration order.
     #[cfg(any(test, feature = "fuzzing"))]
     pub fn safeguards(&self) -> Vec<Traced> {

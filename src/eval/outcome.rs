@@ -13,7 +13,7 @@ use crate::compile::Program;
 use crate::compile::flat::{EXIT_TRUE, exit_value};
 use crate::engine::Engine;
 use crate::facts::Facts;
-use crate::model::{SafeguardStatus, Status};
+use crate::model::{SafeguardStatus, ScopeStatus, Status};
 use crate::tri::Tri;
 
 /// Reusable buffers for [`RuleSet::evaluate_into`](crate::RuleSet::evaluate_into): make one per thread with
@@ -45,6 +45,7 @@ impl Scratch {
             flags: Vec::new(),
             safeguards: Vec::new(),
             mitigated: Vec::new(),
+            scope: None,
             case: 0,
             outcome: 0,
             cache: Vec::new(),
@@ -104,7 +105,11 @@ pub struct Outcome {
     pub(crate) flags: Vec<Status>,
     pub(crate) safeguards: Vec<SafeguardStatus>,
     pub(crate) mitigated: Vec<bool>,
-    /// The index of the disposition case that decided.
+    /// Whether the transaction is in the ruleset's scope; `None` when the
+    /// ruleset declares none.
+    pub(crate) scope: Option<ScopeStatus>,
+    /// The index of the disposition case that decided; meaningless out of
+    /// scope, where no case decides.
     pub(crate) case: usize,
     /// The index of the outcome that case yields.
     pub(crate) outcome: usize,
@@ -161,6 +166,7 @@ impl Outcome {
             flags,
             safeguards,
             mitigated,
+            scope,
             case,
             outcome,
             cache,
@@ -192,6 +198,11 @@ impl Outcome {
         // The budget is checked once after each loop, not per condition; on
         // the rare evaluation that went over, `over_in` finds which one.
         let start = m.steps;
+        // The scope first: what it decides, the disposition follows.
+        *scope = program
+            .flat
+            .scope
+            .map(|entry| scope_status(exit_value(m.run_to_exit(entry))));
         let mut word = 0u64;
         for (i, (&entry, slot)) in program
             .flat
@@ -252,6 +263,12 @@ impl Outcome {
                 .get(i / 64)
                 .is_some_and(|w| w & (1u64 << (i % 64)) != 0);
         }
+        // Out of scope, the scope's outcome; the policy is not consulted.
+        if let (Some(ScopeStatus::Out), Some(code)) = (*scope, &program.scope) {
+            *case = program.cases.len();
+            *outcome = code.otherwise as usize;
+            return Ok(());
+        }
         *case = machine::disposition(
             program,
             &FlagBits {
@@ -300,6 +317,24 @@ impl Outcome {
         self.safeguards.get(i).copied()
     }
 
+    /// Whether the transaction is in the ruleset's scope: `None` when the
+    /// ruleset declares no scope. Out of scope, the
+    /// [`disposition`](Self::disposition) is the scope's `otherwise` outcome.
+    ///
+    /// ```
+    /// use dd_rules::{RuleSet, ScopeStatus};
+    ///
+    /// let rules = RuleSet::bundled()?;
+    /// let mut scratch = rules.new_scratch();
+    /// let facts = rules.facts_from_json(r#"{"end_user": {"kind": "national_police"}}"#)?;
+    /// let outcome = rules.evaluate_into(&facts, &mut scratch)?;
+    /// assert_eq!(outcome.scope(), Some(ScopeStatus::Unknown));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn scope(&self) -> Option<ScopeStatus> {
+        self.scope
+    }
+
     /// How many flags have a status.
     pub fn count(&self, status: Status) -> usize {
         self.flags.iter().filter(|&&s| s == status).count()
@@ -342,6 +377,15 @@ pub(crate) fn status(t: Tri) -> Status {
     }
 }
 
+/// The scope's status from its condition.
+pub(crate) fn scope_status(t: Tri) -> ScopeStatus {
+    match t {
+        Tri::True => ScopeStatus::In,
+        Tri::False => ScopeStatus::Out,
+        Tri::Unknown => ScopeStatus::Unknown,
+    }
+}
+
 /// A safeguard's status from its condition.
 pub(crate) fn safeguard_status(t: Tri) -> SafeguardStatus {
     match t {
@@ -351,7 +395,7 @@ pub(crate) fn safeguard_status(t: Tri) -> SafeguardStatus {
     }
 }
 
-/// The safeguard or flag an evaluation that went over its budget was in:
+/// The scope, safeguard or flag an evaluation that went over its budget was in:
 /// runs them again in order from the budget the first of them started
 /// with, and gives the first after which it is spent. Evaluation is
 /// deterministic, so this run spends the same steps. Out of line and cold:
@@ -366,6 +410,9 @@ fn over_budget_in(mut m: Machine<'_, '_>) -> (ConditionKind, usize) {
             m.steps.over()
         })
     };
+    if first_over(program.flat.scope.as_slice()).is_some() {
+        return (ConditionKind::Scope, 0);
+    }
     match first_over(&program.flat.safeguards) {
         Some(i) => (ConditionKind::Safeguard, i),
         None => (

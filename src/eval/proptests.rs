@@ -6,7 +6,7 @@ use proptest::prelude::*;
 
 use super::interp::Interpreter;
 use crate::RuleSet;
-use crate::model::{SafeguardStatus, Status};
+use crate::model::{SafeguardStatus, ScopeStatus, Status};
 
 /// The generator of well-typed rules and facts, shared with the fuzz targets.
 type Gen = crate::__fuzz::Gen<'static>;
@@ -16,6 +16,14 @@ fn status_of(t: crate::tri::Tri) -> Status {
         crate::tri::Tri::True => Status::Raised,
         crate::tri::Tri::False => Status::Clear,
         crate::tri::Tri::Unknown => Status::Unknown,
+    }
+}
+
+fn scope_of(t: crate::tri::Tri) -> ScopeStatus {
+    match t {
+        crate::tri::Tri::True => ScopeStatus::In,
+        crate::tri::Tri::False => ScopeStatus::Out,
+        crate::tri::Tri::Unknown => ScopeStatus::Unknown,
     }
 }
 
@@ -51,6 +59,30 @@ fn agree(
         };
         prop_assert_eq!(s.status, expected, "safeguard {}", s.id);
     }
+    match (report.scope(), interp.scope()) {
+        (None, None) => {}
+        (Some(scope), Some(traced)) => {
+            prop_assert_eq!(scope.status, scope_of(traced.value), "scope");
+            let expected: Vec<String> = traced.missing.into_iter().collect();
+            prop_assert_eq!(
+                scope.missing().collect::<Vec<_>>(),
+                expected.iter().map(String::as_str).collect::<Vec<_>>(),
+                "missing facts of the scope"
+            );
+            // Unknown, its facts come first in the questionnaire; out, no
+            // questions at all.
+            let first: Vec<&str> = report.missing_facts().take(expected.len()).collect();
+            if scope.status == ScopeStatus::Out {
+                prop_assert_eq!(report.missing_facts().len(), 0, "questions out of scope");
+            } else {
+                prop_assert_eq!(
+                    first,
+                    expected.iter().map(String::as_str).collect::<Vec<_>>()
+                );
+            }
+        }
+        (a, b) => prop_assert!(false, "the report's scope {a:?}, the interpreter's {b:?}"),
+    }
     prop_assert_eq!(
         interp.type_errors.get(),
         0,
@@ -80,20 +112,32 @@ fn fast_path_agrees(
         .iter()
         .map(|f| !f.mitigated_by.is_empty() && f.mitigated_by.iter().all(|&s| in_place[s]))
         .collect();
-    let case = checked
-        .cases
-        .iter()
-        .position(|c| {
-            c.cond
-                .as_ref()
-                .is_none_or(|d| disp_holds(checked, d, &flags, &mitigated))
-        })
-        .unwrap();
-    let expected = &checked.outcomes[checked.cases[case].outcome].name;
+    let scope = interp.scope().map(|t| scope_of(t.value));
+    // Out of scope, the scope decides; else the first case that holds.
+    let (outcome, rule) = match (scope, &checked.scope) {
+        (Some(ScopeStatus::Out), Some(decl)) => (decl.otherwise, decl.rule.clone()),
+        _ => {
+            let case = checked
+                .cases
+                .iter()
+                .position(|c| {
+                    c.cond
+                        .as_ref()
+                        .is_none_or(|d| disp_holds(checked, d, &flags, &mitigated))
+                })
+                .unwrap();
+            (
+                checked.cases[case].outcome,
+                checked.cases[case].text.clone(),
+            )
+        }
+    };
+    let expected = &checked.outcomes[outcome].name;
 
     let outcome = rules
         .evaluate_into(facts, scratch)
         .map_err(|e| TestCaseError::fail(e.to_string()))?;
+    prop_assert_eq!(outcome.scope(), scope, "fast-path scope");
     prop_assert_eq!(outcome.flags(), &flags[..], "fast-path flag statuses");
     prop_assert_eq!(outcome.mitigated(), &mitigated[..], "fast-path mitigations");
     let safeguards: Vec<SafeguardStatus> = report.safeguards().map(|s| s.status).collect();
@@ -104,7 +148,7 @@ fn fast_path_agrees(
         "fast-path disposition"
     );
     prop_assert_eq!(report.disposition(), expected, "report disposition");
-    prop_assert_eq!(report.disposition_rule(), &checked.cases[case].text);
+    prop_assert_eq!(report.disposition_rule(), &rule);
     let rebuilt = rules
         .report(facts, outcome)
         .map_err(|e| TestCaseError::fail(e.to_string()))?;
@@ -217,6 +261,7 @@ fn generator_covers_every_construct() {
         " and ",
         " or ",
         "mitigated_by",
+        "scope {",
     ] {
         assert!(
             all.contains(construct),

@@ -263,7 +263,21 @@ impl Gen<'_> {
                 "flag F.f{f} {{ step: {step} severity: {severity} title: \"f\" when: {body} {mitigated} }}\n"
             ));
         }
-        out.push_str("outcomes { go, careful, ask, stop }\ndisposition {\n");
+        // Half the rulesets declare a scope, out of which the outcome is
+        // `out` (the least strict) or `stop` (the strictest).
+        let scoped = self.below(2) == 0;
+        if scoped {
+            let body = self.cond(depth);
+            let otherwise = self.pick(&["out", "stop"]);
+            out.push_str(&format!(
+                "scope {{ title: \"s\" when: {body} otherwise: {otherwise} }}\n"
+            ));
+        }
+        out.push_str(if scoped {
+            "outcomes { out, go, careful, ask, stop }\ndisposition {\n"
+        } else {
+            "outcomes { go, careful, ask, stop }\ndisposition {\n"
+        });
         for outcome in ["stop", "ask", "careful"] {
             let cond = self.disp_cond(2);
             out.push_str(&format!("  when {cond} => {outcome}\n"));

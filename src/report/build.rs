@@ -16,10 +16,11 @@ use std::cell::Cell;
 use std::io;
 use std::ops::Range;
 
+use super::scope::ScopeRow;
 use super::{FlagRow, Report};
 use crate::budget::{ConditionKind, Steps};
 use crate::check::Checked;
-use crate::compile::{QUOTE_EXPANSION, QUOTE_OVERHEAD, words};
+use crate::compile::{NodeId, Program, QUOTE_EXPANSION, QUOTE_OVERHEAD, words};
 use crate::engine::Engine;
 use crate::eval::machine::Machine;
 use crate::eval::missing::{Paths, Walk};
@@ -27,7 +28,7 @@ use crate::eval::outcome::Outcome;
 use crate::facts::render::QuotedValue;
 use crate::facts::{Facts, Value};
 use crate::limits::{MAX_MISSING_FACTS, report_quote_budget};
-use crate::model::{Severity, Status};
+use crate::model::{ScopeStatus, Severity, Status};
 use crate::tri::Tri;
 
 /// How much a missing fact weighs: by the most severe unknown flag it
@@ -86,40 +87,44 @@ pub(crate) fn build(
         w
     });
     let mut quoted = 0usize;
+    let mut missing = Missing {
+        machine: &mut machine,
+        walk: &mut walk,
+        found: &mut found,
+        quoted: &mut quoted,
+        budget,
+    };
+    // The scope's missing paths first: the questionnaire asks them first.
+    let scope = match (&program.scope, outcome.scope) {
+        (Some(code), Some(status)) => {
+            let start = missing.found.spans.len();
+            let mut truncated = false;
+            if status == ScopeStatus::Unknown {
+                truncated = missing
+                    .paths(code.cond, &code.uses, program)
+                    .ok_or((ConditionKind::Scope, 0))?;
+            }
+            Some(ScopeRow {
+                status,
+                missing: start..missing.found.spans.len(),
+                missing_truncated: truncated,
+            })
+        }
+        _ => None,
+    };
     for (i, code) in program.flags.iter().enumerate() {
         let status = outcome.flags.get(i).copied().unwrap_or(Status::Unknown);
-        let start = found.spans.len();
+        let start = missing.found.spans.len();
         let mut truncated = false;
         if status == Status::Unknown {
-            let walk = walk.get_or_insert_with(|| Box::new(Walk::new(program, budget)));
-            if !machine.missing(code.cond, &code.uses, walk, &mut found) {
-                return Err((ConditionKind::Flag, i));
-            }
-            // The paths within the quote budget: usually all of them, which
-            // the size of their text (with any left over by settling) says
-            // at once.
-            let paths = found.current();
-            let at_most = found.current_text_len() + path_cost(0) * paths.len();
-            if quoted + at_most <= budget {
-                quoted += at_most;
-            } else {
-                let fit = paths
-                    .iter()
-                    .take_while(|span| {
-                        let cost = path_cost(span.len());
-                        let fits = quoted + cost <= budget;
-                        quoted += if fits { cost } else { 0 };
-                        fits
-                    })
-                    .count();
-                found.keep(fit, &mut walk.spare);
-            }
-            truncated = found.cut;
+            truncated = missing
+                .paths(code.cond, &code.uses, program)
+                .ok_or((ConditionKind::Flag, i))?;
         }
         rows.push(FlagRow {
             status,
             mitigated: outcome.mitigated.get(i).copied().unwrap_or(false),
-            missing: start..found.spans.len(),
+            missing: start..missing.found.spans.len(),
             missing_truncated: truncated,
         });
     }
@@ -133,7 +138,8 @@ pub(crate) fn build(
         KEPT_WALK.set(Some(walk));
     }
     KEPT_CACHE.set(cache);
-    let (missing_facts, missing_facts_truncated) = rank(checked, &rows, &text, &mut paths);
+    let (missing_facts, missing_facts_truncated) =
+        rank(checked, scope.as_ref(), &rows, &text, &mut paths);
     let omitted = omitted_evidence(rules, facts, budget.saturating_sub(quoted));
     Ok(Report {
         rules: rules.clone(),
@@ -141,6 +147,7 @@ pub(crate) fn build(
         case: outcome.case,
         outcome: outcome.outcome,
         flags: rows,
+        scope,
         safeguards: outcome.safeguards.clone(),
         paths,
         missing_facts,
@@ -148,6 +155,53 @@ pub(crate) fn build(
         text,
         omitted,
     })
+}
+
+/// What finding a condition's missing paths needs: the machine, the walk's
+/// buffers, the report's paths and what is left of its quote budget.
+struct Missing<'m, 'a, 'c> {
+    machine: &'m mut Machine<'a, 'c>,
+    walk: &'m mut Option<Box<Walk>>,
+    found: &'m mut Paths,
+    quoted: &'m mut usize,
+    budget: usize,
+}
+
+impl Missing<'_, '_, '_> {
+    /// Adds the missing paths of the unknown condition `cond` (which uses
+    /// the predicates `uses`) to the report's, those within the quote
+    /// budget; whether they are only the first. `None` over the
+    /// evaluation budget.
+    fn paths(&mut self, cond: NodeId, uses: &[u32], program: &Program) -> Option<bool> {
+        let budget = self.budget;
+        let walk = self
+            .walk
+            .get_or_insert_with(|| Box::new(Walk::new(program, budget)));
+        if !self.machine.missing(cond, uses, walk, self.found) {
+            return None;
+        }
+        // The paths within the quote budget: usually all of them, which
+        // the size of their text (with any left over by settling) says
+        // at once.
+        let quoted = &mut *self.quoted;
+        let paths = self.found.current();
+        let at_most = self.found.current_text_len() + path_cost(0) * paths.len();
+        if *quoted + at_most <= budget {
+            *quoted += at_most;
+        } else {
+            let fit = paths
+                .iter()
+                .take_while(|span| {
+                    let cost = path_cost(span.len());
+                    let fits = *quoted + cost <= budget;
+                    *quoted += if fits { cost } else { 0 };
+                    fits
+                })
+                .count();
+            self.found.keep(fit, &mut walk.spare);
+        }
+        Some(self.found.cut)
+    }
 }
 
 /// The bytes of a span: compared as bytes, paths sort as their text does,
@@ -159,19 +213,32 @@ fn text_of<'t>(text: &'t str, span: &Range<usize>) -> &'t [u8] {
 /// The most entries of [`rank`]'s buffer a thread keeps for its next report.
 const KEEP_RANKING: usize = 4096;
 
-/// Ranks the missing paths of all unknown flags, most decisive first (by the
+/// Ranks the missing paths of an unknown scope and of all unknown flags,
+/// most decisive first (the scope's first, in text order; then by the
 /// summed weight of the flags each would help decide, then by path), and
 /// appends the first [`MAX_MISSING_FACTS`] to `paths`; returns their range,
-/// and whether there were more.
+/// and whether there were more. Out of scope, there are none: the flags
+/// are reported for information, and nothing more is asked.
 fn rank(
     checked: &Checked,
+    scope: Option<&ScopeRow>,
     rows: &[FlagRow],
     text: &str,
     paths: &mut Vec<Range<usize>>,
 ) -> (Range<usize>, bool) {
+    if scope.is_some_and(|s| s.status == ScopeStatus::Out) {
+        return (paths.len()..paths.len(), false);
+    }
     let mut weighted = KEPT_RANKING.take();
     weighted.clear();
     weighted.reserve(paths.len());
+    // The scope's paths weigh more than any flag's could (at most 10,000
+    // flags of 10^9 each), and a flag's weight added to one stays there.
+    if let Some(scope) = scope {
+        for span in paths.get(scope.missing.clone()).unwrap_or_default() {
+            weighted.push((span.clone(), u64::MAX));
+        }
+    }
     for (row, flag) in rows.iter().zip(&checked.flags) {
         let w = weight(flag.severity);
         for span in paths.get(row.missing.clone()).unwrap_or_default() {
@@ -206,9 +273,9 @@ fn rank(
     (start..paths.len(), truncated)
 }
 
-/// The evidence entries left out of a report, as a bit set over all the
-/// flags' entries (empty when none is): those that do not fit in `room`
-/// bytes, taken in flag order.
+/// The evidence entries left out of a report, as a bit set over the
+/// scope's and all the flags' entries (empty when none is): those that do
+/// not fit in `room` bytes, taken in order, the scope's first.
 fn omitted_evidence(rules: &Engine, facts: &Facts, room: usize) -> Vec<u64> {
     let program = rules.program();
     let bound = QUOTE_EXPANSION
@@ -221,13 +288,19 @@ fn omitted_evidence(rules: &Engine, facts: &Facts, room: usize) -> Vec<u64> {
     let mut omitted = vec![0u64; words(program.evidence_entries)];
     let mut sizes = QuoteSizes::new(room);
     let mut left = room;
-    for code in program.flags.iter() {
-        for (j, (path, slot, ty)) in code.evidence.iter().enumerate() {
+    // The scope's entries first, numbered from 0; then each flag's.
+    let scope = program.scope.iter().map(|s| (&s.evidence, 0));
+    let flags = program
+        .flags
+        .iter()
+        .map(|f| (&f.evidence, f.first_evidence));
+    for (evidence, first) in scope.chain(flags) {
+        for (j, (path, slot, ty)) in evidence.iter().enumerate() {
             let cost = sizes.entry(rules, facts, path, *slot as usize, *ty);
             match left.checked_sub(cost) {
                 Some(rest) => left = rest,
                 None => {
-                    let k = code.first_evidence + j;
+                    let k = first + j;
                     if let Some(w) = omitted.get_mut(k / 64) {
                         *w |= 1 << (k % 64);
                     }

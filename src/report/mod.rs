@@ -11,6 +11,7 @@
 mod build;
 pub(crate) mod disposition;
 pub(crate) mod record;
+mod scope;
 
 use std::fmt;
 
@@ -24,6 +25,7 @@ use serde::ser::{SerializeMap, SerializeSeq, SerializeStruct};
 use serde::{Serialize, Serializer};
 
 pub(crate) use build::build;
+pub use scope::ScopeReport;
 
 /// A fact quoted as evidence, with its provenance when the facts gave one.
 ///
@@ -155,38 +157,16 @@ impl<'a> FlagReport<'a> {
     /// The facts quoted, in the order the flag lists them: those known, and
     /// those unknown whose provenance says something (e.g. why).
     pub fn evidence(&self) -> impl Iterator<Item = Evidence<'a>> + 'a {
-        let report = self.report;
-        let root = &*report.facts.root;
-        let schema = report.rules.schema();
-        let code = report.rules.program().flags.get(self.index);
+        let code = self.report.rules.program().flags.get(self.index);
         let first = code.map_or(0, |c| c.first_evidence);
-        code.map_or(&[][..], |c| &c.evidence[..])
-            .iter()
-            .enumerate()
-            .filter_map(move |(j, (fact, slot, ty))| {
-                let slot = *slot as usize;
-                let provenance = root.provenance(slot);
-                let value = QuotedValue::new(schema, *ty, root, slot);
-                if value.is_null() && provenance.is_none() {
-                    return None;
-                }
-                Some(Evidence {
-                    fact,
-                    value,
-                    source: provenance.and_then(|p| p.source.as_deref()),
-                    as_of: provenance.and_then(|p| p.as_of.as_deref()),
-                    omitted: report.omitted(first + j),
-                })
-            })
+        self.report
+            .quote(code.map_or(&[][..], |c| &c.evidence[..]), first)
     }
 
     /// For an unknown flag, the absent facts that kept it undecided, sorted.
     pub fn missing(&self) -> impl ExactSizeIterator<Item = &'a str> + 'a {
-        let report = self.report;
-        self.row()
-            .map_or(&[][..], |r| report.spans(r.missing.clone()))
-            .iter()
-            .map(move |s| report.text(s.clone()))
+        self.report
+            .paths_in(self.row().map_or(0..0, |r| r.missing.clone()))
     }
 
     /// The safeguards that would mitigate it, each with its status.
@@ -378,10 +358,12 @@ pub struct Report {
     pub(crate) outcome: usize,
     /// One row per flag, in declaration order.
     pub(crate) flags: Vec<FlagRow>,
+    /// The scope's row, when the ruleset declares a scope.
+    pub(crate) scope: Option<scope::ScopeRow>,
     /// The status of every safeguard, in declaration order.
     pub(crate) safeguards: Vec<SafeguardStatus>,
-    /// Every flag's missing paths, one flag after the other, then the
-    /// report's missing facts ([`Report::missing_facts`](Report)).
+    /// The scope's missing paths, every flag's, one flag after the other,
+    /// then the report's missing facts ([`Report::missing_facts`](Report)).
     pub(crate) paths: Vec<Span>,
     pub(crate) missing_facts: Range<usize>,
     /// Whether `missing_facts` lists only the first.
@@ -389,7 +371,7 @@ pub struct Report {
     /// The text of the missing paths.
     pub(crate) text: String,
     /// The evidence entries left out (over the quote budget), as a bit set
-    /// over all the flags' entries; empty when none is.
+    /// over the scope's and all the flags' entries; empty when none is.
     pub(crate) omitted: Vec<u64>,
 }
 
@@ -405,7 +387,43 @@ impl Report {
         self.paths.get(range).unwrap_or_default()
     }
 
-    /// Whether evidence entry `k` (of all the flags' entries) is left out.
+    /// The paths of a range of [`paths`](Report).
+    fn paths_in(&self, range: Range<usize>) -> impl ExactSizeIterator<Item = &str> {
+        self.spans(range).iter().map(move |s| self.text(s.clone()))
+    }
+
+    /// The evidence quoted from `entries` (printed path, root slot, type),
+    /// numbered from `first` among all the entries: those known, and those
+    /// unknown whose provenance says something.
+    fn quote<'r>(
+        &'r self,
+        entries: &'r [(String, u32, crate::facts::schema::Type)],
+        first: usize,
+    ) -> impl Iterator<Item = Evidence<'r>> + 'r {
+        let root = &*self.facts.root;
+        let schema = self.rules.schema();
+        entries
+            .iter()
+            .enumerate()
+            .filter_map(move |(j, (fact, slot, ty))| {
+                let slot = *slot as usize;
+                let provenance = root.provenance(slot);
+                let value = QuotedValue::new(schema, *ty, root, slot);
+                if value.is_null() && provenance.is_none() {
+                    return None;
+                }
+                Some(Evidence {
+                    fact,
+                    value,
+                    source: provenance.and_then(|p| p.source.as_deref()),
+                    as_of: provenance.and_then(|p| p.as_of.as_deref()),
+                    omitted: self.omitted(first + j),
+                })
+            })
+    }
+
+    /// Whether evidence entry `k` (of the scope's and all the flags'
+    /// entries) is left out.
     fn omitted(&self, k: usize) -> bool {
         self.omitted
             .get(k / 64)
@@ -449,8 +467,12 @@ impl Report {
         self.outcome
     }
 
-    /// The case of the disposition policy that decided, as written.
+    /// The case of the disposition policy that decided, as written; out of
+    /// scope, `out of scope => <outcome>`, since the scope decided.
     pub fn disposition_rule(&self) -> &str {
+        if self.scope_status() == Some(crate::model::ScopeStatus::Out) {
+            return self.rules.scope_decl().map_or("", |s| s.rule.as_str());
+        }
         self.rules.case_text(self.case).unwrap_or_default()
     }
 
@@ -532,6 +554,7 @@ impl fmt::Debug for Report {
             .field("transaction", &self.transaction())
             .field("disposition", &self.disposition())
             .field("disposition_rule", &self.disposition_rule())
+            .field("scope", &self.scope())
             .field("flags", &Listed(|| self.flags()))
             .field("safeguards", &Listed(|| self.safeguards()))
             .field("missing_facts", &Listed(|| self.missing_facts()))
@@ -547,6 +570,7 @@ impl PartialEq for Report {
             && self.transaction() == other.transaction()
             && self.disposition() == other.disposition()
             && self.disposition_rule() == other.disposition_rule()
+            && self.scope() == other.scope()
             && self.flags().eq(other.flags())
             && self.safeguards().eq(other.safeguards())
             && self.missing_facts().eq(other.missing_facts())
@@ -556,12 +580,17 @@ impl PartialEq for Report {
 
 impl Serialize for Report {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let fields = 8 + usize::from(self.missing_facts_truncated);
+        let fields =
+            8 + usize::from(self.missing_facts_truncated) + usize::from(self.scope.is_some());
         let mut s = serializer.serialize_struct("Report", fields)?;
         s.serialize_field("ruleset", self.ruleset())?;
         s.serialize_field("transaction", &self.transaction())?;
         s.serialize_field("disposition", self.disposition())?;
         s.serialize_field("disposition_rule", self.disposition_rule())?;
+        match self.scope() {
+            Some(scope) => s.serialize_field("scope", &scope)?,
+            None => s.skip_field("scope")?,
+        }
         s.serialize_field("flags", &Listed(|| self.flags()))?;
         s.serialize_field("safeguards", &Listed(|| self.safeguards()))?;
         s.serialize_field("missing_facts", &Listed(|| self.missing_facts()))?;

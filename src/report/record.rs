@@ -5,8 +5,8 @@
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use serde_json::value::RawValue;
 
-use crate::model::{SafeguardStatus, Severity, Status};
-use crate::report::{NOTICE, Report};
+use crate::model::{SafeguardStatus, ScopeStatus, Severity, Status};
+use crate::report::{Evidence, NOTICE, Report};
 
 /// A report as owned data: what [`Report::to_json`] writes, read back.
 /// Serialising a record read from a report's JSON gives the same bytes.
@@ -37,6 +37,10 @@ pub struct ReportRecord {
     pub disposition: String,
     /// The case of the disposition policy that decided, as written.
     pub disposition_rule: String,
+    /// Whether the transaction is in the ruleset's scope; absent when the
+    /// ruleset declares no scope.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub scope: Option<ScopeRecord>,
     /// Every flag, in declaration order.
     pub flags: Vec<FlagRecord>,
     /// Every safeguard, in declaration order.
@@ -67,6 +71,37 @@ pub struct RulesetRecord {
     pub version: String,
     /// `sha256:` and the hex digest of the ruleset source.
     pub digest: String,
+}
+
+/// The scope of a [`ReportRecord`].
+///
+/// ```
+/// use dd_rules::ScopeStatus;
+///
+/// let rules = dd_rules::RuleSet::bundled()?;
+/// let record = dd_rules::ReportRecord::from(&rules.evaluate_json("{}")?);
+/// let scope = record.scope.unwrap();
+/// assert_eq!(scope.status, ScopeStatus::Unknown);
+/// assert!(!scope.missing.is_empty());
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct ScopeRecord {
+    /// In, out or unknown.
+    pub status: ScopeStatus,
+    /// What the ruleset covers.
+    pub title: String,
+    /// Where the scope comes from.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub citation: Option<String>,
+    /// The facts quoted.
+    pub evidence: Vec<EvidenceRecord>,
+    /// For an unknown scope, the absent facts that kept it undecided.
+    pub missing: Vec<String>,
+    /// Whether `missing` lists only the first.
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub missing_truncated: bool,
 }
 
 /// One flag of a [`ReportRecord`].
@@ -203,6 +238,22 @@ fn raw_in<'de, D: Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
     Box::<RawValue>::deserialize(d).map(|raw| Some(raw.get().to_string()))
 }
 
+/// A quoted fact as owned data: its value as the JSON text quoted, none of
+/// it when the report left it out.
+fn evidence_record(e: Evidence<'_>) -> EvidenceRecord {
+    EvidenceRecord {
+        fact: e.fact.to_string(),
+        value: if e.omitted {
+            None
+        } else {
+            serde_json::to_string(&e.value).ok()
+        },
+        source: e.source.filter(|_| !e.omitted).map(str::to_string),
+        as_of: e.as_of.filter(|_| !e.omitted).map(str::to_string),
+        omitted: e.omitted,
+    }
+}
+
 impl From<&Report> for ReportRecord {
     fn from(report: &Report) -> ReportRecord {
         let r = report.ruleset();
@@ -215,6 +266,14 @@ impl From<&Report> for ReportRecord {
             transaction: report.transaction().map(str::to_string),
             disposition: report.disposition().to_string(),
             disposition_rule: report.disposition_rule().to_string(),
+            scope: report.scope().map(|s| ScopeRecord {
+                status: s.status,
+                title: s.title.to_string(),
+                citation: s.citation.map(str::to_string),
+                evidence: s.evidence().map(evidence_record).collect(),
+                missing: s.missing().map(str::to_string).collect(),
+                missing_truncated: s.missing_truncated,
+            }),
             flags: report
                 .flags()
                 .map(|f| FlagRecord {
@@ -225,20 +284,7 @@ impl From<&Report> for ReportRecord {
                     citation: f.citation.map(str::to_string),
                     status: f.status,
                     mitigated: f.mitigated,
-                    evidence: f
-                        .evidence()
-                        .map(|e| EvidenceRecord {
-                            fact: e.fact.to_string(),
-                            value: if e.omitted {
-                                None
-                            } else {
-                                serde_json::to_string(&e.value).ok()
-                            },
-                            source: e.source.filter(|_| !e.omitted).map(str::to_string),
-                            as_of: e.as_of.filter(|_| !e.omitted).map(str::to_string),
-                            omitted: e.omitted,
-                        })
-                        .collect(),
+                    evidence: f.evidence().map(evidence_record).collect(),
                     missing: f.missing().map(str::to_string).collect(),
                     missing_truncated: f.missing_truncated,
                     mitigations: f

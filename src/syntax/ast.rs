@@ -64,6 +64,7 @@ pub(crate) enum Decl {
     Predicate(PredicateDecl),
     Flag(FlagDecl),
     Safeguard(SafeguardDecl),
+    Scope(ScopeDecl),
     Outcomes(OutcomesDecl),
     Disposition(DispositionDecl),
 }
@@ -146,7 +147,18 @@ pub(crate) struct SafeguardDecl {
     pub span: Span,
 }
 
-/// One `key: value` property of a header, flag or safeguard.
+/// `scope { … }`: which transactions the ruleset covers.
+#[derive(Clone, Debug, PartialEq)]
+pub(crate) struct ScopeDecl {
+    pub docs: Docs,
+    /// The span of the keyword `scope`, where diagnostics about the whole
+    /// declaration point.
+    pub keyword: Span,
+    pub props: Vec<Prop>,
+    pub span: Span,
+}
+
+/// One `key: value` property of a header, flag, safeguard or the scope.
 #[derive(Clone, Debug, PartialEq)]
 pub(crate) struct Prop {
     /// The span of the key.
@@ -167,6 +179,8 @@ pub(crate) enum PropValue {
     When(Expr),
     Evidence(Vec<Path>),
     MitigatedBy(Vec<Path>),
+    /// The scope's outcome for a transaction out of scope.
+    Otherwise(Ident),
 }
 
 impl PropValue {
@@ -182,6 +196,7 @@ impl PropValue {
             PropValue::When(_) => "when",
             PropValue::Evidence(_) => "evidence",
             PropValue::MitigatedBy(_) => "mitigated_by",
+            PropValue::Otherwise(_) => "otherwise",
         }
     }
 }

@@ -36,6 +36,7 @@ pub(crate) fn rule_words(rule: Rule) -> Option<&'static str> {
         Rule::kw_outcomes => "`outcomes`",
         Rule::kw_disposition => "`disposition`",
         Rule::kw_otherwise => "`otherwise`",
+        Rule::kw_scope => "`scope`",
         Rule::kw_flags => "`flags`",
         Rule::kw_any => "`any`",
         Rule::kw_all => "`all`",
@@ -72,6 +73,8 @@ pub(crate) fn rule_words(rule: Rule) -> Option<&'static str> {
         Rule::predicate_decl => "a predicate",
         Rule::flag_decl => "a flag",
         Rule::safeguard_decl => "a safeguard",
+        Rule::scope_decl => "the scope",
+        Rule::otherwise_prop => "`otherwise`",
         Rule::step_prop => "`step`",
         Rule::severity_prop => "`severity`",
         Rule::title_prop => "`title`",
@@ -119,6 +122,7 @@ pub(crate) fn rule_words(rule: Rule) -> Option<&'static str> {
         Rule::type_expr => "a type",
         Rule::flag_prop => "a flag property",
         Rule::safeguard_prop => "a safeguard property",
+        Rule::scope_prop => "a scope property",
         Rule::disp_case => "`when` or `otherwise`",
         Rule::disp_primary => "`any`, `no` or `count`",
         Rule::filter => "a filter",
@@ -195,6 +199,7 @@ fn is_container(rule: Rule) -> bool {
             | Rule::predicate_decl
             | Rule::flag_decl
             | Rule::safeguard_decl
+            | Rule::scope_decl
             | Rule::outcomes_decl
             | Rule::disposition_decl
             | Rule::field
@@ -216,6 +221,7 @@ fn is_container(rule: Rule) -> bool {
             | Rule::when_prop
             | Rule::evidence_prop
             | Rule::mitigated_prop
+            | Rule::otherwise_prop
     )
 }
 

@@ -189,6 +189,7 @@ fn normalize(file: &mut File) {
             Decl::Header(h) => &mut h.props,
             Decl::Flag(f) => &mut f.props,
             Decl::Safeguard(s) => &mut s.props,
+            Decl::Scope(s) => &mut s.props,
             Decl::Predicate(p) => {
                 flatten(&mut p.body);
                 continue;

@@ -76,6 +76,7 @@ fn is_keyword(rule: Rule) -> bool {
             | Rule::kw_outcomes
             | Rule::kw_disposition
             | Rule::kw_otherwise
+            | Rule::kw_scope
             | Rule::kw_flags
             | Rule::kw_of
             | Rule::kw_in
@@ -103,6 +104,7 @@ impl Lowerer {
             Rule::predicate_decl => Decl::Predicate(self.lower_predicate_decl(pair)?),
             Rule::flag_decl => Decl::Flag(self.lower_flag_decl(pair)),
             Rule::safeguard_decl => Decl::Safeguard(self.lower_safeguard_decl(pair)),
+            Rule::scope_decl => Decl::Scope(self.lower_scope_decl(pair)),
             Rule::outcomes_decl => Decl::Outcomes(self.lower_outcomes_decl(pair)),
             Rule::disposition_decl => Decl::Disposition(self.lower_disposition_decl(pair)),
             // INVARIANT: `file` holds declarations and EOI only.
@@ -421,6 +423,26 @@ impl Lowerer {
         }
     }
 
+    fn lower_scope_decl(&self, pair: Pair<'_, Rule>) -> ScopeDecl {
+        let span = span(&pair);
+        let mut docs = None;
+        let mut keyword = span;
+        let mut props = Vec::new();
+        for p in pair.into_inner() {
+            match p.as_rule() {
+                Rule::docs => docs = Some(self.lower_docs(p)),
+                Rule::kw_scope => keyword = span_of(&p),
+                _ => props.extend(self.lower_prop(p)),
+            }
+        }
+        ScopeDecl {
+            docs,
+            keyword,
+            props,
+            span,
+        }
+    }
+
     fn lower_prop(&self, pair: Pair<'_, Rule>) -> Option<Prop> {
         let rule = pair.as_rule();
         let mut inner = pair.into_inner();
@@ -446,6 +468,7 @@ impl Lowerer {
             Rule::mitigated_prop => {
                 PropValue::MitigatedBy(inner.map(|p| self.lower_path(p)).collect())
             }
+            Rule::otherwise_prop => PropValue::Otherwise(self.lower_ident(inner.next()?)),
             // INVARIANT: the grammar allows no other property rules.
             _ => return None,
         };

@@ -79,22 +79,7 @@ pub(super) fn check_disposition(
                         Some(i)
                     }
                     None => {
-                        let help = if suggesting(diags) {
-                            did_you_mean(
-                                &case.outcome.name,
-                                outcome_spans.keys().map(String::as_str),
-                            )
-                        } else {
-                            None
-                        };
-                        diags.push(
-                            Diagnostic::error(
-                                "DD026",
-                                case.outcome.span,
-                                format!("`{}` is not a declared outcome", case.outcome.name),
-                            )
-                            .help(help.unwrap_or_else(|| "declare it in `outcomes { … }`".into())),
-                        );
+                        unknown_outcome(&case.outcome, outcome_spans, diags);
                         None
                     }
                 };
@@ -137,6 +122,27 @@ pub(super) fn check_disposition(
     }
 
     (cases, produced)
+}
+
+/// DD026: `name` is not a declared outcome.
+pub(super) fn unknown_outcome(
+    name: &ast::Ident,
+    outcome_spans: &IndexMap<String, Span>,
+    diags: &mut Vec<Diagnostic>,
+) {
+    let help = if suggesting(diags) {
+        did_you_mean(&name.name, outcome_spans.keys().map(String::as_str))
+    } else {
+        None
+    };
+    diags.push(
+        Diagnostic::error(
+            "DD026",
+            name.span,
+            format!("`{}` is not a declared outcome", name.name),
+        )
+        .help(help.unwrap_or_else(|| "declare it in `outcomes { … }`".into())),
+    );
 }
 
 fn check_disp(e: &DispExpr, diags: &mut Vec<Diagnostic>) -> Option<DispCond> {

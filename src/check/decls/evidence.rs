@@ -76,10 +76,13 @@ pub(super) fn facts_read(
     out.facts
 }
 
-/// The facts a flag quotes when it lists none: those its condition reads, the
-/// first [`MAX_DEFAULT_EVIDENCE`] of them (DD107 when there are more).
+/// The facts a flag (or the scope) quotes when it lists none: those its
+/// condition reads, the first [`MAX_DEFAULT_EVIDENCE`] of them (DD107 when
+/// there are more). `what` names it in messages (``the flag `S1.x` ``) and
+/// `at` is where they point.
 pub(super) fn default_evidence(
-    flag: &ast::FlagDecl,
+    what: &str,
+    at: Span,
     when: Option<&Cond>,
     read_by_predicate: &[Vec<FactRef>],
     diags: &mut Vec<Diagnostic>,
@@ -92,10 +95,9 @@ pub(super) fn default_evidence(
         diags.push(
             Diagnostic::warning(
                 "DD107",
-                flag.id.span,
+                at,
                 format!(
-                    "the flag `{}` reads more than {MAX_DEFAULT_EVIDENCE} facts; its report quotes the first {MAX_DEFAULT_EVIDENCE}",
-                    flag.id.dotted()
+                    "{what} reads more than {MAX_DEFAULT_EVIDENCE} facts; its report quotes the first {MAX_DEFAULT_EVIDENCE}"
                 ),
             )
             .help("list the facts worth quoting with `evidence: …`"),
@@ -104,11 +106,12 @@ pub(super) fn default_evidence(
     read
 }
 
-/// The facts a flag's `evidence:` lists, each resolved once: a fact listed
-/// twice is quoted once (DD111), and a list longer than
+/// The facts a flag's (or the scope's) `evidence:` lists, each resolved
+/// once: a fact listed twice is quoted once (DD111), and a list longer than
 /// [`MAX_EVIDENCE`] is an error (DD042), since every report quotes them all.
+/// `what` names the flag or scope in messages.
 pub(super) fn explicit_evidence(
-    flag: &str,
+    what: &str,
     paths: &[ast::Path],
     cx: &mut ExprChecker<'_>,
 ) -> Vec<FactRef> {
@@ -118,7 +121,7 @@ pub(super) fn explicit_evidence(
                 "DD042",
                 over.span,
                 format!(
-                    "the flag `{flag}` lists {} facts as evidence, more than the limit of {MAX_EVIDENCE}",
+                    "{what} lists {} facts as evidence, more than the limit of {MAX_EVIDENCE}",
                     paths.len()
                 ),
             )

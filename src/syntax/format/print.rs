@@ -118,6 +118,7 @@ pub(super) fn prop_rank(p: &Prop) -> usize {
         PropValue::When(_) => 6,
         PropValue::Evidence(_) => 7,
         PropValue::MitigatedBy(_) => 8,
+        PropValue::Otherwise(_) => 9,
     }
 }
 
@@ -128,7 +129,7 @@ fn prop_end(p: &Prop) -> usize {
         | PropValue::Source(s)
         | PropValue::Citation(s) => s.span.end,
         PropValue::Step(_, span) => span.end,
-        PropValue::Severity(id) => id.span.end,
+        PropValue::Severity(id) | PropValue::Otherwise(id) => id.span.end,
         PropValue::When(e) => e.span.end,
         PropValue::Evidence(paths) | PropValue::MitigatedBy(paths) => {
             paths.last().map_or(p.key_span.end, |p| p.span.end)
@@ -508,6 +509,12 @@ impl Printer<'_> {
                     true,
                 );
             }
+            Decl::Scope(s) => {
+                self.docs(&s.docs, 0);
+                let props: Vec<Child<'_>> = s.props.iter().map(Child::Prop).collect();
+                let head_end = s.keyword.end;
+                self.braced("scope", head_end, s.span.end, &props, Blanks::Never, true);
+            }
             Decl::Outcomes(o) => {
                 self.docs(&o.docs, 0);
                 self.names(
@@ -567,7 +574,9 @@ impl Printer<'_> {
                 let n = self.int(*n, *span);
                 self.buf.line(indent, &format!("{key}: {n}"));
             }
-            PropValue::Severity(id) => self.buf.line(indent, &format!("{key}: {}", id.name)),
+            PropValue::Severity(id) | PropValue::Otherwise(id) => {
+                self.buf.line(indent, &format!("{key}: {}", id.name));
+            }
             PropValue::When(e) => {
                 self.buf.line(indent, "when: ");
                 let node = self.expr_node(e, true);
@@ -621,6 +630,7 @@ fn decl_span(d: &Decl) -> crate::span::Span {
         Decl::Predicate(x) => x.span,
         Decl::Flag(x) => x.span,
         Decl::Safeguard(x) => x.span,
+        Decl::Scope(x) => x.span,
         Decl::Outcomes(x) => x.span,
         Decl::Disposition(x) => x.span,
     }

@@ -65,6 +65,20 @@ fn safeguard_properties_go_in_the_canonical_order() {
 }
 
 #[test]
+fn scope_properties_go_in_the_canonical_order_with_its_comments() {
+    check(
+        "/// What we cover.\nscope { otherwise: out // the outcome\n evidence: a.b, c when: a.b and c title: \"t\" citation: \"c\" }",
+        "/// What we cover.\nscope {\n  title: \"t\"\n  citation: \"c\"\n  when: a.b and c\n  evidence: a.b, c\n  otherwise: out // the outcome\n}\n",
+    );
+    // `scope` is a keyword only where a declaration starts: a field, a fact
+    // path and a flag id may be called so.
+    check(
+        "record D { scope: int } flag scope.x { when: deployment.scope > 1 }",
+        "record D {\n  scope: int\n}\n\nflag scope.x {\n  when: deployment.scope > 1\n}\n",
+    );
+}
+
+#[test]
 fn duplicate_properties_keep_their_relative_order() {
     check(
         "flag F.x { title: \"b\" step: 1 title: \"a\" }",
