@@ -112,8 +112,9 @@ pub(crate) mod tri;
 /// ```
 pub mod transaction {
     pub use crate::facts::transaction::{
-        AfterSale, Capability, CivicSpace, Contract, Country, Deployment, DeploymentScope, EndUser,
-        EndUserKind, Party, PartyRole, PrivacyMeasure, Product, TechnicalLimit,
+        AfterSale, Capability, Chain, CivicSpace, Contract, Country, Deployment, DeploymentScope,
+        EndUser, EndUserKind, Party, PartyRole, Payment, PrivacyMeasure, Product, Shipment,
+        TechnicalLimit,
     };
 }
 

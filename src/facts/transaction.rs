@@ -18,4 +18,7 @@ mod tests;
 pub use enums::{
     Capability, CivicSpace, DeploymentScope, EndUserKind, PartyRole, PrivacyMeasure, TechnicalLimit,
 };
-pub use records::{AfterSale, Contract, Country, Deployment, EndUser, Party, Product, Transaction};
+pub use records::{
+    AfterSale, Chain, Contract, Country, Deployment, EndUser, Party, Payment, Product, Shipment,
+    Transaction,
+};

@@ -191,6 +191,8 @@ pub enum EndUserKind {
     NationalPolice,
     /// Regional, provincial or municipal police.
     LocalPolice,
+    /// Police whose level (national, regional or local) is not known or not stated.
+    Police,
     /// Intelligence or security services.
     Intelligence,
     /// Armed forces.
@@ -201,7 +203,13 @@ pub enum EndUserKind {
     Prisons,
     /// Border, immigration or customs agencies.
     BorderControl,
-    /// A civilian ministry or central-government department.
+    /// A regional or intergovernmental security body of several states.
+    RegionalSecurityBody,
+    /// A ministry of the interior, home affairs or public security.
+    InteriorMinistry,
+    /// A ministry of defence.
+    DefenceMinistry,
+    /// A civilian ministry or central-government department (not interior or defence).
     Ministry,
     /// A city, municipal or local government (other than its police).
     CityGovernment,
@@ -220,11 +228,15 @@ impl EndUserKind {
     pub const ALL: &[Self] = &[
         Self::NationalPolice,
         Self::LocalPolice,
+        Self::Police,
         Self::Intelligence,
         Self::Military,
         Self::InternalSecurity,
         Self::Prisons,
         Self::BorderControl,
+        Self::RegionalSecurityBody,
+        Self::InteriorMinistry,
+        Self::DefenceMinistry,
         Self::Ministry,
         Self::CityGovernment,
         Self::Regulator,

@@ -29,6 +29,9 @@ pub struct Product {
     /// Every capability the item has as delivered, intended or not.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub capabilities: Option<Vec<Capability>>,
+    /// Capabilities the buyer has asked for that the item does not have as delivered.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub capabilities_requested: Option<Vec<Capability>>,
     /// A critical component of another item with surveillance capabilities.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub critical_component: Option<bool>,
@@ -107,7 +110,7 @@ pub struct EndUser {
     /// Has used similar products or services to commit abuses.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub past_misuse_similar: Option<bool>,
-    /// The end-user or its government has a history of human-rights abuses.
+    /// The end-user itself (the agency, its units or officials) has a history of human-rights abuses.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub abuse_history: Option<bool>,
     /// The government exports to countries with a history of abuses.
@@ -158,6 +161,9 @@ pub struct Country {
     /// CIVICUS Monitor rating.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub civic_space: Option<CivicSpace>,
+    /// The country's government has a history of human-rights abuses.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub abuse_history: Option<bool>,
     /// Laws unduly restrict civic space.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub civic_space_laws: Option<bool>,
@@ -227,6 +233,79 @@ pub struct Party {
     /// Transshipment, shell companies or payment patterns with no business reason.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub unusual_routing: Option<bool>,
+}
+
+/// How much of the chain of parties between the seller and the end-user is known (step 4).
+///
+/// ```
+/// use dd_rules::transaction::Chain;
+///
+/// // Unknown facts are `None` and left out of the document.
+/// let part = Chain { complete: Some(false), unidentified_listed: Some(false), ..Chain::default() };
+/// assert_eq!(serde_json::to_value(&part)?, serde_json::json!({"complete": false, "unidentified_listed": false}));
+/// # Ok::<(), serde_json::Error>(())
+/// ```
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Chain {
+    /// `parties` lists every party between the seller and the end-user; with
+    /// `parties` left out, true means there is none (a direct sale).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub complete: Option<bool>,
+    /// When the chain is not complete: a party not yet identified is on a restricted or sanctions list.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub unidentified_listed: Option<bool>,
+    /// When the chain is not complete: a party not yet identified has close links to a government.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub unidentified_government_links: Option<bool>,
+    /// When the chain is not complete: a party not yet identified shows unusual routing.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub unidentified_unusual_routing: Option<bool>,
+}
+
+/// The route the goods take to the end-user (step 4).
+///
+/// ```
+/// use dd_rules::transaction::Shipment;
+///
+/// // Unknown facts are `None` and left out of the document.
+/// let part = Shipment { transit_country_of_concern: Some(true), ..Shipment::default() };
+/// assert_eq!(serde_json::to_value(&part)?, serde_json::json!({"transit_country_of_concern": true}));
+/// # Ok::<(), serde_json::Error>(())
+/// ```
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Shipment {
+    /// The goods pass through, or are transshipped in, a third country of concern.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub transit_country_of_concern: Option<bool>,
+    /// The route or the delivery point has no business reason.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub unexplained_route: Option<bool>,
+}
+
+/// The payment path (step 4).
+///
+/// ```
+/// use dd_rules::transaction::Payment;
+///
+/// // Unknown facts are `None` and left out of the document.
+/// let part = Payment { third_party_payer: Some(true), ..Payment::default() };
+/// assert_eq!(serde_json::to_value(&part)?, serde_json::json!({"third_party_payer": true}));
+/// # Ok::<(), serde_json::Error>(())
+/// ```
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Payment {
+    /// Paid by a party with no apparent part in the transaction, with no business reason.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub third_party_payer: Option<bool>,
+    /// A payment pattern with no business reason (cash, crypto, structured transfers, offshore or shell accounts).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub unexplained_pattern: Option<bool>,
+    /// A bank or payment institution in the payment path is on a restricted or sanctions list.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub listed_institution: Option<bool>,
 }
 
 /// How and where the item will be used.
@@ -367,6 +446,15 @@ pub struct Transaction {
     /// Everyone in the chain who could get access, the end-user included.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub parties: Option<Vec<Party>>,
+    /// Whether `parties` lists the whole chain up to the end-user.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub chain: Option<Chain>,
+    /// The route the goods take.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub shipment: Option<Shipment>,
+    /// The payment path.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub payment: Option<Payment>,
     /// How and where the item will be used.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub deployment: Option<Deployment>,
