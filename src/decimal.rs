@@ -145,6 +145,51 @@ impl Decimal {
         Ok(Decimal { mantissa, scale })
     }
 
+    /// How many digits it has after the decimal point.
+    pub(crate) fn scale(self) -> u32 {
+        self.scale
+    }
+
+    /// This number plus (or minus) one unit of the `scale`-th decimal
+    /// (`scale` at least this number's own): with `scale` past the scales of
+    /// this number and of the next one up, a number strictly between them.
+    /// `None` past [`MAX_SCALE`] or [`MAX_DIGITS`].
+    pub(crate) fn nudge(self, scale: u32, up: bool) -> Option<Decimal> {
+        self.step(scale, if up { 1 } else { -1 })
+    }
+
+    /// This number plus (or minus) one.
+    pub(crate) fn plus_one(self, up: bool) -> Option<Decimal> {
+        let one = 10i128.checked_pow(self.scale)?;
+        self.step(self.scale, if up { one } else { -one })
+    }
+
+    /// This number plus `units` of the `scale`-th decimal.
+    fn step(self, scale: u32, units: i128) -> Option<Decimal> {
+        if scale < self.scale || scale > MAX_SCALE {
+            return None;
+        }
+        let shifted = self
+            .mantissa
+            .checked_mul(10i128.checked_pow(scale - self.scale)?)?;
+        let mantissa = shifted.checked_add(units)?;
+        let digits = mantissa
+            .unsigned_abs()
+            .checked_ilog10()
+            .map_or(1, |d| d as usize + 1);
+        (digits <= MAX_DIGITS).then(|| Decimal::normal(mantissa, scale))
+    }
+
+    /// A decimal with trailing zeros of the fraction dropped, the form
+    /// `parse` gives, so that equal numbers compare equal.
+    fn normal(mut mantissa: i128, mut scale: u32) -> Decimal {
+        while scale > 0 && mantissa % 10 == 0 {
+            mantissa /= 10;
+            scale -= 1;
+        }
+        Decimal { mantissa, scale }
+    }
+
     /// The whole part and the fraction scaled to 18 digits, both with the
     /// sign of the number, which order decimals exactly without overflow.
     fn parts(self) -> (i128, i128) {

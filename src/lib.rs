@@ -129,7 +129,8 @@ pub use facts::transaction::Transaction;
 pub use facts::{Facts, FactsBuilder, FactsError, Sourced};
 pub use info::{FlagInfo, JsonSchema, SafeguardInfo, ScopeInfo};
 pub use limits::{
-    MAX_FACTS_BYTES, MAX_MISSING_FACTS, MAX_MISSING_PER_FLAG, MAX_SOURCE_BYTES, REPORT_QUOTE_BYTES,
+    MAX_ADVICE_EVALUATIONS, MAX_FACTS_BYTES, MAX_MISSING_FACTS, MAX_MISSING_PER_FLAG, MAX_REMEDY_PLANS, MAX_SOURCE_BYTES,
+    REPORT_QUOTE_BYTES,
     report_quote_budget,
 };
 pub use model::{RulesetRef, SafeguardStatus, ScopeStatus, Severity, Status};
@@ -140,7 +141,10 @@ pub use report::record::{
     EvidenceRecord, FlagRecord, MitigationRecord, ReportRecord, RulesetRecord, SafeguardRecord,
     ScopeRecord,
 };
-pub use report::{Evidence, FlagReport, Mitigation, NOTICE, Report, SafeguardReport, ScopeReport};
+pub use report::{
+    Evidence, FlagReport, Mitigation, NOTICE, Question, Questionnaire, RemedyPlan, Remediation,
+    Report, SafeguardReport, ScopeReport,
+};
 pub use ruleset::{BUNDLED_FILE, BUNDLED_SOURCE, RuleSet, check_source};
 pub use span::Span;
 pub use syntax::format::{FormatError, format_source};

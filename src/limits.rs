@@ -81,6 +81,17 @@ pub const MAX_MISSING_PER_FLAG: usize = 64;
 /// The most facts a report's ranked `missing_facts` lists.
 pub const MAX_MISSING_FACTS: usize = 256;
 
+/// The most evaluations a report's advice (the questionnaire and the
+/// remediation plan, [`RuleSet::advise`](crate::RuleSet::advise)) makes:
+/// each asks "what if this fact had that value" or "what if these safeguards
+/// were in place" by evaluating the transaction again. Past it the advice
+/// says it is incomplete (`truncated`); the work of advising one transaction
+/// is this many evaluations of it at most.
+pub const MAX_ADVICE_EVALUATIONS: usize = 8_192;
+
+/// The most safeguard sets a remediation plan lists.
+pub const MAX_REMEDY_PLANS: usize = 16;
+
 /// What a report may quote from the facts, in bytes of compact JSON: the
 /// evidence entries (path, value and provenance) and the missing paths of
 /// all its flags, in flag order. Past it, evidence is left out

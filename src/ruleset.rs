@@ -448,6 +448,42 @@ impl RuleSet {
         self.report(&facts, outcome)
     }
 
+    /// Adds the advice to a report: its [`questionnaire`](Report::questionnaire)
+    /// (the missing facts whose answer alone would change a status, as
+    /// questions, ranked) and its [`remediation`](Report::remediation) plan
+    /// (the smallest sets of safeguards that would lower the disposition).
+    /// Both are found by evaluating the transaction again, once per
+    /// candidate answer and once per safeguard set tried, up to
+    /// [`MAX_ADVICE_EVALUATIONS`](crate::MAX_ADVICE_EVALUATIONS) each: tens
+    /// to hundreds of microseconds for the bundled ruleset, many times the
+    /// report itself, so no report includes it unless asked. The CLI, the C
+    /// ABI and the Python wrapper ask for it by default.
+    ///
+    /// ```
+    /// let rules = dd_rules::RuleSet::bundled()?;
+    /// let facts = rules.facts_from_json(r#"{"end_user": {"kind": "national_police"}}"#)?;
+    /// let mut scratch = rules.new_scratch();
+    /// let outcome = rules.evaluate_into(&facts, &mut scratch)?;
+    /// let mut report = rules.report(&facts, outcome)?;
+    /// assert!(report.questionnaire().is_none());
+    /// rules.advise(&mut report)?;
+    /// let first = &report.questionnaire().unwrap().questions[0];
+    /// assert!(first.decides_scope);
+    /// # Ok::<(), dd_rules::Error>(())
+    /// ```
+    pub fn advise(&self, report: &mut Report) -> Result<(), EvalError> {
+        if !report.rules.same(&self.engine) {
+            return Err(EvalError::SchemaMismatch);
+        }
+        let facts = report.facts.clone();
+        let mut scratch = self.new_scratch();
+        let outcome = self.evaluate_into(&facts, &mut scratch)?;
+        let advice = crate::report::advice::advise(&self.engine, &facts, outcome)
+            .map_err(|at| self.engine.over_budget(at))?;
+        report.advice = Some(Box::new(advice));
+        Ok(())
+    }
+
     /// Buffers for [`evaluate_into`](Self::evaluate_into), sized for this
     /// ruleset. Keep one per thread and reuse it.
     pub fn new_scratch(&self) -> Scratch {

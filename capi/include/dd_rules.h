@@ -357,10 +357,12 @@ enum dd_status dd_ruleset_bundled_e(struct dd_ruleset **out, struct dd_error **e
  *   NUL-terminated, and `len` does not count a terminating NUL. An object of
  *   root facts plus an optional `"id"`; an absent or `null` fact is unknown.
  * - `report_json`: receives the report on success, `NULL` on failure. It is
- *   compact JSON, byte for byte what the Rust API's `Report::to_json` and
- *   `dd-rules eval --format ndjson` give: `ruleset`, `transaction`,
- *   `disposition`, `disposition_rule`, `scope` (when the ruleset declares
- *   one), `flags`, `safeguards`, `missing_facts`, `notice`.
+ *   compact JSON, byte for byte what the Rust API's `Report::to_json` gives
+ *   after `RuleSet::advise`, and `dd-rules eval --format ndjson` on one
+ *   document: `ruleset`, `transaction`, `disposition`, `disposition_rule`,
+ *   `scope` (when the ruleset declares one), `flags`, `safeguards`,
+ *   `missing_facts`, `questionnaire`, `remediation` (when the disposition
+ *   can be lowered), `notice`.
  *
  * Returns `DD_OK`; `DD_ERR_FACTS` if the document is rejected (then
  * `dd_last_error_json()` is `{"path", "line", "column", "message"}`), also

@@ -224,10 +224,12 @@ pub unsafe extern "C" fn dd_ruleset_bundled_e(
 ///   NUL-terminated, and `len` does not count a terminating NUL. An object of
 ///   root facts plus an optional `"id"`; an absent or `null` fact is unknown.
 /// - `report_json`: receives the report on success, `NULL` on failure. It is
-///   compact JSON, byte for byte what the Rust API's `Report::to_json` and
-///   `dd-rules eval --format ndjson` give: `ruleset`, `transaction`,
-///   `disposition`, `disposition_rule`, `scope` (when the ruleset declares
-///   one), `flags`, `safeguards`, `missing_facts`, `notice`.
+///   compact JSON, byte for byte what the Rust API's `Report::to_json` gives
+///   after `RuleSet::advise`, and `dd-rules eval --format ndjson` on one
+///   document: `ruleset`, `transaction`, `disposition`, `disposition_rule`,
+///   `scope` (when the ruleset declares one), `flags`, `safeguards`,
+///   `missing_facts`, `questionnaire`, `remediation` (when the disposition
+///   can be lowered), `notice`.
 ///
 /// Returns `DD_OK`; `DD_ERR_FACTS` if the document is rejected (then
 /// `dd_last_error_json()` is `{"path", "line", "column", "message"}`), also
@@ -286,10 +288,14 @@ pub unsafe extern "C" fn dd_ruleset_evaluate_json_e(
         // SAFETY: the caller's promises, passed on.
         let facts = unsafe { text(facts_json, len, "facts_json", MAX_FACTS_LEN) }?
             .ok_or_else(|| Failure::facts(&FactsError::too_large(len)))?;
-        let report = rules
+        let mut report = rules
             .rules
             .evaluate_json(facts)
             .map_err(|e| Failure::evaluate(&e))?;
+        rules
+            .rules
+            .advise(&mut report)
+            .map_err(|e| Failure::evaluate(&dd_rules::Error::from(e)))?;
         let json = report.to_json();
         // `Report::to_json` gives an empty string if serialising ever fails,
         // which must not reach C as a successful report.

@@ -252,10 +252,12 @@ fn reports_match_the_rust_api() {
     paths.sort();
     for path in &paths {
         let json = std::fs::read_to_string(path).expect("an example transaction");
-        let expected = rules
-            .evaluate_json(&json)
-            .expect("the example evaluates")
-            .to_json();
+        // The C ABI's report is advised: it carries the questionnaire and
+        // the remediation plan.
+        let mut report = rules.evaluate_json(&json).expect("the example evaluates");
+        rules.advise(&mut report).expect("the example is advised");
+        assert!(report.questionnaire().is_some());
+        let expected = report.to_json();
         let output = run(&exe, &[path]);
         let got = String::from_utf8_lossy(&output.stdout);
         let got = got.trim_end();

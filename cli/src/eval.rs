@@ -37,6 +37,12 @@ pub struct Args {
     /// the flag, not a report.
     #[arg(long, value_name = "STEPS", default_value_t = dd_rules::DEFAULT_BUDGET)]
     budget: u64,
+    /// Leave out the questionnaire (the missing facts that would change the
+    /// decision, as questions) and the remediation plan (the safeguards that
+    /// would lower the disposition). A single document gets them by default;
+    /// an NDJSON stream never does, to keep its throughput.
+    #[arg(long)]
+    no_advice: bool,
     /// The facts: a JSON document, or NDJSON; `-` reads the standard input.
     facts: PathBuf,
 }
@@ -272,7 +278,10 @@ pub fn run(args: &Args, global: Global) -> Result<ExitCode, Failure> {
                 }
             ))
         };
-        let report = rules.evaluate(&facts).map_err(unevaluated)?;
+        let mut report = rules.evaluate(&facts).map_err(unevaluated)?;
+        if !args.no_advice {
+            rules.advise(&mut report).map_err(unevaluated)?;
+        }
         let explain = args.explain.then_some(&facts);
         let text = render(
             &rules,

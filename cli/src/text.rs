@@ -146,7 +146,9 @@ pub fn render(report: &Report) -> String {
         };
         let _ = writeln!(out, "      missing: {missing}");
     }
-    if report.missing_facts().len() > 0 || report.missing_facts_truncated() {
+    if let Some(questionnaire) = report.questionnaire() {
+        questions(&mut out, questionnaire);
+    } else if report.missing_facts().len() > 0 || report.missing_facts_truncated() {
         let _ = writeln!(out, "\nFacts to gather, most decisive first:");
         for (i, m) in report.missing_facts().enumerate() {
             let _ = writeln!(out, "  {}. {}", i + 1, printable(m));
@@ -159,9 +161,99 @@ pub fn render(report: &Report) -> String {
             );
         }
     }
+    if let Some(plan) = report.remediation() {
+        remediation(&mut out, plan);
+    }
     let clear = report.flags_with(Status::Clear).count();
     let _ = writeln!(out, "\n{clear} flag(s) clear.");
     out
+}
+
+/// How many questions the text report shows in words; the JSON report has
+/// them all.
+const QUESTIONS_SHOWN: usize = 10;
+
+/// The first questions of the questionnaire, in words, with what each
+/// decides.
+fn questions(out: &mut String, questionnaire: &dd_rules::Questionnaire) {
+    let all = &questionnaire.questions;
+    if all.is_empty() {
+        return;
+    }
+    let _ = writeln!(out, "\nQuestions to answer next, most decisive first:");
+    for (i, q) in all.iter().take(QUESTIONS_SHOWN).enumerate() {
+        let _ = writeln!(out, "  {}. {}", i + 1, printable(&q.in_words()));
+        let mut decides = Vec::new();
+        if q.decides_scope {
+            decides.push("the scope".to_string());
+        }
+        decides.extend(q.flags.iter().cloned());
+        decides.extend(q.safeguards.iter().map(|s| format!("safeguard {s}")));
+        let mut notes = Vec::new();
+        if q.required {
+            notes.push("required".to_string());
+        }
+        if !decides.is_empty() {
+            notes.push(format!("decides {}", decides.join(", ")));
+        }
+        notes.push(if q.changes_disposition {
+            format!("could change the disposition to {}", q.leads_to.join(" or "))
+        } else {
+            "cannot change the disposition alone".to_string()
+        });
+        let _ = writeln!(out, "     ({})", printable(&notes.join("; ")));
+    }
+    if all.len() > QUESTIONS_SHOWN {
+        let _ = writeln!(
+            out,
+            "  and {} more (`--format json` lists them all)",
+            all.len() - QUESTIONS_SHOWN
+        );
+    }
+    if questionnaire.truncated {
+        let _ = writeln!(out, "  (stopped early: not every missing fact was examined)");
+    }
+}
+
+/// The remediation plan: what, put in place, would lower the disposition.
+fn remediation(out: &mut String, plan: &dd_rules::Remediation) {
+    if plan.plans.is_empty() {
+        let _ = write!(out, "\nNo safeguard would lower the disposition");
+        if plan.blocked_by.is_empty() {
+            let _ = writeln!(out, ".");
+        } else {
+            let _ = writeln!(
+                out,
+                ": no safeguard mitigates {}.",
+                printable(&plan.blocked_by.join(", "))
+            );
+        }
+        return;
+    }
+    let _ = writeln!(
+        out,
+        "\nTo lower the disposition from {}, put in place:",
+        printable(&plan.from)
+    );
+    for p in &plan.plans {
+        let _ = writeln!(
+            out,
+            "  - {} => {}",
+            printable(&p.safeguards.join(" + ")),
+            printable(&p.outcome)
+        );
+    }
+    if !plan.blocked_by.is_empty() {
+        let _ = writeln!(
+            out,
+            "  (no safeguard mitigates {}: no plan goes lower than {})",
+            printable(&plan.blocked_by.join(", ")),
+            printable(&plan.best)
+        );
+    }
+    if plan.truncated {
+        let _ = writeln!(out, "  (stopped early: larger plans may exist)");
+    }
 }
 
 /// Renders an explanation tree: each sub-condition with its truth value,

@@ -242,21 +242,7 @@ impl Outcome {
             store(clear, w, c);
             store(unknown, w, u);
         }
-        // A flag is mitigated when it has safeguards and none of them is
-        // missing: the flags no safeguard out of place mitigates.
-        for (w, out) in mitigated_bits.iter_mut().enumerate() {
-            let word = |set: &[u64]| set.get(w).copied().unwrap_or(0);
-            let mut spoiled = 0u64;
-            for (s, mitigates) in program.mitigates.iter().enumerate() {
-                if in_place
-                    .get(s / 64)
-                    .is_none_or(|have| have & (1u64 << (s % 64)) == 0)
-                {
-                    spoiled |= word(mitigates);
-                }
-            }
-            *out = word(&program.mitigable) & !spoiled;
-        }
+        mitigated_words(program, in_place, mitigated_bits);
         fit(mitigated, n, false);
         for (i, slot) in mitigated.iter_mut().enumerate() {
             *slot = mitigated_bits
@@ -269,7 +255,7 @@ impl Outcome {
             *outcome = code.otherwise as usize;
             return Ok(());
         }
-        *case = machine::disposition(
+        (*case, *outcome) = dispose(
             program,
             &FlagBits {
                 raised,
@@ -278,8 +264,14 @@ impl Outcome {
                 mitigated: mitigated_bits,
             },
         );
-        *outcome = program.cases.get(*case).map_or(0, |(_, o)| *o as usize);
         Ok(())
+    }
+
+    /// The bit sets of the last evaluation: raised, clear, unknown and
+    /// mitigated flags, [`Program::flag_words`] words each, then the
+    /// safeguards in place.
+    pub(crate) fn bits(&self) -> &[u64] {
+        &self.bits
     }
 
     /// The ruleset that computed it.
@@ -350,6 +342,35 @@ impl Outcome {
     pub fn disposition_index(&self) -> usize {
         self.outcome
     }
+}
+
+/// The mitigated flags, a word at a time, from the safeguards `in_place`:
+/// a flag is mitigated when it has safeguards and none of them is missing,
+/// that is, the flags with safeguards that no safeguard out of place
+/// mitigates. The fast path and the remediation plan's "what if these were
+/// in place" both use it.
+pub(crate) fn mitigated_words(program: &Program, in_place: &[u64], out: &mut [u64]) {
+    for (w, out) in out.iter_mut().enumerate() {
+        let word = |set: &[u64]| set.get(w).copied().unwrap_or(0);
+        let mut spoiled = 0u64;
+        for (s, mitigates) in program.mitigates.iter().enumerate() {
+            if in_place
+                .get(s / 64)
+                .is_none_or(|have| have & (1u64 << (s % 64)) == 0)
+            {
+                spoiled |= word(mitigates);
+            }
+        }
+        *out = word(&program.mitigable) & !spoiled;
+    }
+}
+
+/// The disposition policy's case that decides, and its outcome, for flags
+/// with these statuses and mitigations.
+pub(crate) fn dispose(program: &Program, bits: &FlagBits<'_>) -> (usize, usize) {
+    let case = machine::disposition(program, bits);
+    let outcome = program.cases.get(case).map_or(0, |(_, o)| *o as usize);
+    (case, outcome)
 }
 
 /// Gives `buf` length `n`, refilling it with `fill` only when its length

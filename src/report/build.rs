@@ -33,7 +33,7 @@ use crate::tri::Tri;
 
 /// How much a missing fact weighs: by the most severe unknown flag it
 /// would help decide, then by how many such flags there are.
-fn weight(severity: Severity) -> u64 {
+pub(super) fn weight(severity: Severity) -> u64 {
     match severity {
         Severity::Low => 1,
         Severity::Medium => 1_000,
@@ -154,6 +154,7 @@ pub(crate) fn build(
         missing_facts_truncated,
         text,
         omitted,
+        advice: None,
     })
 }
 

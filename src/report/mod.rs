@@ -8,6 +8,7 @@
 //! ([`FlagReport`], [`Evidence`], …). It serialises with a fixed field
 //! order, so the same input always gives the same bytes.
 
+pub(crate) mod advice;
 mod build;
 pub(crate) mod disposition;
 pub(crate) mod record;
@@ -25,6 +26,7 @@ use serde::ser::{SerializeMap, SerializeSeq, SerializeStruct};
 use serde::{Serialize, Serializer};
 
 pub(crate) use build::build;
+pub use advice::{Question, Questionnaire, RemedyPlan, Remediation};
 pub use scope::ScopeReport;
 
 /// A fact quoted as evidence, with its provenance when the facts gave one.
@@ -373,6 +375,9 @@ pub struct Report {
     /// The evidence entries left out (over the quote budget), as a bit set
     /// over the scope's and all the flags' entries; empty when none is.
     pub(crate) omitted: Vec<u64>,
+    /// The questionnaire and remediation plan, when asked for
+    /// ([`RuleSet::advise`](crate::RuleSet::advise)).
+    pub(crate) advice: Option<Box<advice::Advice>>,
 }
 
 /// The notice every report carries.
@@ -529,6 +534,21 @@ impl Report {
         self.missing_facts_truncated
     }
 
+    /// The questionnaire: the missing facts whose answer alone would change
+    /// a status, as questions, ranked. `None` unless the report was advised
+    /// ([`RuleSet::advise`](crate::RuleSet::advise)).
+    pub fn questionnaire(&self) -> Option<&Questionnaire> {
+        self.advice.as_ref().map(|a| &a.questionnaire)
+    }
+
+    /// The remediation plan: the smallest sets of safeguards that would
+    /// lower the disposition. `None` unless the report was advised, and
+    /// when there is nothing to lower (out of scope, or the disposition is
+    /// already the lowest the policy gives).
+    pub fn remediation(&self) -> Option<&Remediation> {
+        self.advice.as_ref().and_then(|a| a.remediation.as_ref())
+    }
+
     /// A reminder of what this report is: [`NOTICE`].
     pub fn notice(&self) -> &'static str {
         NOTICE
@@ -558,6 +578,8 @@ impl fmt::Debug for Report {
             .field("flags", &Listed(|| self.flags()))
             .field("safeguards", &Listed(|| self.safeguards()))
             .field("missing_facts", &Listed(|| self.missing_facts()))
+            .field("questionnaire", &self.questionnaire())
+            .field("remediation", &self.remediation())
             .finish()
     }
 }
@@ -575,13 +597,17 @@ impl PartialEq for Report {
             && self.safeguards().eq(other.safeguards())
             && self.missing_facts().eq(other.missing_facts())
             && self.missing_facts_truncated == other.missing_facts_truncated
+            && self.advice == other.advice
     }
 }
 
 impl Serialize for Report {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let fields =
-            8 + usize::from(self.missing_facts_truncated) + usize::from(self.scope.is_some());
+        let fields = 8
+            + usize::from(self.missing_facts_truncated)
+            + usize::from(self.scope.is_some())
+            + usize::from(self.questionnaire().is_some())
+            + usize::from(self.remediation().is_some());
         let mut s = serializer.serialize_struct("Report", fields)?;
         s.serialize_field("ruleset", self.ruleset())?;
         s.serialize_field("transaction", &self.transaction())?;
@@ -598,6 +624,14 @@ impl Serialize for Report {
             s.serialize_field("missing_facts_truncated", &true)?;
         } else {
             s.skip_field("missing_facts_truncated")?;
+        }
+        match self.questionnaire() {
+            Some(q) => s.serialize_field("questionnaire", q)?,
+            None => s.skip_field("questionnaire")?,
+        }
+        match self.remediation() {
+            Some(r) => s.serialize_field("remediation", r)?,
+            None => s.skip_field("remediation")?,
         }
         s.serialize_field("notice", NOTICE)?;
         s.end()

@@ -1,0 +1,686 @@
+//! The questionnaire: which missing facts would, answered alone, change
+//! something, found by answering each of them in turn and evaluating again.
+//!
+//! The facts examined are every absent fact the ruleset reads (any
+//! condition of the scope, a flag, a safeguard or a predicate, inside
+//! quantifiers too) or declares `required`: each absent leaf of the root and
+//! of every list element, and each absent list. Each is given, one at a
+//! time, every value of a set of *candidates* that meets every distinction
+//! the ruleset can draw about it, with every other fact as it is:
+//!
+//! - a `bool`: both values; an enum: every value;
+//! - an `int`: each number the ruleset or the document holds, one below
+//!   and one above it; a `decimal` the same, one unit of a decimal place
+//!   past every number's own; a `string`: every string the ruleset or the
+//!   document holds and one that none does. The ruleset compares numbers
+//!   only with `<`, `<=`, `==` … against these, so any other value behaves
+//!   like one of the candidates;
+//! - a set: the values of its enum fall into classes that every set the
+//!   ruleset or the document holds either contains whole or not at all;
+//!   every union of classes when there are at most 8, otherwise the empty
+//!   set, each class, each class's complement and the full set;
+//! - a list: the empty list, one element with nothing known, and one
+//!   element with a single field given, for each field the ruleset reads
+//!   and each of that field's candidates.
+//!
+//! A fact is asked when some candidate changes the scope's, a flag's or a
+//! safeguard's status; it changes the disposition when some candidate does.
+//! For leaves this is exact: the candidates stand for every value. For a
+//! list it is exact against the candidate lists (a list of several elements
+//! with several fields given is not tried). At most
+//! [`MAX_ADVICE_EVALUATIONS`] evaluations are made; past it the
+//! questionnaire says `truncated` and lists the facts examined so far.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::sync::Arc;
+
+use super::{Question, Questionnaire};
+use crate::budget::ConditionKind;
+use crate::check::Checked;
+use crate::check::ir::{Base, Cond, FactRef, Lit, SetExpr, SetLit, SetOrValue, Value as Operand};
+use crate::decimal::Decimal;
+use crate::engine::Engine;
+use crate::eval::outcome::{Outcome, Scratch};
+use crate::facts::schema::{EnumId, FieldDef, RecordId, Schema, Type};
+use crate::facts::{Facts, Frame, SetBits, Value, bit, next_serial};
+use crate::limits::MAX_ADVICE_EVALUATIONS;
+use crate::model::ScopeStatus;
+use crate::report::build::weight;
+
+/// The questionnaire for `facts`, whose outcome is `outcome`.
+pub(super) fn ask(
+    rules: &Engine,
+    facts: &Facts,
+    outcome: &Outcome,
+) -> Result<Questionnaire, (ConditionKind, usize)> {
+    if outcome.scope == Some(ScopeStatus::Out) {
+        return Ok(Questionnaire::default());
+    }
+    let checked = rules.checked();
+    let schema = rules.schema();
+    let mut known = Known::default();
+    reads_of(checked, &mut known);
+    let absent = absent_facts(schema, &facts.root, &mut known);
+    let candidates = Candidates::new(schema, &known);
+
+    // One working copy of the facts, changed one fact at a time and put
+    // back after each evaluation.
+    let mut work = Facts {
+        root: Arc::new((*facts.root).clone()),
+        id: facts.id.clone(),
+        fingerprint: facts.fingerprint,
+        schema: facts.schema.clone(),
+        serial: next_serial(),
+        len: facts.len,
+    };
+    let mut scratch = Scratch::new(rules);
+    let mut evaluations = 0usize;
+    let mut truncated = false;
+    let mut asked: Vec<(u8, u64, usize, Question)> = Vec::new();
+    'facts: for (order, fact) in absent.iter().enumerate() {
+        let mut found = Found::new(checked);
+        for value in candidates.of(schema, fact.ty, &known) {
+            if evaluations == MAX_ADVICE_EVALUATIONS {
+                truncated = true;
+                break 'facts;
+            }
+            evaluations += 1;
+            let Some(old) = put(&mut work, fact, value) else {
+                continue;
+            };
+            let result = scratch.run(rules, &work).map(|now| found.compare(outcome, now));
+            put_back(&mut work, fact, old);
+            result?;
+        }
+        let required = fact.required;
+        if !found.any() && !required {
+            continue;
+        }
+        let severity: u64 = found
+            .flags
+            .iter()
+            .zip(&checked.flags)
+            .filter(|(hit, _)| **hit)
+            .map(|(_, f)| weight(f.severity))
+            .sum();
+        let group = if found.scope && outcome.scope == Some(ScopeStatus::Unknown) {
+            0
+        } else if required {
+            1
+        } else if !found.outcomes.is_empty() {
+            2
+        } else {
+            3
+        };
+        asked.push((group, severity, order, found.question(rules, schema, fact)));
+    }
+    asked.sort_by(|a, b| a.0.cmp(&b.0).then(b.1.cmp(&a.1)).then(a.2.cmp(&b.2)));
+    Ok(Questionnaire {
+        questions: asked.into_iter().map(|(_, _, _, q)| q).collect(),
+        truncated,
+    })
+}
+
+/// What the answers to one fact changed, over all its candidates.
+struct Found {
+    scope: bool,
+    flags: Vec<bool>,
+    safeguards: Vec<bool>,
+    /// The dispositions reached other than the present one.
+    outcomes: BTreeSet<usize>,
+}
+
+impl Found {
+    fn new(checked: &Checked) -> Found {
+        Found {
+            scope: false,
+            flags: vec![false; checked.flags.len()],
+            safeguards: vec![false; checked.safeguards.len()],
+            outcomes: BTreeSet::new(),
+        }
+    }
+
+    fn compare(&mut self, before: &Outcome, now: &Outcome) {
+        self.scope |= before.scope != now.scope;
+        for ((hit, a), b) in self.flags.iter_mut().zip(&before.flags).zip(&now.flags) {
+            *hit |= a != b;
+        }
+        for ((hit, a), b) in self
+            .safeguards
+            .iter_mut()
+            .zip(&before.safeguards)
+            .zip(&now.safeguards)
+        {
+            *hit |= a != b;
+        }
+        if now.outcome != before.outcome {
+            self.outcomes.insert(now.outcome);
+        }
+    }
+
+    fn any(&self) -> bool {
+        self.scope || self.flags.iter().any(|&h| h) || self.safeguards.iter().any(|&h| h)
+    }
+
+    fn question(&self, rules: &Engine, schema: &Schema, fact: &Absent) -> Question {
+        let checked = rules.checked();
+        let values = match fact.ty {
+            Type::Enum(e) | Type::Set(e) => schema
+                .enums
+                .get(e)
+                .map(|d| d.variants.keys().cloned().collect())
+                .unwrap_or_default(),
+            _ => Vec::new(),
+        };
+        let picked = |hits: &[bool], id: &dyn Fn(usize) -> Option<String>| -> Vec<String> {
+            hits.iter()
+                .enumerate()
+                .filter(|(_, h)| **h)
+                .filter_map(|(i, _)| id(i))
+                .collect()
+        };
+        Question {
+            fact: fact.path.clone(),
+            question: fact.docs.clone(),
+            ty: schema.type_name(fact.ty),
+            values,
+            required: fact.required,
+            decides_scope: self.scope,
+            changes_disposition: !self.outcomes.is_empty(),
+            leads_to: self
+                .outcomes
+                .iter()
+                .filter_map(|&o| rules.outcome_name(o).map(str::to_string))
+                .collect(),
+            flags: picked(&self.flags, &|i| checked.flags.get(i).map(|f| f.id.clone())),
+            safeguards: picked(&self.safeguards, &|i| {
+                rules.safeguard_id(i).map(str::to_string)
+            }),
+        }
+    }
+}
+
+// ------------------------------------------------------------ what is read
+
+/// What the ruleset reads and holds, and what the document holds: the
+/// fields read, and the constants of each type the candidates are made from.
+#[derive(Default)]
+struct Known {
+    /// The fields any condition reads, by record and name.
+    reads: BTreeSet<(RecordId, String)>,
+    ints: BTreeSet<i64>,
+    decimals: BTreeSet<Decimal>,
+    strings: BTreeSet<String>,
+    /// For each enum, the sets of its values (a single value as a set of
+    /// one) the ruleset or the document holds.
+    masks: BTreeMap<EnumId, BTreeSet<u128>>,
+}
+
+impl Known {
+    fn lit(&mut self, lit: &Lit) {
+        match lit {
+            Lit::Bool(_) => {}
+            Lit::Int(n) => {
+                self.ints.insert(*n);
+            }
+            Lit::Decimal(d) => {
+                self.decimals.insert(*d);
+            }
+            Lit::Str(s) => {
+                self.strings.insert(s.clone());
+            }
+            Lit::Enum(e, v) => {
+                self.masks.entry(*e).or_default().insert(bit(*v));
+            }
+        }
+    }
+
+    fn set_lit(&mut self, set: &SetLit) {
+        match set {
+            SetLit::Enum(e, mask) => {
+                self.masks.entry(*e).or_default().insert(*mask);
+            }
+            SetLit::Values(lits) => lits.iter().for_each(|l| self.lit(l)),
+        }
+    }
+
+    /// A value the document holds, of type `ty`.
+    fn value(&mut self, ty: Type, value: &Value) {
+        match (ty, value) {
+            (_, Value::Int(n)) => {
+                self.ints.insert(*n);
+            }
+            (_, Value::Decimal(d)) => {
+                self.decimals.insert(**d);
+            }
+            (_, Value::Str(s)) => {
+                self.strings.insert(s.to_string());
+            }
+            (Type::Enum(e), Value::Enum(v)) => {
+                self.masks.entry(e).or_default().insert(bit(*v));
+            }
+            (Type::Set(e), Value::Set(bits)) => {
+                self.masks.entry(e).or_default().insert(bits.get());
+            }
+            _ => {}
+        }
+    }
+
+    fn fact(&mut self, schema: &Schema, fact: &FactRef) {
+        let mut record = match &fact.base {
+            Base::Root => schema.root,
+            Base::Binder { record, .. } => *record,
+        };
+        for name in &fact.fields {
+            let ty = schema
+                .record(record)
+                .and_then(|r| r.fields.get(name))
+                .map(|f| f.ty);
+            self.reads.insert((record, name.clone()));
+            match ty {
+                Some(Type::Record(r) | Type::List(r)) => record = r,
+                _ => break,
+            }
+        }
+    }
+}
+
+/// Everything the conditions of `checked` read and every literal they hold.
+fn reads_of(checked: &Checked, known: &mut Known) {
+    let conds = checked
+        .predicates
+        .iter()
+        .map(|p| &p.body)
+        .chain(checked.safeguards.iter().map(|s| &s.when))
+        .chain(checked.flags.iter().map(|f| &f.when))
+        .chain(checked.scope.iter().map(|s| &s.when));
+    // An explicit stack: conditions nest as deep as the limits allow.
+    let mut todo: Vec<&Cond> = conds.collect();
+    let schema = &checked.schema;
+    while let Some(c) = todo.pop() {
+        let operand = |v, known: &mut Known| operand(schema, v, known);
+        match c {
+            Cond::Const(_) | Cond::Pred(_) => {}
+            Cond::Fact(f) | Cond::Known(f) => known.fact(schema, f),
+            Cond::Not(inner) => todo.push(inner),
+            Cond::And(items) | Cond::Or(items) => todo.extend(items.iter()),
+            Cond::Quant(_, f, _, body) => {
+                known.fact(schema, f);
+                todo.push(body);
+            }
+            Cond::Cmp(_, a, b) => {
+                todo.extend(operand(a, known));
+                todo.extend(operand(b, known));
+            }
+            Cond::In(v, set) => {
+                todo.extend(operand(v, known));
+                match set {
+                    SetExpr::Lit(l) => known.set_lit(l),
+                    SetExpr::Fact(f) => known.fact(schema, f),
+                }
+            }
+            Cond::Contains(_, f, right) => {
+                known.fact(schema, f);
+                match right {
+                    SetOrValue::Set(SetExpr::Lit(l)) => known.set_lit(l),
+                    SetOrValue::Set(SetExpr::Fact(g)) => known.fact(schema, g),
+                    SetOrValue::Value(v) => todo.extend(operand(v, known)),
+                }
+            }
+        }
+    }
+}
+
+/// Notes what a value operand reads or holds; the body of a count, to walk.
+fn operand<'c>(schema: &Schema, v: &'c Operand, known: &mut Known) -> Option<&'c Cond> {
+    match v {
+        Operand::Lit(l) => known.lit(l),
+        Operand::Fact(f) => known.fact(schema, f),
+        Operand::Count(f, _, body) => {
+            known.fact(schema, f);
+            return body.as_deref();
+        }
+    }
+    None
+}
+
+// ------------------------------------------------------------ absent facts
+
+/// An absent fact, and where it would go.
+pub(super) struct Absent {
+    path: String,
+    /// The lists on the way: the slot of each list and the element's index.
+    steps: Vec<(usize, usize)>,
+    /// Its slot in the frame the steps lead to.
+    slot: usize,
+    /// The presence slots of the records around it in that frame.
+    parents: Vec<usize>,
+    ty: Type,
+    docs: Option<String>,
+    required: bool,
+}
+
+/// Whether the ruleset declares a field required of every transaction in
+/// scope.
+fn required(_field: &FieldDef) -> bool {
+    false
+}
+
+/// A record to walk: where its frame is, where its slots start, its path.
+struct Visit {
+    record: RecordId,
+    steps: Vec<(usize, usize)>,
+    base: usize,
+    prefix: String,
+    parents: Vec<usize>,
+}
+
+/// Every absent fact of the document that the ruleset reads or requires,
+/// the root's fields first, then record by record; the values present are
+/// added to `known`'s constants on the way.
+fn absent_facts(schema: &Schema, root: &Frame, known: &mut Known) -> Vec<Absent> {
+    let mut out = Vec::new();
+    let mut todo = vec![Visit {
+        record: schema.root,
+        steps: Vec::new(),
+        base: 0,
+        prefix: String::new(),
+        parents: Vec::new(),
+    }];
+    while let Some(visit) = todo.pop() {
+        let (Some(record), Some(frame)) = (schema.record(visit.record), frame_at(root, &visit.steps))
+        else {
+            continue;
+        };
+        let mut nested = Vec::new();
+        for (name, field) in &record.fields {
+            let slot = visit.base + field.offset;
+            let path = format!("{}{name}", visit.prefix);
+            let wanted = required(field) || known.reads.contains(&(visit.record, name.clone()));
+            let value = frame.value(slot);
+            match (field.ty, value) {
+                (Type::Record(r), _) => {
+                    let mut parents = visit.parents.clone();
+                    parents.push(slot);
+                    nested.push(Visit {
+                        record: r,
+                        steps: visit.steps.clone(),
+                        base: slot + 1,
+                        prefix: format!("{path}."),
+                        parents,
+                    });
+                }
+                (Type::List(r), Value::List(elements)) => {
+                    for i in 0..elements.len() {
+                        let mut steps = visit.steps.clone();
+                        steps.push((slot, i));
+                        nested.push(Visit {
+                            record: r,
+                            steps,
+                            base: 0,
+                            prefix: format!("{path}[{i}]."),
+                            parents: Vec::new(),
+                        });
+                    }
+                }
+                (_, Value::Absent) => {
+                    if wanted {
+                        out.push(Absent {
+                            path,
+                            steps: visit.steps.clone(),
+                            slot,
+                            parents: visit.parents.clone(),
+                            ty: field.ty,
+                            docs: field.docs.clone(),
+                            required: required(field),
+                        });
+                    }
+                }
+                (ty, value) => known.value(ty, value),
+            }
+        }
+        todo.extend(nested.into_iter().rev());
+    }
+    out
+}
+
+/// The frame the steps lead to.
+fn frame_at<'f>(root: &'f Frame, steps: &[(usize, usize)]) -> Option<&'f Frame> {
+    let mut frame = root;
+    for &(slot, i) in steps {
+        match frame.value(slot) {
+            Value::List(elements) => frame = elements.get(i)?,
+            _ => return None,
+        }
+    }
+    Some(frame)
+}
+
+/// The frame the steps lead to, to change.
+fn frame_at_mut<'f>(root: &'f mut Frame, steps: &[(usize, usize)]) -> Option<&'f mut Frame> {
+    let mut frame = root;
+    for &(slot, i) in steps {
+        match frame.slots.get_mut(slot).map(|s| &mut s.value) {
+            Some(Value::List(elements)) => frame = elements.get_mut(i)?,
+            _ => return None,
+        }
+    }
+    Some(frame)
+}
+
+/// What `put` replaced: the fact's old value and the presence slots it
+/// marked present.
+struct Old {
+    value: Value,
+    marked: Vec<usize>,
+}
+
+/// Gives `fact` the value `value` in the working facts (and marks the
+/// records around it present); what it replaced, to put back.
+fn put(work: &mut Facts, fact: &Absent, value: Value) -> Option<Old> {
+    let root = Arc::get_mut(&mut work.root)?;
+    let frame = frame_at_mut(root, &fact.steps)?;
+    let mut marked = Vec::new();
+    for &p in &fact.parents {
+        if let Some(slot) = frame.slots.get_mut(p)
+            && slot.value == Value::Absent
+        {
+            slot.value = Value::Present;
+            marked.push(p);
+        }
+    }
+    let slot = frame.slots.get_mut(fact.slot)?;
+    let value = std::mem::replace(&mut slot.value, value);
+    Some(Old { value, marked })
+}
+
+/// Puts back what [`put`] replaced.
+fn put_back(work: &mut Facts, fact: &Absent, old: Old) {
+    let Some(frame) = Arc::get_mut(&mut work.root).and_then(|r| frame_at_mut(r, &fact.steps))
+    else {
+        return;
+    };
+    if let Some(slot) = frame.slots.get_mut(fact.slot) {
+        slot.value = old.value;
+    }
+    for p in old.marked {
+        if let Some(slot) = frame.slots.get_mut(p) {
+            slot.value = Value::Absent;
+        }
+    }
+}
+
+// ------------------------------------------------------------ candidates
+
+/// The most classes of enum values whose every union a set fact is given.
+const MAX_SET_CLASSES: usize = 8;
+
+/// The candidate values of each type (lists are made per fact).
+struct Candidates {
+    ints: Vec<i64>,
+    decimals: Vec<Decimal>,
+    strings: Vec<String>,
+}
+
+impl Candidates {
+    fn new(_schema: &Schema, known: &Known) -> Candidates {
+        let mut ints = BTreeSet::from([-1, 0, 1]);
+        for &c in &known.ints {
+            ints.extend([c.checked_sub(1), Some(c), c.checked_add(1)].into_iter().flatten());
+        }
+        let decimals = decimal_candidates(&known.decimals);
+        let mut strings: Vec<String> = known.strings.iter().cloned().collect();
+        // One string that neither the ruleset nor the document holds.
+        let fresh = (0..=strings.len())
+            .map(|n| "?".repeat(n))
+            .find(|s| !known.strings.contains(s))
+            .unwrap_or_default();
+        strings.push(fresh);
+        Candidates {
+            ints: ints.into_iter().collect(),
+            decimals,
+            strings,
+        }
+    }
+
+    /// The candidate values of a fact of type `ty`.
+    fn of(&self, schema: &Schema, ty: Type, known: &Known) -> Vec<Value> {
+        match ty {
+            Type::Bool => vec![Value::Bool(true), Value::Bool(false)],
+            Type::Int => self.ints.iter().map(|&n| Value::Int(n)).collect(),
+            Type::Decimal => self
+                .decimals
+                .iter()
+                .map(|&d| Value::Decimal(Box::new(d)))
+                .collect(),
+            Type::String => self
+                .strings
+                .iter()
+                .map(|s| Value::Str(s.as_str().into()))
+                .collect(),
+            Type::Enum(e) => {
+                let n = schema.enums.get(e).map_or(0, |d| d.variants.len());
+                (0..n)
+                    .filter_map(|v| u16::try_from(v).ok())
+                    .map(Value::Enum)
+                    .collect()
+            }
+            Type::Set(e) => set_candidates(schema, e, known)
+                .into_iter()
+                .map(|m| Value::Set(SetBits::new(m)))
+                .collect(),
+            Type::List(r) => self.lists(schema, r, known),
+            Type::Record(_) => Vec::new(),
+        }
+    }
+
+    /// The candidate lists of records `r`: empty, one element with nothing
+    /// known, and one element with one field the ruleset reads given.
+    fn lists(&self, schema: &Schema, r: RecordId, known: &Known) -> Vec<Value> {
+        let Some(record) = schema.record(r) else {
+            return Vec::new();
+        };
+        let size = record.size;
+        let mut out = vec![
+            Value::List(Box::new([])),
+            Value::List(Box::new([Frame::absent(size)])),
+        ];
+        // The leaves of the element, nested records included (their
+        // presence slots with them), lists left absent.
+        let mut todo = vec![(r, 0usize, Vec::<usize>::new())];
+        while let Some((rec, base, parents)) = todo.pop() {
+            let Some(def) = schema.record(rec) else {
+                continue;
+            };
+            for (name, field) in &def.fields {
+                let slot = base + field.offset;
+                match field.ty {
+                    Type::Record(inner) => {
+                        let mut p = parents.clone();
+                        p.push(slot);
+                        todo.push((inner, slot + 1, p));
+                    }
+                    Type::List(_) => {}
+                    ty => {
+                        if !known.reads.contains(&(rec, name.clone())) {
+                            continue;
+                        }
+                        for value in self.of(schema, ty, known) {
+                            let mut element = Frame::absent(size);
+                            for &p in &parents {
+                                element.put(p, Value::Present);
+                            }
+                            element.put(slot, value);
+                            out.push(Value::List(Box::new([element])));
+                        }
+                    }
+                }
+            }
+        }
+        out
+    }
+}
+
+/// The candidate decimals: every constant, one number strictly between each
+/// two in a row (one unit of a decimal place past both their scales, or of
+/// the last place when one of them has every decimal: then no number with
+/// at most [`Decimal::MAX_SCALE`] decimals lies between them unless that
+/// one does), and one below and one above them all.
+fn decimal_candidates(constants: &BTreeSet<Decimal>) -> Vec<Decimal> {
+    let zero = Decimal::from_int(0);
+    let mut all: BTreeSet<Decimal> = constants.clone();
+    all.insert(zero);
+    let sorted: Vec<Decimal> = all.iter().copied().collect();
+    let mut out = all;
+    for pair in sorted.windows(2) {
+        if let [a, b] = pair {
+            let scale = (a.scale().max(b.scale()) + 1).min(Decimal::MAX_SCALE);
+            out.extend(a.nudge(scale, true).filter(|m| m < b));
+        }
+    }
+    if let Some(low) = sorted.first() {
+        out.extend(low.plus_one(false));
+    }
+    if let Some(high) = sorted.last() {
+        out.extend(high.plus_one(true));
+    }
+    out.into_iter().collect()
+}
+
+/// The candidate sets of enum `e`'s values: see the module's comment.
+fn set_candidates(schema: &Schema, e: EnumId, known: &Known) -> Vec<u128> {
+    let n = schema.enums.get(e).map_or(0, |d| d.variants.len()).min(128);
+    let all = if n == 128 { u128::MAX } else { (1u128 << n) - 1 };
+    let masks: Vec<u128> = known
+        .masks
+        .get(&e)
+        .map(|m| m.iter().copied().collect())
+        .unwrap_or_default();
+    // Values with the same membership in every mask are alike.
+    let mut classes: BTreeMap<Vec<bool>, u128> = BTreeMap::new();
+    for v in 0..n {
+        let b = 1u128 << v;
+        let signature = masks.iter().map(|m| m & b != 0).collect();
+        *classes.entry(signature).or_default() |= b;
+    }
+    let classes: Vec<u128> = classes.into_values().collect();
+    let mut out = BTreeSet::new();
+    if classes.len() <= MAX_SET_CLASSES {
+        for pick in 0u32..(1u32 << classes.len()) {
+            let set = classes
+                .iter()
+                .enumerate()
+                .filter(|(i, _)| pick & (1 << i) != 0)
+                .fold(0u128, |acc, (_, c)| acc | c);
+            out.insert(set);
+        }
+    } else {
+        out.insert(0);
+        out.insert(all);
+        for &c in &classes {
+            out.insert(c);
+            out.insert(all & !c);
+        }
+    }
+    out.into_iter().collect()
+}
