@@ -94,6 +94,14 @@ pub struct ScopeInfo<'a> {
 /// (serde) as the schema document, so `serde_json::to_string_pretty` or any
 /// other serialiser gives the form wanted.
 ///
+/// A field the ruleset declares `required` (a fact that must be known for
+/// every transaction in scope) has `"x-dd-required": true` on its property.
+/// It is an annotation, which validators ignore, and deliberately not in the
+/// JSON Schema `required` array: a facts document may leave any fact out,
+/// and a fact left out is unknown, so a document without a required fact is
+/// still valid. Tools that build questionnaires or check completeness read
+/// the annotation.
+///
 /// ```
 /// let rules = dd_rules::RuleSet::bundled()?;
 /// let schema = rules.json_schema().to_string();
@@ -115,6 +123,11 @@ impl serde::Serialize for JsonSchema {
         self.0.serialize(serializer)
     }
 }
+
+/// The annotation on the property of a field declared `required`. Not the
+/// JSON Schema `required` keyword: an absent fact is unknown, which a facts
+/// document may always say.
+const REQUIRED_ANNOTATION: &str = "x-dd-required";
 
 /// The fact schema as a JSON Schema (draft 2020-12) for facts documents.
 pub(crate) fn json_schema(schema: &Schema, title: &str) -> Value {
@@ -161,6 +174,11 @@ fn record(schema: &Schema, id: usize) -> Value {
         for (name, field) in &r.fields {
             let mut p = field_schema(schema, field.ty);
             describe(&mut p, field.docs.as_deref());
+            if field.required
+                && let Some(o) = p.as_object_mut()
+            {
+                o.insert(REQUIRED_ANNOTATION.into(), Value::Bool(true));
+            }
             props.insert(name.clone(), p);
         }
     }
