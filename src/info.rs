@@ -107,6 +107,12 @@ pub struct ScopeInfo<'a> {
 /// let schema = rules.json_schema().to_string();
 /// assert!(schema.starts_with('{'));
 /// assert!(schema.contains(r#""$schema":"https://json-schema.org/draft/2020-12/schema""#));
+///
+/// let schema = serde_json::to_value(rules.json_schema()).unwrap();
+/// let end_user = &schema["$defs"]["EndUser"];
+/// assert_eq!(end_user["properties"]["sanctioned"]["x-dd-required"], true);
+/// assert!(end_user["properties"]["stated_end_use"].get("x-dd-required").is_none());
+/// assert!(end_user.get("required").is_none());
 /// # Ok::<(), dd_rules::RulesError>(())
 /// ```
 #[derive(Clone, Debug, PartialEq, Eq)]
