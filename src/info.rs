@@ -94,11 +94,25 @@ pub struct ScopeInfo<'a> {
 /// (serde) as the schema document, so `serde_json::to_string_pretty` or any
 /// other serialiser gives the form wanted.
 ///
+/// A field the ruleset declares `required` (a fact that must be known for
+/// every transaction in scope) has `"x-dd-required": true` on its property.
+/// It is an annotation, which validators ignore, and deliberately not in the
+/// JSON Schema `required` array: a facts document may leave any fact out,
+/// and a fact left out is unknown, so a document without a required fact is
+/// still valid. Tools that build questionnaires or check completeness read
+/// the annotation.
+///
 /// ```
 /// let rules = dd_rules::RuleSet::bundled()?;
 /// let schema = rules.json_schema().to_string();
 /// assert!(schema.starts_with('{'));
 /// assert!(schema.contains(r#""$schema":"https://json-schema.org/draft/2020-12/schema""#));
+///
+/// let schema = serde_json::to_value(rules.json_schema()).unwrap();
+/// let end_user = &schema["$defs"]["EndUser"];
+/// assert_eq!(end_user["properties"]["sanctioned"]["x-dd-required"], true);
+/// assert!(end_user["properties"]["stated_end_use"].get("x-dd-required").is_none());
+/// assert!(end_user.get("required").is_none());
 /// # Ok::<(), dd_rules::RulesError>(())
 /// ```
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -115,6 +129,11 @@ impl serde::Serialize for JsonSchema {
         self.0.serialize(serializer)
     }
 }
+
+/// The annotation on the property of a field declared `required`. Not the
+/// JSON Schema `required` keyword: an absent fact is unknown, which a facts
+/// document may always say.
+const REQUIRED_ANNOTATION: &str = "x-dd-required";
 
 /// The fact schema as a JSON Schema (draft 2020-12) for facts documents.
 pub(crate) fn json_schema(schema: &Schema, title: &str) -> Value {
@@ -161,6 +180,11 @@ fn record(schema: &Schema, id: usize) -> Value {
         for (name, field) in &r.fields {
             let mut p = field_schema(schema, field.ty);
             describe(&mut p, field.docs.as_deref());
+            if field.required
+                && let Some(o) = p.as_object_mut()
+            {
+                o.insert(REQUIRED_ANNOTATION.into(), Value::Bool(true));
+            }
             props.insert(name.clone(), p);
         }
     }

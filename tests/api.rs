@@ -171,6 +171,43 @@ fn introspection_lists_flags_and_safeguards() {
 }
 
 #[test]
+fn json_schema_marks_required_facts_with_an_annotation_only() {
+    let rules = RuleSet::compile(
+        r#"ruleset "x" { version: "1" title: "t" source: "s" }
+           record P {
+             /// On a list.
+             required listed: bool
+             name: string
+           }
+           facts { required parties: list<P>  score: int }
+           flag F.a { step: 1 severity: high title: "a" when: any(p in parties where p.listed) or score < 3 }
+           outcomes { ok }
+           disposition { otherwise => ok }"#,
+        "x.rules",
+    )
+    .unwrap();
+    let schema = serde_json::to_value(rules.json_schema()).unwrap();
+    let listed = &schema["$defs"]["P"]["properties"]["listed"];
+    assert_eq!(listed["x-dd-required"], true);
+    assert_eq!(listed["description"], "On a list.");
+    assert_eq!(schema["properties"]["parties"]["x-dd-required"], true);
+    for optional in [
+        &schema["$defs"]["P"]["properties"]["name"],
+        &schema["properties"]["score"],
+        &schema["properties"]["id"],
+    ] {
+        assert!(optional.get("x-dd-required").is_none(), "{optional}");
+    }
+    // Absent means unknown, which a document may say: no object of the
+    // schema lists its required fact in JSON Schema's `required`.
+    assert!(schema.get("required").is_none());
+    assert!(schema["$defs"]["P"].get("required").is_none());
+    // The facts load and evaluate without them.
+    let report = rules.evaluate_json("{}").unwrap();
+    assert_eq!(report.disposition(), "ok");
+}
+
+#[test]
 fn explanations_show_which_part_fired() {
     let rules = RuleSet::compile(
         r#"ruleset "x" { version: "1" title: "t" source: "s" }

@@ -349,6 +349,48 @@ fn eu_schema_is_the_state_schema_plus_its_extension() {
     assert_eq!(extra, ["export_control"]);
 }
 
+/// The fields a ruleset declares `required`, as `Record.field` (`facts.field`
+/// for root facts), read from its JSON Schema's `x-dd-required`.
+fn required_fields(rules: &RuleSet) -> BTreeSet<String> {
+    let schema = serde_json::to_value(rules.json_schema()).unwrap();
+    let mut records = vec![("facts".to_string(), &schema)];
+    if let Some(defs) = schema["$defs"].as_object() {
+        records.extend(defs.iter().map(|(name, def)| (name.clone(), def)));
+    }
+    let mut out = BTreeSet::new();
+    for (record, def) in records {
+        assert!(
+            def.get("required").is_none(),
+            "`{record}` lists required keys"
+        );
+        for (field, p) in def["properties"].as_object().into_iter().flatten() {
+            if p.get("x-dd-required") == Some(&Value::Bool(true)) {
+                out.insert(format!("{record}.{field}"));
+            }
+        }
+    }
+    out
+}
+
+#[test]
+fn both_rulesets_require_the_screening_facts_only() {
+    // Sanctions and restricted-list screening (steps 2 and 4) and who the
+    // end-user is; with the root facts that hold them, so that each path is
+    // required for every transaction.
+    let screening: BTreeSet<String> = [
+        "facts.end_user",
+        "facts.parties",
+        "EndUser.name",
+        "EndUser.kind",
+        "EndUser.sanctioned",
+        "Party.listed",
+    ]
+    .map(String::from)
+    .into();
+    assert_eq!(required_fields(&compile(STATE)), screening);
+    assert_eq!(required_fields(&compile(EU)), screening);
+}
+
 #[test]
 fn eu_disposition_classes_hold_the_flags_they_stand_for() {
     // The disposition selects flags by step and severity; each class it reads

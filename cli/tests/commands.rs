@@ -28,6 +28,19 @@ fn schema_validates_every_example_and_rejects_bad_facts() {
             path.display()
         );
     }
+    // Required facts are annotated, never required by the validator: a
+    // document that leaves them out (they are unknown) is valid.
+    assert_eq!(
+        schema["$defs"]["EndUser"]["properties"]["sanctioned"]["x-dd-required"],
+        true
+    );
+    for without_required in [r#"{}"#, r#"{"end_user": {}, "parties": [{"name": "A"}]}"#] {
+        let doc: serde_json::Value = serde_json::from_str(without_required).unwrap();
+        assert!(
+            validator.is_valid(&doc),
+            "the schema refuses {without_required}"
+        );
+    }
     for bad in [
         r#"{"country": {"freedom_score": "high"}}"#,
         r#"{"country": {"civic_space": "closedish"}}"#,

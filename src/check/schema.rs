@@ -244,6 +244,7 @@ fn resolve_fields(
                     offset: 0,
                     docs: field.docs.clone(),
                     span: field.name.span,
+                    required: field.required,
                 },
             );
         }
@@ -545,5 +546,50 @@ fn lay_out(schema: &mut Schema, diags: &mut Vec<Diagnostic>) {
                 top.1 += 1;
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    /// The fields declared `required` in the schema of `schema` (enums, records
+    /// and a `facts` block), as `Record.field`, in declaration order.
+    #[track_caller]
+    fn required(schema: &str) -> Vec<String> {
+        let file = crate::syntax::parse(schema).expect("the schema parses");
+        let mut diags = Vec::new();
+        let schema = super::build(&file, &mut diags);
+        assert!(diags.is_empty(), "{diags:?}");
+        schema
+            .records
+            .iter()
+            .flat_map(|r| {
+                r.fields
+                    .iter()
+                    .filter(|(_, f)| f.required)
+                    .map(|(name, _)| format!("{}.{name}", r.name))
+            })
+            .collect()
+    }
+
+    #[test]
+    fn required_is_kept_on_fields_of_every_type() {
+        assert_eq!(
+            required(
+                "enum E { a, b }
+                 record P { required listed: bool  name: string  required: int }
+                 record U { required kind: E  required tags: set<E>  required n: decimal }
+                 facts { required u: U  required ps: list<P>  required id_: string  other: P }"
+            ),
+            [
+                "P.listed",
+                "U.kind",
+                "U.tags",
+                "U.n",
+                "facts.u",
+                "facts.ps",
+                "facts.id_"
+            ]
+        );
+        assert!(required("record R { required: bool } facts { r: R }").is_empty());
     }
 }

@@ -53,6 +53,11 @@ pub(crate) struct FieldDef {
     pub offset: usize,
     pub docs: Option<String>,
     pub span: Span,
+    /// Declared `required`: the ruleset says the fact must be known for every
+    /// transaction in scope. A declaration for those who fill in the facts
+    /// (the JSON Schema's `x-dd-required`); loading and evaluation do not read
+    /// it, and a required fact left out is unknown like any other.
+    pub required: bool,
 }
 
 /// The whole schema.

@@ -8,7 +8,7 @@ use super::*;
 const SCHEMA: &str = r#"
 ruleset "fuzz" { version: "1" title: "generated" source: "fuzzing" }
 enum Color { red, green, blue, black }
-record Sub { f: bool  k: int }
+record Sub { required f: bool  k: int }
 record Item { ok: bool  n: int  c: Color  tags: set<Color>  sub: list<Sub>  w: decimal }
 record Inner { z: bool }
 record Rec { x: int  y: bool  c: Color  inner: Inner }

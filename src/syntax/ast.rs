@@ -104,12 +104,17 @@ pub(crate) struct FactsDecl {
     pub span: Span,
 }
 
-/// `name: type`
+/// `name: type` or `required name: type`
 #[derive(Clone, Debug, PartialEq)]
 pub(crate) struct FieldDecl {
     pub docs: Docs,
+    /// Written `required`: the fact must be known for every transaction in scope.
+    pub required: bool,
     pub name: Ident,
     pub ty: TypeExpr,
+    /// From `required` (or the name, without it) to the end of the type; the doc comment is
+    /// not in it.
+    pub span: Span,
 }
 
 /// A written type.
@@ -118,6 +123,16 @@ pub(crate) enum TypeExpr {
     Named(Ident),
     Set(Ident, Span),
     List(Ident, Span),
+}
+
+impl TypeExpr {
+    /// Where the written type ends.
+    pub fn end(&self) -> usize {
+        match self {
+            TypeExpr::Named(id) => id.span.end,
+            TypeExpr::Set(_, span) | TypeExpr::List(_, span) => span.end,
+        }
+    }
 }
 
 /// `predicate name { condition }`

@@ -37,6 +37,7 @@ pub(crate) fn rule_words(rule: Rule) -> Option<&'static str> {
         Rule::kw_disposition => "`disposition`",
         Rule::kw_otherwise => "`otherwise`",
         Rule::kw_scope => "`scope`",
+        Rule::kw_required => "`required`",
         Rule::kw_flags => "`flags`",
         Rule::kw_any => "`any`",
         Rule::kw_all => "`all`",

@@ -326,18 +326,28 @@ impl Lowerer {
     fn lower_field(&self, pair: Pair<'_, Rule>) -> FieldDecl {
         let span = span(&pair);
         let mut docs = None;
+        let mut required = None;
         let mut name = None;
         let mut ty = None;
         for p in pair.into_inner() {
             match p.as_rule() {
                 Rule::docs => docs = Some(self.lower_docs(p)),
+                Rule::kw_required => required = Some(self::span(&p)),
                 Rule::ident => name = Some(self.lower_ident(p)),
                 _ => ty = Some(self.lower_type(p)),
             }
         }
         let name = name.unwrap_or_else(|| missing_ident(span));
         let ty = ty.unwrap_or_else(|| TypeExpr::Named(missing_ident(span)));
-        FieldDecl { docs, name, ty }
+        let start = required.map_or(name.span.start, |kw| kw.start);
+        let span = Span::new(start, ty.end());
+        FieldDecl {
+            docs,
+            required: required.is_some(),
+            name,
+            ty,
+            span,
+        }
     }
 
     fn lower_type(&self, pair: Pair<'_, Rule>) -> TypeExpr {

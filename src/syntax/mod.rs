@@ -81,4 +81,76 @@ mod tests {
         // At the limit exactly, the text is parsed (and found empty).
         assert!(parse(&" ".repeat(limits::MAX_SOURCE_BYTES)).is_ok());
     }
+
+    /// The fields of the only record of `source`, each as (required, name, source text).
+    #[track_caller]
+    fn fields(source: &str) -> Vec<(bool, String, String)> {
+        let file = parse(source).unwrap_or_else(|e| panic!("{source}: {e:?}"));
+        let [ast::Decl::Record(r)] = file.decls.as_slice() else {
+            panic!("one record expected: {source}")
+        };
+        r.fields
+            .iter()
+            .map(|f| {
+                let text = &source[f.span.start..f.span.end];
+                (f.required, f.name.name.clone(), text.to_string())
+            })
+            .collect()
+    }
+
+    #[test]
+    fn required_is_a_modifier_before_a_field_name_only() {
+        let field = |required: bool, name: &str, text: &str| (required, name.into(), text.into());
+        assert_eq!(
+            fields("record R { required a: bool  b: int }"),
+            [
+                field(true, "a", "required a: bool"),
+                field(false, "b", "b: int")
+            ]
+        );
+        // A field named `required`, with or without the modifier, and with
+        // white space or a comment before its colon.
+        assert_eq!(
+            fields("record R { required: bool }"),
+            [field(false, "required", "required: bool")]
+        );
+        assert_eq!(
+            fields("record R { required required: bool, required /* c */ : int }"),
+            [
+                field(true, "required", "required required: bool"),
+                field(false, "required", "required /* c */ : int")
+            ]
+        );
+        // A doc comment comes before the modifier and is not in the field's span.
+        assert_eq!(
+            fields("record R {\n  /// Doc.\n  required  s: set<E>,\n  required_x: list<R>\n}"),
+            [
+                field(true, "s", "required  s: set<E>"),
+                field(false, "required_x", "required_x: list<R>")
+            ]
+        );
+        let file = parse("facts { required p: list<P> }").unwrap();
+        let [ast::Decl::Facts(f)] = file.decls.as_slice() else {
+            panic!("{file:?}")
+        };
+        assert!(f.fields.iter().all(|f| f.required));
+    }
+
+    #[test]
+    fn required_goes_before_the_name_and_once() {
+        for source in [
+            "record R { a required: bool }",
+            "record R { required required required: bool }",
+            "record R { required }",
+            "facts { a: required bool }",
+        ] {
+            let errors = parse(source).unwrap_err();
+            assert_eq!(errors[0].code.0, "DD001", "{source}");
+        }
+        // A lone `required` is taken as the modifier, waiting for its field.
+        let errors = parse("record R { required }").unwrap_err();
+        assert_eq!(errors[0].message, "expected a name, found `}`");
+        let errors = parse("record R { a required: bool }").unwrap_err();
+        assert_eq!(errors[0].message, "expected `:`, found `required`");
+    }
 }

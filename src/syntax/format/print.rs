@@ -145,13 +145,6 @@ fn type_text(ty: &TypeExpr) -> String {
     }
 }
 
-fn type_end(ty: &TypeExpr) -> usize {
-    match ty {
-        TypeExpr::Named(id) => id.span.end,
-        TypeExpr::Set(_, span) | TypeExpr::List(_, span) => span.end,
-    }
-}
-
 impl Printer<'_> {
     /// The unprinted comments that start in `lo..hi`, now marked printed.
     pub(super) fn take(&mut self, lo: usize, hi: usize) -> Vec<usize> {
@@ -194,7 +187,7 @@ impl Printer<'_> {
                 (skip_trivia(self.src, span.start), span.end)
             }
             Child::Prop(p) => (p.key_span.start, prop_end(p)),
-            Child::Field(f) => (f.name.span.start, type_end(&f.ty)),
+            Child::Field(f) => (f.span.start, f.span.end),
             Child::Name(_, id) => (id.span.start, id.span.end),
             Child::Case(c) => (c.span.start, c.span.end),
             Child::Body(e) => (e.span.start, e.span.end),
@@ -375,8 +368,11 @@ impl Printer<'_> {
             Child::Prop(p) => self.prop(p, indent),
             Child::Field(f) => {
                 self.docs(&f.docs, indent);
-                self.buf
-                    .line(indent, &format!("{}: {}", f.name.name, type_text(&f.ty)));
+                let required = if f.required { "required " } else { "" };
+                self.buf.line(
+                    indent,
+                    &format!("{required}{}: {}", f.name.name, type_text(&f.ty)),
+                );
             }
             Child::Name(docs, id) => {
                 self.docs(docs, indent);

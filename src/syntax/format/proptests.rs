@@ -296,7 +296,11 @@ impl Out<'_> {
                 self.tok("{");
                 for i in 0..self.roll() % 4 {
                     self.docs();
-                    self.tok(["a", "b", "c", "d"][usize::from(i)]);
+                    if self.roll().is_multiple_of(3) {
+                        self.tok("required");
+                    }
+                    // A field may be named `required` too.
+                    self.tok(["a", "b", "c", "required"][usize::from(i)]);
                     self.tok(":");
                     match self.roll() % 3 {
                         0 => self.tok("int"),

@@ -122,6 +122,31 @@ fn records_and_facts_have_one_field_per_line_without_commas() {
 }
 
 #[test]
+fn required_fields_keep_their_modifier() {
+    check(
+        "record R { required a: int, b: bool,required  c: list<R> }",
+        "record R {\n  required a: int\n  b: bool\n  required c: list<R>\n}\n",
+    );
+    check(
+        "facts {\n  /// Doc.\n  required r: R\n}",
+        "facts {\n  /// Doc.\n  required r: R\n}\n",
+    );
+    // A field named `required` stays one, with the modifier or without.
+    check(
+        "record R { required required: bool required : set<E> }",
+        "record R {\n  required required: bool\n  required: set<E>\n}\n",
+    );
+}
+
+#[test]
+fn comments_around_a_required_field_are_kept() {
+    check(
+        "record R {\n  a: int // after a\n  required /* inside */ b: bool // after b\n}",
+        "record R {\n  a: int // after a\n  /* inside */\n  required b: bool // after b\n}\n",
+    );
+}
+
+#[test]
 fn outcomes_are_like_enums() {
     check(
         "outcomes {proceed,escalate}",
@@ -605,6 +630,7 @@ fn the_meaning_check_ignores_spans_only() {
     assert!(a.is_some() && a == b);
     assert!(meaning("flag F.x { when: a or b }") != meaning("flag F.x { when: a and b }"));
     assert!(meaning("// x\nenum E { a }") != meaning("enum E { a }"));
+    assert!(meaning("record R { required a: int }") != meaning("record R { a: int }"));
 }
 
 #[test]
