@@ -6,7 +6,7 @@
 //!
 //! ```sh
 //! cargo build --release --example profile
-//! target/release/examples/profile <bundled|bench> <compile|load|typed|roundtrip|fast|report|json|hand> <reps>
+//! target/release/examples/profile <bundled|bench> <compile|load|typed|roundtrip|fast|report|advise|json|hand> <reps>
 //! ```
 
 #[path = "../benches/common/mod.rs"]
@@ -30,7 +30,7 @@ fn main() -> ExitCode {
         args.get(2).map(|r| r.parse::<usize>()),
     ) else {
         eprintln!(
-            "usage: profile <bundled|bench> <compile|load|typed|roundtrip|fast|report|json|hand> <reps>"
+            "usage: profile <bundled|bench> <compile|load|typed|roundtrip|fast|report|advise|json|hand> <reps>"
         );
         return ExitCode::from(2);
     };
@@ -112,6 +112,16 @@ fn main() -> ExitCode {
                 sink += r.disposition_index();
             }
         }),
+        // Loaded facts to the full report with its advice (the
+        // questionnaire and the remediation plan).
+        "advise" => repeat(reps, &facts, |f| {
+            if let Ok(o) = rules.evaluate_into(f, &mut scratch)
+                && let Ok(mut r) = rules.report(f, o)
+                && rules.advise(&mut r).is_ok()
+            {
+                sink += r.questionnaire().map_or(0, |q| q.questions.len());
+            }
+        }),
         // JSON text to the full report.
         "json" => repeat(reps, &docs, |d| {
             if let Ok(f) = rules.facts_from_json(d)
@@ -134,7 +144,7 @@ fn main() -> ExitCode {
         }
         other => {
             eprintln!(
-                "unknown phase {other:?}: compile, load, typed, roundtrip, fast, report, json or hand"
+                "unknown phase {other:?}: compile, load, typed, roundtrip, fast, report, advise, json or hand"
             );
             return ExitCode::from(2);
         }

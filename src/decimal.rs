@@ -150,6 +150,11 @@ impl Decimal {
         self.scale
     }
 
+    /// The whole part, rounded toward zero; `None` beyond 64 bits.
+    pub(crate) fn trunc(self) -> Option<i64> {
+        i64::try_from(self.mantissa / 10i128.checked_pow(self.scale)?).ok()
+    }
+
     /// This number plus (or minus) one unit of the `scale`-th decimal
     /// (`scale` at least this number's own): with `scale` past the scales of
     /// this number and of the next one up, a number strictly between them.

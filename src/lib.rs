@@ -129,9 +129,8 @@ pub use facts::transaction::Transaction;
 pub use facts::{Facts, FactsBuilder, FactsError, Sourced};
 pub use info::{FlagInfo, JsonSchema, SafeguardInfo, ScopeInfo};
 pub use limits::{
-    MAX_ADVICE_EVALUATIONS, MAX_FACTS_BYTES, MAX_MISSING_FACTS, MAX_MISSING_PER_FLAG, MAX_REMEDY_PLANS, MAX_SOURCE_BYTES,
-    REPORT_QUOTE_BYTES,
-    report_quote_budget,
+    MAX_ADVICE_EVALUATIONS, MAX_FACTS_BYTES, MAX_MISSING_FACTS, MAX_MISSING_PER_FLAG,
+    MAX_REMEDY_PLANS, MAX_SOURCE_BYTES, REPORT_QUOTE_BYTES, report_quote_budget,
 };
 pub use model::{RulesetRef, SafeguardStatus, ScopeStatus, Severity, Status};
 pub use names::ParseNameError;
@@ -142,7 +141,7 @@ pub use report::record::{
     ScopeRecord,
 };
 pub use report::{
-    Evidence, FlagReport, Mitigation, NOTICE, Question, Questionnaire, RemedyPlan, Remediation,
+    Evidence, FlagReport, Mitigation, NOTICE, Question, Questionnaire, Remediation, RemedyPlan,
     Report, SafeguardReport, ScopeReport,
 };
 pub use ruleset::{BUNDLED_FILE, BUNDLED_SOURCE, RuleSet, check_source};

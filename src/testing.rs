@@ -152,6 +152,18 @@ pub struct Expect {
     /// The missing facts of the report, as a set.
     #[serde(default)]
     pub missing_facts: Option<BTreeSet<String>>,
+    /// The first questions of the questionnaire, in order, by fact path
+    /// (`[]`: no question at all). Needs an advised report
+    /// ([`RuleSet::advise`](crate::RuleSet::advise)).
+    #[serde(default)]
+    pub questions: Option<Vec<String>>,
+    /// The remediation plans, in order (`[]`: none). Needs an advised report.
+    #[serde(default)]
+    pub remediation: Option<Vec<crate::RemedyPlan>>,
+    /// The raised flags no safeguard mitigates that the remediation plan
+    /// names as the reason it cannot go lower. Needs an advised report.
+    #[serde(default)]
+    pub blocked_by: Option<Vec<String>>,
 }
 
 #[derive(Deserialize)]
@@ -207,6 +219,12 @@ impl TestFile {
 }
 
 impl Expect {
+    /// Whether the expectations need an advised report: its questionnaire
+    /// or remediation plan.
+    pub fn needs_advice(&self) -> bool {
+        self.questions.is_some() || self.remediation.is_some() || self.blocked_by.is_some()
+    }
+
     /// How a report differs from what is expected: one line per difference,
     /// none when the case passes. Text from the test file or the report
     /// (ids, outcomes, fact paths) has its control, invisible and
@@ -290,8 +308,75 @@ impl Expect {
                 ));
             }
         }
+        self.advice_differences(report, &mut diffs);
         diffs
     }
+
+    /// The differences in the questionnaire and the remediation plan.
+    fn advice_differences(&self, report: &Report, diffs: &mut Vec<String>) {
+        if !self.needs_advice() {
+            return;
+        }
+        let Some(questionnaire) = report.questionnaire() else {
+            diffs.push("questions and remediation: the report was not advised".to_string());
+            return;
+        };
+        if let Some(want) = &self.questions {
+            let got: Vec<&str> = questionnaire
+                .questions
+                .iter()
+                .take(want.len().max(1))
+                .map(|q| q.fact.as_str())
+                .collect();
+            let matches = if want.is_empty() {
+                got.is_empty()
+            } else {
+                got.iter().eq(want.iter())
+            };
+            if !matches {
+                diffs.push(format!(
+                    "questions: expected {}, got {}",
+                    listed(want.iter().map(String::as_str)),
+                    listed(got.into_iter())
+                ));
+            }
+        }
+        let plans = report.remediation().map_or(&[][..], |r| &r.plans[..]);
+        if let Some(want) = &self.remediation
+            && want.as_slice() != plans
+        {
+            let shown = |plans: &[crate::RemedyPlan]| {
+                listed(
+                    plans
+                        .iter()
+                        .map(|p| format!("{} => {}", p.safeguards.join(" + "), p.outcome))
+                        .collect::<Vec<_>>()
+                        .iter()
+                        .map(String::as_str),
+                )
+            };
+            diffs.push(format!(
+                "remediation: expected {}, got {}",
+                shown(want),
+                shown(plans)
+            ));
+        }
+        if let Some(want) = &self.blocked_by {
+            let got = report.remediation().map_or(&[][..], |r| &r.blocked_by[..]);
+            if want.as_slice() != got {
+                diffs.push(format!(
+                    "blocked by: expected {}, got {}",
+                    listed(want.iter().map(String::as_str)),
+                    listed(got.iter().map(String::as_str))
+                ));
+            }
+        }
+    }
+}
+
+/// Items as `[a, b]`.
+fn listed<'a>(items: impl Iterator<Item = &'a str>) -> String {
+    format!("[{}]", items.collect::<Vec<_>>().join(", "))
 }
 
 /// `what: expected W, got G (missing: …)`: a status other than expected,

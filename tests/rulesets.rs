@@ -277,9 +277,14 @@ fn run_cases() -> BTreeMap<String, (RuleSet, Coverage)> {
                 (None, Some(path)) => read(&dir.join(path)),
                 (None, None) => panic!("{context}: the case gives no facts"),
             };
-            let report = rules
+            let mut report = rules
                 .evaluate_json(&facts)
                 .unwrap_or_else(|e| panic!("{context}: the facts are rejected: {e}"));
+            if case.expect.needs_advice() {
+                rules
+                    .advise(&mut report)
+                    .unwrap_or_else(|e| panic!("{context}: no advice: {e}"));
+            }
             cov.record(&report);
             for d in case.expect.differences(&report) {
                 failures.push(format!("{context}: {d}"));

@@ -229,10 +229,16 @@ fn run_file(
             (None, None) => Err("the case gives no facts".to_string()),
         };
         let outcome = facts.and_then(|f| {
-            rules.evaluate_json(&f).map_err(|e| match e {
-                dd_rules::Error::Eval(e) => format!("the facts cannot be evaluated: {e}"),
+            let unevaluated = |e| format!("the facts cannot be evaluated: {e}");
+            let mut report = rules.evaluate_json(&f).map_err(|e| match e {
+                dd_rules::Error::Eval(e) => unevaluated(e),
                 e => format!("the facts are rejected: {e}"),
-            })
+            })?;
+            // Only the cases that expect questions or plans pay for them.
+            if case.expect.needs_advice() {
+                rules.advise(&mut report).map_err(unevaluated)?;
+            }
+            Ok(report)
         });
         let diffs = match &outcome {
             Ok(report) => {

@@ -197,7 +197,10 @@ fn questions(out: &mut String, questionnaire: &dd_rules::Questionnaire) {
             notes.push(format!("decides {}", decides.join(", ")));
         }
         notes.push(if q.changes_disposition {
-            format!("could change the disposition to {}", q.leads_to.join(" or "))
+            format!(
+                "could change the disposition to {}",
+                q.leads_to.join(" or ")
+            )
         } else {
             "cannot change the disposition alone".to_string()
         });
@@ -211,7 +214,10 @@ fn questions(out: &mut String, questionnaire: &dd_rules::Questionnaire) {
         );
     }
     if questionnaire.truncated {
-        let _ = writeln!(out, "  (stopped early: not every missing fact was examined)");
+        let _ = writeln!(
+            out,
+            "  (stopped early: not every missing fact was examined)"
+        );
     }
 }
 

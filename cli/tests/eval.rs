@@ -259,11 +259,25 @@ fn eval_partial_facts_reports_unknown_flags_and_facts_to_gather() {
         "duplicates in missing_facts"
     );
 
-    let text = dd(["eval", PARTIAL]);
+    let text = dd(["eval", "--no-advice", PARTIAL]);
     text.code(0)
         .stdout_has(&format!("Unknown flags ({}):", unknown.len()))
         .stdout_has("Facts to gather, most decisive first:")
         .stdout_has(&format!("  1. {}", missing_facts[0]));
+
+    // Advised (the default for one document), the questionnaire takes the
+    // list's place: questions in words, each with what it decides.
+    let json = dd(["eval", "--format", "json", PARTIAL]);
+    let report: serde_json::Value = serde_json::from_str(&json.code(0).stdout).unwrap();
+    let first = &report["questionnaire"]["questions"][0];
+    assert_eq!(first["changes_disposition"], true, "{first}");
+    let text = dd(["eval", PARTIAL]);
+    text.code(0)
+        .stdout_has("Questions to answer next, most decisive first:")
+        .stdout_has("  1. Yes or no? ")
+        .stdout_has(&format!("[{}]", first["fact"].as_str().unwrap()))
+        .stdout_has("could change the disposition to ");
+    assert!(!text.stdout.contains("Facts to gather"));
 }
 
 #[test]

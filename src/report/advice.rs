@@ -102,11 +102,17 @@ impl Question {
         let (ask, answer) = if self.ty == "bool" {
             ("Yes or no?", String::new())
         } else if self.ty.starts_with("set<") {
-            ("Which apply?", format!(" (any of: {})", self.values.join(", ")))
+            (
+                "Which apply?",
+                format!(" (any of: {})", self.values.join(", ")),
+            )
         } else if self.ty.starts_with("list<") {
             ("List them:", String::new())
         } else if !self.values.is_empty() {
-            ("Which one?", format!(" (one of: {})", self.values.join(", ")))
+            (
+                "Which one?",
+                format!(" (one of: {})", self.values.join(", ")),
+            )
         } else {
             let kind = match self.ty.as_str() {
                 "int" => " (a whole number)",
@@ -190,9 +196,13 @@ pub struct Remediation {
     pub best: String,
     /// The smallest safeguard sets that lower the disposition.
     pub plans: Vec<RemedyPlan>,
-    /// The raised flags that no safeguard mitigates (a sanctions or list
-    /// hit): when safeguards cannot bring the disposition down to the
-    /// lowest in-scope outcome, these are why.
+    /// Why safeguards cannot bring the disposition down to the lowest
+    /// in-scope outcome, when they cannot: the raised flags that no
+    /// safeguard mitigates (a sanctions or list hit) each of which, were it
+    /// clear, would let the safeguards go lower than [`best`](Self::best);
+    /// or, when no one of them would alone, all of them if together they
+    /// would. Empty when what blocks is unknown flags (the questionnaire's
+    /// business) or nothing.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub blocked_by: Vec<String>,
     /// Whether the search stopped at

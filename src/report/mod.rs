@@ -25,8 +25,8 @@ use crate::model::{RulesetRef, SafeguardStatus, Severity, Status};
 use serde::ser::{SerializeMap, SerializeSeq, SerializeStruct};
 use serde::{Serialize, Serializer};
 
+pub use advice::{Question, Questionnaire, Remediation, RemedyPlan};
 pub(crate) use build::build;
-pub use advice::{Question, Questionnaire, RemedyPlan, Remediation};
 pub use scope::ScopeReport;
 
 /// A fact quoted as evidence, with its provenance when the facts gave one.

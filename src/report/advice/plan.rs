@@ -13,13 +13,16 @@
 //! on the safeguards). A union is a plan when it lowers the disposition and
 //! no other union inside it reaches the same outcome or a lower one.
 //!
-//! Bounded: at most [`MAX_ADVICE_EVALUATIONS`] unions are evaluated (each a
-//! few word operations per flag word and the policy), and at most
+//! Bounded: at most [`MAX_ADVICE_EVALUATIONS`] combinations of units are
+//! tried (each a union, and an evaluation of the mitigations and the policy
+//! when the union is new), and at most
 //! [`MAX_REMEDY_PLANS`] plans are listed; past either, `truncated`.
 
+use std::borrow::Cow;
 use std::collections::BTreeSet;
 
-use super::{RemedyPlan, Remediation};
+use super::{Remediation, RemedyPlan};
+use crate::check::{Checked, DispCond};
 use crate::engine::Engine;
 use crate::eval::machine::FlagBits;
 use crate::eval::outcome::{Outcome, dispose, mitigated_words};
@@ -40,19 +43,23 @@ pub(super) fn remedy(rules: &Engine, outcome: &Outcome) -> Option<Remediation> {
     let fw = program.flag_words;
     let bits = outcome.bits();
     let statuses = Statuses {
-        raised: bits.get(..fw)?,
-        clear: bits.get(fw..2 * fw)?,
+        raised: Cow::Borrowed(bits.get(..fw)?),
+        clear: Cow::Borrowed(bits.get(fw..2 * fw)?),
         unknown: bits.get(2 * fw..3 * fw)?,
         in_place: bits.get(4 * fw..)?,
     };
     let checked = rules.checked();
-    // The units: for each flag not clear and not mitigated that has
-    // safeguards, those of them not in place; each distinct set once.
+    let matters = mitigation_matters(checked);
+    // The units: for each flag not mitigated that has safeguards, and
+    // whose mitigation the policy can see (a selector of its status that
+    // asks for `mitigated` or `unmitigated`), those of its safeguards not in
+    // place; each distinct set once.
     let mut units: Vec<Vec<usize>> = Vec::new();
     for (i, flag) in checked.flags.iter().enumerate() {
         let status = outcome.flags.get(i).copied().unwrap_or(Status::Unknown);
         let mitigated = outcome.mitigated.get(i).copied().unwrap_or(false);
-        if status == Status::Clear || mitigated || flag.mitigated_by.is_empty() {
+        let seen = matters.get(status_index(status)).copied().unwrap_or(true);
+        if !seen || mitigated || flag.mitigated_by.is_empty() {
             continue;
         }
         let mut need: Vec<usize> = flag
@@ -70,13 +77,33 @@ pub(super) fn remedy(rules: &Engine, outcome: &Outcome) -> Option<Remediation> {
     let name = |o: usize| rules.outcome_name(o).unwrap_or_default().to_string();
     let everything: Vec<usize> = union(units.iter());
     let best = statuses.outcome_with(program, &everything);
+    // The raised flags no safeguard mitigates that keep the best above the
+    // lowest outcome: each one whose clearing alone would lower the best;
+    // failing any, all of them when clearing them together would.
     let blocked_by = if best > lowest {
-        checked
+        let unmitigable: Vec<usize> = checked
             .flags
             .iter()
             .zip(&outcome.flags)
-            .filter(|(f, s)| **s == Status::Raised && f.mitigated_by.is_empty())
-            .map(|(f, _)| f.id.clone())
+            .enumerate()
+            .filter(|(_, (f, s))| **s == Status::Raised && f.mitigated_by.is_empty())
+            .map(|(i, _)| i)
+            .collect();
+        let lowers =
+            |cleared: &[usize]| statuses.cleared(cleared).outcome_with(program, &everything) < best;
+        let alone: Vec<usize> = unmitigable
+            .iter()
+            .copied()
+            .filter(|&f| lowers(&[f]))
+            .collect();
+        let blocking = if alone.is_empty() && lowers(&unmitigable) {
+            unmitigable
+        } else {
+            alone
+        };
+        blocking
+            .iter()
+            .filter_map(|&f| checked.flags.get(f).map(|f| f.id.clone()))
             .collect()
     } else {
         Vec::new()
@@ -89,13 +116,15 @@ pub(super) fn remedy(rules: &Engine, outcome: &Outcome) -> Option<Remediation> {
         'search: for k in 1..=units.len() {
             let mut pick: Vec<usize> = (0..k).collect();
             loop {
+                // Every combination counts, evaluated or not (most unions
+                // repeat one already seen once units overlap).
+                if evaluations == MAX_ADVICE_EVALUATIONS {
+                    truncated = true;
+                    break 'search;
+                }
+                evaluations += 1;
                 let set = union(pick.iter().filter_map(|&u| units.get(u)));
                 if seen.insert(set.clone()) {
-                    if evaluations == MAX_ADVICE_EVALUATIONS {
-                        truncated = true;
-                        break 'search;
-                    }
-                    evaluations += 1;
                     let reached = statuses.outcome_with(program, &set);
                     if reached < outcome.outcome {
                         found.push((reached, set));
@@ -144,16 +173,70 @@ pub(super) fn remedy(rules: &Engine, outcome: &Outcome) -> Option<Remediation> {
     })
 }
 
+/// The index of a status in [`Selector::statuses`](crate::check::Selector).
+fn status_index(status: Status) -> usize {
+    match status {
+        Status::Raised => 0,
+        Status::Clear => 1,
+        Status::Unknown => 2,
+    }
+}
+
+/// For each status (raised, clear, unknown), whether the policy can tell a
+/// mitigated flag of that status from an unmitigated one: whether some
+/// selector that picks that status filters on mitigation.
+fn mitigation_matters(checked: &Checked) -> [bool; 3] {
+    let mut matters = [false; 3];
+    let mut todo: Vec<&DispCond> = checked
+        .cases
+        .iter()
+        .filter_map(|c| c.cond.as_ref())
+        .collect();
+    while let Some(d) = todo.pop() {
+        match d {
+            DispCond::Any(s) | DispCond::No(s) | DispCond::Count(s, _, _) => {
+                if s.mitigated.is_some() {
+                    for (m, picks) in matters.iter_mut().zip(s.statuses) {
+                        *m |= picks;
+                    }
+                }
+            }
+            DispCond::Not(inner) => todo.push(inner),
+            DispCond::And(items) | DispCond::Or(items) => todo.extend(items.iter()),
+        }
+    }
+    matters
+}
+
 /// The flags' statuses and the safeguards in place of an evaluation, as
 /// bit sets.
 struct Statuses<'o> {
-    raised: &'o [u64],
-    clear: &'o [u64],
+    raised: Cow<'o, [u64]>,
+    clear: Cow<'o, [u64]>,
     unknown: &'o [u64],
     in_place: &'o [u64],
 }
 
 impl Statuses<'_> {
+    /// The same, with the raised flags `flags` clear instead.
+    fn cleared(&self, flags: &[usize]) -> Statuses<'_> {
+        let mut raised = self.raised.to_vec();
+        let mut clear = self.clear.to_vec();
+        for &f in flags {
+            let bit = 1u64 << (f % 64);
+            if let (Some(r), Some(c)) = (raised.get_mut(f / 64), clear.get_mut(f / 64)) {
+                *r &= !bit;
+                *c |= bit;
+            }
+        }
+        Statuses {
+            raised: Cow::Owned(raised),
+            clear: Cow::Owned(clear),
+            unknown: self.unknown,
+            in_place: self.in_place,
+        }
+    }
+
     /// The disposition with the safeguards of `more` in place as well.
     fn outcome_with(&self, program: &crate::compile::Program, more: &[usize]) -> usize {
         let mut in_place = self.in_place.to_vec();
@@ -167,8 +250,8 @@ impl Statuses<'_> {
         let (_, outcome) = dispose(
             program,
             &FlagBits {
-                raised: self.raised,
-                clear: self.clear,
+                raised: &self.raised,
+                clear: &self.clear,
                 unknown: self.unknown,
                 mitigated: &mitigated,
             },

@@ -21,7 +21,7 @@
 //!   set, each class, each class's complement and the full set;
 //! - a list: the empty list, one element with nothing known, and one
 //!   element with a single field given, for each field the ruleset reads
-//!   and each of that field's candidates.
+//!   and each of that field's candidates (a list field given empty).
 //!
 //! A fact is asked when some candidate changes the scope's, a flag's or a
 //! safeguard's status; it changes the disposition when some candidate does.
@@ -88,7 +88,9 @@ pub(super) fn ask(
             let Some(old) = put(&mut work, fact, value) else {
                 continue;
             };
-            let result = scratch.run(rules, &work).map(|now| found.compare(outcome, now));
+            let result = scratch
+                .run(rules, &work)
+                .map(|now| found.compare(outcome, now));
             put_back(&mut work, fact, old);
             result?;
         }
@@ -362,8 +364,8 @@ pub(super) struct Absent {
 
 /// Whether the ruleset declares a field required of every transaction in
 /// scope.
-fn required(_field: &FieldDef) -> bool {
-    false
+fn required(field: &FieldDef) -> bool {
+    field.required
 }
 
 /// A record to walk: where its frame is, where its slots start, its path.
@@ -373,6 +375,9 @@ struct Visit {
     base: usize,
     prefix: String,
     parents: Vec<usize>,
+    /// Whether a record around it is read (`known(rec)`): giving any field
+    /// of it makes the record known.
+    read_around: bool,
 }
 
 /// Every absent fact of the document that the ruleset reads or requires,
@@ -386,9 +391,11 @@ fn absent_facts(schema: &Schema, root: &Frame, known: &mut Known) -> Vec<Absent>
         base: 0,
         prefix: String::new(),
         parents: Vec::new(),
+        read_around: false,
     }];
     while let Some(visit) = todo.pop() {
-        let (Some(record), Some(frame)) = (schema.record(visit.record), frame_at(root, &visit.steps))
+        let (Some(record), Some(frame)) =
+            (schema.record(visit.record), frame_at(root, &visit.steps))
         else {
             continue;
         };
@@ -396,7 +403,8 @@ fn absent_facts(schema: &Schema, root: &Frame, known: &mut Known) -> Vec<Absent>
         for (name, field) in &record.fields {
             let slot = visit.base + field.offset;
             let path = format!("{}{name}", visit.prefix);
-            let wanted = required(field) || known.reads.contains(&(visit.record, name.clone()));
+            let read = known.reads.contains(&(visit.record, name.clone()));
+            let wanted = required(field) || read || visit.read_around;
             let value = frame.value(slot);
             match (field.ty, value) {
                 (Type::Record(r), _) => {
@@ -408,6 +416,7 @@ fn absent_facts(schema: &Schema, root: &Frame, known: &mut Known) -> Vec<Absent>
                         base: slot + 1,
                         prefix: format!("{path}."),
                         parents,
+                        read_around: visit.read_around || read,
                     });
                 }
                 (Type::List(r), Value::List(elements)) => {
@@ -420,6 +429,7 @@ fn absent_facts(schema: &Schema, root: &Frame, known: &mut Known) -> Vec<Absent>
                             base: 0,
                             prefix: format!("{path}[{i}]."),
                             parents: Vec::new(),
+                            read_around: false,
                         });
                     }
                 }
@@ -524,11 +534,21 @@ struct Candidates {
 
 impl Candidates {
     fn new(_schema: &Schema, known: &Known) -> Candidates {
+        // Whole numbers and decimals compare with each other: each kind's
+        // constants count for the other (a decimal by its whole part, which
+        // with one below and one above brackets it).
+        let whole = known.decimals.iter().filter_map(|d| d.trunc());
         let mut ints = BTreeSet::from([-1, 0, 1]);
-        for &c in &known.ints {
-            ints.extend([c.checked_sub(1), Some(c), c.checked_add(1)].into_iter().flatten());
+        for c in known.ints.iter().copied().chain(whole) {
+            ints.extend(
+                [c.checked_sub(1), Some(c), c.checked_add(1)]
+                    .into_iter()
+                    .flatten(),
+            );
         }
-        let decimals = decimal_candidates(&known.decimals);
+        let mut numbers = known.decimals.clone();
+        numbers.extend(known.ints.iter().map(|&n| Decimal::from_int(n)));
+        let decimals = decimal_candidates(&numbers);
         let mut strings: Vec<String> = known.strings.iter().cloned().collect();
         // One string that neither the ruleset nor the document holds.
         let fresh = (0..=strings.len())
@@ -587,22 +607,32 @@ impl Candidates {
         ];
         // The leaves of the element, nested records included (their
         // presence slots with them), lists left absent.
-        let mut todo = vec![(r, 0usize, Vec::<usize>::new())];
-        while let Some((rec, base, parents)) = todo.pop() {
+        let mut todo = vec![(r, 0usize, Vec::<usize>::new(), false)];
+        while let Some((rec, base, parents, around)) = todo.pop() {
             let Some(def) = schema.record(rec) else {
                 continue;
             };
             for (name, field) in &def.fields {
                 let slot = base + field.offset;
+                let read = around || known.reads.contains(&(rec, name.clone()));
                 match field.ty {
                     Type::Record(inner) => {
                         let mut p = parents.clone();
                         p.push(slot);
-                        todo.push((inner, slot + 1, p));
+                        todo.push((inner, slot + 1, p, read));
                     }
-                    Type::List(_) => {}
+                    Type::List(_) => {
+                        if read {
+                            let mut element = Frame::absent(size);
+                            for &p in &parents {
+                                element.put(p, Value::Present);
+                            }
+                            element.put(slot, Value::List(Box::new([])));
+                            out.push(Value::List(Box::new([element])));
+                        }
+                    }
                     ty => {
-                        if !known.reads.contains(&(rec, name.clone())) {
+                        if !read {
                             continue;
                         }
                         for value in self.of(schema, ty, known) {
@@ -650,7 +680,11 @@ fn decimal_candidates(constants: &BTreeSet<Decimal>) -> Vec<Decimal> {
 /// The candidate sets of enum `e`'s values: see the module's comment.
 fn set_candidates(schema: &Schema, e: EnumId, known: &Known) -> Vec<u128> {
     let n = schema.enums.get(e).map_or(0, |d| d.variants.len()).min(128);
-    let all = if n == 128 { u128::MAX } else { (1u128 << n) - 1 };
+    let all = if n == 128 {
+        u128::MAX
+    } else {
+        (1u128 << n) - 1
+    };
     let masks: Vec<u128> = known
         .masks
         .get(&e)
