@@ -129,8 +129,9 @@ pub use facts::transaction::Transaction;
 pub use facts::{Facts, FactsBuilder, FactsError, Sourced};
 pub use info::{FlagInfo, JsonSchema, SafeguardInfo, ScopeInfo};
 pub use limits::{
-    MAX_ADVICE_EVALUATIONS, MAX_FACTS_BYTES, MAX_MISSING_FACTS, MAX_MISSING_PER_FLAG,
-    MAX_REMEDY_PLANS, MAX_SOURCE_BYTES, REPORT_QUOTE_BYTES, report_quote_budget,
+    ADVICE_WORK_BYTES, MAX_ADVICE_EVALUATIONS, MAX_FACTS_BYTES, MAX_MISSING_FACTS,
+    MAX_MISSING_PER_FLAG, MAX_REMEDY_PLANS, MAX_SOURCE_BYTES, REPORT_QUOTE_BYTES,
+    advice_evaluations, report_quote_budget,
 };
 pub use model::{RulesetRef, SafeguardStatus, ScopeStatus, Severity, Status};
 pub use names::ParseNameError;

@@ -89,6 +89,19 @@ pub const MAX_MISSING_FACTS: usize = 256;
 /// is this many evaluations of it at most.
 pub const MAX_ADVICE_EVALUATIONS: usize = 8_192;
 
+/// The work a questionnaire may do, in bytes of facts document evaluated:
+/// each candidate answer evaluates the whole transaction again, so a large
+/// document gets fewer of them ([`advice_evaluations`]).
+pub const ADVICE_WORK_BYTES: usize = 64 * 1024 * 1024;
+
+/// How many evaluations a questionnaire makes at most for a document of
+/// `document_len` bytes: [`MAX_ADVICE_EVALUATIONS`], fewer for a document
+/// so large that they would evaluate more than [`ADVICE_WORK_BYTES`], but
+/// never fewer than 16.
+pub fn advice_evaluations(document_len: usize) -> usize {
+    (ADVICE_WORK_BYTES / document_len.max(1)).clamp(16, MAX_ADVICE_EVALUATIONS)
+}
+
 /// The most safeguard sets a remediation plan lists.
 pub const MAX_REMEDY_PLANS: usize = 16;
 

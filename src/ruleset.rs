@@ -478,7 +478,8 @@ impl RuleSet {
         let facts = report.facts.clone();
         let mut scratch = self.new_scratch();
         let outcome = self.evaluate_into(&facts, &mut scratch)?;
-        let advice = crate::report::advice::advise(&self.engine, &facts, outcome)
+        let ranked: Vec<&str> = report.missing_facts().collect();
+        let advice = crate::report::advice::advise(&self.engine, &facts, outcome, &ranked)
             .map_err(|at| self.engine.over_budget(at))?;
         report.advice = Some(Box::new(advice));
         Ok(())

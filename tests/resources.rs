@@ -302,3 +302,31 @@ fn explanations_pay_for_every_element_they_visit() {
     // The compiled evaluator counts such a list in one step.
     assert!(rules.with_budget(1_000_000).evaluate(&facts).is_ok());
 }
+
+/// Advice evaluates the transaction again for each candidate answer, so the
+/// questionnaire's evaluations shrink as the document grows
+/// (`advice_evaluations`): a document of a megabyte gets a handful, and the
+/// questionnaire says it stopped early.
+#[test]
+fn advice_on_a_large_document_stops_early_and_says_so() {
+    assert_eq!(
+        dd_rules::advice_evaluations(1_000),
+        dd_rules::MAX_ADVICE_EVALUATIONS
+    );
+    assert_eq!(dd_rules::advice_evaluations(usize::MAX), 16);
+    let bundled = RuleSet::bundled().unwrap();
+    let name = "x".repeat(1 << 20);
+    let doc = format!(r#"{{"parties": [{{"name": "{name}"}}, {{}}, {{}}]}}"#);
+    assert_eq!(dd_rules::advice_evaluations(doc.len()), 63);
+    let mut report = bundled.evaluate_json(&doc).unwrap();
+    bundled.advise(&mut report).unwrap();
+    let questionnaire = report.questionnaire().unwrap();
+    assert!(questionnaire.truncated);
+    assert!(!questionnaire.questions.is_empty());
+    // A small document is examined whole.
+    let mut small = bundled
+        .evaluate_json(r#"{"parties": [{}, {}, {}]}"#)
+        .unwrap();
+    bundled.advise(&mut small).unwrap();
+    assert!(!small.questionnaire().unwrap().truncated);
+}

@@ -159,7 +159,8 @@ fn every_entry_point_fits_in_a_small_stack() {
             format_source(&source, "deep.rules").unwrap();
             let rules = RuleSet::compile(&source, "deep.rules").unwrap();
             let facts = rules.facts_from_json(&doc).unwrap();
-            let report = rules.evaluate(&facts).unwrap();
+            let mut report = rules.evaluate(&facts).unwrap();
+            rules.advise(&mut report).unwrap();
             let _ = report.to_json();
             let _ = report.to_json_pretty();
             let explanation = rules.explain(&facts, "A.a").unwrap().unwrap();

@@ -11,6 +11,9 @@ then::
     rules = dd_rules.RuleSet.bundled()          # or RuleSet.compile(source, "my.rules")
     report = rules.evaluate({"id": "T-1", "country": {"civic_space": "closed"}})
     print(report["disposition"], report["scope"]["status"], report["missing_facts"])
+    for q in report["questionnaire"]["questions"][:3]:   # what to ask next
+        print(q["fact"], q.get("question"), q["changes_disposition"])
+    print(report.get("remediation"))                      # safeguards that would lower it
 
 The library is looked for in ``$DD_RULES_LIB`` (a path to the file), else in
 the cargo target directory (``$CARGO_TARGET_DIR`` or ``target/`` at the

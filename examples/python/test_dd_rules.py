@@ -65,6 +65,22 @@ class RuleSetTest(unittest.TestCase):
         # A ruleset without a scope has no `scope` in its reports.
         self.assertNotIn("scope", dd_rules.RuleSet.compile(SOURCE, "example.rules").evaluate({}))
 
+    def test_the_report_asks_questions_and_plans_safeguards(self):
+        with dd_rules.RuleSet.bundled() as rules:
+            # Scope unknown: the facts that decide it are asked first.
+            unknown = rules.evaluate({"end_user": {"kind": "national_police"}})
+            first = unknown["questionnaire"]["questions"][0]
+            self.assertTrue(first["decides_scope"])
+            self.assertIn("type", first)
+            # A sanctions hit: no safeguard lowers it, and the plan says why.
+            hit = rules.evaluate({"end_user": {"sanctioned": True}})
+            self.assertEqual(hit["remediation"]["plans"], [])
+            self.assertEqual(hit["remediation"]["blocked_by"], ["S2.sanctioned"])
+            # Out of scope: nothing to ask, nothing to plan.
+            printers = rules.evaluate({"product": {"capabilities": [], "critical_component": False}})
+            self.assertEqual(printers["questionnaire"]["questions"], [])
+            self.assertNotIn("remediation", printers)
+
     def test_compile_and_evaluate_a_dict(self):
         rules = dd_rules.RuleSet.compile(SOURCE, "example.rules")
         self.assertEqual((rules.name, rules.version), ("example", "1"))

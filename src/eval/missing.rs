@@ -19,7 +19,6 @@
 //! - **Every element visited is paid for** from the budget (`budget.rs`),
 //!   as evaluation pays for it.
 
-use std::fmt::Write as _;
 use std::ops::Range;
 
 use super::machine::Machine;
@@ -456,10 +455,46 @@ impl<'a> Machine<'a, '_> {
                 level.0.push_str(prefix);
                 level.0.push('.');
             }
-            // INVARIANT: writing to a String cannot fail.
-            let _ = write!(level.0, "{name}[{i}]");
+            level.0.push_str(name);
+            level.0.push('[');
+            push_index(&mut level.0, i);
+            level.0.push(']');
             level.1 = list.record;
             self.missing_in(body, walk, out);
+        }
+    }
+}
+
+/// Writes `i` in decimal, without the formatting machinery: a list index
+/// is written for every element a walk enters.
+fn push_index(out: &mut String, i: usize) {
+    let mut digits = [0u8; 20];
+    let mut n = i;
+    let mut at = digits.len();
+    loop {
+        at -= 1;
+        if let Some(d) = digits.get_mut(at) {
+            // INVARIANT: `n % 10` is a single digit.
+            *d = b'0' + (n % 10) as u8;
+        }
+        n /= 10;
+        if n == 0 || at == 0 {
+            break;
+        }
+    }
+    for &d in digits.get(at..).unwrap_or_default() {
+        out.push(char::from(d));
+    }
+}
+
+#[cfg(test)]
+mod index_tests {
+    #[test]
+    fn indexes_are_written_in_decimal() {
+        for i in [0usize, 7, 10, 99, 1234, usize::MAX] {
+            let mut s = String::from("x");
+            super::push_index(&mut s, i);
+            assert_eq!(s, format!("x{i}"));
         }
     }
 }

@@ -131,8 +131,9 @@ impl Question {
 /// unknown); the facts the ruleset declares `required`; the facts an
 /// answer to which alone would change the disposition; the facts an answer
 /// to which would change some flag's or safeguard's status. Within each
-/// group, by the most severe flag the fact decides, then by how many, then
-/// in the schema's order. A missing fact no answer to which would change
+/// group, by the weight of the flags the fact decides (the most severe
+/// first, then how many), then in the order of the report's
+/// `missing_facts`, then in the document's. A missing fact no answer to which would change
 /// any status is not asked (unless required). Out of scope, nothing is
 /// asked: the scope is settled.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -223,12 +224,14 @@ pub(crate) struct Advice {
 /// The advice for `facts`, whose outcome is `outcome`. On failure, the
 /// condition that went over the evaluation budget in one of the
 /// evaluations the advice makes.
+/// `ranked` is the report's `missing_facts`, examined first.
 pub(crate) fn advise(
     rules: &Engine,
     facts: &Facts,
     outcome: &Outcome,
+    ranked: &[&str],
 ) -> Result<Advice, (ConditionKind, usize)> {
-    let questionnaire = questions::ask(rules, facts, outcome)?;
+    let questionnaire = questions::ask(rules, facts, outcome, ranked)?;
     let remediation = plan::remedy(rules, outcome);
     Ok(Advice {
         questionnaire,

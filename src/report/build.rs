@@ -55,7 +55,7 @@ thread_local! {
     /// The predicate cache the report's machine reads, likewise kept.
     static KEPT_CACHE: Cell<Vec<Cell<Tri>>> = const { Cell::new(Vec::new()) };
     /// The missing paths with their weights, as [`rank`] sorts them, likewise kept.
-    static KEPT_RANKING: Cell<Vec<(Range<usize>, u64)>> = const { Cell::new(Vec::new()) };
+    static KEPT_RANKING: Cell<Vec<Ranked>> = const { Cell::new(Vec::new()) };
 }
 
 /// Builds the full report from the fast path's outcome for the same facts.
@@ -211,6 +211,41 @@ fn text_of<'t>(text: &'t str, span: &Range<usize>) -> &'t [u8] {
     text.as_bytes().get(span.clone()).unwrap_or_default()
 }
 
+/// A missing path as [`rank`] sorts it: its span, its weight, and its first
+/// 16 bytes as a big-endian number (zero-padded), which orders paths as
+/// their text does until two share those bytes, so that most comparisons
+/// are one integer comparison.
+#[derive(Clone)]
+struct Ranked {
+    span: Range<usize>,
+    weight: u64,
+    prefix: u128,
+}
+
+impl Ranked {
+    fn new(text: &str, span: Range<usize>, weight: u64) -> Ranked {
+        let mut head = [0u8; 16];
+        let bytes = text_of(text, &span);
+        let n = bytes.len().min(16);
+        if let (Some(to), Some(from)) = (head.get_mut(..n), bytes.get(..n)) {
+            to.copy_from_slice(from);
+        }
+        Ranked {
+            span,
+            weight,
+            prefix: u128::from_be_bytes(head),
+        }
+    }
+
+    /// The order of the paths' texts (paths hold no NUL, so the padding
+    /// orders a shorter path before a longer one it begins).
+    fn cmp_text(&self, other: &Ranked, text: &str) -> std::cmp::Ordering {
+        self.prefix
+            .cmp(&other.prefix)
+            .then_with(|| text_of(text, &self.span).cmp(text_of(text, &other.span)))
+    }
+}
+
 /// The most entries of [`rank`]'s buffer a thread keeps for its next report.
 const KEEP_RANKING: usize = 4096;
 
@@ -237,35 +272,35 @@ fn rank(
     // flags of 10^9 each), and a flag's weight added to one stays there.
     if let Some(scope) = scope {
         for span in paths.get(scope.missing.clone()).unwrap_or_default() {
-            weighted.push((span.clone(), u64::MAX));
+            weighted.push(Ranked::new(text, span.clone(), u64::MAX));
         }
     }
     for (row, flag) in rows.iter().zip(&checked.flags) {
         let w = weight(flag.severity);
         for span in paths.get(row.missing.clone()).unwrap_or_default() {
-            weighted.push((span.clone(), w));
+            weighted.push(Ranked::new(text, span.clone(), w));
         }
     }
     // Equal paths from different flags: one entry with their summed weight.
-    weighted.sort_unstable_by(|a, b| text_of(text, &a.0).cmp(text_of(text, &b.0)));
+    weighted.sort_unstable_by(|a, b| a.cmp_text(b, text));
     let mut merged = weighted;
     merged.dedup_by(|next, kept| {
-        let same = text_of(text, &next.0) == text_of(text, &kept.0);
+        let same = next.cmp_text(kept, text).is_eq();
         if same {
-            kept.1 = kept.1.saturating_add(next.1);
+            kept.weight = kept.weight.saturating_add(next.weight);
         }
         same
     });
     // Heaviest first; the sort is stable and the paths are in text order
     // already, so paths of equal weight stay in text order.
-    merged.sort_by_key(|&(_, w)| std::cmp::Reverse(w));
+    merged.sort_by_key(|r| std::cmp::Reverse(r.weight));
     let truncated = merged.len() > MAX_MISSING_FACTS;
     let start = paths.len();
     paths.extend(
         merged
             .iter()
             .take(MAX_MISSING_FACTS)
-            .map(|(span, _)| span.clone()),
+            .map(|r| r.span.clone()),
     );
     // Kept unless it grew past what most reports need.
     if merged.capacity() <= KEEP_RANKING {

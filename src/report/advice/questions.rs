@@ -28,8 +28,11 @@
 //! For leaves this is exact: the candidates stand for every value. For a
 //! list it is exact against the candidate lists (a list of several elements
 //! with several fields given is not tried). At most
-//! [`MAX_ADVICE_EVALUATIONS`] evaluations are made; past it the
-//! questionnaire says `truncated` and lists the facts examined so far.
+//! [`MAX_ADVICE_EVALUATIONS`](crate::limits::MAX_ADVICE_EVALUATIONS)
+//! evaluations are made, fewer for a large
+//! document ([`advice_evaluations`]: each evaluation reads all of it); past
+//! that the questionnaire says `truncated` and lists the facts examined so
+//! far.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
@@ -43,7 +46,7 @@ use crate::engine::Engine;
 use crate::eval::outcome::{Outcome, Scratch};
 use crate::facts::schema::{EnumId, FieldDef, RecordId, Schema, Type};
 use crate::facts::{Facts, Frame, SetBits, Value, bit, next_serial};
-use crate::limits::MAX_ADVICE_EVALUATIONS;
+use crate::limits::advice_evaluations;
 use crate::model::ScopeStatus;
 use crate::report::build::weight;
 
@@ -52,6 +55,7 @@ pub(super) fn ask(
     rules: &Engine,
     facts: &Facts,
     outcome: &Outcome,
+    ranked: &[&str],
 ) -> Result<Questionnaire, (ConditionKind, usize)> {
     if outcome.scope == Some(ScopeStatus::Out) {
         return Ok(Questionnaire::default());
@@ -60,7 +64,13 @@ pub(super) fn ask(
     let schema = rules.schema();
     let mut known = Known::default();
     reads_of(checked, &mut known);
-    let absent = absent_facts(schema, &facts.root, &mut known);
+    let mut absent = absent_facts(schema, &facts.root, &mut known);
+    // The report's ranked missing facts are examined first, in their
+    // order, so that a questionnaire cut short by its bound has examined
+    // the facts most likely to matter.
+    let rank: std::collections::HashMap<&str, usize> =
+        ranked.iter().enumerate().map(|(i, p)| (*p, i)).collect();
+    absent.sort_by_key(|a| rank.get(a.path.as_str()).copied().unwrap_or(usize::MAX));
     let candidates = Candidates::new(schema, &known);
 
     // One working copy of the facts, changed one fact at a time and put
@@ -75,14 +85,15 @@ pub(super) fn ask(
     };
     let mut scratch = Scratch::new(rules);
     let mut evaluations = 0usize;
+    let most = advice_evaluations(facts.len);
     let mut truncated = false;
     let mut asked: Vec<(u8, u64, usize, Question)> = Vec::new();
-    'facts: for (order, fact) in absent.iter().enumerate() {
+    for (order, fact) in absent.iter().enumerate() {
         let mut found = Found::new(checked);
         for value in candidates.of(schema, fact.ty, &known) {
-            if evaluations == MAX_ADVICE_EVALUATIONS {
+            if evaluations == most {
                 truncated = true;
-                break 'facts;
+                break;
             }
             evaluations += 1;
             let Some(old) = put(&mut work, fact, value) else {
@@ -95,32 +106,53 @@ pub(super) fn ask(
             result?;
         }
         let required = fact.required;
-        if !found.any() && !required {
-            continue;
+        if found.any() || required {
+            // Cut short, a fact some answer was found to change is still
+            // asked (what else it decides may be missing: `truncated`).
+            asked.push(rank_of(
+                &found, fact, order, outcome, checked, rules, schema,
+            ));
         }
-        let severity: u64 = found
-            .flags
-            .iter()
-            .zip(&checked.flags)
-            .filter(|(hit, _)| **hit)
-            .map(|(_, f)| weight(f.severity))
-            .sum();
-        let group = if found.scope && outcome.scope == Some(ScopeStatus::Unknown) {
-            0
-        } else if required {
-            1
-        } else if !found.outcomes.is_empty() {
-            2
-        } else {
-            3
-        };
-        asked.push((group, severity, order, found.question(rules, schema, fact)));
+        if truncated {
+            break;
+        }
     }
     asked.sort_by(|a, b| a.0.cmp(&b.0).then(b.1.cmp(&a.1)).then(a.2.cmp(&b.2)));
     Ok(Questionnaire {
         questions: asked.into_iter().map(|(_, _, _, q)| q).collect(),
         truncated,
     })
+}
+
+/// A question with its sort key: its group (scope, required, disposition,
+/// status), the weight of the flags it decides, its order in the document.
+fn rank_of(
+    found: &Found,
+    fact: &Absent,
+    order: usize,
+    outcome: &Outcome,
+    checked: &Checked,
+    rules: &Engine,
+    schema: &Schema,
+) -> (u8, u64, usize, Question) {
+    let required = fact.required;
+    let severity: u64 = found
+        .flags
+        .iter()
+        .zip(&checked.flags)
+        .filter(|(hit, _)| **hit)
+        .map(|(_, f)| weight(f.severity))
+        .sum();
+    let group = if found.scope && outcome.scope == Some(ScopeStatus::Unknown) {
+        0
+    } else if required {
+        1
+    } else if !found.outcomes.is_empty() {
+        2
+    } else {
+        3
+    };
+    (group, severity, order, found.question(rules, schema, fact))
 }
 
 /// What the answers to one fact changed, over all its candidates.
