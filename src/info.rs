@@ -86,21 +86,23 @@ pub struct ScopeInfo<'a> {
     pub otherwise: &'a str,
 }
 
-/// The fact schema of a ruleset as a JSON Schema (draft 2020-12), from
-/// [`RuleSet::json_schema`](crate::RuleSet::json_schema).
+/// A JSON Schema (draft 2020-12) from a ruleset: of its facts documents,
+/// from [`RuleSet::json_schema`](crate::RuleSet::json_schema), or of its
+/// reports, from
+/// [`RuleSet::report_json_schema`](crate::RuleSet::report_json_schema).
 ///
 /// Its own type, not a JSON library's, so that the public API does not tie
 /// itself to one: `Display` writes it as compact JSON, and it serialises
 /// (serde) as the schema document, so `serde_json::to_string_pretty` or any
 /// other serialiser gives the form wanted.
 ///
-/// A field the ruleset declares `required` (a fact that must be known for
-/// every transaction in scope) has `"x-dd-required": true` on its property.
-/// It is an annotation, which validators ignore, and deliberately not in the
-/// JSON Schema `required` array: a facts document may leave any fact out,
-/// and a fact left out is unknown, so a document without a required fact is
-/// still valid. Tools that build questionnaires or check completeness read
-/// the annotation.
+/// In the facts schema, a field the ruleset declares `required` (a fact
+/// that must be known for every transaction in scope) has
+/// `"x-dd-required": true` on its property. It is an annotation, which
+/// validators ignore, and deliberately not in the JSON Schema `required`
+/// array: a facts document may leave any fact out, and a fact left out is
+/// unknown, so a document without a required fact is still valid. Tools
+/// that build questionnaires or check completeness read the annotation.
 ///
 /// ```
 /// let rules = dd_rules::RuleSet::bundled()?;

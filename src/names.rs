@@ -54,8 +54,9 @@ impl ParseNameError {
 macro_rules! names {
     ($ty:ident, $what:literal, display: $display:tt, [$($variant:ident => $name:literal),+ $(,)?]) => {
         impl $ty {
-            /// Every name of this enum, in declaration order.
-            const NAMES: &'static [&'static str] = &[$($name),+];
+            /// Every name of this enum, in declaration order: what serde
+            /// writes too (the report's JSON Schema lists them).
+            pub(crate) const NAMES: &'static [&'static str] = &[$($name),+];
         }
 
         impl FromStr for $ty {

@@ -280,6 +280,34 @@ impl RuleSet {
         ))
     }
 
+    /// The JSON Schema (draft 2020-12) of this ruleset's reports: what
+    /// [`Report::to_json`], `dd-rules eval --format json` and the C ABI's
+    /// `dd_ruleset_evaluate_json` write, advised or not
+    /// ([`advise`](Self::advise) adds `questionnaire` and `remediation`).
+    ///
+    /// It is the schema of this ruleset's reports from this version of the
+    /// library: the ruleset's name and version, outcomes, flag and safeguard
+    /// ids, disposition cases and evidence facts are enums or constants,
+    /// every flag and safeguard is listed, and every object has
+    /// `additionalProperties: false`, so that a report from another ruleset,
+    /// or one whose fields drifted, does not validate. A later minor release
+    /// may add fields to reports (README, "Stability"): validate its reports
+    /// with its own schema.
+    ///
+    /// ```
+    /// let rules = dd_rules::RuleSet::bundled()?;
+    /// let schema = serde_json::to_value(rules.report_json_schema()).unwrap();
+    /// assert_eq!(schema["$schema"], "https://json-schema.org/draft/2020-12/schema");
+    /// assert_eq!(schema["properties"]["ruleset"]["properties"]["name"]["const"], "us-state-2020");
+    /// let outcomes: Vec<&str> = rules.outcomes().collect();
+    /// assert_eq!(schema["$defs"]["outcome"]["enum"], serde_json::json!(outcomes));
+    /// assert!(schema["required"].as_array().unwrap().contains(&"scope".into()));
+    /// # Ok::<(), dd_rules::RulesError>(())
+    /// ```
+    pub fn report_json_schema(&self) -> crate::JsonSchema {
+        crate::info::JsonSchema(crate::report::report_schema(&self.engine))
+    }
+
     /// Loads a JSON facts document against this ruleset's schema.
     ///
     /// The document is an object of root facts, plus an optional `"id"`

@@ -14,6 +14,10 @@ pub struct SchemaArgs {
     /// The ruleset; the bundled one when omitted.
     #[arg(long)]
     rules: Option<PathBuf>,
+    /// Print the JSON Schema of the ruleset's reports (`eval --format json`,
+    /// advised or not) instead of its facts.
+    #[arg(long)]
+    report: bool,
 }
 
 /// Arguments of `explain`.
@@ -26,10 +30,15 @@ pub struct ExplainArgs {
     id: String,
 }
 
-/// Prints the fact schema as JSON Schema.
+/// Prints the fact schema, or with `--report` the report's, as JSON Schema.
 pub fn schema(args: &SchemaArgs, global: Global) -> Result<ExitCode, Failure> {
     let rules = crate::eval::load_rules(args.rules.as_deref(), global)?;
-    let text = serde_json::to_string_pretty(&rules.json_schema())
+    let schema = if args.report {
+        rules.report_json_schema()
+    } else {
+        rules.json_schema()
+    };
+    let text = serde_json::to_string_pretty(&schema)
         .map_err(|e| Failure::Error(format!("error: cannot write the schema: {e}")))?;
     io::out(&format!("{text}\n"))?;
     Ok(ExitCode::SUCCESS)

@@ -63,9 +63,10 @@ enum Command {
         after_help = "Examples:\n  dd-rules eval examples/transactions/partial-facts.json\n  dd-rules eval --format json --rules my.rules tx.json"
     )]
     Eval(eval::Args),
-    /// Print the fact schema of a ruleset as JSON Schema, to validate facts before evaluation.
+    /// Print the fact schema of a ruleset as JSON Schema, to validate facts before evaluation,
+    /// or with `--report` the schema of its JSON reports.
     #[command(
-        after_help = "Examples:\n  dd-rules schema > facts.schema.json\n  dd-rules schema --rules my.rules"
+        after_help = "Examples:\n  dd-rules schema > facts.schema.json\n  dd-rules schema --rules my.rules\n  dd-rules schema --report > report.schema.json"
     )]
     Schema(info::SchemaArgs),
     /// Print a flag's or safeguard's definition, doc comment, citation, severity and mitigations.

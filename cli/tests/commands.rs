@@ -52,6 +52,73 @@ fn schema_validates_every_example_and_rejects_bad_facts() {
     }
 }
 
+/// `schema --report`: the JSON Schema of the reports `eval` writes, advised
+/// (one document) and not (`--no-advice`, NDJSON), for the bundled ruleset
+/// and one named with `--rules`. The library's `tests/report_schema.rs`
+/// covers every example and test case; this checks the command's output.
+#[test]
+fn schema_report_validates_the_reports_eval_writes() {
+    let eu = workspace().join("rulesets/eu-2021-821-art5.rules");
+    let eu = eu.display().to_string();
+    for rules in [None, Some(eu.as_str())] {
+        let with_rules = |args: &[&str]| -> Vec<String> {
+            let mut all: Vec<String> = args.iter().map(|a| a.to_string()).collect();
+            if let Some(r) = rules {
+                all.splice(1..1, ["--rules".to_string(), r.to_string()]);
+            }
+            all
+        };
+        let args = with_rules(&["schema", "--report"]);
+        let out = dd_with_stdin(&args, None);
+        out.no_panic().code(0);
+        let schema = out.json();
+        assert_eq!(
+            schema["$schema"],
+            "https://json-schema.org/draft/2020-12/schema"
+        );
+        let validator = jsonschema::validator_for(&schema).unwrap();
+        let mut lines = String::new();
+        for path in examples() {
+            let path = path.display().to_string();
+            lines.push_str(&std::fs::read_to_string(&path).unwrap().replace('\n', " "));
+            lines.push('\n');
+            for extra in [&[][..], &["--no-advice"][..]] {
+                let mut args = vec!["eval", "--format", "json"];
+                args.extend_from_slice(extra);
+                args.push(&path);
+                let out = dd_with_stdin(with_rules(&args), None);
+                out.no_panic().code(0);
+                let report = out.json();
+                assert_eq!(report["questionnaire"].is_object(), extra.is_empty());
+                let errors: Vec<String> = validator
+                    .iter_errors(&report)
+                    .map(|e| e.to_string())
+                    .collect();
+                assert!(errors.is_empty(), "{path} {extra:?}: {errors:?}");
+            }
+        }
+        let out = dd_with_stdin(with_rules(&["eval", "--ndjson", "-"]), Some(&lines));
+        out.no_panic().code(0);
+        let mut count = 0;
+        for line in out.stdout.lines() {
+            let report: serde_json::Value = serde_json::from_str(line).unwrap();
+            assert!(validator.is_valid(&report), "{line}");
+            count += 1;
+        }
+        assert_eq!(count, examples().len());
+        // A report with a field the schema does not know is refused.
+        let mut report: serde_json::Value =
+            serde_json::from_str(out.stdout.lines().next().unwrap()).unwrap();
+        report["verdict"] = "ok".into();
+        assert!(!validator.is_valid(&report));
+    }
+    // Without `--report`, the facts schema as before.
+    let facts = run(&["schema"], None).json();
+    assert!(facts["title"].as_str().unwrap().starts_with("Facts for "));
+    assert!(facts["properties"]["end_user"].is_object());
+    assert!(facts["properties"].get("disposition").is_none());
+}
+
 #[test]
 fn explain_prints_flags_and_safeguards() {
     let out = run(&["explain", "S2.sanctioned"], None);

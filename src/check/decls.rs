@@ -362,7 +362,7 @@ fn check_safeguards(
         props.require(&["step", "title", "when"], "safeguard", s.id.span, diags);
         let step = props
             .get("step")
-            .and_then(|v| check_step(v, 5..=7, "safeguard", diags));
+            .and_then(|v| check_step(v, SAFEGUARD_STEPS, "safeguard", diags));
         let when = check_when(&props, found, schema, used_preds, diags);
         safeguard_index.insert(s.id.dotted(), safeguards.len());
         safeguards.push(Safeguard {
@@ -403,7 +403,7 @@ fn check_flags(
         );
         let step = props
             .get("step")
-            .and_then(|v| check_step(v, 1..=4, "flag", diags));
+            .and_then(|v| check_step(v, FLAG_STEPS, "flag", diags));
         let severity = match props.get("severity") {
             Some(PropValue::Severity(id)) => check_severity(id, diags),
             _ => None,

@@ -126,6 +126,12 @@ pub(crate) struct Selector {
     pub step: Vec<(CmpOp, i64)>,
 }
 
+/// The steps of the guidance a flag may name (DD028 otherwise).
+pub(crate) const FLAG_STEPS: std::ops::RangeInclusive<u8> = 1..=4;
+
+/// The steps of the guidance a safeguard may name (DD028 otherwise).
+pub(crate) const SAFEGUARD_STEPS: std::ops::RangeInclusive<u8> = 5..=7;
+
 /// A ruleset that passed the checker.
 #[derive(Clone, Debug)]
 pub(crate) struct Checked {

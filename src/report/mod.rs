@@ -12,6 +12,7 @@ pub(crate) mod advice;
 mod build;
 pub(crate) mod disposition;
 pub(crate) mod record;
+mod schema;
 mod scope;
 
 use std::fmt;
@@ -27,6 +28,7 @@ use serde::{Serialize, Serializer};
 
 pub use advice::{Question, Questionnaire, Remediation, RemedyPlan};
 pub(crate) use build::build;
+pub(crate) use schema::report_schema;
 pub use scope::ScopeReport;
 
 /// A fact quoted as evidence, with its provenance when the facts gave one.
