@@ -7,4 +7,4 @@ pub(crate) mod outcome;
 pub(crate) mod scalar;
 
 #[cfg(test)]
-mod proptests;
+pub(crate) mod proptests;

@@ -20,7 +20,10 @@
 //!
 //! [`RuleSet::advise`]: crate::RuleSet::advise
 
+mod candidates;
 mod plan;
+#[cfg(test)]
+mod proptests;
 mod questions;
 
 use serde::{Deserialize, Serialize};
