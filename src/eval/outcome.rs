@@ -349,6 +349,7 @@ impl Outcome {
 /// that is, the flags with safeguards that no safeguard out of place
 /// mitigates. The fast path and the remediation plan's "what if these were
 /// in place" both use it.
+#[inline]
 pub(crate) fn mitigated_words(program: &Program, in_place: &[u64], out: &mut [u64]) {
     for (w, out) in out.iter_mut().enumerate() {
         let word = |set: &[u64]| set.get(w).copied().unwrap_or(0);
@@ -367,6 +368,7 @@ pub(crate) fn mitigated_words(program: &Program, in_place: &[u64], out: &mut [u6
 
 /// The disposition policy's case that decides, and its outcome, for flags
 /// with these statuses and mitigations.
+#[inline]
 pub(crate) fn dispose(program: &Program, bits: &FlagBits<'_>) -> (usize, usize) {
     let case = machine::disposition(program, bits);
     let outcome = program.cases.get(case).map_or(0, |(_, o)| *o as usize);
