@@ -231,16 +231,24 @@ impl Outcome {
             m.steps = start;
             return Err(over_budget_in(m));
         }
+        // Each status as two bits (raised 00, clear 01, unknown 10), the
+        // low and high bits gathered into a word each: two shifts per flag
+        // instead of three comparisons, then the three sets from the pair.
         for (w, chunk) in flags.chunks(64).enumerate() {
-            let (mut r, mut c, mut u) = (0u64, 0u64, 0u64);
+            let (mut low, mut high) = (0u64, 0u64);
             for (j, s) in chunk.iter().enumerate() {
-                r |= u64::from(*s == Status::Raised) << j;
-                c |= u64::from(*s == Status::Clear) << j;
-                u |= u64::from(*s == Status::Unknown) << j;
+                let code: u64 = match s {
+                    Status::Raised => 0,
+                    Status::Clear => 1,
+                    Status::Unknown => 2,
+                };
+                low |= (code & 1) << j;
+                high |= (code >> 1) << j;
             }
-            store(raised, w, r);
-            store(clear, w, c);
-            store(unknown, w, u);
+            let present = u64::MAX >> (64 - chunk.len().clamp(1, 64));
+            store(raised, w, present & !low & !high);
+            store(clear, w, low);
+            store(unknown, w, high);
         }
         mitigated_words(program, in_place, mitigated_bits);
         fit(mitigated, n, false);
