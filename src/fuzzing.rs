@@ -228,7 +228,7 @@ impl Resources {
 
 const COLORS: [&str; 4] = ["red", "green", "blue", "black"];
 const OPS: [&str; 6] = ["==", "!=", "<", "<=", ">", ">="];
-const INTS: [&str; 8] = [
+pub(crate) const INTS: [&str; 8] = [
     "-2",
     "-1",
     "0",
@@ -238,7 +238,7 @@ const INTS: [&str; 8] = [
     "9223372036854775807",
     "-9223372036854775808",
 ];
-const DECIMALS: [&str; 8] = [
+pub(crate) const DECIMALS: [&str; 8] = [
     "0.5",
     "1",
     "-0.25",

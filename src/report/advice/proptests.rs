@@ -119,6 +119,12 @@ fn test_values(kind: &str) -> Vec<serde_json::Value> {
             "-99999999.999999999",
             "-99999999.99999999",
             "-5",
+            "-3",
+            "-2.5",
+            "-2",
+            "-1.5",
+            "-1",
+            "-0.5",
             "-0.25",
             "-0.1",
             "0",
@@ -134,6 +140,8 @@ fn test_values(kind: &str) -> Vec<serde_json::Value> {
             "2",
             "2.5",
             "3",
+            "3.5",
+            "4",
             "100",
             "9223372036854775806",
             "9223372036854775807",
@@ -241,11 +249,7 @@ fn absent_paths(doc: &serde_json::Value) -> Vec<(String, Vec<serde_json::Value>,
 
 /// The document with the value at `at` set to `value` (objects made on the
 /// way as needed).
-fn with_value(
-    doc: &serde_json::Value,
-    at: &[serde_json::Value],
-    value: serde_json::Value,
-) -> String {
+fn with_value(doc: &serde_json::Value, at: &[serde_json::Value], value: &str) -> String {
     let mut doc = doc.clone();
     let mut here = &mut doc;
     for step in at {
@@ -266,8 +270,62 @@ fn with_value(
             *here = serde_json::Value::Null;
         }
     }
-    *here = value;
+    // The value goes in as its exact text: serde_json would read a decimal
+    // as a float.
+    *here = serde_json::Value::String(PLACEHOLDER.into());
     doc.to_string()
+        .replace(&format!("\"{PLACEHOLDER}\""), value)
+}
+
+/// Where `with_value` puts the value's text.
+const PLACEHOLDER: &str = "__dd_value__";
+
+/// The numbers around every number of the generator's and of the document:
+/// for whole numbers each one, one below and one above (and the whole part
+/// of each decimal); for decimals each one, one below and above, and one
+/// unit of the next decimal place below and above. As exact text.
+fn numbers_around(doc: &serde_json::Value, whole: bool) -> Vec<String> {
+    use crate::decimal::Decimal;
+    fn collect(v: &serde_json::Value, out: &mut Vec<String>) {
+        match v {
+            serde_json::Value::Number(n) => out.push(n.to_string()),
+            serde_json::Value::Array(items) => items.iter().for_each(|i| collect(i, out)),
+            serde_json::Value::Object(map) => map.values().for_each(|i| collect(i, out)),
+            _ => {}
+        }
+    }
+    let mut texts: Vec<String> = crate::__fuzz::INTS
+        .iter()
+        .chain(crate::__fuzz::DECIMALS.iter())
+        .map(|t| t.to_string())
+        .collect();
+    collect(doc, &mut texts);
+    let mut out = std::collections::BTreeSet::new();
+    for t in texts {
+        let Ok(d) = Decimal::parse(&t) else { continue };
+        if whole {
+            if let Some(n) = d.trunc() {
+                for m in [n.checked_sub(1), Some(n), n.checked_add(1)]
+                    .into_iter()
+                    .flatten()
+                {
+                    out.insert(m.to_string());
+                }
+            }
+        } else {
+            let near = [
+                Some(d),
+                d.plus_one(true),
+                d.plus_one(false),
+                d.nudge(d.scale() + 1, true),
+                d.nudge(d.scale() + 1, false),
+            ];
+            for m in near.into_iter().flatten() {
+                out.insert(m.to_string());
+            }
+        }
+    }
+    out.into_iter().collect()
 }
 
 /// The questionnaire is exact: a missing fact is asked if and only if some
@@ -292,7 +350,11 @@ fn questionnaire_is_exact(rules: &RuleSet, facts_json: &str) -> Result<(), TestC
     for (path, at, kind) in absent_paths(&doc) {
         let mut changes = false;
         let mut disposition = false;
-        for value in test_values(kind) {
+        let mut values: Vec<String> = test_values(kind).iter().map(|v| v.to_string()).collect();
+        if matches!(kind, "int" | "decimal") {
+            values.extend(numbers_around(&doc, kind == "int"));
+        }
+        for value in &values {
             let now = plain(rules, &with_value(&doc, &at, value));
             changes |= now.scope != base.scope
                 || now.flags != base.flags
@@ -458,5 +520,18 @@ proptest! {
         }
         let rules = RuleSet::bundled().unwrap();
         remediation_is_minimal(&rules, &doc.to_string())?;
+    }
+}
+
+/// A case the property test once found (a decimal compared with a whole
+/// number of the document, -2, that the test's values lacked), kept as a
+/// fixed case.
+#[test]
+fn questionnaire_regression_decimal_against_a_document_int() {
+    let source = Gen::from_seed(13_190_592_776_816_051_132).ruleset();
+    let rules = RuleSet::compile(&source, "generated.rules").unwrap();
+    for fs in [0u64, 5_548_207_461_165_838_710] {
+        let facts = Gen::from_seed(fs).facts();
+        questionnaire_is_exact(&rules, &facts).unwrap();
     }
 }
