@@ -162,7 +162,10 @@ pub fn render(report: &Report) -> String {
         }
     }
     if let Some(plan) = report.remediation() {
-        remediation(&mut out, plan);
+        let asked = report
+            .questionnaire()
+            .is_some_and(|q| q.questions.iter().any(|q| q.changes_disposition));
+        remediation(&mut out, plan, asked);
     }
     let clear = report.flags_with(Status::Clear).count();
     let _ = writeln!(out, "\n{clear} flag(s) clear.");
@@ -221,11 +224,14 @@ fn questions(out: &mut String, questionnaire: &dd_rules::Questionnaire) {
     }
 }
 
-/// The remediation plan: what, put in place, would lower the disposition.
-fn remediation(out: &mut String, plan: &dd_rules::Remediation) {
+/// The remediation plan: what, put in place, would lower the disposition;
+/// `asked` whether some question's answer could change the disposition.
+fn remediation(out: &mut String, plan: &dd_rules::Remediation, asked: bool) {
     if plan.plans.is_empty() {
         let _ = write!(out, "\nNo safeguard would lower the disposition");
-        if plan.blocked_by.is_empty() {
+        if plan.blocked_by.is_empty() && asked {
+            let _ = writeln!(out, "; answers to the questions above may change it.");
+        } else if plan.blocked_by.is_empty() {
             let _ = writeln!(out, ".");
         } else {
             let _ = writeln!(
