@@ -6,7 +6,7 @@ use proptest::prelude::*;
 
 use crate::RuleSet;
 use crate::eval::interp::Interpreter;
-use crate::eval::proptests::{Gen, disp_holds, scope_of, status_of};
+use crate::eval::proptests::{Gen, disp_holds, knocked_out_example, scope_of, status_of};
 use crate::model::{ScopeStatus, Status};
 
 /// What the reference interpreter and a plain reading of the policy say of
@@ -475,27 +475,34 @@ fn remediation_is_minimal(rules: &RuleSet, facts_json: &str) -> Result<(), TestC
     Ok(())
 }
 
+/// Runs `check` on the ruleset generated from `seed` with each facts
+/// document generated from `fact_seeds`, naming both on failure.
+fn on_generated(
+    seed: u64,
+    fact_seeds: &[u64],
+    check: fn(&RuleSet, &str) -> Result<(), TestCaseError>,
+) -> Result<(), TestCaseError> {
+    let source = Gen::from_seed(seed).ruleset();
+    let rules = RuleSet::compile(&source, "generated.rules").unwrap();
+    for &fs in fact_seeds {
+        let facts = Gen::from_seed(fs).facts();
+        check(&rules, &facts)
+            .map_err(|e| TestCaseError::fail(format!("{e}\nrules:\n{source}\nfacts: {facts}")))?;
+    }
+    Ok(())
+}
+
 proptest! {
     #![proptest_config(ProptestConfig { cases: 96, ..ProptestConfig::default() })]
 
     #[test]
     fn questionnaire_asks_exactly_the_facts_that_change_a_status(seed in any::<u64>(), fact_seeds in prop::collection::vec(any::<u64>(), 3)) {
-        let source = Gen::from_seed(seed).ruleset();
-        let rules = RuleSet::compile(&source, "generated.rules").unwrap();
-        for fs in fact_seeds {
-            let facts = Gen::from_seed(fs).facts();
-            questionnaire_is_exact(&rules, &facts).map_err(|e| TestCaseError::fail(format!("{e}\nrules:\n{source}\nfacts: {facts}")))?;
-        }
+        on_generated(seed, &fact_seeds, questionnaire_is_exact)?;
     }
 
     #[test]
     fn remediation_plans_reach_their_outcome_and_are_minimal(seed in any::<u64>(), fact_seeds in prop::collection::vec(any::<u64>(), 4)) {
-        let source = Gen::from_seed(seed).ruleset();
-        let rules = RuleSet::compile(&source, "generated.rules").unwrap();
-        for fs in fact_seeds {
-            let facts = Gen::from_seed(fs).facts();
-            remediation_is_minimal(&rules, &facts).map_err(|e| TestCaseError::fail(format!("{e}\nrules:\n{source}\nfacts: {facts}")))?;
-        }
+        on_generated(seed, &fact_seeds, remediation_is_minimal)?;
     }
 }
 
@@ -504,22 +511,9 @@ proptest! {
 
     #[test]
     fn bundled_remediation_plans_are_minimal(drop in prop::collection::vec(any::<bool>(), 8), pick in 0usize..5) {
-        let examples = [
-            include_str!("../../../examples/transactions/face-recognition-national-police.json"),
-            include_str!("../../../examples/transactions/traffic-cameras-city.json"),
-            include_str!("../../../examples/transactions/reseller-undisclosed-end-user.json"),
-            include_str!("../../../examples/transactions/analytics-strong-safeguards.json"),
-            include_str!("../../../examples/transactions/partial-facts.json"),
-        ];
-        let mut doc: serde_json::Value = serde_json::from_str(examples[pick]).unwrap();
-        let keys: Vec<String> = doc.as_object().unwrap().keys().cloned().collect();
-        for (key, d) in keys.iter().zip(drop.iter().cycle()) {
-            if *d && key != "id" {
-                doc.as_object_mut().unwrap().remove(key);
-            }
-        }
+        let doc = knocked_out_example(&drop, pick);
         let rules = RuleSet::bundled().unwrap();
-        remediation_is_minimal(&rules, &doc.to_string())?;
+        remediation_is_minimal(&rules, &doc)?;
     }
 }
 
@@ -528,10 +522,10 @@ proptest! {
 /// fixed case.
 #[test]
 fn questionnaire_regression_decimal_against_a_document_int() {
-    let source = Gen::from_seed(13_190_592_776_816_051_132).ruleset();
-    let rules = RuleSet::compile(&source, "generated.rules").unwrap();
-    for fs in [0u64, 5_548_207_461_165_838_710] {
-        let facts = Gen::from_seed(fs).facts();
-        questionnaire_is_exact(&rules, &facts).unwrap();
-    }
+    on_generated(
+        13_190_592_776_816_051_132,
+        &[0, 5_548_207_461_165_838_710],
+        questionnaire_is_exact,
+    )
+    .unwrap();
 }
