@@ -133,7 +133,7 @@ fn describe_evaluation(source: &str, facts_path: &Path) -> String {
         Err(e) => return format!("facts: {e}\n"),
     };
     let mut out = match rules.evaluate(&facts) {
-        Ok(report) => {
+        Ok(mut report) => {
             let mut line = format!("evaluated: {}", report.disposition());
             for f in report.flags() {
                 line.push_str(&format!(" {}={:?}", f.id, f.status));
@@ -141,6 +141,20 @@ fn describe_evaluation(source: &str, facts_path: &Path) -> String {
                     line.push_str(&format!("(missing {}+)", f.missing().len()));
                 }
             }
+            // The advice evaluates again, once per candidate answer: under
+            // the same budget, and bounded.
+            line.push_str(&match rules.advise(&mut report) {
+                Ok(()) => {
+                    let q = report.questionnaire().map_or(0, |q| q.questions.len());
+                    let cut = report.questionnaire().is_some_and(|q| q.truncated);
+                    let plans = report.remediation().map_or(0, |r| r.plans.len());
+                    format!(
+                        "\nadvised: {q} questions{}, {plans} plans",
+                        if cut { " (truncated)" } else { "" }
+                    )
+                }
+                Err(e) => format!("\nadvised: {e}"),
+            });
             line + "\n"
         }
         Err(e) => format!("evaluated: {e}\n"),
