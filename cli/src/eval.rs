@@ -43,6 +43,10 @@ pub struct Args {
     /// an NDJSON stream never does, to keep its throughput.
     #[arg(long)]
     no_advice: bool,
+    /// In the text form, everything: clear flags one a line, values whole,
+    /// every question, safeguard ids beside their titles.
+    #[arg(short, long)]
+    verbose: bool,
     /// The facts: a JSON document, or NDJSON; `-` reads the standard input.
     facts: PathBuf,
 }
@@ -193,6 +197,7 @@ pub(crate) fn render(
     facts: Option<&Facts>,
     report: &Report,
     format: Format,
+    text: crate::text::TextOptions,
 ) -> Result<String, dd_rules::EvalError> {
     let explained = match facts {
         None => None,
@@ -204,7 +209,7 @@ pub(crate) fn render(
         .map(|(key, id, text)| text.unwrap_or_else(|| left_out(key, &id, format)));
     Ok(match format {
         Format::Text => {
-            let mut text = crate::text::render(report);
+            let mut text = crate::text::render(rules, report, text);
             items.for_each(|item| text.push_str(&item));
             text
         }
@@ -241,6 +246,15 @@ fn with_field(json: String, list: &str) -> String {
     match json.strip_suffix('}') {
         Some(body) => format!("{body},\"explanations\":{list}}}"),
         None => json,
+    }
+}
+
+/// How the text form is printed: `--verbose`, and colour when the
+/// standard output is a terminal (or `--color always`).
+fn text_options(args: &Args, global: Global) -> crate::text::TextOptions {
+    crate::text::TextOptions {
+        verbose: args.verbose,
+        color: global.color_out,
     }
 }
 
@@ -288,6 +302,7 @@ pub fn run(args: &Args, global: Global) -> Result<ExitCode, Failure> {
             explain,
             &report,
             args.format.unwrap_or(Format::Text),
+            text_options(args, global),
         )
         .map_err(unevaluated)?;
         io::out(&text)?;
@@ -322,6 +337,7 @@ pub fn run(args: &Args, global: Global) -> Result<ExitCode, Failure> {
     let format = args.format.unwrap_or(Format::Ndjson);
     let how = crate::stream::Printing {
         format,
+        text: text_options(args, global),
         explain: args.explain,
         reached: &reached,
     };

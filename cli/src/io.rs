@@ -90,12 +90,20 @@ pub enum ColorChoice {
 impl ColorChoice {
     /// Whether to colour what goes to stderr.
     pub fn stderr(self) -> bool {
+        self.on(std::io::stderr().is_terminal())
+    }
+
+    /// Whether to colour what goes to stdout.
+    pub fn stdout(self) -> bool {
+        self.on(std::io::stdout().is_terminal())
+    }
+
+    fn on(self, terminal: bool) -> bool {
         match self {
             ColorChoice::Always => true,
             ColorChoice::Never => false,
             ColorChoice::Auto => {
-                std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
-                    && std::io::stderr().is_terminal()
+                std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()) && terminal
             }
         }
     }

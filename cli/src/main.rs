@@ -47,6 +47,8 @@ struct Cli {
 pub struct Global {
     /// Colour on stderr.
     pub color: bool,
+    /// Colour on stdout (the text report).
+    pub color_out: bool,
     /// No summaries.
     pub quiet: bool,
 }
@@ -104,6 +106,7 @@ fn main() -> ExitCode {
     };
     let global = Global {
         color: cli.color.stderr(),
+        color_out: cli.color.stdout(),
         quiet: cli.quiet,
     };
     let result = match cli.command {

@@ -133,6 +133,8 @@ enum LineResult {
 #[derive(Clone, Copy)]
 pub struct Printing<'a> {
     pub format: Format,
+    /// How the text form is printed.
+    pub text: crate::text::TextOptions,
     /// With explanations (`--explain`).
     pub explain: bool,
     /// Whether a report reaches `--fail-on`.
@@ -149,7 +151,13 @@ fn print_line(
     how: Printing<'_>,
 ) -> (String, Option<bool>) {
     let rendered = result.and_then(|(facts, report)| {
-        let text = render(rules, how.explain.then_some(facts), report, how.format)?;
+        let text = render(
+            rules,
+            how.explain.then_some(facts),
+            report,
+            how.format,
+            how.text,
+        )?;
         Ok((text, (how.reached)(report)))
     });
     match rendered {

@@ -11,7 +11,10 @@
 use std::borrow::Cow;
 use std::fmt::Write as _;
 
-use dd_rules::{Evidence, Report, SafeguardStatus, ScopeStatus, Status, printable};
+use dd_rules::{
+    Evidence, FlagReport, Report, RuleSet, SafeguardStatus, ScopeStatus, Severity, Status,
+    printable,
+};
 
 /// What the text form shows for what the report leaves out because quoting
 /// it would go over the report's size limit (`dd_rules::REPORT_QUOTE_BYTES`).
@@ -26,128 +29,297 @@ fn fact_text(text: &str) -> Cow<'_, str> {
     dd_rules::printable_prefix(text, SHOWN_CHARS)
 }
 
-/// Writes quoted facts, one a line: `fact = value  (source, as of)`.
-fn evidence<'a>(out: &mut String, quoted: impl Iterator<Item = Evidence<'a>>) {
-    for e in quoted {
-        if e.omitted {
-            let _ = writeln!(out, "      {} = {OMITTED}", printable(e.fact));
-            continue;
+/// How the text form is printed: `--verbose`, and colour (only on a
+/// terminal).
+#[derive(Clone, Copy, Debug, Default)]
+pub struct TextOptions {
+    /// Everything: clear flags one a line, values whole, every question.
+    pub verbose: bool,
+    /// ANSI colour on the disposition, severities and safeguard marks.
+    pub color: bool,
+}
+
+/// The width the text form fits.
+pub const WIDTH: usize = 80;
+
+/// The most characters of a value shown on a flag's evidence line without
+/// `--verbose`: a long description is cut, its length said.
+const VALUE_CHARS: usize = 150;
+
+/// The most characters of one element of a list value without `--verbose`.
+const ELEMENT_CHARS: usize = 160;
+
+/// `text` cut to `max` characters, with an ellipsis when cut.
+fn cut(text: &str, max: usize) -> String {
+    if text.chars().count() <= max {
+        return text.to_string();
+    }
+    let kept: String = text.chars().take(max.saturating_sub(1)).collect();
+    format!("{}…", kept.trim_end())
+}
+
+/// The most elements of a list value listed without `--verbose`.
+const LIST_ELEMENTS: usize = 4;
+
+/// How many of the flags that decided the header lists without
+/// `--verbose`; the sections below list them all.
+const DECIDING_SHOWN: usize = 5;
+
+/// An ANSI style, or nothing without colour.
+#[derive(Clone, Copy)]
+enum Paint {
+    Bold,
+    Red,
+    Yellow,
+    Green,
+}
+
+impl TextOptions {
+    fn paint(&self, text: &str, paint: Paint) -> String {
+        if !self.color {
+            return text.to_string();
         }
-        let mut line = format!(
-            "      {} = {}",
-            printable(e.fact),
-            fact_text(&e.value.to_string())
-        );
-        if let Some(source) = e.source {
-            let _ = write!(line, "  ({}", fact_text(source));
-            if let Some(as_of) = e.as_of {
-                let _ = write!(line, ", {}", fact_text(as_of));
-            }
-            line.push(')');
-        }
-        let _ = writeln!(out, "{line}");
+        let code = match paint {
+            Paint::Bold => "1",
+            Paint::Red => "1;31",
+            Paint::Yellow => "33",
+            Paint::Green => "32",
+        };
+        format!("\x1b[{code}m{text}\x1b[0m")
     }
 }
 
-/// Renders a report as plain text: the disposition, the raised flags with
-/// their evidence, then what is unknown and which facts to gather.
-pub fn render(report: &Report) -> String {
+/// Writes `text` wrapped to [`WIDTH`]: the first line after `first`, the
+/// others after `rest` (both plain, of the widths their characters say).
+/// Words longer than a line are cut.
+fn wrap(out: &mut String, first: &str, rest: &str, text: &str) {
+    let mut line = first.to_string();
+    let mut width = first.chars().count();
+    let mut empty = true;
+    for word in text.split_whitespace() {
+        let mut word: Vec<char> = word.chars().collect();
+        loop {
+            let gap = usize::from(!empty);
+            if width + gap + word.len() <= WIDTH {
+                if !empty {
+                    line.push(' ');
+                }
+                line.extend(word.iter());
+                width += gap + word.len();
+                empty = false;
+                break;
+            }
+            let indent = rest.chars().count();
+            if empty || word.len() > WIDTH.saturating_sub(indent) {
+                // A word that fits no line: as much as fits here, the rest on
+                // the next line.
+                let room = WIDTH.saturating_sub(width + gap).max(1);
+                if !empty {
+                    line.push(' ');
+                }
+                let tail = word.split_off(room.min(word.len()));
+                line.extend(word.iter());
+                word = tail;
+            }
+            let _ = writeln!(out, "{}", line.trim_end());
+            line = rest.to_string();
+            width = indent;
+            empty = true;
+            if word.is_empty() {
+                break;
+            }
+        }
+    }
+    if !empty || line.trim() != rest.trim() || first == line {
+        let _ = writeln!(out, "{}", line.trim_end());
+    }
+}
+
+/// [`wrap`], with the first line's prefix `first` shown as `painted`
+/// (the same text in colour): the widths are the plain text's.
+fn wrap_painted(out: &mut String, first: &str, painted: &str, rest: &str, text: &str) {
+    let mut lines = String::new();
+    wrap(&mut lines, first, rest, text);
+    if let Some(tail) = lines.strip_prefix(first) {
+        out.push_str(painted);
+        out.push_str(tail);
+    } else {
+        out.push_str(&lines);
+    }
+}
+
+/// A value of the facts in words: text without quotes, a list of values
+/// joined with commas, a list of records counted and summarised, never a
+/// JSON dump. Cut to [`VALUE_CHARS`] unless `verbose`.
+fn value_text(json: &str, verbose: bool) -> String {
+    let Ok(value) = serde_json::from_str::<serde_json::Value>(json) else {
+        return fact_text(json).into_owned();
+    };
+    let text = match &value {
+        serde_json::Value::Array(items) if items.iter().any(|i| i.is_object()) => {
+            // Bounded by its elements, each cut to a line.
+            return fact_text(&list_of_records(items, verbose)).into_owned();
+        }
+        v => scalar_text(v),
+    };
+    let shown = fact_text(&text).into_owned();
+    let chars = shown.chars().count();
+    if verbose || chars <= VALUE_CHARS {
+        shown
+    } else {
+        let cut: String = shown.chars().take(VALUE_CHARS - 20).collect();
+        format!("{}… ({chars} characters)", cut.trim_end())
+    }
+}
+
+/// A value that is not a list of records, in words.
+fn scalar_text(v: &serde_json::Value) -> String {
+    match v {
+        serde_json::Value::Null => "(unknown)".to_string(),
+        serde_json::Value::String(s) => s.clone(),
+        serde_json::Value::Array(items) if items.is_empty() => "none".to_string(),
+        serde_json::Value::Array(items) => {
+            items.iter().map(scalar_text).collect::<Vec<_>>().join(", ")
+        }
+        serde_json::Value::Object(fields) => fields
+            .iter()
+            .map(|(k, v)| format!("{k}: {}", scalar_text(v)))
+            .collect::<Vec<_>>()
+            .join("; "),
+        v => v.to_string(),
+    }
+}
+
+/// A list of records: how many, then each by its name (or its first text
+/// field) with its other short text fields and the flags it sets, the
+/// first [`LIST_ELEMENTS`] unless `verbose`.
+fn list_of_records(items: &[serde_json::Value], verbose: bool) -> String {
+    let mut parts = Vec::new();
+    let shown = if verbose { items.len() } else { LIST_ELEMENTS };
+    for item in items.iter().take(shown) {
+        let Some(fields) = item.as_object() else {
+            parts.push(scalar_text(item));
+            continue;
+        };
+        if verbose {
+            parts.push(format!("{{{}}}", scalar_text(item)));
+            continue;
+        }
+        let label_key = ["name", "id"]
+            .into_iter()
+            .find(|k| fields.get(*k).is_some_and(serde_json::Value::is_string))
+            .or_else(|| {
+                fields
+                    .iter()
+                    .find(|(_, v)| v.is_string())
+                    .map(|(k, _)| k.as_str())
+            });
+        let label = label_key
+            .and_then(|k| fields.get(k))
+            .map_or_else(|| "(unnamed)".to_string(), scalar_text);
+        let texts: Vec<String> = fields
+            .iter()
+            .filter(|(k, v)| Some(k.as_str()) != label_key && v.is_string())
+            .map(|(_, v)| scalar_text(v))
+            .filter(|t| t.chars().count() <= 30)
+            .collect();
+        let yes: Vec<&str> = fields
+            .iter()
+            .filter(|(_, v)| v.as_bool() == Some(true))
+            .map(|(k, _)| k.as_str())
+            .collect();
+        let mut part = label;
+        if !texts.is_empty() {
+            part.push_str(&format!(" ({})", texts.join(", ")));
+        }
+        if !yes.is_empty() {
+            part.push_str(&format!(" [{}]", yes.join(", ")));
+        }
+        parts.push(cut(&part, ELEMENT_CHARS));
+    }
+    let more = items.len().saturating_sub(shown);
+    if more > 0 {
+        parts.push(format!("and {more} more"));
+    }
+    let noun = if items.len() == 1 {
+        "element"
+    } else {
+        "elements"
+    };
+    format!("{} {noun}: {}", items.len(), parts.join("; "))
+}
+
+/// Writes quoted facts, one a line: `fact = value`, then where it comes
+/// from.
+fn evidence<'a>(
+    out: &mut String,
+    quoted: impl Iterator<Item = Evidence<'a>>,
+    indent: &str,
+    verbose: bool,
+) {
+    let rest = format!("{indent}    ");
+    for e in quoted {
+        let fact = printable(e.fact);
+        if e.omitted {
+            wrap(out, indent, &rest, &format!("{fact} = {OMITTED}"));
+            continue;
+        }
+        let value = value_text(&e.value.to_json(), verbose);
+        wrap(out, indent, &rest, &format!("{fact} = {value}"));
+        if let Some(source) = e.source {
+            let mut from = format!("(source: {}", fact_text(source));
+            if let Some(as_of) = e.as_of {
+                let _ = write!(from, ", as of {}", fact_text(as_of));
+            }
+            from.push(')');
+            wrap(out, &rest, &rest, &from);
+        }
+    }
+}
+
+/// The severities, most serious first, with their names in the report.
+const SEVERITIES: [(Severity, &str); 4] = [
+    (Severity::Critical, "Critical"),
+    (Severity::High, "High"),
+    (Severity::Medium, "Medium"),
+    (Severity::Low, "Low"),
+];
+
+fn severity_paint(s: Severity) -> Paint {
+    match s {
+        Severity::Critical | Severity::High => Paint::Red,
+        Severity::Medium => Paint::Yellow,
+        _ => Paint::Bold,
+    }
+}
+
+/// Flags ordered as a person reads them: the most serious first, then by
+/// step, then as declared.
+fn by_severity<'r>(flags: impl Iterator<Item = FlagReport<'r>>) -> Vec<FlagReport<'r>> {
+    let mut flags: Vec<FlagReport<'r>> = flags.collect();
+    flags.sort_by_key(|f| (std::cmp::Reverse(f.severity), f.step));
+    flags
+}
+
+/// A safeguard's title, or its id when the ruleset has no such safeguard.
+fn safeguard_title<'r>(rules: &'r RuleSet, id: &'r str) -> &'r str {
+    rules
+        .safeguards()
+        .find(|s| s.id == id)
+        .map_or(id, |s| s.title)
+}
+
+/// Renders a report as plain text for a person: the disposition and the
+/// flags that decided it, the raised flags most serious first with their
+/// evidence and safeguards, the unknown flags and the questions to ask,
+/// the remediation plan, then the clear flags. Fits [`WIDTH`] columns.
+pub fn render(rules: &RuleSet, report: &Report, opts: TextOptions) -> String {
     let mut out = String::new();
-    let id = report
-        .transaction()
-        .map_or(Cow::Borrowed("(no id)"), fact_text);
-    let _ = writeln!(
-        out,
-        "Transaction {id}: {}",
-        printable(&report.disposition().replace('_', " ").to_uppercase())
-    );
-    if let Some(scope) = report.scope() {
-        let _ = writeln!(
-            out,
-            "  scope: {} — {}",
-            scope.status,
-            printable(scope.title)
-        );
-        if scope.status == ScopeStatus::Unknown {
-            let missing = printable(&scope.missing().collect::<Vec<_>>().join(", ")).into_owned();
-            let _ = writeln!(out, "      missing: {missing}");
-        } else {
-            evidence(&mut out, scope.evidence());
-        }
-    }
-    let _ = writeln!(
-        out,
-        "  decided by: {}",
-        printable(report.disposition_rule())
-    );
-    let _ = writeln!(
-        out,
-        "  ruleset: {} {} ({})",
-        printable(&report.ruleset().name),
-        printable(&report.ruleset().version),
-        printable(&report.ruleset().digest)
-    );
-    let _ = writeln!(out, "  note: {}", report.notice());
-
-    let raised: Vec<_> = report.flags_with(Status::Raised).collect();
-    let _ = writeln!(out, "\nRaised flags ({}):", raised.len());
-    if raised.is_empty() {
-        let _ = writeln!(out, "  none");
-    }
-    for f in raised {
-        let mitigation = if f.mitigated {
-            "mitigated"
-        } else {
-            "not mitigated"
-        };
-        let _ = writeln!(
-            out,
-            "  [{}] {} (step {}, {mitigation}): {}",
-            f.severity,
-            printable(f.id),
-            f.step,
-            printable(f.title)
-        );
-        evidence(&mut out, f.evidence());
-        for m in f.mitigations() {
-            let mark = match m.status {
-                SafeguardStatus::InPlace => "in place",
-                SafeguardStatus::Missing => "missing",
-                SafeguardStatus::Unknown => "unknown",
-                // A status a later library adds: its name in reports.
-                other => other.as_str(),
-            };
-            let _ = writeln!(out, "      safeguard {}: {mark}", printable(m.id));
-        }
-    }
-
-    let unknown: Vec<_> = report.flags_with(Status::Unknown).collect();
-    let _ = writeln!(out, "\nUnknown flags ({}):", unknown.len());
-    if unknown.is_empty() {
-        let _ = writeln!(out, "  none");
-    }
-    for f in unknown {
-        let _ = writeln!(
-            out,
-            "  [{}] {} (step {}): {}",
-            f.severity,
-            printable(f.id),
-            f.step,
-            printable(f.title)
-        );
-        let listed = printable(&f.missing().collect::<Vec<_>>().join(", ")).into_owned();
-        let missing = match (listed.is_empty(), f.missing_truncated) {
-            (_, false) => listed,
-            (true, true) => OMITTED.to_string(),
-            (false, true) => format!(
-                "{listed}, and more (only the first {} are listed)",
-                f.missing().len()
-            ),
-        };
-        let _ = writeln!(out, "      missing: {missing}");
-    }
+    header(&mut out, rules, report, opts);
+    raised(&mut out, rules, report, opts);
+    unknown(&mut out, report, opts);
     if let Some(questionnaire) = report.questionnaire() {
-        questions(&mut out, questionnaire);
+        questions(&mut out, questionnaire, opts);
     } else if report.missing_facts().len() > 0 || report.missing_facts_truncated() {
         let _ = writeln!(out, "\nFacts to gather, most decisive first:");
         for (i, m) in report.missing_facts().enumerate() {
@@ -165,27 +337,251 @@ pub fn render(report: &Report) -> String {
         let asked = report
             .questionnaire()
             .is_some_and(|q| q.questions.iter().any(|q| q.changes_disposition));
-        remediation(&mut out, plan, asked);
+        remediation(&mut out, rules, plan, asked);
     }
-    let clear = report.flags_with(Status::Clear).count();
-    let _ = writeln!(out, "\n{clear} flag(s) clear.");
+    clear(&mut out, report, opts);
     out
 }
 
-/// How many questions the text report shows in words; the JSON report has
-/// them all.
+/// The decision: the disposition, the flags that decided it, the scope,
+/// the ruleset and the notice.
+fn header(out: &mut String, rules: &RuleSet, report: &Report, opts: TextOptions) {
+    let id = report
+        .transaction()
+        .map_or(Cow::Borrowed("(no id)"), fact_text);
+    let disposition =
+        printable(&report.disposition().replace('_', " ").to_uppercase()).into_owned();
+    let outcomes = rules.outcomes().count();
+    let paint = match report.disposition_index() {
+        i if i + 1 >= outcomes => Paint::Red,
+        0 => Paint::Green,
+        _ => Paint::Yellow,
+    };
+    wrap_painted(
+        out,
+        &format!("{disposition}  "),
+        &format!("{}  ", opts.paint(&disposition, paint)),
+        "  ",
+        &format!("transaction {id}"),
+    );
+
+    let deciding = by_severity(report.deciding_flags());
+    let rule = printable(report.disposition_rule()).into_owned();
+    if report.scope().is_some_and(|s| s.status == ScopeStatus::Out) {
+        wrap(
+            out,
+            "  ",
+            "  ",
+            "Decided by the scope: the ruleset does not cover this transaction.",
+        );
+    } else if deciding.is_empty() {
+        wrap(
+            out,
+            "  ",
+            "    ",
+            &format!("Decided by the policy's case: {rule}"),
+        );
+    } else {
+        let n = deciding.len();
+        let what = if n == 1 { "flag" } else { "flags" };
+        wrap(
+            out,
+            "  ",
+            "    ",
+            &format!("Decided by {n} {what}, by the policy's case: {rule}"),
+        );
+        let shown = if opts.verbose { n } else { DECIDING_SHOWN };
+        for f in deciding.iter().take(shown) {
+            let sev = format!("[{}]", f.severity);
+            wrap_painted(
+                out,
+                &format!("    {sev} "),
+                &format!("    {} ", opts.paint(&sev, severity_paint(f.severity))),
+                "      ",
+                &format!("{}: {}", printable(f.id), printable(f.title)),
+            );
+        }
+        if n > shown {
+            let _ = writeln!(out, "    and {} more, below", n - shown);
+        }
+    }
+    if let Some(scope) = report.scope() {
+        wrap(
+            out,
+            "  Scope: ",
+            "    ",
+            &format!("{} ({})", scope.status, printable(scope.title)),
+        );
+        match scope.status {
+            ScopeStatus::Unknown => {
+                let missing =
+                    printable(&scope.missing().collect::<Vec<_>>().join(", ")).into_owned();
+                wrap(out, "    missing: ", "      ", &missing);
+            }
+            ScopeStatus::Out => evidence(out, scope.evidence(), "    ", opts.verbose),
+            _ if opts.verbose => evidence(out, scope.evidence(), "    ", opts.verbose),
+            _ => {}
+        }
+    }
+    let r = report.ruleset();
+    wrap(
+        out,
+        "  Ruleset: ",
+        "    ",
+        &format!("{} {}", printable(&r.name), printable(&r.version)),
+    );
+    wrap(out, "    ", "    ", &printable(&r.digest));
+    wrap(out, "  Note: ", "    ", &format!("{}.", report.notice()));
+}
+
+/// The raised flags, most serious first, each with its evidence and its
+/// safeguards by title.
+fn raised(out: &mut String, rules: &RuleSet, report: &Report, opts: TextOptions) {
+    let flags = by_severity(report.flags_with(Status::Raised));
+    let mitigated = flags.iter().filter(|f| f.mitigated).count();
+    let counts: Vec<String> = SEVERITIES
+        .iter()
+        .filter_map(|(s, _)| {
+            let n = flags.iter().filter(|f| f.severity == *s).count();
+            (n > 0).then(|| format!("{n} {s}"))
+        })
+        .collect();
+    let _ = write!(out, "\nRaised flags: {}", flags.len());
+    if !flags.is_empty() {
+        let _ = write!(out, " ({}), {mitigated} mitigated", counts.join(", "));
+    }
+    let _ = writeln!(out);
+    for (severity, name) in SEVERITIES {
+        let group: Vec<_> = flags.iter().filter(|f| f.severity == severity).collect();
+        if group.is_empty() {
+            continue;
+        }
+        let _ = writeln!(out, "\n{}", opts.paint(name, severity_paint(severity)));
+        for f in group {
+            let state = if f.mitigated {
+                opts.paint("mitigated", Paint::Green)
+            } else {
+                opts.paint("not mitigated", Paint::Red)
+            };
+            let _ = writeln!(out, "  {} · step {} · {state}", printable(f.id), f.step);
+            wrap(out, "    ", "    ", &printable(f.title));
+            evidence(out, f.evidence(), "    ", opts.verbose);
+            let all: Vec<_> = f.mitigations().collect();
+            if all.is_empty() {
+                wrap(out, "    ", "    ", "No safeguard mitigates this flag.");
+                continue;
+            }
+            let in_place = all
+                .iter()
+                .filter(|m| m.status == SafeguardStatus::InPlace)
+                .count();
+            let _ = writeln!(
+                out,
+                "    Safeguards, all needed: {in_place} of {} in place",
+                all.len()
+            );
+            for m in all {
+                let (mark, paint) = match m.status {
+                    SafeguardStatus::InPlace => ("+", Paint::Green),
+                    SafeguardStatus::Missing => ("-", Paint::Red),
+                    _ => ("?", Paint::Yellow),
+                };
+                let title = printable(safeguard_title(rules, m.id)).into_owned();
+                let text = if opts.verbose {
+                    format!("{title} ({}, {})", printable(m.id), m.status.as_str())
+                } else {
+                    title
+                };
+                wrap_painted(
+                    out,
+                    &format!("      {mark} "),
+                    &format!("      {} ", opts.paint(mark, paint)),
+                    "        ",
+                    &text,
+                );
+            }
+        }
+    }
+}
+
+/// The unknown flags, most serious first, each with the facts it misses.
+fn unknown(out: &mut String, report: &Report, opts: TextOptions) {
+    let flags = by_severity(report.flags_with(Status::Unknown));
+    if flags.is_empty() {
+        let _ = writeln!(out, "\nUnknown flags: none");
+        return;
+    }
+    let _ = writeln!(out, "\nUnknown flags: {} (facts are missing)", flags.len());
+    for f in flags {
+        let sev = format!("[{}]", f.severity);
+        wrap_painted(
+            out,
+            &format!("  {sev} "),
+            &format!("  {} ", opts.paint(&sev, severity_paint(f.severity))),
+            "    ",
+            &format!(
+                "{} · step {}: {}",
+                printable(f.id),
+                f.step,
+                printable(f.title)
+            ),
+        );
+        let listed = printable(&f.missing().collect::<Vec<_>>().join(", ")).into_owned();
+        let missing = match (listed.is_empty(), f.missing_truncated) {
+            (_, false) => listed,
+            (true, true) => OMITTED.to_string(),
+            (false, true) => format!(
+                "{listed}, and more (only the first {} are listed)",
+                f.missing().len()
+            ),
+        };
+        wrap(out, "    missing: ", "      ", &missing);
+    }
+}
+
+/// The clear flags: a count, or one a line with `--verbose`.
+fn clear(out: &mut String, report: &Report, opts: TextOptions) {
+    let flags = by_severity(report.flags_with(Status::Clear));
+    if !opts.verbose {
+        let _ = writeln!(
+            out,
+            "\nClear flags: {} (`--verbose` lists them)",
+            flags.len()
+        );
+        return;
+    }
+    let _ = writeln!(out, "\nClear flags: {}", flags.len());
+    for f in flags {
+        wrap(
+            out,
+            &format!("  [{}] ", f.severity),
+            "      ",
+            &format!("{}: {}", printable(f.id), printable(f.title)),
+        );
+    }
+}
+
+/// How many questions the text report shows in words without
+/// `--verbose`; the JSON report has them all.
 const QUESTIONS_SHOWN: usize = 10;
 
 /// The first questions of the questionnaire, in words, with what each
 /// decides.
-fn questions(out: &mut String, questionnaire: &dd_rules::Questionnaire) {
+fn questions(out: &mut String, questionnaire: &dd_rules::Questionnaire, opts: TextOptions) {
     let all = &questionnaire.questions;
     if all.is_empty() {
         return;
     }
     let _ = writeln!(out, "\nQuestions to answer next, most decisive first:");
-    for (i, q) in all.iter().take(QUESTIONS_SHOWN).enumerate() {
-        let _ = writeln!(out, "  {}. {}", i + 1, printable(&q.in_words()));
+    let shown = if opts.verbose {
+        all.len()
+    } else {
+        QUESTIONS_SHOWN
+    };
+    for (i, q) in all.iter().take(shown).enumerate() {
+        let number = format!("  {}. ", i + 1);
+        let rest = " ".repeat(number.len());
+        wrap(out, &number, &rest, &printable(&q.in_words()));
         let mut decides = Vec::new();
         if q.decides_scope {
             decides.push("the scope".to_string());
@@ -207,13 +603,18 @@ fn questions(out: &mut String, questionnaire: &dd_rules::Questionnaire) {
         } else {
             "cannot change the disposition alone".to_string()
         });
-        let _ = writeln!(out, "     ({})", printable(&notes.join("; ")));
+        wrap(
+            out,
+            &rest,
+            &rest,
+            &format!("({})", printable(&notes.join("; "))),
+        );
     }
-    if all.len() > QUESTIONS_SHOWN {
+    if all.len() > shown {
         let _ = writeln!(
             out,
-            "  and {} more (`--format json` lists them all)",
-            all.len() - QUESTIONS_SHOWN
+            "  and {} more (`--verbose` or `--format json` lists them all)",
+            all.len() - shown
         );
     }
     if questionnaire.truncated {
@@ -226,20 +627,22 @@ fn questions(out: &mut String, questionnaire: &dd_rules::Questionnaire) {
 
 /// The remediation plan: what, put in place, would lower the disposition;
 /// `asked` whether some question's answer could change the disposition.
-fn remediation(out: &mut String, plan: &dd_rules::Remediation, asked: bool) {
+fn remediation(out: &mut String, rules: &RuleSet, plan: &dd_rules::Remediation, asked: bool) {
     if plan.plans.is_empty() {
-        let _ = write!(out, "\nNo safeguard would lower the disposition");
+        let mut text = "No safeguard would lower the disposition".to_string();
         if plan.blocked_by.is_empty() && asked {
-            let _ = writeln!(out, "; answers to the questions above may change it.");
+            text.push_str("; answers to the questions above may change it.");
         } else if plan.blocked_by.is_empty() {
-            let _ = writeln!(out, ".");
+            text.push('.');
         } else {
-            let _ = writeln!(
-                out,
+            let _ = write!(
+                text,
                 ": no safeguard mitigates {}.",
                 printable(&plan.blocked_by.join(", "))
             );
         }
+        out.push('\n');
+        wrap(out, "", "  ", &text);
         return;
     }
     let _ = writeln!(
@@ -247,20 +650,34 @@ fn remediation(out: &mut String, plan: &dd_rules::Remediation, asked: bool) {
         "\nTo lower the disposition from {}, put in place:",
         printable(&plan.from)
     );
-    for p in &plan.plans {
-        let _ = writeln!(
+    for (i, p) in plan.plans.iter().enumerate() {
+        let titles: Vec<String> = p
+            .safeguards
+            .iter()
+            .map(|s| printable(safeguard_title(rules, s)).into_owned())
+            .collect();
+        wrap(
             out,
-            "  - {} => {}",
-            printable(&p.safeguards.join(" + ")),
-            printable(&p.outcome)
+            &format!("  {}. ", i + 1),
+            "     ",
+            &format!("{} => {}", titles.join(" + "), printable(&p.outcome)),
         );
     }
     if !plan.blocked_by.is_empty() {
-        let _ = writeln!(
+        let titles: Vec<String> = plan
+            .blocked_by
+            .iter()
+            .map(|f| printable(f).into_owned())
+            .collect();
+        wrap(
             out,
-            "  (no safeguard mitigates {}: no plan goes lower than {})",
-            printable(&plan.blocked_by.join(", ")),
-            printable(&plan.best)
+            "  ",
+            "   ",
+            &format!(
+                "(no safeguard mitigates {}: no plan goes lower than {})",
+                titles.join(", "),
+                printable(&plan.best)
+            ),
         );
     }
     if plan.truncated {

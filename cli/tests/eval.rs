@@ -146,16 +146,54 @@ fn eval_every_example_as_text() {
 
         let run = dd(["eval", &context]);
         run.code(0);
-        assert!(
-            run.stdout.starts_with("Transaction "),
-            "{context}: text does not start with `Transaction `:\n{}",
-            run.stdout
-        );
         let first = run.stdout.lines().next().unwrap_or_default();
         let shouted = disposition.replace('_', " ").to_uppercase();
-        assert_eq!(first, format!("Transaction {id}: {shouted}"), "{context}");
-        run.stdout_has("Raised flags (")
-            .stdout_has("flag(s) clear.");
+        assert_eq!(first, format!("{shouted}  transaction {id}"), "{context}");
+        run.stdout_has("\nRaised flags: ")
+            .stdout_has("\nClear flags: ");
+        // Fits 80 columns, and never dumps a list or record as JSON.
+        for line in run.stdout.lines() {
+            assert!(
+                line.chars().count() <= 80,
+                "{context}: over 80 columns: {line:?}"
+            );
+            assert!(
+                !line.contains("[{") && !line.contains("{\"") && !line.contains("\":"),
+                "{context}: a JSON dump: {line:?}"
+            );
+        }
+        // The flags that decided are named in the header, before the
+        // raised flags, each with its title.
+        let (header, body) = run
+            .stdout
+            .split_once("\nRaised flags: ")
+            .expect("a raised flags section");
+        let raised: Vec<&Value> = report["flags"]
+            .as_array()
+            .expect("flags")
+            .iter()
+            .filter(|f| f["status"] == "raised")
+            .collect();
+        if report["disposition"] != "proceed" && report["disposition"] != "out_of_scope" {
+            assert!(header.contains("Decided by "), "{context}: {header}");
+        }
+        // Raised flags, most serious first: the severity groups in order,
+        // each flag under its severity's heading.
+        let order = ["Critical", "High", "Medium", "Low"];
+        let headings: Vec<&str> = body.lines().filter(|l| order.contains(l)).collect();
+        let mut sorted = headings.clone();
+        sorted.sort_by_key(|h| order.iter().position(|o| o == h));
+        assert_eq!(headings, sorted, "{context}");
+        for f in &raised {
+            let sev = f["severity"].as_str().expect("a severity");
+            let heading = format!("\n{}{}\n", sev[..1].to_uppercase(), &sev[1..]);
+            let at_heading = body.find(&heading).expect("the flag's severity heading");
+            let id = f["id"].as_str().expect("an id");
+            let at_flag = body
+                .find(&format!("\n  {id} · step "))
+                .unwrap_or_else(|| panic!("{context}: {id} not listed"));
+            assert!(at_heading < at_flag, "{context}: {id} before its heading");
+        }
 
         // `--format text` is the default.
         let explicit = dd(["eval", "--format", "text", &context]);
@@ -261,7 +299,10 @@ fn eval_partial_facts_reports_unknown_flags_and_facts_to_gather() {
 
     let text = dd(["eval", "--no-advice", PARTIAL]);
     text.code(0)
-        .stdout_has(&format!("Unknown flags ({}):", unknown.len()))
+        .stdout_has(&format!(
+            "Unknown flags: {} (facts are missing)",
+            unknown.len()
+        ))
         .stdout_has("Facts to gather, most decisive first:")
         .stdout_has(&format!("  1. {}", missing_facts[0]));
 
@@ -289,9 +330,9 @@ fn eval_says_whether_the_transaction_is_in_scope_and_explains_why_not() {
     );
     let run = dd(["eval", &arg(&printers)]);
     run.code(0)
-        .stdout_has("Transaction P: OUT OF SCOPE\n  scope: out — Products or services with surveillance capabilities")
-        .stdout_has("      product.capabilities = []\n")
-        .stdout_has("  decided by: out of scope => out_of_scope\n")
+        .stdout_has("OUT OF SCOPE  transaction P\n  Decided by the scope: the ruleset does not cover this transaction.\n")
+        .stdout_has("  Scope: out (Products or services with surveillance")
+        .stdout_has("    product.capabilities = none\n")
         .nowhere("Facts to gather");
     let json = dd(["eval", "--format", "json", &arg(&printers)]).json();
     assert_eq!(json["scope"]["status"], "out");
@@ -302,15 +343,15 @@ fn eval_says_whether_the_transaction_is_in_scope_and_explains_why_not() {
     let unknown = dir.write("unknown.json", r#"{"product": {"capabilities": []}}"#);
     dd(["eval", "--explain", &arg(&unknown)])
         .code(0)
-        .stdout_has("  scope: unknown — ")
-        .stdout_has("      missing: product.critical_component")
+        .stdout_has("  Scope: unknown (")
+        .stdout_has("    missing: product.critical_component")
         .stdout_has("scope is unknown because:\n");
     let explained = dd(["eval", "--format", "json", "--explain", &arg(&unknown)]).json();
     assert_eq!(explained["explanations"][0]["scope"], "scope");
     // The text report of the README's main command shows the scope.
     dd(["eval", BUNDLED_EXAMPLE])
         .code(0)
-        .stdout_has("  scope: in — ");
+        .stdout_has("  Scope: in (");
 }
 
 /// The README's main example.
@@ -378,9 +419,10 @@ fn eval_with_a_custom_ruleset() {
     // Text form of the same.
     let run = dd(["eval", "--rules", &arg(&rules), &arg(&facts)]);
     run.code(0)
-        .stdout_has("Transaction T-1: ESCALATE\n")
-        .stdout_has("[high] S3.closed_civic_space (step 3, not mitigated)")
-        .stdout_has("safeguard contract.cutoff: missing");
+        .stdout_has("ESCALATE  transaction T-1\n")
+        .stdout_has("\nHigh\n  S3.closed_civic_space · step 3 · not mitigated\n")
+        .stdout_has("    country.civic_space = closed\n")
+        .stdout_has("    Safeguards, all needed: 0 of 1 in place\n      - ");
 
     // Unknown: the freedom score is missing and civic space does not decide it.
     let facts = dir.write("open.json", r#"{"country": {"civic_space": "open"}}"#);
@@ -398,7 +440,7 @@ fn eval_with_a_custom_ruleset() {
     assert_eq!(report["disposition"], "escalate");
     let text = dd(["eval", "--rules", &arg(&rules), &arg(&facts)]);
     text.code(0)
-        .stdout_has("Transaction (no id): ESCALATE\n")
+        .stdout_has("ESCALATE  transaction (no id)\n")
         .stdout_has("missing: country.freedom_score");
 
     // Clear: both facts known and good.
@@ -409,4 +451,28 @@ fn eval_with_a_custom_ruleset() {
     let report = eval_json(&rules, &facts);
     assert_eq!(report["flags"][0]["status"], "clear");
     assert_eq!(report["disposition"], "proceed");
+}
+
+#[test]
+fn the_readme_sample_is_the_main_jobs_real_output() {
+    // The README shows the start of the main job's text output, up to a
+    // line `…`: each line of it must be the real output's.
+    let readme = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../README.md"))
+        .expect("read README.md");
+    let (_, after) = readme
+        .split_once("(a test checks that it is the real output):\n\n```text\n")
+        .expect("README.md has the sample of the main job's output");
+    let (sample, _) = after
+        .split_once("\n…\n```")
+        .expect("the sample ends with `…`");
+    let run = dd(["eval", BUNDLED_EXAMPLE]);
+    run.code(0);
+    let real: Vec<&str> = run.stdout.lines().collect();
+    let shown: Vec<&str> = sample.lines().collect();
+    assert!(shown.len() >= 20, "the sample shows {} lines", shown.len());
+    assert_eq!(
+        shown,
+        real[..shown.len().min(real.len())],
+        "README.md's sample differs from `dd-rules eval {BUNDLED_EXAMPLE}`; paste the real output"
+    );
 }

@@ -588,7 +588,10 @@ fn picks_any(s: &SelCode, bits: &FlagBits<'_>) -> bool {
 }
 
 /// The flags a selector picks, a word at a time.
-fn picked_words<'s>(s: &'s SelCode, bits: &'s FlagBits<'_>) -> impl Iterator<Item = u64> + 's {
+pub(crate) fn picked_words<'s>(
+    s: &'s SelCode,
+    bits: &'s FlagBits<'_>,
+) -> impl Iterator<Item = u64> + 's {
     // The status and mitigation filters were turned into masks at compile time.
     let [raised, clear, unknown, mitigated, unmitigated] = s.masks;
     s.flags.iter().enumerate().map(move |(w, &picked)| {
