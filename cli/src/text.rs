@@ -130,7 +130,8 @@ fn wrap(out: &mut String, first: &str, rest: &str, text: &str) {
             }
         }
     }
-    if !empty || line.trim() != rest.trim() || first == line {
+    // The last line, or the prefix alone for a text with no words.
+    if !empty || line == first {
         let _ = writeln!(out, "{}", line.trim_end());
     }
 }
