@@ -81,10 +81,9 @@ pub fn render(
     sign_off(&mut out, rules);
     let _ = write!(
         out,
-        "<footer>\n<p>{}. Produced by dd-rules {} with the ruleset {} {}.</p>\n</footer>\n\
+        "<footer>\n<p>{}. Produced by dd-rules with the ruleset {} {}.</p>\n</footer>\n\
          </main>\n</body>\n</html>\n",
         escape(&capitalised(report.notice())),
-        env!("CARGO_PKG_VERSION"),
         text(&report.ruleset().name),
         text(&report.ruleset().version),
     );
@@ -225,21 +224,22 @@ fn evidence<'a>(out: &mut String, quoted: impl Iterator<Item = Evidence<'a>>) {
         };
         let mut source = String::new();
         if let Some(s) = e.source.filter(|_| !e.omitted) {
-            source = fact(s);
+            let _ = write!(source, "<div class=\"source\">source: {}", fact(s));
             if let Some(as_of) = e.as_of {
-                let _ = write!(source, ", {}", fact(as_of));
+                let _ = write!(source, ", as of {}", fact(as_of));
             }
+            source.push_str("</div>");
         }
         let _ = writeln!(
             rows,
-            "<tr><th scope=\"row\"><code>{}</code></th><td>{value}</td><td class=\"source\">{source}</td></tr>",
+            "<tr><th scope=\"row\"><code>{}</code></th><td>{value}{source}</td></tr>",
             text(e.fact)
         );
     }
     if !rows.is_empty() {
         let _ = write!(
             out,
-            "<table class=\"evidence\">\n<thead><tr><th>Fact</th><th>Value</th><th>Source</th></tr></thead>\n<tbody>\n{rows}</tbody>\n</table>\n"
+            "<table class=\"evidence\">\n<thead><tr><th>Fact</th><th>Value</th></tr></thead>\n<tbody>\n{rows}</tbody>\n</table>\n"
         );
     }
 }
@@ -416,7 +416,7 @@ fn raised(out: &mut String, report: &Report, explanations: &mut Explanations) {
                 .map(|m| {
                     let status = view::safeguard_words(m.status);
                     format!(
-                        "<li class=\"sg-{}\"><span class=\"mark\">{status}</span> {} <code>{}</code></li>",
+                        "<li class=\"sg-{}\"><span class=\"mark\">{status}</span><span>{} <code>{}</code></span></li>",
                         m.status.as_str(),
                         text(view::safeguard_title(report, m.id)),
                         text(m.id)
