@@ -13,7 +13,7 @@ use dd_rules::{
     Evidence, Explanation, Facts, FlagReport, Report, RuleSet, ScopeStatus, Status, printable,
 };
 
-use crate::view::{self, Explained, OMITTED, Shown};
+use crate::view::{self, Explained, OMITTED, Shown, asked};
 
 /// The style sheet: readable on screen, and on paper (A4 or Letter) with
 /// no flag split across pages.
@@ -538,7 +538,9 @@ fn remediation(out: &mut String, rules: &RuleSet, report: &Report) {
     out.push_str("<section class=\"remediation\">\n<h2>Remediation plan</h2>\n");
     if plan.plans.is_empty() {
         out.push_str("<p>No safeguard would lower the disposition");
-        if plan.blocked_by.is_empty() {
+        if plan.blocked_by.is_empty() && asked(report) {
+            out.push_str("; answers to the questions above may change it.</p>\n");
+        } else if plan.blocked_by.is_empty() {
             out.push_str(".</p>\n");
         } else {
             let _ = writeln!(

@@ -11,7 +11,7 @@ use std::fmt::Write as _;
 
 use dd_rules::{Evidence, Facts, FlagReport, Report, RuleSet, ScopeStatus, Status, printable};
 
-use crate::view::{self, Explained, OMITTED, Shown};
+use crate::view::{self, Explained, OMITTED, Shown, asked};
 
 /// `text` (already printable: no line break) with every character that
 /// Markdown may read as markup backslash-escaped, and a line-start marker
@@ -350,7 +350,9 @@ fn remediation(out: &mut String, report: &Report) {
     out.push_str("\n## Remediation plan\n\n");
     if plan.plans.is_empty() {
         out.push_str("No safeguard would lower the disposition");
-        if plan.blocked_by.is_empty() {
+        if plan.blocked_by.is_empty() && asked(report) {
+            out.push_str("; answers to the questions above may change it.\n");
+        } else if plan.blocked_by.is_empty() {
             out.push_str(".\n");
         } else {
             let _ = writeln!(out, ": no safeguard mitigates {}.", codes(&plan.blocked_by));

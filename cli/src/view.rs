@@ -224,6 +224,13 @@ pub fn element(json: &str) -> String {
     }
 }
 
+/// Whether some question's answer could change the disposition.
+pub fn asked(report: &Report) -> bool {
+    report
+        .questionnaire()
+        .is_some_and(|q| q.questions.iter().any(|q| q.changes_disposition))
+}
+
 /// The title of a safeguard, from the report (the id when the report does
 /// not know it).
 pub fn safeguard_title<'r>(report: &'r Report, id: &'r str) -> &'r str {
