@@ -17,9 +17,16 @@ pub struct Args {
     #[arg(long)]
     rules: Option<PathBuf>,
     /// How to print reports; `ndjson` (one compact report per line) is the
-    /// default for NDJSON input, `text` otherwise.
+    /// default for NDJSON input, `text` otherwise. `html` (one printable,
+    /// self-contained page with a sign-off block) and `markdown` (for a
+    /// ticket) take one JSON document, not a stream.
     #[arg(long, value_enum)]
     format: Option<Format>,
+    /// The date printed on an `html` or `markdown` report (YYYY-MM-DD); the
+    /// report has no date when omitted, so that the same input always
+    /// gives the same bytes.
+    #[arg(long, value_name = "YYYY-MM-DD", value_parser = crate::view::parse_date)]
+    date: Option<String>,
     /// Read the input as NDJSON, one transaction per line (the default for
     /// `.ndjson` and `.jsonl` files).
     #[arg(long)]
@@ -59,6 +66,33 @@ pub(crate) enum Format {
     Json,
     /// Each report as JSON on one line.
     Ndjson,
+    /// One self-contained HTML page to review, print and sign: the
+    /// summary, the flags by step with their evidence and safeguards, the
+    /// questions, the remediation plan, the explanations (collapsed) and a
+    /// sign-off block. One JSON document only.
+    Html,
+    /// The same sections as `html`, as GitHub-flavoured Markdown for a
+    /// ticket (the explanations with `--explain`). One JSON document only.
+    Markdown,
+}
+
+impl Format {
+    /// Whether this is a report for review (`html`, `markdown`), which
+    /// takes one document.
+    fn for_review(self) -> bool {
+        matches!(self, Format::Html | Format::Markdown)
+    }
+
+    /// The name on the command line.
+    fn name(self) -> &'static str {
+        match self {
+            Format::Text => "text",
+            Format::Json => "json",
+            Format::Ndjson => "ndjson",
+            Format::Html => "html",
+            Format::Markdown => "markdown",
+        }
+    }
 }
 
 /// Compiles the ruleset named with `--rules` (a file, or a pipe such as
@@ -148,7 +182,11 @@ fn explanations(
         };
         let key = if id.is_some() { "flag" } else { "scope" };
         let text = match format {
-            Format::Text => crate::text::render_explanation(name, status, &tree),
+            // The reports for review render their explanations themselves
+            // (`render` does not come here for them).
+            Format::Text | Format::Html | Format::Markdown => {
+                crate::text::render_explanation(name, status, &tree)
+            }
             Format::Json | Format::Ndjson => {
                 let item = serde_json::json!({key: name, "tree": tree});
                 drop(tree);
@@ -174,7 +212,7 @@ fn explanations(
 /// `scope`.
 fn left_out(key: &str, id: &str, format: Format) -> String {
     match format {
-        Format::Text => format!(
+        Format::Text | Format::Html | Format::Markdown => format!(
             "\n{}: explanation left out: the explanations of one report are limited to {EXPLANATION_BYTES} bytes\n",
             printable(id)
         ),
@@ -191,7 +229,9 @@ fn left_out(key: &str, id: &str, format: Format) -> String {
 /// when `facts` are given (`--explain`): after the text, or as an
 /// `explanations` field at the end of the JSON object (so the report's own
 /// fields keep their order). Fails when an explanation goes over the
-/// evaluation budget.
+/// evaluation budget. A report for review (`html`, `markdown`) is rendered
+/// without a date here (see [`run`]), and says in place of an explanation
+/// that goes over the budget that it has none.
 pub(crate) fn render(
     rules: &RuleSet,
     facts: Option<&Facts>,
@@ -199,6 +239,9 @@ pub(crate) fn render(
     format: Format,
     text: crate::text::TextOptions,
 ) -> Result<String, dd_rules::EvalError> {
+    if format.for_review() {
+        return Ok(for_review(rules, facts, report, format, None));
+    }
     let explained = match facts {
         None => None,
         Some(facts) => Some(explanations(rules, facts, report, format)?),
@@ -213,6 +256,7 @@ pub(crate) fn render(
             items.for_each(|item| text.push_str(&item));
             text
         }
+        Format::Html | Format::Markdown => for_review(rules, facts, report, format, None),
         Format::Json | Format::Ndjson if facts.is_none() => {
             let json = if format == Format::Json {
                 report.to_json_pretty()
@@ -239,6 +283,22 @@ pub(crate) fn render(
             with_field(report.to_json(), &list) + "\n"
         }
     })
+}
+
+/// A report for review: `html` (always with its explanations, collapsed,
+/// when `facts` are given) or `markdown` (with them when `facts` are given,
+/// `--explain`); `date` printed on it.
+fn for_review(
+    rules: &RuleSet,
+    facts: Option<&Facts>,
+    report: &Report,
+    format: Format,
+    date: Option<&str>,
+) -> String {
+    match format {
+        Format::Markdown => crate::markdown::render(rules, facts, report, date),
+        _ => crate::html::render(rules, facts, report, date),
+    }
 }
 
 /// The JSON object `json` with an `explanations` field added at its end.
@@ -268,6 +328,21 @@ pub fn run(args: &Args, global: Global) -> Result<ExitCode, Failure> {
             .and_then(|p| p.extension())
             .is_some_and(|e| e == "ndjson" || e == "jsonl");
     let reached = |report: &Report| threshold.is_some_and(|t| report.disposition_index() >= t);
+    let format = args
+        .format
+        .unwrap_or(if ndjson { Format::Ndjson } else { Format::Text });
+    if ndjson && format.for_review() {
+        return Err(Failure::Usage(format!(
+            "error: `--format {}` takes one JSON document, not an NDJSON stream; evaluate one transaction at a time, or use `--format ndjson`",
+            format.name()
+        )));
+    }
+    if args.date.is_some() && !format.for_review() {
+        return Err(Failure::Usage(format!(
+            "error: `--date` is printed on `--format html` and `--format markdown` reports only, not `--format {}`",
+            format.name()
+        )));
+    }
     if !ndjson {
         let json = match path {
             Some(p) => io::read_input(p, io::Input::Facts)?,
@@ -296,15 +371,14 @@ pub fn run(args: &Args, global: Global) -> Result<ExitCode, Failure> {
         if !args.no_advice {
             rules.advise(&mut report).map_err(unevaluated)?;
         }
-        let explain = args.explain.then_some(&facts);
-        let text = render(
-            &rules,
-            explain,
-            &report,
-            args.format.unwrap_or(Format::Text),
-            text_options(args, global),
-        )
-        .map_err(unevaluated)?;
+        // The HTML page always holds the explanations, collapsed.
+        let explain = (args.explain || format == Format::Html).then_some(&facts);
+        let text = if format.for_review() {
+            for_review(&rules, explain, &report, format, args.date.as_deref())
+        } else {
+            render(&rules, explain, &report, format, text_options(args, global))
+                .map_err(unevaluated)?
+        };
         io::out(&text)?;
         return Ok(ExitCode::from(u8::from(reached(&report))));
     }
@@ -334,7 +408,6 @@ pub fn run(args: &Args, global: Global) -> Result<ExitCode, Failure> {
         64 * 1024,
         progress.wrap_read(reader),
     ));
-    let format = args.format.unwrap_or(Format::Ndjson);
     let how = crate::stream::Printing {
         format,
         text: text_options(args, global),

@@ -29,6 +29,9 @@ pub use walk::Walker;
 pub enum Failure {
     /// An error: the message goes to stderr and the exit code is 1.
     Error(String),
+    /// A usage error clap cannot see (options that do not go together
+    /// with the input): the message goes to stderr and the exit code is 2.
+    Usage(String),
     /// The reader of the standard output went away (`| head`): the command
     /// ends at once and quietly, with [`CLOSED_EXIT_CODE`].
     Closed,

@@ -14,11 +14,14 @@ use clap::{Parser, Subcommand};
 mod check;
 mod eval;
 mod fmt;
+mod html;
 mod info;
 mod io;
+mod markdown;
 mod stream;
 mod testing;
 mod text;
+mod view;
 
 use io::{ColorChoice, Failure};
 
@@ -62,7 +65,7 @@ enum Command {
     Check(check::Args),
     /// Evaluate a JSON transaction and print the report.
     #[command(
-        after_help = "Examples:\n  dd-rules eval examples/transactions/partial-facts.json\n  dd-rules eval --format json --rules my.rules tx.json"
+        after_help = "Examples:\n  dd-rules eval examples/transactions/partial-facts.json\n  dd-rules eval --format json --rules my.rules tx.json\n  dd-rules eval --format html --date 2026-03-01 tx.json > report.html\n  dd-rules eval --format markdown tx.json > ticket.md"
     )]
     Eval(eval::Args),
     /// Print the fact schema of a ruleset as JSON Schema, to validate facts before evaluation,
@@ -122,6 +125,10 @@ fn main() -> ExitCode {
         Err(Failure::Error(message)) => {
             io::err(&format!("{message}\n"));
             ExitCode::from(1)
+        }
+        Err(Failure::Usage(message)) => {
+            io::err(&format!("{message}\n"));
+            ExitCode::from(2)
         }
         Err(Failure::Closed) => ExitCode::from(io::CLOSED_EXIT_CODE),
     }

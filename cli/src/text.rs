@@ -12,22 +12,10 @@ use std::borrow::Cow;
 use std::fmt::Write as _;
 
 use dd_rules::{
-    Evidence, FlagReport, Report, RuleSet, SafeguardStatus, ScopeStatus, Severity, Status,
-    printable,
+    Evidence, Report, RuleSet, SafeguardStatus, ScopeStatus, Severity, Status, printable,
 };
 
-/// What the text form shows for what the report leaves out because quoting
-/// it would go over the report's size limit (`dd_rules::REPORT_QUOTE_BYTES`).
-const OMITTED: &str = "(omitted: report size limit)";
-
-/// The most characters of one text from the facts (a transaction id, a
-/// value, a provenance) that the text form shows.
-pub const SHOWN_CHARS: usize = 1_000;
-
-/// Text from the facts, escaped and cut to [`SHOWN_CHARS`].
-fn fact_text(text: &str) -> Cow<'_, str> {
-    dd_rules::printable_prefix(text, SHOWN_CHARS)
-}
+use crate::view::{self, OMITTED, Shown, fact_text};
 
 /// How the text form is printed: `--verbose`, and colour (only on a
 /// terminal).
@@ -149,105 +137,50 @@ fn wrap_painted(out: &mut String, first: &str, painted: &str, rest: &str, text: 
     }
 }
 
-/// A value of the facts in words: text without quotes, a list of values
-/// joined with commas, a list of records counted and summarised, never a
-/// JSON dump. Cut to [`VALUE_CHARS`] unless `verbose`.
-fn value_text(json: &str, verbose: bool) -> String {
-    let Ok(value) = serde_json::from_str::<serde_json::Value>(json) else {
-        return fact_text(json).into_owned();
-    };
-    let text = match &value {
-        serde_json::Value::Array(items) if items.iter().any(|i| i.is_object()) => {
-            // Bounded by its elements, each cut to a line.
-            return fact_text(&list_of_records(items, verbose)).into_owned();
+/// A piece of evidence's value in words, as the reports for review show
+/// it ([`view::evidence_value`]): a list of values joined with commas, a
+/// list of records counted and summarised an element each (the first
+/// [`LIST_ELEMENTS`] unless `verbose`), a record's fields; never a JSON
+/// dump. A long text is cut to [`VALUE_CHARS`] unless `verbose`.
+fn value_text(e: &Evidence<'_>, verbose: bool) -> String {
+    match view::evidence_value(e) {
+        Shown::Omitted => OMITTED.to_string(),
+        Shown::Scalar(text) if verbose => text,
+        Shown::Scalar(text) => {
+            let chars = text.chars().count();
+            if chars <= VALUE_CHARS {
+                text
+            } else {
+                format!("{} ({chars} characters)", cut(&text, VALUE_CHARS - 20))
+            }
         }
-        v => scalar_text(v),
-    };
-    let shown = fact_text(&text).into_owned();
-    let chars = shown.chars().count();
-    if verbose || chars <= VALUE_CHARS {
-        shown
-    } else {
-        let cut: String = shown.chars().take(VALUE_CHARS - 20).collect();
-        format!("{}… ({chars} characters)", cut.trim_end())
+        Shown::List { count, items } if count == 0 || items.is_empty() => "none".to_string(),
+        Shown::List { count, items } => {
+            let shown = if verbose { items.len() } else { LIST_ELEMENTS };
+            let mut parts: Vec<String> = items
+                .iter()
+                .take(shown)
+                .map(|i| cut(i, ELEMENT_CHARS))
+                .collect();
+            let more = count.saturating_sub(parts.len());
+            if more > 0 {
+                parts.push(format!("and {more} more"));
+            }
+            if e.value.to_json().starts_with("[{") {
+                format!("{}: {}", view::count(count, "element"), parts.join("; "))
+            } else {
+                parts.join(", ")
+            }
+        }
+        Shown::Record { count, fields } => {
+            let mut parts: Vec<String> = fields.iter().map(|(k, v)| format!("{k}: {v}")).collect();
+            let more = count.saturating_sub(parts.len());
+            if more > 0 {
+                parts.push(format!("and {more} more fields"));
+            }
+            parts.join("; ")
+        }
     }
-}
-
-/// A value that is not a list of records, in words.
-fn scalar_text(v: &serde_json::Value) -> String {
-    match v {
-        serde_json::Value::Null => "(unknown)".to_string(),
-        serde_json::Value::String(s) => s.clone(),
-        serde_json::Value::Array(items) if items.is_empty() => "none".to_string(),
-        serde_json::Value::Array(items) => {
-            items.iter().map(scalar_text).collect::<Vec<_>>().join(", ")
-        }
-        serde_json::Value::Object(fields) => fields
-            .iter()
-            .map(|(k, v)| format!("{k}: {}", scalar_text(v)))
-            .collect::<Vec<_>>()
-            .join("; "),
-        v => v.to_string(),
-    }
-}
-
-/// A list of records: how many, then each by its name (or its first text
-/// field) with its other short text fields and the flags it sets, the
-/// first [`LIST_ELEMENTS`] unless `verbose`.
-fn list_of_records(items: &[serde_json::Value], verbose: bool) -> String {
-    let mut parts = Vec::new();
-    let shown = if verbose { items.len() } else { LIST_ELEMENTS };
-    for item in items.iter().take(shown) {
-        let Some(fields) = item.as_object() else {
-            parts.push(scalar_text(item));
-            continue;
-        };
-        if verbose {
-            parts.push(format!("{{{}}}", scalar_text(item)));
-            continue;
-        }
-        let label_key = ["name", "id"]
-            .into_iter()
-            .find(|k| fields.get(*k).is_some_and(serde_json::Value::is_string))
-            .or_else(|| {
-                fields
-                    .iter()
-                    .find(|(_, v)| v.is_string())
-                    .map(|(k, _)| k.as_str())
-            });
-        let label = label_key
-            .and_then(|k| fields.get(k))
-            .map_or_else(|| "(unnamed)".to_string(), scalar_text);
-        let texts: Vec<String> = fields
-            .iter()
-            .filter(|(k, v)| Some(k.as_str()) != label_key && v.is_string())
-            .map(|(_, v)| scalar_text(v))
-            .filter(|t| t.chars().count() <= 30)
-            .collect();
-        let yes: Vec<&str> = fields
-            .iter()
-            .filter(|(_, v)| v.as_bool() == Some(true))
-            .map(|(k, _)| k.as_str())
-            .collect();
-        let mut part = label;
-        if !texts.is_empty() {
-            part.push_str(&format!(" ({})", texts.join(", ")));
-        }
-        if !yes.is_empty() {
-            part.push_str(&format!(" [{}]", yes.join(", ")));
-        }
-        parts.push(cut(&part, ELEMENT_CHARS));
-    }
-    let more = items.len().saturating_sub(shown);
-    if more > 0 {
-        parts.push(format!("and {more} more"));
-    }
-    let noun = if items.len() == 1 {
-        "element"
-    } else {
-        "elements"
-    };
-    format!("{} {noun}: {}", items.len(), parts.join("; "))
 }
 
 /// Writes quoted facts, one a line: `fact = value`, then where it comes
@@ -261,12 +194,11 @@ fn evidence<'a>(
     let rest = format!("{indent}    ");
     for e in quoted {
         let fact = printable(e.fact);
+        let value = value_text(&e, verbose);
+        wrap(out, indent, &rest, &format!("{fact} = {value}"));
         if e.omitted {
-            wrap(out, indent, &rest, &format!("{fact} = {OMITTED}"));
             continue;
         }
-        let value = value_text(&e.value.to_json(), verbose);
-        wrap(out, indent, &rest, &format!("{fact} = {value}"));
         if let Some(source) = e.source {
             let mut from = format!("(source: {}", fact_text(source));
             if let Some(as_of) = e.as_of {
@@ -294,22 +226,6 @@ fn severity_paint(s: Severity) -> Paint {
     }
 }
 
-/// Flags ordered as a person reads them: the most serious first, then by
-/// step, then as declared.
-fn by_severity<'r>(flags: impl Iterator<Item = FlagReport<'r>>) -> Vec<FlagReport<'r>> {
-    let mut flags: Vec<FlagReport<'r>> = flags.collect();
-    flags.sort_by_key(|f| (std::cmp::Reverse(f.severity), f.step));
-    flags
-}
-
-/// A safeguard's title, or its id when the ruleset has no such safeguard.
-fn safeguard_title<'r>(rules: &'r RuleSet, id: &'r str) -> &'r str {
-    rules
-        .safeguards()
-        .find(|s| s.id == id)
-        .map_or(id, |s| s.title)
-}
-
 /// Renders a report as plain text for a person: the disposition and the
 /// flags that decided it, the raised flags most serious first with their
 /// evidence and safeguards, the unknown flags and the questions to ask,
@@ -317,7 +233,7 @@ fn safeguard_title<'r>(rules: &'r RuleSet, id: &'r str) -> &'r str {
 pub fn render(rules: &RuleSet, report: &Report, opts: TextOptions) -> String {
     let mut out = String::new();
     header(&mut out, rules, report, opts);
-    raised(&mut out, rules, report, opts);
+    raised(&mut out, report, opts);
     unknown(&mut out, report, opts);
     if let Some(questionnaire) = report.questionnaire() {
         questions(&mut out, questionnaire, opts);
@@ -335,10 +251,7 @@ pub fn render(rules: &RuleSet, report: &Report, opts: TextOptions) -> String {
         }
     }
     if let Some(plan) = report.remediation() {
-        let asked = report
-            .questionnaire()
-            .is_some_and(|q| q.questions.iter().any(|q| q.changes_disposition));
-        remediation(&mut out, rules, plan, asked);
+        remediation(&mut out, report, plan, view::asked(report));
     }
     clear(&mut out, report, opts);
     out
@@ -366,7 +279,7 @@ fn header(out: &mut String, rules: &RuleSet, report: &Report, opts: TextOptions)
         &format!("transaction {id}"),
     );
 
-    let deciding = by_severity(report.deciding_flags());
+    let deciding = view::deciding(report);
     let rule = printable(report.disposition_rule()).into_owned();
     if report.scope().is_some_and(|s| s.status == ScopeStatus::Out) {
         wrap(
@@ -437,8 +350,8 @@ fn header(out: &mut String, rules: &RuleSet, report: &Report, opts: TextOptions)
 
 /// The raised flags, most serious first, each with its evidence and its
 /// safeguards by title.
-fn raised(out: &mut String, rules: &RuleSet, report: &Report, opts: TextOptions) {
-    let flags = by_severity(report.flags_with(Status::Raised));
+fn raised(out: &mut String, report: &Report, opts: TextOptions) {
+    let flags = view::by_severity(report.flags_with(Status::Raised));
     let mitigated = flags.iter().filter(|f| f.mitigated).count();
     let counts: Vec<String> = SEVERITIES
         .iter()
@@ -487,7 +400,7 @@ fn raised(out: &mut String, rules: &RuleSet, report: &Report, opts: TextOptions)
                     SafeguardStatus::Missing => ("-", Paint::Red),
                     _ => ("?", Paint::Yellow),
                 };
-                let title = printable(safeguard_title(rules, m.id)).into_owned();
+                let title = printable(view::safeguard_title(report, m.id)).into_owned();
                 let text = if opts.verbose {
                     format!("{title} ({}, {})", printable(m.id), m.status.as_str())
                 } else {
@@ -507,7 +420,7 @@ fn raised(out: &mut String, rules: &RuleSet, report: &Report, opts: TextOptions)
 
 /// The unknown flags, most serious first, each with the facts it misses.
 fn unknown(out: &mut String, report: &Report, opts: TextOptions) {
-    let flags = by_severity(report.flags_with(Status::Unknown));
+    let flags = view::by_severity(report.flags_with(Status::Unknown));
     if flags.is_empty() {
         let _ = writeln!(out, "\nUnknown flags: none");
         return;
@@ -542,7 +455,7 @@ fn unknown(out: &mut String, report: &Report, opts: TextOptions) {
 
 /// The clear flags: a count, or one a line with `--verbose`.
 fn clear(out: &mut String, report: &Report, opts: TextOptions) {
-    let flags = by_severity(report.flags_with(Status::Clear));
+    let flags = view::by_severity(report.flags_with(Status::Clear));
     if !opts.verbose {
         let _ = writeln!(
             out,
@@ -628,7 +541,7 @@ fn questions(out: &mut String, questionnaire: &dd_rules::Questionnaire, opts: Te
 
 /// The remediation plan: what, put in place, would lower the disposition;
 /// `asked` whether some question's answer could change the disposition.
-fn remediation(out: &mut String, rules: &RuleSet, plan: &dd_rules::Remediation, asked: bool) {
+fn remediation(out: &mut String, report: &Report, plan: &dd_rules::Remediation, asked: bool) {
     if plan.plans.is_empty() {
         let mut text = "No safeguard would lower the disposition".to_string();
         if plan.blocked_by.is_empty() && asked {
@@ -655,7 +568,7 @@ fn remediation(out: &mut String, rules: &RuleSet, plan: &dd_rules::Remediation, 
         let titles: Vec<String> = p
             .safeguards
             .iter()
-            .map(|s| printable(safeguard_title(rules, s)).into_owned())
+            .map(|s| printable(view::safeguard_title(report, s)).into_owned())
             .collect();
         wrap(
             out,
