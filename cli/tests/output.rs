@@ -89,7 +89,7 @@ fn a_forged_first_line_is_shown_escaped() {
     let run = dd(["eval", "--rules", SPOOF_RULES, SPOOF_FACTS]);
     run.code(0).printable();
     let first = run.stdout.lines().next().unwrap_or_default();
-    assert_eq!(first, r"Transaction T\u{A}\u{1B}[8mPROCEED: ESCALATE");
+    assert_eq!(first, r"ESCALATE  transaction T\u{A}\u{1B}[8mPROCEED");
 }
 
 #[test]
@@ -97,10 +97,13 @@ fn the_text_report_and_explanations_escape_facts_and_rules() {
     let run = dd(["eval", "--explain", "--rules", SPOOF_RULES, SPOOF_FACTS]);
     run.code(0)
         .printable()
-        .stdout_has(r"ruleset: spoof\u{1B}[2J 1\u{7} (sha256:")
-        .stdout_has(r"S3.spoof (step 3, not mitigated): Title \u{202E}evil\u{200B}")
-        .stdout_has(r#"country.name = "Esta\u{202E}via\u0007\u{9B}"  (src\u{1B}[2J\u{D}, 2025\u{9B}\u{200B})"#)
-        .stdout_has(r"S3.unknown (step 3): Unknown \u{1B}[31m")
+        .stdout_has("  Ruleset: spoof\\u{1B}[2J 1\\u{7}\n    sha256:")
+        .stdout_has("    [high] S3.spoof: Title \\u{202E}evil\\u{200B}\n")
+        .stdout_has("  S3.spoof · step 3 · not mitigated\n    Title \\u{202E}evil\\u{200B}\n")
+        .stdout_has(r"country.name = Esta\u{202E}via\u{7}\u{9B}")
+        .stdout_has(r"(source: src\u{1B}[2J\u{D}, as of 2025\u{9B}\u{200B})")
+        .stdout_has(r"      - Cut\u{9B}off")
+        .stdout_has(r"[high] S3.unknown · step 3: Unknown \u{1B}[31m")
         .stdout_has("S3.spoof is raised because:");
 }
 
@@ -141,7 +144,7 @@ fn ndjson_text_error_records_are_escaped() {
         .printable()
         .stdout_has(r"line 1: rejected: ")
         .stdout_has(r"\u{1B}[2Jkey")
-        .stdout_has(r"Transaction T\u{A}\u{1B}[8mPROCEED: ESCALATE");
+        .stdout_has(r"ESCALATE  transaction T\u{A}\u{1B}[8mPROCEED");
 }
 
 #[test]
