@@ -123,6 +123,16 @@ fn golden_reports() {
             "face-recognition-national-police.html",
             vec!["--format", "html", "--date", "2026-03-01", POLICE],
         ),
+        // The text report, default and `--verbose`, beside the reports for
+        // review (`cli/tests/eval.rs` checks its layout on every example).
+        (
+            "face-recognition-national-police.txt",
+            vec!["--color", "never", POLICE],
+        ),
+        (
+            "partial-facts.verbose.txt",
+            vec!["--color", "never", "--verbose", PARTIAL],
+        ),
         (
             "partial-facts.md",
             vec![
