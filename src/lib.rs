@@ -150,4 +150,5 @@ pub use report::{
 };
 pub use ruleset::{BUNDLED_FILE, BUNDLED_SOURCE, RuleSet, check_source};
 pub use span::Span;
+pub use suggest::closest_name;
 pub use syntax::format::{FormatError, format_source};
