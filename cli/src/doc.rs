@@ -85,10 +85,9 @@ fn regenerate_hint(args: &Args) -> String {
     if let Format::Html = args.format {
         command.push_str(" --format html");
     }
-    if let Some(out) = &args.output {
-        command.push_str(&format!(" -o {}", io::shown(out)));
-    }
-    format!("Regenerate with `{command}`.")
+    // Not the output file: the same ruleset gives the same bytes wherever
+    // they go.
+    format!("Regenerate with `{command} -o FILE`.")
 }
 
 /// The anchors of the things documents link to.
@@ -390,7 +389,8 @@ fn fact_reference(facts: &[FactInfo<'_>], names: &Names, out: &mut Vec<Block>) {
             }
             _ => line.push(code(&f.ty)),
         }
-        line.push(text(format!(" — {}.", json_form(f).replace('`', ""))));
+        line.push(text(" — "));
+        line.extend(doc_line(&format!("{}.", json_form(f))));
         out.push(Block::Para(line));
         if !f.values.is_empty() {
             let mut values = vec![Inline::Strong("Values:".into()), text(" ")];

@@ -142,12 +142,23 @@ fn explain_prints_flags_and_safeguards() {
     let out = run(&["explain", "S2.sanctiond"], None);
     assert_eq!(out.code, Some(1));
     let e = out.stderr.clone();
-    assert!(e.contains("no flag or safeguard `S2.sanctiond`; did you mean `S2.sanctioned`?"), "{e}");
+    assert!(
+        e.contains("no flag or safeguard `S2.sanctiond`; did you mean `S2.sanctioned`?"),
+        "{e}"
+    );
     let out = run(&["explain", "zzz"], None);
     assert_eq!(out.code, Some(1));
-    assert!(out.stderr.clone().contains("`dd-rules doc` lists every flag and safeguard"));
+    assert!(
+        out.stderr
+            .clone()
+            .contains("`dd-rules doc` lists every flag and safeguard")
+    );
     let out = run(&["explain", "S2.sanctioned"], None);
-    assert!(out.stdout.clone().contains("  when:\n    end_user.sanctioned\n"));
+    assert!(
+        out.stdout
+            .clone()
+            .contains("  when:\n    end_user.sanctioned\n")
+    );
 }
 
 /// Five transactions with two broken lines among them, and a blank line.
