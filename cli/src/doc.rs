@@ -132,9 +132,9 @@ pub fn document(rules: &RuleSet) -> Vec<Block> {
     for f in &facts {
         if matches!(f.kind, FactKind::Enum | FactKind::Set) {
             let name = enum_name(f);
-            if !names.types.contains_key(&name) {
-                let a = anchors.make("enum-", &name);
-                names.types.insert(name, a);
+            if let std::collections::btree_map::Entry::Vacant(e) = names.types.entry(name) {
+                let a = anchors.make("enum-", e.key());
+                e.insert(a);
             }
         }
     }
