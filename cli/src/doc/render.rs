@@ -564,7 +564,7 @@ mod tests {
         assert_eq!(md_escape("1. first"), r"1\. first");
         assert_eq!(md_escape("- item"), r"\- item");
         assert_eq!(md_code("a`b"), "`` a`b ``");
-        assert_eq!(md_escape("a\u{202e}b"), r"a\u{202e}b");
+        assert_eq!(md_escape("a\u{202e}b"), r"a\\u\{202E\}b");
     }
 
     #[test]
