@@ -35,6 +35,30 @@ pub(crate) struct Inner {
     /// The syntax tree, parsed again on the first explanation and kept for
     /// the next ones (explanations quote conditions as written).
     pub(crate) syntax_tree: OnceLock<Option<crate::syntax::ast::File>>,
+    /// What documentation quotes from the syntax tree, made on first use.
+    pub(crate) declared: OnceLock<Declared>,
+}
+
+/// What the syntax tree holds and the checked rules do not, for
+/// documentation: each condition laid out as the formatter prints it, and
+/// the doc comments of the outcomes and of the disposition.
+#[derive(Default)]
+pub(crate) struct Declared {
+    /// The condition of each flag, by index.
+    pub(crate) flags: Vec<String>,
+    /// The condition of each safeguard, by index.
+    pub(crate) safeguards: Vec<String>,
+    /// The scope's condition (empty without a scope).
+    pub(crate) scope: String,
+    /// The condition of each disposition case, by index; `None` for
+    /// `otherwise`.
+    pub(crate) cases: Vec<Option<String>>,
+    /// The doc comment of each outcome, by rank.
+    pub(crate) outcome_docs: Vec<Option<String>>,
+    /// The doc comment of the `outcomes` block.
+    pub(crate) outcomes_docs: Option<String>,
+    /// The doc comment of the `disposition` block.
+    pub(crate) disposition_docs: Option<String>,
 }
 
 /// Written as the `RuleSet` it is the inside of: the public `Debug` of a
@@ -133,6 +157,81 @@ impl Engine {
     /// The disposition case with an index, as written.
     pub(crate) fn case_text(&self, index: usize) -> Option<&str> {
         self.inner.checked.cases.get(index).map(|c| c.text.as_str())
+    }
+
+    /// The syntax tree, parsed again on first use (explanations and
+    /// documentation quote conditions as written).
+    pub(crate) fn syntax_tree(&self) -> Option<&crate::syntax::ast::File> {
+        let source = self.inner.warnings.source();
+        self.inner
+            .syntax_tree
+            .get_or_init(|| crate::syntax::parse(source).ok())
+            .as_ref()
+    }
+
+    /// The conditions as laid out for documentation, and the doc comments
+    /// the checked rules do not keep; made once per compiled ruleset.
+    pub(crate) fn declared(&self) -> &Declared {
+        self.inner.declared.get_or_init(|| self.make_declared())
+    }
+
+    fn make_declared(&self) -> Declared {
+        use crate::syntax::ast::{Decl, PropValue};
+        use crate::syntax::format::{condition_text, disp_condition_text};
+        let Some(tree) = self.syntax_tree() else {
+            return Declared::default();
+        };
+        let source = self.inner.warnings.source();
+        let when = |props: &[crate::syntax::ast::Prop]| {
+            props
+                .iter()
+                .find_map(|p| match &p.value {
+                    PropValue::When(e) => Some(condition_text(source, e)),
+                    _ => None,
+                })
+                .unwrap_or_default()
+        };
+        let mut flags = std::collections::HashMap::new();
+        let mut safeguards = std::collections::HashMap::new();
+        let mut out = Declared::default();
+        for decl in &tree.decls {
+            match decl {
+                Decl::Flag(f) => {
+                    flags.insert(f.id.dotted(), when(&f.props));
+                }
+                Decl::Safeguard(s) => {
+                    safeguards.insert(s.id.dotted(), when(&s.props));
+                }
+                Decl::Scope(s) => out.scope = when(&s.props),
+                Decl::Outcomes(o) => {
+                    out.outcomes_docs = o.docs.clone();
+                    out.outcome_docs = o.outcomes.iter().map(|(d, _)| d.clone()).collect();
+                }
+                Decl::Disposition(d) => {
+                    out.disposition_docs = d.docs.clone();
+                    // INVARIANT: a ruleset that compiled has every case it
+                    // wrote, in order, among its checked cases.
+                    out.cases = d
+                        .cases
+                        .iter()
+                        .map(|c| c.cond.as_ref().map(disp_condition_text))
+                        .collect();
+                }
+                _ => {}
+            }
+        }
+        let checked = &self.inner.checked;
+        out.flags = checked
+            .flags
+            .iter()
+            .map(|f| flags.remove(&f.id).unwrap_or_default())
+            .collect();
+        out.safeguards = checked
+            .safeguards
+            .iter()
+            .map(|s| safeguards.remove(&s.id).unwrap_or_default())
+            .collect();
+        out
     }
 
     /// The name of the outcome with an index.

@@ -6,6 +6,10 @@ use serde_json::{Map, Value, json};
 use crate::facts::schema::{Schema, Type};
 use crate::model::Severity;
 
+pub(crate) mod facts;
+
+pub use facts::{FactInfo, FactKind, ValueInfo};
+
 /// A flag as declared, for documentation and `dd-rules explain`.
 ///
 /// ```
@@ -17,6 +21,7 @@ use crate::model::Severity;
 /// assert!(flag.mitigated_by.is_empty());
 /// let risk = rules.flags().find(|f| f.id == "S1.system_risk").unwrap();
 /// assert!(risk.mitigated_by.contains(&"contract.cutoff_right"));
+/// assert_eq!(flag.condition, "end_user.sanctioned");
 /// # Ok::<(), dd_rules::RulesError>(())
 /// ```
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -36,6 +41,10 @@ pub struct FlagInfo<'a> {
     pub docs: Option<&'a str>,
     /// The ids of the safeguards that mitigate it, all of which must be in place.
     pub mitigated_by: Vec<&'a str>,
+    /// Its `when` condition, laid out as `dd-rules fmt` prints it (broken
+    /// at 100 columns at its outermost `and`/`or`, continuation lines
+    /// indented by two, no comments), on lines of its own.
+    pub condition: &'a str,
 }
 
 /// A safeguard as declared.
@@ -46,6 +55,7 @@ pub struct FlagInfo<'a> {
 /// assert_eq!(cutoff.step, 6);
 /// assert!(cutoff.title.starts_with("Right to cut off"));
 /// assert!(cutoff.citation.is_some());
+/// assert!(cutoff.condition.starts_with("contract.cutoff_right"));
 /// # Ok::<(), dd_rules::RulesError>(())
 /// ```
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -61,6 +71,8 @@ pub struct SafeguardInfo<'a> {
     pub citation: Option<&'a str>,
     /// Its doc comment.
     pub docs: Option<&'a str>,
+    /// Its `when` condition, laid out as [`FlagInfo::condition`] is.
+    pub condition: &'a str,
 }
 
 /// The scope as declared: which transactions the ruleset covers, from
@@ -71,6 +83,7 @@ pub struct SafeguardInfo<'a> {
 /// let scope = rules.scope().unwrap();
 /// assert_eq!(scope.otherwise, "out_of_scope");
 /// assert!(scope.citation.unwrap().ends_with("(stated)"));
+/// assert!(scope.condition.starts_with("(in_scope_capability or product.critical_component)\n  and"));
 /// # Ok::<(), dd_rules::RulesError>(())
 /// ```
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -84,6 +97,78 @@ pub struct ScopeInfo<'a> {
     pub docs: Option<&'a str>,
     /// The outcome of a transaction out of scope.
     pub otherwise: &'a str,
+    /// Its `when` condition (true in scope), laid out as
+    /// [`FlagInfo::condition`] is.
+    pub condition: &'a str,
+}
+
+/// The disposition policy as declared, from
+/// [`RuleSet::policy`](crate::RuleSet::policy): the outcomes, least strict
+/// first, and the cases, the first that holds deciding.
+///
+/// ```
+/// let rules = dd_rules::RuleSet::bundled()?;
+/// let policy = rules.policy();
+/// assert_eq!(policy.outcomes[0].name, "out_of_scope");
+/// assert!(policy.outcomes[1].docs.is_some());
+/// let first = &policy.cases[0];
+/// assert_eq!(first.outcome, "do_not_proceed");
+/// assert_eq!(first.condition, Some("any flags(raised, unmitigated, severity >= critical)"));
+/// assert_eq!(first.text, "when any flags(raised, unmitigated, severity >= critical) => do_not_proceed");
+/// let last = policy.cases.last().unwrap();
+/// assert_eq!((last.condition, last.outcome), (None, "proceed"));
+/// # Ok::<(), dd_rules::RulesError>(())
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct PolicyInfo<'a> {
+    /// The doc comment of the `disposition` block.
+    pub docs: Option<&'a str>,
+    /// The doc comment of the `outcomes` block.
+    pub outcomes_docs: Option<&'a str>,
+    /// Every outcome, least strict first.
+    pub outcomes: Vec<OutcomeInfo<'a>>,
+    /// Every case, in order: the first whose condition holds decides.
+    pub cases: Vec<CaseInfo<'a>>,
+}
+
+/// An outcome of the disposition, from [`PolicyInfo::outcomes`].
+///
+/// ```
+/// let rules = dd_rules::RuleSet::bundled()?;
+/// assert!(rules.policy().outcomes.iter().any(|o| o.name == "escalate"));
+/// # Ok::<(), dd_rules::RulesError>(())
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct OutcomeInfo<'a> {
+    /// Its name, as reports write it.
+    pub name: &'a str,
+    /// Its doc comment.
+    pub docs: Option<&'a str>,
+}
+
+/// A case of the disposition policy, from [`PolicyInfo::cases`].
+///
+/// ```
+/// let rules = dd_rules::RuleSet::bundled()?;
+/// let report = rules.evaluate_json("{}")?;
+/// // A report names the case that decided it as `text` does.
+/// let case = rules.policy().cases.into_iter().find(|c| c.text == report.disposition_rule());
+/// assert_eq!(case.unwrap().outcome, report.disposition());
+/// # Ok::<(), dd_rules::Error>(())
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct CaseInfo<'a> {
+    /// The condition over the flags, laid out as [`FlagInfo::condition`]
+    /// is; `None` for `otherwise`.
+    pub condition: Option<&'a str>,
+    /// The outcome when the condition holds.
+    pub outcome: &'a str,
+    /// The whole case on one line, as reports quote the case that decided
+    /// them (`when … => outcome`, `otherwise => outcome`).
+    pub text: &'a str,
 }
 
 /// A JSON Schema (draft 2020-12) from a ruleset: of its facts documents,

@@ -127,7 +127,10 @@ pub use explain::{Explanation, FactValue, Truth};
 pub use facts::render::QuotedValue;
 pub use facts::transaction::Transaction;
 pub use facts::{Facts, FactsBuilder, FactsError, Sourced};
-pub use info::{FlagInfo, JsonSchema, SafeguardInfo, ScopeInfo};
+pub use info::{
+    CaseInfo, FactInfo, FactKind, FlagInfo, JsonSchema, OutcomeInfo, PolicyInfo, SafeguardInfo,
+    ScopeInfo, ValueInfo,
+};
 pub use limits::{
     ADVICE_WORK_BYTES, MAX_ADVICE_EVALUATIONS, MAX_FACTS_BYTES, MAX_MISSING_FACTS,
     MAX_MISSING_PER_FLAG, MAX_REMEDY_PLANS, MAX_SOURCE_BYTES, REPORT_QUOTE_BYTES,
@@ -147,4 +150,5 @@ pub use report::{
 };
 pub use ruleset::{BUNDLED_FILE, BUNDLED_SOURCE, RuleSet, check_source};
 pub use span::Span;
+pub use suggest::closest_name;
 pub use syntax::format::{FormatError, format_source};

@@ -19,6 +19,8 @@ use crate::report::disposition::Disposition;
 use crate::report::{self, Report};
 use crate::syntax;
 
+mod declared;
+
 /// The source of the bundled ruleset, the 2020 State Department guidance.
 pub const BUNDLED_SOURCE: &str = include_str!("../rulesets/us-state-2020.rules");
 
@@ -131,6 +133,7 @@ impl RuleSet {
                     schema,
                     warnings: diagnostics,
                     syntax_tree: OnceLock::new(),
+                    declared: OnceLock::new(),
                 }),
                 budget: DEFAULT_BUDGET,
             },
@@ -225,34 +228,43 @@ impl RuleSet {
     /// Every flag, in declaration order.
     pub fn flags(&self) -> impl Iterator<Item = FlagInfo<'_>> {
         let checked = &self.engine.inner.checked;
-        checked.flags.iter().map(move |f| FlagInfo {
-            id: &f.id,
-            step: f.step,
-            severity: f.severity,
-            title: &f.title,
-            citation: f.citation.as_deref(),
-            docs: f.docs.as_deref(),
-            mitigated_by: f
-                .mitigated_by
-                .iter()
-                .filter_map(|&s| checked.safeguards.get(s).map(|s| s.id.as_str()))
-                .collect(),
-        })
+        let conditions = &self.engine.declared().flags;
+        checked
+            .flags
+            .iter()
+            .enumerate()
+            .map(move |(i, f)| FlagInfo {
+                id: &f.id,
+                step: f.step,
+                severity: f.severity,
+                title: &f.title,
+                citation: f.citation.as_deref(),
+                docs: f.docs.as_deref(),
+                mitigated_by: f
+                    .mitigated_by
+                    .iter()
+                    .filter_map(|&s| checked.safeguards.get(s).map(|s| s.id.as_str()))
+                    .collect(),
+                condition: conditions.get(i).map_or("", String::as_str),
+            })
     }
 
     /// Every safeguard, in declaration order.
     pub fn safeguards(&self) -> impl Iterator<Item = SafeguardInfo<'_>> {
+        let conditions = &self.engine.declared().safeguards;
         self.engine
             .inner
             .checked
             .safeguards
             .iter()
-            .map(|s| SafeguardInfo {
+            .enumerate()
+            .map(move |(i, s)| SafeguardInfo {
                 id: &s.id,
                 step: s.step,
                 title: &s.title,
                 citation: s.citation.as_deref(),
                 docs: s.docs.as_deref(),
+                condition: conditions.get(i).map_or("", String::as_str),
             })
     }
 
@@ -268,6 +280,7 @@ impl RuleSet {
                 .engine
                 .outcome_name(scope.otherwise)
                 .unwrap_or_default(),
+            condition: &self.engine.declared().scope,
         })
     }
 
@@ -614,12 +627,7 @@ impl RuleSet {
     ) -> Result<Option<crate::Explanation>, EvalError> {
         let facts = &*self.own(facts)?;
         let source = self.engine.inner.warnings.source();
-        let tree = self
-            .engine
-            .inner
-            .syntax_tree
-            .get_or_init(|| crate::syntax::parse(source).ok());
-        let Some(tree) = tree.as_ref() else {
+        let Some(tree) = self.engine.syntax_tree() else {
             return Ok(None);
         };
         crate::explain::explain(

@@ -113,6 +113,25 @@ pub(crate) fn closest<'a>(
         .map(|(_, c)| c)
 }
 
+/// The candidate closest to `name`, if it is close enough to be a likely
+/// typo, a case slip or a name cut short: the "did you mean" the checker
+/// and the facts loader give, for tools that look names up (`dd-rules
+/// explain` with an unknown id). Bounded in time and memory whatever the
+/// name.
+///
+/// ```
+/// let ids = ["S2.sanctioned", "S4.listed_party"];
+/// assert_eq!(dd_rules::closest_name("S2.sanctiond", ids), Some("S2.sanctioned"));
+/// assert_eq!(dd_rules::closest_name("s4.listed_party", ids), Some("S4.listed_party"));
+/// assert_eq!(dd_rules::closest_name("nothing", ids), None);
+/// ```
+pub fn closest_name<'a>(
+    name: &str,
+    candidates: impl IntoIterator<Item = &'a str>,
+) -> Option<&'a str> {
+    closest(name, candidates)
+}
+
 /// "did you mean `x`?" for the closest candidate, if any.
 pub(crate) fn did_you_mean<'a>(
     name: &str,

@@ -59,6 +59,7 @@ pub fn explain(args: &ExplainArgs, global: Global) -> Result<ExitCode, Failure> 
         if let Some(c) = f.citation {
             out.push_str(&format!("  citation: {}\n", printable(c)));
         }
+        condition(&mut out, f.condition);
         if f.mitigated_by.is_empty() {
             out.push_str("  mitigated by: nothing; no safeguard clears this flag\n");
         } else {
@@ -83,6 +84,7 @@ pub fn explain(args: &ExplainArgs, global: Global) -> Result<ExitCode, Failure> 
         if let Some(c) = s.citation {
             out.push_str(&format!("  citation: {}\n", printable(c)));
         }
+        condition(&mut out, s.condition);
         let flags: Vec<String> = rules
             .flags()
             .filter(|f| f.mitigated_by.contains(&s.id))
@@ -108,6 +110,7 @@ pub fn explain(args: &ExplainArgs, global: Global) -> Result<ExitCode, Failure> 
         if let Some(c) = scope.citation {
             out.push_str(&format!("  citation: {}\n", printable(c)));
         }
+        condition(&mut out, scope.condition);
         out.push_str(&format!("  out of scope: {}\n", printable(scope.otherwise)));
         if let Some(d) = scope.docs {
             out.push('\n');
@@ -116,36 +119,59 @@ pub fn explain(args: &ExplainArgs, global: Global) -> Result<ExitCode, Failure> 
             }
         }
     } else {
-        let ids: Vec<String> = rules
-            .flags()
-            .map(|f| f.id.to_string())
-            .chain(rules.safeguards().map(|s| s.id.to_string()))
-            .collect();
-        let close: Vec<&String> = ids
-            .iter()
-            .filter(|i| i.to_lowercase().contains(&args.id.to_lowercase()))
-            .take(5)
-            .collect();
-        let hint = if close.is_empty() {
-            String::new()
-        } else {
-            format!(
-                "; similar ids: {}",
-                printable(
-                    &close
-                        .iter()
-                        .map(|s| s.as_str())
-                        .collect::<Vec<_>>()
-                        .join(", ")
-                )
-            )
-        };
-        return Err(Failure::Error(format!(
-            "error: the ruleset `{}` has no flag or safeguard `{}`{hint}",
-            printable(rules.name()),
-            dd_rules::printable_prefix(&args.id, 100)
-        )));
+        return Err(Failure::Error(unknown_id(&rules, &args.id)));
     }
     io::out(&out)?;
     Ok(ExitCode::SUCCESS)
+}
+
+/// A condition under `when:`, indented, each line escaped.
+fn condition(out: &mut String, condition: &str) {
+    out.push_str("  when:\n");
+    for line in condition.lines() {
+        out.push_str(&format!("    {}\n", printable(line)));
+    }
+}
+
+/// The error for an id the ruleset does not declare, with the closest ids:
+/// the one a typo most likely meant (`dd_rules::closest_name`), then
+/// others that hold what was typed, at most five in all.
+fn unknown_id(rules: &dd_rules::RuleSet, id: &str) -> String {
+    let ids: Vec<&str> = rules
+        .flags()
+        .map(|f| f.id)
+        .chain(rules.safeguards().map(|s| s.id))
+        .chain(rules.scope().map(|_| "scope"))
+        .collect();
+    let mut close: Vec<&str> = dd_rules::closest_name(id, ids.iter().copied())
+        .into_iter()
+        .collect();
+    let lower = id.to_lowercase();
+    for candidate in &ids {
+        if close.len() == 5 {
+            break;
+        }
+        if !close.contains(candidate)
+            && !lower.is_empty()
+            && candidate.to_lowercase().contains(&lower)
+        {
+            close.push(candidate);
+        }
+    }
+    let hint = match close.as_slice() {
+        [] => "; `dd-rules doc` lists every flag and safeguard".to_string(),
+        [one] => format!("; did you mean `{}`?", printable(one)),
+        more => format!(
+            "; did you mean one of: {}?",
+            more.iter()
+                .map(|c| format!("`{}`", printable(c)))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+    };
+    format!(
+        "error: the ruleset `{}` has no flag or safeguard `{}`{hint}",
+        printable(rules.name()),
+        dd_rules::printable_prefix(id, 100)
+    )
 }

@@ -7,7 +7,8 @@
 //! - `walk`: the files named on the command line or found in directories,
 //!   each real file once, no symbolic link to a directory followed;
 //! - `confine`: the files a test file names, kept inside the tree given;
-//! - `replace`: a file replaced atomically, keeping its permissions (`fmt`).
+//! - `replace`: a file replaced atomically, keeping its permissions (`fmt`),
+//!   or written new (`doc -o`).
 
 use std::borrow::Cow;
 use std::io::{ErrorKind, IsTerminal, Write};
@@ -22,7 +23,7 @@ mod walk;
 pub use confine::{Tree, tree_of};
 pub use lines::{Line, Lines};
 pub use read::{Input, ReadError, open_stream, read_file, read_input, read_stdin};
-pub use replace::{is_read_only, replace};
+pub use replace::{is_read_only, replace, write_file};
 pub use walk::Walker;
 
 /// Why a command ends early.

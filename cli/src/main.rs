@@ -12,6 +12,7 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 
 mod check;
+mod doc;
 mod eval;
 mod fmt;
 mod html;
@@ -79,6 +80,12 @@ enum Command {
         after_help = "Examples:\n  dd-rules explain S2.past_misuse_similar\n  dd-rules explain contract.cutoff_right"
     )]
     Explain(info::ExplainArgs),
+    /// Write a ruleset's documentation: scope, how to write a facts document, every fact with
+    /// its question and the flags that read it, every flag and safeguard, the disposition policy.
+    #[command(
+        after_help = "Examples:\n  dd-rules doc > us-state-2020.md\n  dd-rules doc --format html -o us-state-2020.html\n  dd-rules doc --rules rulesets/eu-2021-821-art5.rules -o docs/rulesets/eu-2021-821-art5.md"
+    )]
+    Doc(doc::Args),
     /// Run the test cases of rulesets (`*.tests.json` files).
     #[command(
         after_help = "What a test file names (its ruleset, facts files) must stay inside the directory given, the file's own directory when a file is given, or `--root`.\n\nExamples:\n  dd-rules test my-rules/\n  dd-rules test --root . rulesets/\n  dd-rules test --root rulesets --coverage rulesets/tests/us-state-2020/sanctions-and-listings.tests.json"
@@ -118,6 +125,7 @@ fn main() -> ExitCode {
         Command::Test(args) => testing::run(&args, global),
         Command::Schema(args) => info::schema(&args, global),
         Command::Explain(args) => info::explain(&args, global),
+        Command::Doc(args) => doc::run(&args, global),
         Command::Fmt { paths, check } => fmt::run(&paths, check, global),
     };
     match result {

@@ -136,7 +136,29 @@ fn explain_prints_flags_and_safeguards() {
 
     let out = run(&["explain", "sanction"], None);
     assert_eq!(out.code, Some(1));
-    assert!(out.stderr.clone().contains("similar ids: S2.sanctioned"));
+    assert!(out.stderr.clone().contains("did you mean `S2.sanctioned`?"));
+
+    // A typo gets the closest id, by edit distance, and the condition is printed.
+    let out = run(&["explain", "S2.sanctiond"], None);
+    assert_eq!(out.code, Some(1));
+    let e = out.stderr.clone();
+    assert!(
+        e.contains("no flag or safeguard `S2.sanctiond`; did you mean `S2.sanctioned`?"),
+        "{e}"
+    );
+    let out = run(&["explain", "zzz"], None);
+    assert_eq!(out.code, Some(1));
+    assert!(
+        out.stderr
+            .clone()
+            .contains("`dd-rules doc` lists every flag and safeguard")
+    );
+    let out = run(&["explain", "S2.sanctioned"], None);
+    assert!(
+        out.stdout
+            .clone()
+            .contains("  when:\n    end_user.sanctioned\n")
+    );
 }
 
 /// Five transactions with two broken lines among them, and a blank line.

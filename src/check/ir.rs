@@ -163,3 +163,101 @@ impl Cond {
         }
     }
 }
+
+/// What a condition reads anywhere, quantifier and count bodies included:
+/// a fact with its path from the root, or a predicate.
+pub(crate) enum PathRead {
+    /// A fact, its path written as documentation writes it: `end_user.kind`
+    /// at the root, `parties[].listed` for a field of every element of a
+    /// list.
+    Fact(String),
+    Pred(PredId),
+}
+
+impl Cond {
+    /// Calls `visit` with every fact and predicate the condition reads,
+    /// inside quantifier and count bodies too (a quantifier gives its list,
+    /// then the facts its body reads of the elements), each fact named by its
+    /// path from the root. What [`visit_reads`](Self::visit_reads) gives,
+    /// and more: that is the facts a report quotes, this every fact whose
+    /// value can matter, for the fact reference of documentation. An
+    /// explicit stack: no recursion.
+    pub(crate) fn visit_paths<'c>(&'c self, mut visit: impl FnMut(PathRead)) {
+        // The paths of the lists the quantifiers around a condition bind, one
+        // per level: `scopes[k]` for the conditions under k + 1 binders.
+        let mut scopes: Vec<Vec<String>> = vec![Vec::new()];
+        let mut todo: Vec<(&'c Cond, usize)> = vec![(self, 0)];
+        let path = |scopes: &[Vec<String>], scope: usize, f: &FactRef| -> String {
+            let mut out = match &f.base {
+                Base::Root => String::new(),
+                Base::Binder { level, .. } => scopes
+                    .get(scope)
+                    .and_then(|s| s.get(level.wrapping_sub(1)))
+                    .cloned()
+                    .unwrap_or_default(),
+            };
+            for name in &f.fields {
+                if !out.is_empty() {
+                    out.push('.');
+                }
+                out.push_str(name);
+            }
+            out
+        };
+        while let Some((c, scope)) = todo.pop() {
+            let mut facts: Vec<&'c FactRef> = Vec::new();
+            // A list and the body that reads its elements.
+            let mut bodies: Vec<(&'c FactRef, &'c Cond)> = Vec::new();
+            let mut value = |v: &'c Value, facts: &mut Vec<&'c FactRef>| match v {
+                Value::Fact(f) => facts.push(f),
+                Value::Count(f, _, body) => {
+                    facts.push(f);
+                    if let Some(b) = body {
+                        bodies.push((f, b));
+                    }
+                }
+                Value::Lit(_) => {}
+            };
+            match c {
+                Cond::Const(_) => {}
+                Cond::Pred(p) => visit(PathRead::Pred(*p)),
+                Cond::Fact(f) | Cond::Known(f) => facts.push(f),
+                Cond::Quant(_, f, _, body) => {
+                    facts.push(f);
+                    bodies.push((f, body));
+                }
+                Cond::Not(i) => todo.push((i, scope)),
+                Cond::And(items) | Cond::Or(items) => {
+                    todo.extend(items.iter().rev().map(|i| (i, scope)));
+                }
+                Cond::Cmp(_, a, b) => {
+                    value(a, &mut facts);
+                    value(b, &mut facts);
+                }
+                Cond::In(v, s) => {
+                    value(v, &mut facts);
+                    if let SetExpr::Fact(f) = s {
+                        facts.push(f);
+                    }
+                }
+                Cond::Contains(_, f, right) => {
+                    facts.push(f);
+                    match right {
+                        SetOrValue::Set(SetExpr::Fact(g)) => facts.push(g),
+                        SetOrValue::Value(v) => value(v, &mut facts),
+                        SetOrValue::Set(SetExpr::Lit(_)) => {}
+                    }
+                }
+            }
+            for f in facts {
+                visit(PathRead::Fact(path(&scopes, scope, f)));
+            }
+            for (list, body) in bodies {
+                let mut inner = scopes.get(scope).cloned().unwrap_or_default();
+                inner.push(format!("{}[]", path(&scopes, scope, list)));
+                scopes.push(inner);
+                todo.push((body, scopes.len() - 1));
+            }
+        }
+    }
+}

@@ -34,7 +34,7 @@ mod layout;
 mod lines;
 mod print;
 
-pub(crate) use print::case_text;
+pub(crate) use print::{case_text, condition_text, disp_condition_text};
 
 #[cfg(test)]
 mod proptests;

@@ -26,6 +26,18 @@ pub fn is_read_only(path: &Path) -> std::io::Result<bool> {
     }
 }
 
+/// Writes `text` to `path`: a new file, or the contents of an existing one
+/// replaced atomically ([`replace`]). A new file is created afresh, so that a
+/// link planted at its name between the look and the write is not followed.
+pub fn write_file(path: &Path, text: &str) -> std::io::Result<()> {
+    if std::fs::symlink_metadata(path).is_ok() {
+        return replace(path, text);
+    }
+    let mut file = OpenOptions::new().write(true).create_new(true).open(path)?;
+    file.write_all(text.as_bytes())?;
+    file.sync_all()
+}
+
 /// Replaces the contents of `path` with `text`, atomically.
 pub fn replace(path: &Path, text: &str) -> std::io::Result<()> {
     let real = std::fs::canonicalize(path)?;

@@ -13,7 +13,7 @@
 use super::layout::quote;
 use super::lines::Buf;
 use crate::syntax::ast::{
-    Decl, DispCase, Docs, Expr, FieldDecl, File, Ident, Prop, PropValue, TypeExpr,
+    Decl, DispCase, DispExpr, Docs, Expr, FieldDecl, File, Ident, Prop, PropValue, TypeExpr,
 };
 use crate::syntax::comments::{Comment, blank_line_between, skip_trivia};
 
@@ -50,16 +50,35 @@ pub(super) fn print(src: &str, file: &File, comments: &[Comment], clarity: bool)
 /// a case in, so that formatting a ruleset never changes its reports.
 pub(crate) fn case_text(case: &DispCase) -> String {
     let p = Printer {
-        src: "",
-        comments: &[],
-        claimed: Vec::new(),
         clarity: false,
-        buf: Buf::default(),
+        ..Printer::bare("")
     };
     match &case.cond {
         Some(c) => format!("when {} => {}", p.disp_node(c).flat(), case.outcome.name),
         None => format!("otherwise => {}", case.outcome.name),
     }
+}
+
+/// A flag's, safeguard's or the scope's condition on lines of its own, as
+/// the formatter lays it out (broken at 100 columns at its outermost
+/// `and`/`or`, continuation lines indented by two), without its comments:
+/// the form generated documentation quotes it in.
+pub(crate) fn condition_text(src: &str, e: &Expr) -> String {
+    let mut p = Printer::bare(src);
+    let node = p.expr_node(e, false);
+    p.buf.line(0, "");
+    p.layout(&node, INDENT, INDENT, 0);
+    p.buf.render().trim_end().to_string()
+}
+
+/// A disposition case's condition laid out as [`condition_text`] lays out
+/// a flag's.
+pub(crate) fn disp_condition_text(e: &DispExpr) -> String {
+    let mut p = Printer::bare("");
+    let node = p.disp_node(e);
+    p.buf.line(0, "");
+    p.layout(&node, INDENT, INDENT, 0);
+    p.buf.render().trim_end().to_string()
 }
 
 /// The formatter's state: the source, its comments and which are printed.
@@ -69,6 +88,20 @@ pub(super) struct Printer<'a> {
     claimed: Vec<bool>,
     pub clarity: bool,
     pub buf: Buf,
+}
+
+impl<'a> Printer<'a> {
+    /// A printer of conditions alone: no comments to place, and the
+    /// parentheses a reader needs.
+    fn bare(src: &'a str) -> Printer<'a> {
+        Printer {
+            src,
+            comments: &[],
+            claimed: Vec::new(),
+            clarity: true,
+            buf: Buf::default(),
+        }
+    }
 }
 
 /// Something a block holds, printed on lines of its own.
