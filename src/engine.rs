@@ -59,6 +59,9 @@ pub(crate) struct Declared {
     pub(crate) outcomes_docs: Option<String>,
     /// The doc comment of the `disposition` block.
     pub(crate) disposition_docs: Option<String>,
+    /// Each predicate as declared, in source order: its name, doc comment
+    /// and condition.
+    pub(crate) predicates: Vec<(String, Option<String>, String)>,
 }
 
 /// Written as the `RuleSet` it is the inside of: the public `Debug` of a
@@ -203,6 +206,11 @@ impl Engine {
                     safeguards.insert(s.id.dotted(), when(&s.props));
                 }
                 Decl::Scope(s) => out.scope = when(&s.props),
+                Decl::Predicate(p) => out.predicates.push((
+                    p.name.name.clone(),
+                    p.docs.clone(),
+                    condition_text(source, &p.body),
+                )),
                 Decl::Outcomes(o) => {
                     out.outcomes_docs = o.docs.clone();
                     out.outcome_docs = o.outcomes.iter().map(|(d, _)| d.clone()).collect();

@@ -132,6 +132,25 @@ pub struct PolicyInfo<'a> {
     pub cases: Vec<CaseInfo<'a>>,
 }
 
+/// A predicate, a named condition, from
+/// [`RuleSet::predicates`](crate::RuleSet::predicates).
+///
+/// ```
+/// let rules = dd_rules::RuleSet::bundled()?;
+/// assert!(rules.predicates().any(|p| p.name == "security_sector"));
+/// # Ok::<(), dd_rules::RulesError>(())
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct PredicateInfo<'a> {
+    /// Its name, as conditions use it.
+    pub name: &'a str,
+    /// Its doc comment.
+    pub docs: Option<&'a str>,
+    /// Its condition, laid out as `dd-rules fmt` prints it, without comments.
+    pub condition: &'a str,
+}
+
 /// An outcome of the disposition, from [`PolicyInfo::outcomes`].
 ///
 /// ```

@@ -128,8 +128,8 @@ pub use facts::render::QuotedValue;
 pub use facts::transaction::Transaction;
 pub use facts::{Facts, FactsBuilder, FactsError, Sourced};
 pub use info::{
-    CaseInfo, FactInfo, FactKind, FlagInfo, JsonSchema, OutcomeInfo, PolicyInfo, SafeguardInfo,
-    ScopeInfo, ValueInfo,
+    CaseInfo, FactInfo, FactKind, FlagInfo, JsonSchema, OutcomeInfo, PolicyInfo, PredicateInfo,
+    SafeguardInfo, ScopeInfo, ValueInfo,
 };
 pub use limits::{
     ADVICE_WORK_BYTES, MAX_ADVICE_EVALUATIONS, MAX_FACTS_BYTES, MAX_MISSING_FACTS,

@@ -18,6 +18,7 @@ use crate::Global;
 use crate::io::{self, Failure};
 
 mod example;
+mod predicates;
 mod render;
 
 use render::{Anchors, Block, Inline, Line, code, doc_line, link_code, text};
@@ -92,6 +93,7 @@ fn regenerate_hint(args: &Args) -> String {
 
 /// The anchors of the things documents link to.
 struct Names {
+    predicates: BTreeMap<String, String>,
     flags: BTreeMap<String, String>,
     safeguards: BTreeMap<String, String>,
     facts: BTreeMap<String, String>,
@@ -107,6 +109,7 @@ pub fn document(rules: &RuleSet) -> Vec<Block> {
         "facts-document",
         "facts",
         "enums",
+        "predicates",
         "flags",
         "safeguards",
         "policy",
@@ -114,6 +117,7 @@ pub fn document(rules: &RuleSet) -> Vec<Block> {
         anchors.make("", reserved);
     }
     let names = Names {
+        predicates: predicates::anchors(rules, &mut anchors),
         flags: rules
             .flags()
             .map(|f| (f.id.to_string(), anchors.make("flag-", f.id)))
@@ -143,6 +147,7 @@ pub fn document(rules: &RuleSet) -> Vec<Block> {
     scope(rules, &facts, &names, &mut out);
     facts_document(rules, &facts, &names, &mut out);
     fact_reference(&facts, &names, &mut out);
+    predicates::section(rules, &names, &mut out);
     flags(rules, &facts, &names, &mut out);
     safeguards(rules, &facts, &names, &mut out);
     policy(rules, &mut out);
@@ -199,6 +204,11 @@ fn scope(rules: &RuleSet, facts: &[FactInfo<'_>], names: &Names, out: &mut Vec<B
         "A transaction is in scope when this condition holds:",
     )]));
     out.push(Block::Code(scope.condition.to_string()));
+    out.extend(predicates::used_line(
+        rules,
+        scope.condition,
+        &names.predicates,
+    ));
     out.push(Block::Para(vec![
         text("Out of scope, the disposition is "),
         code(scope.otherwise),
@@ -547,6 +557,7 @@ fn flags(rules: &RuleSet, facts: &[FactInfo<'_>], names: &Names, out: &mut Vec<B
             out.extend(citation_line(f.citation));
             out.push(Block::Para(vec![text("Raised when:")]));
             out.push(Block::Code(f.condition.to_string()));
+            out.extend(predicates::used_line(rules, f.condition, &names.predicates));
             if f.mitigated_by.is_empty() {
                 out.push(Block::Para(vec![
                     Inline::Strong("Mitigated by:".into()),
@@ -606,6 +617,7 @@ fn safeguards(rules: &RuleSet, facts: &[FactInfo<'_>], names: &Names, out: &mut 
             out.extend(citation_line(s.citation));
             out.push(Block::Para(vec![text("In place when:")]));
             out.push(Block::Code(s.condition.to_string()));
+            out.extend(predicates::used_line(rules, s.condition, &names.predicates));
             let mitigates: Vec<Line> = flags
                 .iter()
                 .filter(|f| f.mitigated_by.contains(&s.id))

@@ -233,6 +233,24 @@ fn severity_paint(s: Severity) -> Paint {
 pub fn render(rules: &RuleSet, report: &Report, opts: TextOptions) -> String {
     let mut out = String::new();
     header(&mut out, rules, report, opts);
+    if report.scope().is_some_and(|s| s.status == ScopeStatus::Out) && !opts.verbose {
+        // Out of scope no flag counts, and nothing is asked: the flags'
+        // statuses are only counted.
+        let n = |status| report.flags_with(status).count();
+        out.push('\n');
+        wrap(
+            &mut out,
+            "",
+            "  ",
+            &format!(
+                "Out of scope, no flag counts toward the disposition: {} raised, {} unknown, {} clear (`--verbose` lists them).",
+                n(Status::Raised),
+                n(Status::Unknown),
+                n(Status::Clear)
+            ),
+        );
+        return out;
+    }
     raised(&mut out, report, opts);
     unknown(&mut out, report, opts);
     if let Some(questionnaire) = report.questionnaire() {

@@ -236,3 +236,33 @@ fn a_facts_document_written_from_the_doc_alone_decides_its_flags() {
     assert_eq!(status("S1.named_capability"), "raised");
     assert_eq!(status("S2.security_sector_end_user"), "raised");
 }
+
+#[test]
+fn every_named_condition_is_defined_and_linked_from_the_conditions_that_use_it() {
+    for (rules_path, _) in DOCS {
+        let rules = compile(rules_path);
+        let text = doc(&["doc", "--rules", rules_path]).stdout.clone();
+        for p in rules.predicates() {
+            let anchor = format!("<a id=\"pred-{}\"></a>", p.name);
+            assert!(
+                text.contains(&anchor) && text.contains(&format!("### `{}`", p.name)),
+                "{rules_path}: `{}` is not defined in the doc",
+                p.name
+            );
+            // Every flag whose condition names it links to its definition.
+            for f in rules.flags().filter(|f| {
+                f.condition
+                    .split(|c: char| !(c.is_alphanumeric() || c == '_' || c == '.'))
+                    .any(|w| w == p.name)
+            }) {
+                let body = section(&text, &format!("flag-{}", f.id));
+                assert!(
+                    body.contains(&format!("[`{}`](#pred-{})", p.name, p.name)),
+                    "{rules_path}: {} uses `{}` without a link to it",
+                    f.id,
+                    p.name
+                );
+            }
+        }
+    }
+}

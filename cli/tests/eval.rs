@@ -333,7 +333,15 @@ fn eval_says_whether_the_transaction_is_in_scope_and_explains_why_not() {
         .stdout_has("OUT OF SCOPE  transaction P\n  Decided by the scope: the ruleset does not cover this transaction.\n")
         .stdout_has("  Scope: out (Products or services with surveillance")
         .stdout_has("    product.capabilities = none\n")
+        .stdout_has("\nOut of scope, no flag counts toward the disposition: ")
+        .nowhere("Unknown flags")
+        .nowhere("Questions to answer")
         .nowhere("Facts to gather");
+    // `--verbose` lists the flags all the same.
+    dd(["eval", "--verbose", &arg(&printers)])
+        .code(0)
+        .stdout_has("\nUnknown flags: ")
+        .stdout_has("\nClear flags: ");
     let json = dd(["eval", "--format", "json", &arg(&printers)]).json();
     assert_eq!(json["scope"]["status"], "out");
     assert_eq!(json["missing_facts"], serde_json::json!([]));

@@ -2,7 +2,7 @@
 //! and the disposition policy.
 
 use super::RuleSet;
-use crate::info::{CaseInfo, FactInfo, OutcomeInfo, PolicyInfo};
+use crate::info::{CaseInfo, FactInfo, OutcomeInfo, PolicyInfo, PredicateInfo};
 
 impl RuleSet {
     /// Every fact path the schema declares, depth first in declaration
@@ -34,6 +34,30 @@ impl RuleSet {
     /// ```
     pub fn facts(&self) -> impl Iterator<Item = FactInfo<'_>> {
         crate::info::facts::facts(&self.engine.inner.checked).into_iter()
+    }
+
+    /// The predicates, the named conditions that flags, safeguards, the
+    /// scope and other predicates use by name, in source order, each with
+    /// its doc comment and its condition laid out as
+    /// [`FlagInfo::condition`](crate::FlagInfo) is.
+    ///
+    /// ```
+    /// let rules = dd_rules::RuleSet::bundled()?;
+    /// let poor = rules.predicates().find(|p| p.name == "poor_record").unwrap();
+    /// assert!(poor.condition.contains("country.freedom_score"));
+    /// assert!(poor.docs.is_some());
+    /// # Ok::<(), dd_rules::RulesError>(())
+    /// ```
+    pub fn predicates(&self) -> impl Iterator<Item = PredicateInfo<'_>> {
+        self.engine
+            .declared()
+            .predicates
+            .iter()
+            .map(|(name, docs, condition)| PredicateInfo {
+                name,
+                docs: docs.as_deref(),
+                condition,
+            })
     }
 
     /// The disposition policy: the outcomes with their doc comments, and
