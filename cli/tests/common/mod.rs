@@ -31,7 +31,10 @@ pub const BIN: &str = env!("CARGO_BIN_EXE_dd-rules");
 pub const MEMORY_KIB: u64 = 2_000_000;
 
 /// The seconds after which `timeout` stops a run: only a hang gets there.
-pub const TIMEOUT_SECONDS: u64 = 10;
+/// The longest run (2 GB of NDJSON through a debug build) takes a few
+/// seconds on an idle machine and was seen past 10 s on a loaded one, so
+/// the margin is wide: a hang is caught all the same.
+pub const TIMEOUT_SECONDS: u64 = 60;
 
 /// The exit code `timeout` gives when it had to stop the program.
 pub const TIMED_OUT: i32 = 124;
