@@ -263,7 +263,9 @@ fn breakdown(rules: &RuleSet, spec: &str, public: bool) -> Result<By, Failure> {
         )));
     }
     let mut allowed = None;
-    if public {
+    // `at:month`: the month of the records' own `at` (`eval --at`).
+    let own_date = path == "at" && month && !rules.facts().any(|f| f.path == "at");
+    if public && !own_date {
         let shown = dd_rules::printable(path);
         let Some(fact) = rules.facts().find(|f| f.path == path) else {
             let names: Vec<String> = rules.facts().map(|f| f.path).collect();

@@ -7,15 +7,68 @@
 //! safeguards, advice) are skipped unread.
 
 use std::borrow::Cow;
-use std::collections::BTreeMap;
 use std::fmt;
 
 use serde::Deserialize;
 use serde::de::{self, Deserializer, MapAccess, Visitor};
 use serde_json::value::RawValue;
 
+/// A string of the line: borrowed from it when it has no escapes, owned
+/// otherwise (serde's own `Cow` always copies inside a list).
+pub struct Text<'a>(pub Cow<'a, str>);
+
+impl std::ops::Deref for Text<'_> {
+    type Target = str;
+    fn deref(&self) -> &str {
+        &self.0
+    }
+}
+
+impl<'de: 'a, 'a> Deserialize<'de> for Text<'a> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct TextVisitor;
+        impl<'de> Visitor<'de> for TextVisitor {
+            type Value = Text<'de>;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a string")
+            }
+            fn visit_borrowed_str<E: de::Error>(self, v: &'de str) -> Result<Self::Value, E> {
+                Ok(Text(Cow::Borrowed(v)))
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<Self::Value, E> {
+                Ok(Text(Cow::Owned(v.to_string())))
+            }
+        }
+        deserializer.deserialize_str(TextVisitor)
+    }
+}
+
+/// A decision record's `facts`: each path and its value's JSON text.
+pub struct FactsIn<'a>(pub Vec<(Text<'a>, &'a RawValue)>);
+
+impl<'de: 'a, 'a> Deserialize<'de> for FactsIn<'a> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct FactsVisitor;
+        impl<'de> Visitor<'de> for FactsVisitor {
+            type Value = FactsIn<'de>;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("an object of fact paths and values")
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+                let mut out = Vec::new();
+                while let Some(entry) = map.next_entry::<Text<'de>, &'de RawValue>()? {
+                    out.push(entry);
+                }
+                Ok(FactsIn(out))
+            }
+        }
+        deserializer.deserialize_map(FactsVisitor)
+    }
+}
+
 /// The ruleset a record names.
 #[derive(Deserialize)]
+#[serde(rename = "ruleset")]
 pub struct RulesetIn<'a> {
     #[serde(borrow)]
     pub name: Cow<'a, str>,
@@ -28,20 +81,22 @@ pub struct RulesetIn<'a> {
 /// One evidence entry of a full report: the fact and its quoted value
 /// (`None` when the report left it out or quoted `null`).
 #[derive(Deserialize)]
+#[serde(rename = "evidence")]
 pub struct EvidenceIn<'a> {
     #[serde(borrow)]
-    pub fact: Cow<'a, str>,
+    pub fact: Text<'a>,
     #[serde(borrow, default)]
     pub value: Option<&'a RawValue>,
 }
 
 /// One flag of a full report.
 #[derive(Deserialize)]
+#[serde(rename = "flag")]
 pub struct FlagIn<'a> {
     #[serde(borrow)]
-    pub id: Cow<'a, str>,
+    pub id: Text<'a>,
     #[serde(borrow)]
-    pub status: Cow<'a, str>,
+    pub status: Text<'a>,
     #[serde(default)]
     pub mitigated: bool,
     #[serde(borrow, default)]
@@ -97,6 +152,7 @@ impl<'de: 'a, 'a> Deserialize<'de> for ScopeIn<'a> {
 
 /// A line as parsed: every field either form may have.
 #[derive(Deserialize)]
+#[serde(rename = "record")]
 pub struct Entry<'a> {
     #[serde(borrow, default)]
     pub ruleset: Option<RulesetIn<'a>>,
@@ -105,17 +161,17 @@ pub struct Entry<'a> {
     #[serde(borrow, default)]
     pub disposition: Option<Cow<'a, str>>,
     #[serde(borrow, default)]
-    pub raised: Option<Vec<Cow<'a, str>>>,
+    pub raised: Option<Vec<Text<'a>>>,
     #[serde(borrow, default)]
-    pub mitigated: Option<Vec<Cow<'a, str>>>,
+    pub mitigated: Option<Vec<Text<'a>>>,
     #[serde(borrow, default)]
-    pub unknown: Option<Vec<Cow<'a, str>>>,
+    pub unknown: Option<Vec<Text<'a>>>,
     #[serde(borrow, default)]
-    pub missing_facts: Option<Vec<Cow<'a, str>>>,
+    pub missing_facts: Option<Vec<Text<'a>>>,
     #[serde(borrow, default)]
-    pub facts: Option<BTreeMap<Cow<'a, str>, &'a RawValue>>,
+    pub facts: Option<FactsIn<'a>>,
     #[serde(borrow, default)]
-    pub at: Option<Cow<'a, str>>,
+    pub at: Option<Text<'a>>,
     #[serde(borrow, default)]
     pub flags: Option<Vec<FlagIn<'a>>>,
     #[serde(default)]
@@ -221,7 +277,8 @@ impl<'a> Record<'a> {
                 .entry
                 .facts
                 .as_ref()
-                .and_then(|facts| facts.get(path).copied()),
+                .and_then(|facts| facts.0.iter().find(|(p, _)| &**p == path))
+                .map(|(_, v)| *v),
             Form::Report => {
                 let scope = self.scope.iter().flat_map(|s| s.evidence.iter());
                 let flags = self
@@ -232,7 +289,7 @@ impl<'a> Record<'a> {
                     .flat_map(|f| f.evidence.iter());
                 scope
                     .chain(flags)
-                    .filter(|e| e.fact == path)
+                    .filter(|e| &*e.fact == path)
                     .find_map(|e| e.value)
             }
         };

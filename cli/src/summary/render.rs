@@ -339,8 +339,8 @@ pub fn markdown(f: &Figures) -> String {
             .unwrap_or_default();
         let _ = writeln!(
             out,
-            "| `{}`{title} | {} | {} | {} | {} |",
-            printable(&flag.id).replace('`', "'"),
+            "| **{}**{title} | {} | {} | {} | {} |",
+            md(&flag.id),
             md(&cell(flag.raised, f)),
             md(&cell(flag.mitigated, f)),
             md(&cell(flag.not_mitigated, f)),
@@ -445,5 +445,23 @@ pub fn json(f: &Figures) -> String {
             );
         }
     }
-    serde_json::to_string_pretty(&value).unwrap_or_default() + "\n"
+    visible(&serde_json::to_string_pretty(&value).unwrap_or_default()) + "\n"
+}
+
+/// JSON text with every hidden character (control, direction-changing,
+/// zero-width; they can only be inside strings, where serde has escaped the
+/// line breaks) written as a `\u` escape: the same values, safe to print.
+fn visible(json: &str) -> String {
+    let mut out = String::with_capacity(json.len());
+    for c in json.chars() {
+        if c != '\n' && dd_rules::is_hidden(c) {
+            let mut units = [0u16; 2];
+            for unit in c.encode_utf16(&mut units) {
+                let _ = write!(out, "\\u{unit:04x}");
+            }
+        } else {
+            out.push(c);
+        }
+    }
+    out
 }

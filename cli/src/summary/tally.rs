@@ -4,6 +4,7 @@
 //! summary says so) and keeps at most [`MAX_KEY_BYTES`] of each key.
 
 use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
 
 use serde_json::value::RawValue;
 
@@ -35,9 +36,12 @@ pub const NONE: &str = "(none)";
 /// The key of a value that `--by PATH:month` cannot read as a date.
 pub const NOT_A_DATE: &str = "(not a date)";
 
-/// Counts keyed by strings, at most `cap` keys.
+/// Counts keyed by strings, at most `cap` keys. A key is hashed once per
+/// lookup (with [`WordHash`]: keys are short ids and values), and found again
+/// by its index.
 pub struct Counter<V> {
-    map: HashMap<Box<str>, V>,
+    index: HashMap<Box<str>, usize, BuildHasherDefault<WordHash>>,
+    values: Vec<V>,
     other: V,
     capped: bool,
     cap: usize,
@@ -47,7 +51,8 @@ impl<V: Default> Counter<V> {
     /// An empty counter holding at most `cap` keys.
     pub fn new(cap: usize) -> Counter<V> {
         Counter {
-            map: HashMap::new(),
+            index: HashMap::default(),
+            values: Vec::new(),
             other: V::default(),
             capped: false,
             cap,
@@ -57,17 +62,23 @@ impl<V: Default> Counter<V> {
     /// The value of `key`, added if there is room, else the `(other)` one.
     pub fn entry(&mut self, key: &str) -> &mut V {
         let key = cut(key);
-        if !self.map.contains_key(key) {
-            if self.map.len() >= self.cap {
+        let i = match self.index.get(key) {
+            Some(&i) => i,
+            None if self.index.len() >= self.cap => {
                 self.capped = true;
                 return &mut self.other;
             }
-            self.map.insert(key.into(), V::default());
-        }
-        let Counter { map, other, .. } = self;
-        match map.get_mut(key) {
+            None => {
+                self.values.push(V::default());
+                let i = self.values.len() - 1;
+                self.index.insert(key.into(), i);
+                i
+            }
+        };
+        let Counter { values, other, .. } = self;
+        match values.get_mut(i) {
             Some(value) => value,
-            // INVARIANT: inserted above; never taken.
+            // INVARIANT: every index in `index` is one of `values`.
             None => other,
         }
     }
@@ -79,12 +90,53 @@ impl<V: Default> Counter<V> {
 
     /// Every key and value, sorted by key, the `(other)` of the cap last.
     pub fn rows(&self) -> Vec<(&str, &V)> {
-        let mut rows: Vec<(&str, &V)> = self.map.iter().map(|(k, v)| (&**k, v)).collect();
+        let mut rows: Vec<(&str, &V)> = self
+            .index
+            .iter()
+            .filter_map(|(k, &i)| self.values.get(i).map(|v| (&**k, v)))
+            .collect();
         rows.sort_by(|a, b| a.0.cmp(b.0));
         if self.capped {
             rows.push((OTHER, &self.other));
         }
         rows
+    }
+}
+
+/// A multiplicative hash taken eight bytes at a time: fast on the short
+/// keys counted here. Keys come from the input, so a hostile input could
+/// make them collide; a counter holds at most [`MAX_KEYS`] keys, which
+/// bounds the cost.
+#[derive(Default)]
+pub struct WordHash(u64);
+
+/// An odd constant with well-spread bits (2^64 divided by the golden ratio).
+const K: u64 = 0x9e37_79b9_7f4a_7c15;
+
+impl Hasher for WordHash {
+    fn finish(&self) -> u64 {
+        // Spread the high bits, where the multiplications put the entropy,
+        // over the low ones as well.
+        self.0 ^ (self.0 >> 29)
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        let mut h = self.0;
+        let mut chunks = bytes.chunks_exact(8);
+        for chunk in &mut chunks {
+            let mut word = [0u8; 8];
+            word.copy_from_slice(chunk);
+            h = (h.rotate_left(23) ^ u64::from_le_bytes(word)).wrapping_mul(K);
+        }
+        let rest = chunks.remainder();
+        if !rest.is_empty() {
+            let mut word = [0u8; 8];
+            for (w, b) in word.iter_mut().zip(rest) {
+                *w = *b;
+            }
+            h = (h.rotate_left(23) ^ u64::from_le_bytes(word)).wrapping_mul(K);
+        }
+        self.0 = h;
     }
 }
 
@@ -146,7 +198,7 @@ pub struct Tally {
     /// Each disposition and its count, numbered in the order first seen
     /// (at most [`MAX_KEYS`]; the rest under `(other)`).
     pub dispositions: Vec<(String, u64)>,
-    disposition_index: HashMap<Box<str>, usize>,
+    disposition_index: HashMap<Box<str>, usize, BuildHasherDefault<WordHash>>,
     other_disposition: Option<usize>,
     pub scopes: Counter<u64>,
     pub flags: Counter<FlagCount>,
@@ -171,7 +223,7 @@ impl Tally {
             upstream: 0,
             errors: Vec::new(),
             dispositions: Vec::new(),
-            disposition_index: HashMap::new(),
+            disposition_index: HashMap::default(),
             other_disposition: None,
             scopes: Counter::new(MAX_KEYS),
             flags: Counter::new(MAX_KEYS),
@@ -299,7 +351,14 @@ impl Tally {
         }
         let mut by = std::mem::take(&mut self.by);
         for b in &mut by {
-            b.count(record.fact(&b.path), d);
+            match (record.fact(&b.path), entry.at.as_deref()) {
+                // `at` is the record's own date unless the facts have one.
+                (None, Some(at)) if b.path == "at" => {
+                    let key = b.key(&serde_json::Value::String(at.to_string()));
+                    b.count_keys(&[key], d);
+                }
+                (value, _) => b.count(value, d),
+            }
         }
         self.by = by;
     }
@@ -320,7 +379,12 @@ impl By {
     /// Counts one record under each key its value gives.
     fn count(&mut self, value: Option<&RawValue>, disposition: usize) {
         let keys = self.keys(value);
-        for key in &keys {
+        self.count_keys(&keys, disposition);
+    }
+
+    /// Counts one record under each of `keys`.
+    fn count_keys(&mut self, keys: &[String], disposition: usize) {
+        for key in keys {
             let row = self.rows.entry(key);
             row.count += 1;
             if row.by_disposition.len() <= disposition {
