@@ -253,7 +253,7 @@ pub fn figures(tally: Tally, options: &Options<'_>) -> Figures {
             }
         })
         .collect();
-    rulesets.sort_by(|a, b| b.records.value.cmp(&a.records.value));
+    rulesets.sort_by_key(|r| std::cmp::Reverse(r.records.value));
     let mut digests: Vec<&str> = rulesets.iter().map(|r| r.digest.as_str()).collect();
     digests.sort_unstable();
     digests.dedup();

@@ -183,7 +183,7 @@ pub struct Entry<'a> {
 /// What a line is.
 pub enum Parsed<'a> {
     /// A decision record or a full report.
-    Record(Record<'a>),
+    Record(Box<Record<'a>>),
     /// An error record of `eval`: the line of eval's input and its message.
     Upstream { line: Option<u64>, message: String },
 }
@@ -212,13 +212,11 @@ pub fn parse(text: &str) -> Result<Parsed<'_>, String> {
         let what = if e.is_data() { "" } else { "not JSON: " };
         format!("{what}{e}")
     })?;
-    if entry.disposition.is_none() {
-        if let Some(error) = entry.error {
-            return Ok(Parsed::Upstream {
-                line: entry.line,
-                message: upstream_message(error),
-            });
-        }
+    if let (None, Some(error)) = (&entry.disposition, entry.error) {
+        return Ok(Parsed::Upstream {
+            line: entry.line,
+            message: upstream_message(error),
+        });
     }
     let disposition = entry
         .disposition
@@ -239,13 +237,13 @@ pub fn parse(text: &str) -> Result<Parsed<'_>, String> {
         }
     };
     let scope = entry.scope.take();
-    Ok(Parsed::Record(Record {
+    Ok(Parsed::Record(Box::new(Record {
         form,
         ruleset,
         disposition,
         scope,
         entry,
-    }))
+    })))
 }
 
 /// The message of an error record (`{"line": …, "error": {"message": …}}`),

@@ -14,7 +14,7 @@ pub fn number(n: u64) -> String {
     let digits = n.to_string();
     let mut out = String::with_capacity(digits.len() + digits.len() / 3);
     for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
             out.push(',');
         }
         out.push(c);
@@ -429,8 +429,8 @@ pub fn json(f: &Figures) -> String {
             })).collect::<Vec<_>>(),
         })).collect::<Vec<_>>(),
     });
-    if f.public.is_none() {
-        if let Some(map) = value.as_object_mut() {
+    if let (None, Some(map)) = (f.public, value.as_object_mut()) {
+        {
             map.insert("lines".into(), json!(f.lines));
             map.insert("decision_records".into(), json!(f.decisions));
             map.insert("full_reports".into(), json!(f.reports));
