@@ -20,6 +20,7 @@ mod info;
 mod io;
 mod markdown;
 mod stream;
+mod summary;
 mod testing;
 mod text;
 mod view;
@@ -91,6 +92,13 @@ enum Command {
         after_help = "What a test file names (its ruleset, facts files) must stay inside the directory given, the file's own directory when a file is given, or `--root`.\n\nExamples:\n  dd-rules test my-rules/\n  dd-rules test --root . rulesets/\n  dd-rules test --root rulesets --coverage rulesets/tests/us-state-2020/sanctions-and-listings.tests.json"
     )]
     Test(testing::Args),
+    /// Summarise decision records or full reports (NDJSON from `eval`): counts by disposition,
+    /// scope, flag, missing fact and any fact you name; with `--public`, the step-8
+    /// transparency summary (aggregates only, small groups suppressed).
+    #[command(
+        after_help = "Examples:\n  dd-rules eval --format decision ledger.ndjson | dd-rules summary\n  dd-rules summary --by end_user.kind --by product.capabilities decisions.ndjson\n  dd-rules summary --public --period 2026 --format html -o step8-2026.html decisions.ndjson"
+    )]
+    Summary(summary::Args),
     /// Rewrite rulesets in the canonical style, keeping every comment.
     #[command(
         after_help = "A file with syntax errors is reported and left as it is.\n\nExamples:\n  dd-rules fmt rulesets/\n  dd-rules fmt --check rulesets/ my.rules"
@@ -126,6 +134,7 @@ fn main() -> ExitCode {
         Command::Schema(args) => info::schema(&args, global),
         Command::Explain(args) => info::explain(&args, global),
         Command::Doc(args) => doc::run(&args, global),
+        Command::Summary(args) => summary::run(&args, global),
         Command::Fmt { paths, check } => fmt::run(&paths, check, global),
     };
     match result {
