@@ -12,6 +12,7 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 
 mod check;
+mod diff;
 mod doc;
 mod eval;
 mod fmt;
@@ -91,6 +92,12 @@ enum Command {
         after_help = "What a test file names (its ruleset, facts files) must stay inside the directory given, the file's own directory when a file is given, or `--root`.\n\nExamples:\n  dd-rules test my-rules/\n  dd-rules test --root . rulesets/\n  dd-rules test --root rulesets --coverage rulesets/tests/us-state-2020/sanctions-and-listings.tests.json"
     )]
     Test(testing::Args),
+    /// Show what a ruleset change changes: what the two rulesets declare differently, and with
+    /// facts, which transactions get another disposition or flag state.
+    #[command(
+        after_help = "Strictness: a disposition is stricter when it comes later in the NEW ruleset's outcomes (least strict first) than the old disposition, looked up there by name. A transaction whose old disposition is no outcome of the new ruleset (removed or renamed), or that one ruleset rejects and the other does not, cannot be ranked: it fails both `--fail-on-looser` and `--fail-on-stricter`.\n\nExamples:\n  dd-rules diff old.rules new.rules\n  dd-rules diff --format json old.rules new.rules ledger.ndjson > impact.json\n  dd-rules diff --fail-on-looser old.rules new.rules ledger.ndjson"
+    )]
+    Diff(diff::Args),
     /// Rewrite rulesets in the canonical style, keeping every comment.
     #[command(
         after_help = "A file with syntax errors is reported and left as it is.\n\nExamples:\n  dd-rules fmt rulesets/\n  dd-rules fmt --check rulesets/ my.rules"
@@ -126,6 +133,7 @@ fn main() -> ExitCode {
         Command::Schema(args) => info::schema(&args, global),
         Command::Explain(args) => info::explain(&args, global),
         Command::Doc(args) => doc::run(&args, global),
+        Command::Diff(args) => diff::run(&args, global),
         Command::Fmt { paths, check } => fmt::run(&paths, check, global),
     };
     match result {
