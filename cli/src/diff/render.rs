@@ -348,25 +348,32 @@ fn flag_change(f: &FlagTransition) -> String {
 fn impact_text(out: &mut String, impact: &Impact<'_>, inputs: &Inputs) {
     let _ = writeln!(
         out,
-        "\nimpact on {} transaction(s): {} changed, {} in disposition ({} stricter, {} looser, {} unranked)",
+        "\nimpact on {} transaction(s): {} changed, {} in disposition",
         count(impact.transactions()),
         count(impact.changed()),
         count(impact.disposition_changed()),
+    );
+    let _ = writeln!(
+        out,
+        "  stricter {}, looser {}, unranked {}",
         count(impact.stricter()),
         count(impact.looser()),
         count(impact.unranked()),
     );
     let rejected = [
-        ("by the old ruleset only", impact.rejected_by_old_only()),
-        ("by the new ruleset only", impact.rejected_by_new_only()),
-        ("by both", impact.rejected_by_both()),
+        impact.rejected_by_old_only(),
+        impact.rejected_by_new_only(),
+        impact.rejected_by_both(),
     ];
-    if rejected.iter().any(|(_, n)| *n > 0) {
-        let parts: Vec<String> = rejected
-            .iter()
-            .map(|(what, n)| format!("{} {what}", count(*n)))
-            .collect();
-        let _ = writeln!(out, "rejected: {}", parts.join(", "));
+    if rejected.iter().any(|n| *n > 0) {
+        let [old_only, new_only, both] = rejected;
+        let _ = writeln!(
+            out,
+            "  rejected by the old ruleset only {}, by the new only {}, by both {}",
+            count(old_only),
+            count(new_only),
+            count(both),
+        );
     }
     out.push_str("\ndispositions, old (rows) by new (columns)\n");
     matrix(out, impact);
