@@ -83,6 +83,19 @@ impl FlagState {
 /// What one ruleset made of a transaction: its disposition, or why it was
 /// rejected (the facts document does not fit the ruleset's schema, or the
 /// evaluation went over its budget).
+///
+/// ```
+/// use dd_rules::Verdict;
+///
+/// let old = dd_rules::RuleSet::bundled()?;
+/// let source = dd_rules::BUNDLED_SOURCE.replace("  local_police,\n", "  local_police,\n  militia,\n");
+/// let new = dd_rules::RuleSet::compile(&source, "new.rules")?;
+/// let impact = old.impact(&new, [r#"{"end_user": {"kind": "militia"}}"#]);
+/// let t = &impact.changed_transactions()[0];
+/// assert!(matches!(&t.old, Verdict::Rejected(why) if why.contains("militia")));
+/// assert_eq!(t.new.disposition(), Some("gather_facts"));
+/// # Ok::<(), dd_rules::RulesError>(())
+/// ```
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
 #[non_exhaustive]
@@ -104,6 +117,21 @@ impl Verdict {
 }
 
 /// A flag whose state differs in one transaction.
+///
+/// ```
+/// use dd_rules::FlagState;
+///
+/// let old = dd_rules::RuleSet::bundled()?;
+/// let new = dd_rules::RuleSet::compile(
+///     &dd_rules::BUNDLED_SOURCE.replace("when: end_user.sanctioned\n", "when: false\n"),
+///     "new.rules",
+/// )?;
+/// let impact = old.impact(&new, [r#"{"end_user": {"sanctioned": true}}"#]);
+/// let flag = &impact.changed_transactions()[0].flags[0];
+/// assert_eq!((flag.id.as_str(), flag.old, flag.new),
+///            ("S2.sanctioned", FlagState::Raised, FlagState::Clear));
+/// # Ok::<(), dd_rules::RulesError>(())
+/// ```
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 #[non_exhaustive]
 pub struct FlagTransition {
@@ -135,6 +163,22 @@ pub struct ChangedTransaction {
 
 /// How one flag's state changed over all transactions compared, from
 /// [`Impact::flags`].
+///
+/// ```
+/// use dd_rules::FlagState;
+///
+/// let old = dd_rules::RuleSet::bundled()?;
+/// let new = dd_rules::RuleSet::compile(
+///     &dd_rules::BUNDLED_SOURCE.replace("when: end_user.sanctioned\n", "when: false\n"),
+///     "new.rules",
+/// )?;
+/// let docs = [r#"{"end_user": {"sanctioned": true}}"#, r#"{}"#];
+/// let flags = old.impact(&new, docs).flags();
+/// assert_eq!((flags[0].id.as_str(), flags[0].changed), ("S2.sanctioned", 2));
+/// let first = flags[0].transitions[0];
+/// assert_eq!((first.old, first.new, first.count), (FlagState::Raised, FlagState::Clear, 1));
+/// # Ok::<(), dd_rules::RulesError>(())
+/// ```
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 #[non_exhaustive]
 pub struct FlagImpact {
@@ -149,6 +193,17 @@ pub struct FlagImpact {
 /// How many transactions went from `old` to `new`: a cell of the
 /// transition matrix of dispositions ([`Impact::transitions`], `None` for
 /// rejected) or of a flag's states ([`FlagImpact::transitions`]).
+///
+/// ```
+/// let rules = dd_rules::RuleSet::bundled()?;
+/// let impact = rules.impact(&rules, ["{}", "{}", "not json"]);
+/// let cells = impact.transitions();
+/// assert_eq!((cells[0].old, cells[0].new, cells[0].count),
+///            (Some("gather_facts"), Some("gather_facts"), 2));
+/// assert_eq!((cells[1].old, cells[1].new, cells[1].count), (None, None, 1));
+/// assert_eq!(impact.changed(), 0);
+/// # Ok::<(), dd_rules::RulesError>(())
+/// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 #[non_exhaustive]
 pub struct Transition<T> {
@@ -180,8 +235,9 @@ enum Direction {
 /// Each document is loaded by each ruleset (once when their fact schemas
 /// are the same), so a document one schema accepts and the other rejects
 /// is counted as such. Evaluation is the fast path
-/// ([`RuleSet::evaluate_into`]); after the first transactions it allocates
-/// only for the changed transactions it keeps.
+/// ([`RuleSet::evaluate_into`]) with buffers of its own, which allocates
+/// nothing after the first transactions; loading allocates each document's
+/// facts, and a changed transaction kept is copied out.
 ///
 /// An `Impact` is an accumulator: make one per thread or chunk, then
 /// [`merge`](Self::merge) them; the result is the same as adding every

@@ -123,6 +123,16 @@ pub struct FactChange {
 }
 
 /// The outcomes of both rulesets, least strict first, and what differs.
+///
+/// ```
+/// let old = dd_rules::RuleSet::bundled()?;
+/// let source = dd_rules::BUNDLED_SOURCE.replace("  escalate,\n", "  escalate,\n  refer_to_board,\n");
+/// let new = dd_rules::RuleSet::compile(&source, "new.rules")?;
+/// let outcomes = old.diff(&new).outcomes;
+/// assert_eq!(outcomes.added, ["refer_to_board"]);
+/// assert!(outcomes.removed.is_empty() && !outcomes.reordered);
+/// # Ok::<(), dd_rules::RulesError>(())
+/// ```
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 #[non_exhaustive]
 pub struct OutcomesDiff {
@@ -141,6 +151,18 @@ pub struct OutcomesDiff {
 
 /// A case of the disposition policy that only one ruleset has, by its whole
 /// text (`when … => outcome`): a changed case is one removed and one added.
+///
+/// ```
+/// use dd_rules::ChangeKind;
+///
+/// let old = dd_rules::RuleSet::bundled()?;
+/// let source = dd_rules::BUNDLED_SOURCE.replace("severity >= medium) >= 3", "severity >= medium) >= 2");
+/// let new = dd_rules::RuleSet::compile(&source, "new.rules")?;
+/// let cases = old.diff(&new).cases;
+/// assert_eq!((cases[0].change, cases[1].change), (ChangeKind::Removed, ChangeKind::Added));
+/// assert_eq!((cases[0].position, cases[1].position), (1, 1));
+/// # Ok::<(), dd_rules::RulesError>(())
+/// ```
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 #[non_exhaustive]
 pub struct CaseChange {
