@@ -631,7 +631,7 @@ impl<'r> Impact<'r> {
                         }
                     }
                 }
-                transitions.sort_by(|a, b| b.count.cmp(&a.count));
+                transitions.sort_by_key(|t| std::cmp::Reverse(t.count));
                 FlagImpact {
                     id: id.clone(),
                     changed: *changed,
@@ -639,7 +639,7 @@ impl<'r> Impact<'r> {
                 }
             })
             .collect();
-        out.sort_by(|a, b| b.changed.cmp(&a.changed));
+        out.sort_by_key(|f| std::cmp::Reverse(f.changed));
         out
     }
 
