@@ -175,8 +175,9 @@ pub struct ChangedTransaction {
 /// let docs = [r#"{"end_user": {"sanctioned": true}}"#, r#"{}"#];
 /// let flags = old.impact(&new, docs).flags();
 /// assert_eq!((flags[0].id.as_str(), flags[0].changed), ("S2.sanctioned", 2));
-/// let first = flags[0].transitions[0];
-/// assert_eq!((first.old, first.new, first.count), (FlagState::Raised, FlagState::Clear, 1));
+/// // `{}` leaves it unknown before, and clear after.
+/// let moves: Vec<_> = flags[0].transitions.iter().map(|t| (t.old, t.new, t.count)).collect();
+/// assert_eq!(moves, [(FlagState::Unknown, FlagState::Clear, 1), (FlagState::Raised, FlagState::Clear, 1)]);
 /// # Ok::<(), dd_rules::RulesError>(())
 /// ```
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
