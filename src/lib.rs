@@ -70,6 +70,7 @@ pub(crate) mod check;
 pub(crate) mod compile;
 pub(crate) mod decimal;
 pub(crate) mod diag;
+mod diff;
 pub(crate) mod engine;
 mod error;
 pub(crate) mod eval;
@@ -121,6 +122,11 @@ pub mod transaction {
 pub use budget::{ConditionKind, DEFAULT_BUDGET};
 pub use decimal::{Decimal, DecimalError};
 pub use diag::{Code, Diagnostic, DiagnosticLevel, Diagnostics, Style};
+pub use diff::{
+    CaseChange, ChangeKind, ChangedTransaction, FactChange, FieldChange, FlagImpact, FlagState,
+    FlagTransition, IMPACT_KEPT, Impact, ItemChange, OutcomesDiff, RulesetDiff, Transition,
+    Verdict,
+};
 pub use error::{Error, EvalError, RulesError};
 pub use eval::outcome::{Outcome, Scratch};
 pub use explain::{Explanation, FactValue, Truth};

@@ -51,6 +51,7 @@ const LAYERS: &[&str] = &[
     "info",
     "ruleset",
     "batch",
+    "diff",
     "testing",
     "fuzzing",
 ];

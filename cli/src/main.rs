@@ -12,6 +12,7 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 
 mod check;
+mod diff;
 mod doc;
 mod eval;
 mod fmt;
@@ -99,6 +100,12 @@ enum Command {
         after_help = "Examples:\n  dd-rules eval --format decision ledger.ndjson | dd-rules summary\n  dd-rules summary --by end_user.kind --by product.capabilities decisions.ndjson\n  dd-rules summary --public --period 2026 --format html -o step8-2026.html decisions.ndjson"
     )]
     Summary(summary::Args),
+    /// Show what a ruleset change changes: what the two rulesets declare differently, and with
+    /// facts, which transactions get another disposition or flag state.
+    #[command(
+        after_help = "Strictness: a disposition is stricter when it comes later in the NEW ruleset's outcomes (least strict first) than the old disposition, looked up there by name. A transaction whose old disposition is no outcome of the new ruleset (removed or renamed), or that one ruleset rejects and the other does not, cannot be ranked: it fails both `--fail-on-looser` and `--fail-on-stricter`.\n\nExamples:\n  dd-rules diff old.rules new.rules\n  dd-rules diff --format json old.rules new.rules ledger.ndjson > impact.json\n  dd-rules diff --fail-on-looser old.rules new.rules ledger.ndjson"
+    )]
+    Diff(diff::Args),
     /// Rewrite rulesets in the canonical style, keeping every comment.
     #[command(
         after_help = "A file with syntax errors is reported and left as it is.\n\nExamples:\n  dd-rules fmt rulesets/\n  dd-rules fmt --check rulesets/ my.rules"
@@ -135,6 +142,7 @@ fn main() -> ExitCode {
         Command::Explain(args) => info::explain(&args, global),
         Command::Doc(args) => doc::run(&args, global),
         Command::Summary(args) => summary::run(&args, global),
+        Command::Diff(args) => diff::run(&args, global),
         Command::Fmt { paths, check } => fmt::run(&paths, check, global),
     };
     match result {

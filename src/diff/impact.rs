@@ -1,0 +1,782 @@
+//! The impact of a ruleset change: transactions evaluated by both rulesets
+//! on the fast path, and what changed counted. An [`Impact`] is an
+//! accumulator: one per thread or chunk of a stream, merged at the end.
+
+use serde::Serialize;
+use serde::ser::SerializeStruct;
+
+use crate::eval::outcome::{Outcome, Scratch};
+use crate::model::Status;
+use crate::ruleset::RuleSet;
+
+/// How many changed transactions an [`Impact`] keeps unless told
+/// otherwise ([`Impact::with_limit`]): the first 1,000, by line.
+pub const IMPACT_KEPT: usize = 1000;
+
+/// A flag's state in one transaction, as the impact compares it: its status,
+/// with a raised flag split by whether its safeguards mitigate it (so that a
+/// safeguard added to its `mitigated_by` shows), and `absent` in a ruleset
+/// that does not declare the flag.
+///
+/// ```
+/// use dd_rules::FlagState;
+///
+/// assert_eq!(FlagState::Mitigated.as_str(), "mitigated");
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum FlagState {
+    /// The ruleset does not declare the flag.
+    Absent,
+    /// The condition does not hold.
+    Clear,
+    /// Facts are missing that would decide the condition.
+    Unknown,
+    /// Raised and not mitigated.
+    Raised,
+    /// Raised, and every safeguard in its `mitigated_by` is in place.
+    Mitigated,
+}
+
+impl FlagState {
+    /// Every state, in the order of the enum.
+    pub const ALL: [FlagState; 5] = [
+        FlagState::Absent,
+        FlagState::Clear,
+        FlagState::Unknown,
+        FlagState::Raised,
+        FlagState::Mitigated,
+    ];
+
+    /// The name used in the JSON form.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            FlagState::Absent => "absent",
+            FlagState::Clear => "clear",
+            FlagState::Unknown => "unknown",
+            FlagState::Raised => "raised",
+            FlagState::Mitigated => "mitigated",
+        }
+    }
+
+    fn index(self) -> usize {
+        self as usize
+    }
+
+    fn of(outcome: &Outcome, flag: Option<usize>) -> FlagState {
+        let Some(i) = flag else {
+            return FlagState::Absent;
+        };
+        match outcome.flags().get(i) {
+            Some(Status::Raised) if outcome.mitigated().get(i) == Some(&true) => {
+                FlagState::Mitigated
+            }
+            Some(Status::Raised) => FlagState::Raised,
+            Some(Status::Clear) => FlagState::Clear,
+            Some(Status::Unknown) => FlagState::Unknown,
+            None => FlagState::Absent,
+        }
+    }
+}
+
+/// What one ruleset made of a transaction: its disposition, or why it was
+/// rejected (the facts document does not fit the ruleset's schema, or the
+/// evaluation went over its budget).
+///
+/// ```
+/// use dd_rules::Verdict;
+///
+/// let old = dd_rules::RuleSet::bundled()?;
+/// let source = dd_rules::BUNDLED_SOURCE.replace("  local_police,\n", "  local_police,\n  militia,\n");
+/// let new = dd_rules::RuleSet::compile(&source, "new.rules")?;
+/// let impact = old.impact(&new, [r#"{"end_user": {"kind": "militia"}}"#]);
+/// let t = &impact.changed_transactions()[0];
+/// assert!(matches!(&t.old, Verdict::Rejected(why) if why.contains("militia")));
+/// assert_eq!(t.new.disposition(), Some("gather_facts"));
+/// # Ok::<(), dd_rules::RulesError>(())
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum Verdict {
+    /// The disposition, an outcome of the ruleset.
+    Disposition(String),
+    /// The error that rejected it.
+    Rejected(String),
+}
+
+impl Verdict {
+    /// The disposition, `None` when rejected.
+    pub fn disposition(&self) -> Option<&str> {
+        match self {
+            Verdict::Disposition(d) => Some(d),
+            Verdict::Rejected(_) => None,
+        }
+    }
+}
+
+/// A flag whose state differs in one transaction.
+///
+/// ```
+/// use dd_rules::FlagState;
+///
+/// let old = dd_rules::RuleSet::bundled()?;
+/// let new = dd_rules::RuleSet::compile(
+///     &dd_rules::BUNDLED_SOURCE.replace("when: end_user.sanctioned\n", "when: false\n"),
+///     "new.rules",
+/// )?;
+/// let impact = old.impact(&new, [r#"{"end_user": {"sanctioned": true}}"#]);
+/// let flag = &impact.changed_transactions()[0].flags[0];
+/// assert_eq!((flag.id.as_str(), flag.old, flag.new),
+///            ("S2.sanctioned", FlagState::Raised, FlagState::Clear));
+/// # Ok::<(), dd_rules::RulesError>(())
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
+pub struct FlagTransition {
+    /// The flag's id.
+    pub id: String,
+    /// Its state under the old ruleset.
+    pub old: FlagState,
+    /// Its state under the new ruleset.
+    pub new: FlagState,
+}
+
+/// A transaction that the two rulesets decide differently: another
+/// disposition, a flag in another state, or rejected by one only.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
+pub struct ChangedTransaction {
+    /// The number the caller gave it (the CLI: its line, from 1).
+    pub line: u64,
+    /// Its `"id"`, when the document has one.
+    pub id: Option<String>,
+    /// What the old ruleset made of it.
+    pub old: Verdict,
+    /// What the new ruleset made of it.
+    pub new: Verdict,
+    /// The flags whose state differs, in the order of [`Impact::flag_ids`];
+    /// empty when either ruleset rejected it.
+    pub flags: Vec<FlagTransition>,
+}
+
+/// How one flag's state changed over all transactions compared, from
+/// [`Impact::flags`].
+///
+/// ```
+/// use dd_rules::FlagState;
+///
+/// let old = dd_rules::RuleSet::bundled()?;
+/// let new = dd_rules::RuleSet::compile(
+///     &dd_rules::BUNDLED_SOURCE.replace("when: end_user.sanctioned\n", "when: false\n"),
+///     "new.rules",
+/// )?;
+/// let docs = [r#"{"end_user": {"sanctioned": true}}"#, r#"{}"#];
+/// let flags = old.impact(&new, docs).flags();
+/// assert_eq!((flags[0].id.as_str(), flags[0].changed), ("S2.sanctioned", 2));
+/// // `{}` leaves it unknown before, and clear after.
+/// let moves: Vec<_> = flags[0].transitions.iter().map(|t| (t.old, t.new, t.count)).collect();
+/// assert_eq!(moves, [(FlagState::Unknown, FlagState::Clear, 1), (FlagState::Raised, FlagState::Clear, 1)]);
+/// # Ok::<(), dd_rules::RulesError>(())
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
+pub struct FlagImpact {
+    /// The flag's id.
+    pub id: String,
+    /// How many transactions it changed state in.
+    pub changed: u64,
+    /// Each transition seen and how many times, most frequent first.
+    pub transitions: Vec<Transition<FlagState>>,
+}
+
+/// How many transactions went from `old` to `new`: a cell of the
+/// transition matrix of dispositions ([`Impact::transitions`], `None` for
+/// rejected) or of a flag's states ([`FlagImpact::transitions`]).
+///
+/// ```
+/// let rules = dd_rules::RuleSet::bundled()?;
+/// let impact = rules.impact(&rules, ["{}", "{}", "not json"]);
+/// let cells = impact.transitions();
+/// assert_eq!((cells[0].old, cells[0].new, cells[0].count),
+///            (Some("gather_facts"), Some("gather_facts"), 2));
+/// assert_eq!((cells[1].old, cells[1].new, cells[1].count), (None, None, 1));
+/// assert_eq!(impact.changed(), 0);
+/// # Ok::<(), dd_rules::RulesError>(())
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
+pub struct Transition<T> {
+    /// Before the change.
+    pub old: T,
+    /// After it.
+    pub new: T,
+    /// How many transactions.
+    pub count: u64,
+}
+
+/// The direction of a disposition change, by strictness: ranks are
+/// positions in the NEW ruleset's outcomes (least strict first), the old
+/// disposition mapped there by name.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Direction {
+    Same,
+    Stricter,
+    Looser,
+    /// The old disposition is not an outcome of the new ruleset.
+    Unranked,
+}
+
+/// The impact of a ruleset change on transactions: evaluate each with
+/// both rulesets ([`add_json`](Self::add_json)), then read the transition
+/// matrix of dispositions, each flag's changes and the changed
+/// transactions (the first [`IMPACT_KEPT`] by line kept, all counted).
+///
+/// Each document is loaded by each ruleset (once when their fact schemas
+/// are the same), so a document one schema accepts and the other rejects
+/// is counted as such. Evaluation is the fast path
+/// ([`RuleSet::evaluate_into`]) with buffers of its own, which allocates
+/// nothing after the first transactions; loading allocates each document's
+/// facts, and a changed transaction kept is copied out.
+///
+/// An `Impact` is an accumulator: make one per thread or chunk, then
+/// [`merge`](Self::merge) them; the result is the same as adding every
+/// transaction to one.
+///
+/// Strictness: a transaction is *stricter* when its new disposition comes
+/// later in the new ruleset's outcomes than its old disposition does (by
+/// name), *looser* when earlier. When its old disposition is not an outcome
+/// of the new ruleset (an outcome was removed or renamed) it is
+/// *unranked*: neither stricter nor looser, and counted apart so that a gate
+/// can refuse it.
+///
+/// ```
+/// use dd_rules::RuleSet;
+///
+/// let old = RuleSet::bundled()?;
+/// let new = RuleSet::compile(
+///     &dd_rules::BUNDLED_SOURCE.replace("when: end_user.sanctioned\n", "when: false\n"),
+///     "new.rules",
+/// )?;
+/// let docs = [
+///     r#"{"id": "T-1", "end_user": {"sanctioned": true}}"#,
+///     r#"{"id": "T-2", "end_user": {"sanctioned": false}}"#,
+/// ];
+/// let impact = old.impact(&new, docs);
+/// assert_eq!(impact.transactions(), 2);
+/// assert_eq!(impact.changed(), 1);
+/// let t = &impact.changed_transactions()[0];
+/// assert_eq!(t.id.as_deref(), Some("T-1"));
+/// assert_eq!(t.old.disposition(), Some("do_not_proceed"));
+/// assert_eq!(impact.looser(), 1);
+/// assert_eq!(impact.flags()[0].id, "S2.sanctioned");
+/// # Ok::<(), dd_rules::RulesError>(())
+/// ```
+#[derive(Clone, Debug)]
+pub struct Impact<'r> {
+    old: &'r RuleSet,
+    new: &'r RuleSet,
+    /// Whether both load documents alike (the same fact schema).
+    same_schema: bool,
+    scratch_old: Scratch,
+    scratch_new: Scratch,
+    shape: Shape,
+    counts: Counts,
+    kept: Vec<ChangedTransaction>,
+    limit: usize,
+}
+
+/// What both rulesets declare, laid out for counting.
+#[derive(Clone, Debug)]
+struct Shape {
+    old_outcomes: Vec<String>,
+    new_outcomes: Vec<String>,
+    /// For each old outcome, its rank among the new ruleset's outcomes.
+    rank_in_new: Vec<Option<usize>>,
+    /// Every flag id, the old ruleset's first, then those only the new one
+    /// declares; with its index in each ruleset.
+    flags: Vec<(String, Option<usize>, Option<usize>)>,
+}
+
+/// The counters; merged by adding.
+#[derive(Clone, Debug, Default)]
+struct Counts {
+    transactions: u64,
+    changed: u64,
+    disposition_changed: u64,
+    stricter: u64,
+    looser: u64,
+    unranked: u64,
+    rejected_old: u64,
+    rejected_new: u64,
+    rejected_both: u64,
+    /// (old outcomes + 1) × (new outcomes + 1), row-major; the last row and
+    /// column are "rejected".
+    matrix: Vec<u64>,
+    /// Per flag (in `Shape::flags` order): transactions changed, then a
+    /// 5 × 5 table of (old state, new state).
+    flag_changed: Vec<u64>,
+    flag_transitions: Vec<[[u64; 5]; 5]>,
+}
+
+impl Counts {
+    fn add(&mut self, other: &Counts) {
+        let pairs = [
+            (&mut self.transactions, other.transactions),
+            (&mut self.changed, other.changed),
+            (&mut self.disposition_changed, other.disposition_changed),
+            (&mut self.stricter, other.stricter),
+            (&mut self.looser, other.looser),
+            (&mut self.unranked, other.unranked),
+            (&mut self.rejected_old, other.rejected_old),
+            (&mut self.rejected_new, other.rejected_new),
+            (&mut self.rejected_both, other.rejected_both),
+        ];
+        for (a, b) in pairs {
+            *a += b;
+        }
+        for (a, b) in self.matrix.iter_mut().zip(&other.matrix) {
+            *a += b;
+        }
+        for (a, b) in self.flag_changed.iter_mut().zip(&other.flag_changed) {
+            *a += b;
+        }
+        for (a, b) in self
+            .flag_transitions
+            .iter_mut()
+            .zip(&other.flag_transitions)
+        {
+            for (ra, rb) in a.iter_mut().zip(b) {
+                for (x, y) in ra.iter_mut().zip(rb) {
+                    *x += y;
+                }
+            }
+        }
+    }
+}
+
+impl<'r> Impact<'r> {
+    /// An empty accumulator for the change from `old` to `new`.
+    pub fn new(old: &'r RuleSet, new: &'r RuleSet) -> Impact<'r> {
+        let old_outcomes: Vec<String> = old.outcomes().map(str::to_string).collect();
+        let new_outcomes: Vec<String> = new.outcomes().map(str::to_string).collect();
+        let rank_in_new = old_outcomes
+            .iter()
+            .map(|o| new_outcomes.iter().position(|n| n == o))
+            .collect();
+        let new_ids: Vec<&str> = new.flags().map(|f| f.id).collect();
+        let old_ids: Vec<&str> = old.flags().map(|f| f.id).collect();
+        let mut flags: Vec<(String, Option<usize>, Option<usize>)> = old_ids
+            .iter()
+            .enumerate()
+            .map(|(i, id)| {
+                (
+                    (*id).to_string(),
+                    Some(i),
+                    new_ids.iter().position(|n| n == id),
+                )
+            })
+            .collect();
+        for (j, id) in new_ids.iter().enumerate() {
+            if !old_ids.contains(id) {
+                flags.push(((*id).to_string(), None, Some(j)));
+            }
+        }
+        let counts = Counts {
+            matrix: vec![0; (old_outcomes.len() + 1) * (new_outcomes.len() + 1)],
+            flag_changed: vec![0; flags.len()],
+            flag_transitions: vec![[[0; 5]; 5]; flags.len()],
+            ..Counts::default()
+        };
+        Impact {
+            old,
+            new,
+            same_schema: old.engine.inner.fingerprint == new.engine.inner.fingerprint,
+            scratch_old: old.new_scratch(),
+            scratch_new: new.new_scratch(),
+            shape: Shape {
+                old_outcomes,
+                new_outcomes,
+                rank_in_new,
+                flags,
+            },
+            counts,
+            kept: Vec::new(),
+            limit: IMPACT_KEPT,
+        }
+    }
+
+    /// Keeps at most `limit` changed transactions, the first by line
+    /// (all are counted).
+    pub fn with_limit(mut self, limit: usize) -> Impact<'r> {
+        self.limit = limit;
+        self.kept.truncate(limit);
+        self
+    }
+
+    /// Loads a facts document with each ruleset, evaluates it with both and
+    /// counts what changed; `line` is the caller's number for it, kept with
+    /// a changed transaction. Returns whether it changed.
+    pub fn add_json(&mut self, line: u64, json: &str) -> bool {
+        let loaded_old = self.old.facts_from_json(json);
+        let loaded_new = if self.same_schema {
+            None
+        } else {
+            Some(self.new.facts_from_json(json))
+        };
+        let facts_new = match &loaded_new {
+            Some(loaded) => loaded.as_ref(),
+            None => loaded_old.as_ref(),
+        };
+        let id = |facts: Result<&crate::Facts, _>| {
+            facts
+                .ok()
+                .and_then(|f: &crate::Facts| f.transaction_id())
+                .map(str::to_string)
+        };
+        let out_old = match &loaded_old {
+            Ok(facts) => self
+                .old
+                .evaluate_into(facts, &mut self.scratch_old)
+                .map_err(|e| e.to_string()),
+            Err(e) => Err(e.to_string()),
+        };
+        let out_new = match facts_new {
+            Ok(facts) => self
+                .new
+                .evaluate_into(facts, &mut self.scratch_new)
+                .map_err(|e| e.to_string()),
+            Err(e) => Err(e.to_string()),
+        };
+        let keep = self.kept.len() < self.limit;
+        let changed = record(
+            &self.shape,
+            &mut self.counts,
+            &out_old,
+            &out_new,
+            keep.then_some(line),
+            &mut self.kept,
+        );
+        if changed
+            && keep
+            && let Some(last) = self.kept.last_mut()
+            && last.line == line
+        {
+            last.id = id(loaded_old.as_ref()).or_else(|| id(facts_new));
+        }
+        changed
+    }
+
+    /// Counts a transaction that neither ruleset can read (its text is not
+    /// UTF-8, say): rejected by both, which is no change.
+    pub fn add_rejected(&mut self) {
+        let message = Err(String::new());
+        record(
+            &self.shape,
+            &mut self.counts,
+            &message,
+            &message,
+            None,
+            &mut self.kept,
+        );
+    }
+
+    /// Adds what another accumulator for the same two rulesets counted; an
+    /// accumulator for other rulesets adds nothing. The changed
+    /// transactions kept are the first by line of both.
+    pub fn merge(&mut self, other: Impact<'r>) {
+        if !std::ptr::eq(self.old, other.old) || !std::ptr::eq(self.new, other.new) {
+            return;
+        }
+        self.counts.add(&other.counts);
+        self.kept.extend(other.kept);
+        self.kept.sort_by_key(|t| t.line);
+        self.kept.truncate(self.limit);
+    }
+
+    /// The two rulesets compared: old, new.
+    pub fn rulesets(&self) -> (&'r RuleSet, &'r RuleSet) {
+        (self.old, self.new)
+    }
+
+    /// How many transactions were added.
+    pub fn transactions(&self) -> u64 {
+        self.counts.transactions
+    }
+
+    /// How many changed: another disposition, a flag in another state, or
+    /// rejected by one ruleset only.
+    pub fn changed(&self) -> u64 {
+        self.counts.changed
+    }
+
+    /// How many got another disposition, or were rejected by one ruleset
+    /// only.
+    pub fn disposition_changed(&self) -> u64 {
+        self.counts.disposition_changed
+    }
+
+    /// How many got a stricter disposition (see [`Impact`]).
+    pub fn stricter(&self) -> u64 {
+        self.counts.stricter
+    }
+
+    /// How many got a less strict disposition.
+    pub fn looser(&self) -> u64 {
+        self.counts.looser
+    }
+
+    /// How many got another disposition while their old one is not an
+    /// outcome of the new ruleset: neither stricter nor looser.
+    pub fn unranked(&self) -> u64 {
+        self.counts.unranked
+    }
+
+    /// How many the old ruleset rejected and the new one did not.
+    pub fn rejected_by_old_only(&self) -> u64 {
+        self.counts.rejected_old
+    }
+
+    /// How many the new ruleset rejected and the old one did not.
+    pub fn rejected_by_new_only(&self) -> u64 {
+        self.counts.rejected_new
+    }
+
+    /// How many both rulesets rejected (not a change).
+    pub fn rejected_by_both(&self) -> u64 {
+        self.counts.rejected_both
+    }
+
+    /// The old ruleset's outcomes, least strict first: the rows of
+    /// [`transitions`](Self::transitions).
+    pub fn old_outcomes(&self) -> &[String] {
+        &self.shape.old_outcomes
+    }
+
+    /// The new ruleset's outcomes: the columns.
+    pub fn new_outcomes(&self) -> &[String] {
+        &self.shape.new_outcomes
+    }
+
+    /// How many transactions went from disposition `old` to `new` (`None`:
+    /// rejected).
+    pub fn transition(&self, old: Option<&str>, new: Option<&str>) -> u64 {
+        let row = match old {
+            Some(o) => self.shape.old_outcomes.iter().position(|x| x == o),
+            None => Some(self.shape.old_outcomes.len()),
+        };
+        let col = match new {
+            Some(n) => self.shape.new_outcomes.iter().position(|x| x == n),
+            None => Some(self.shape.new_outcomes.len()),
+        };
+        match (row, col) {
+            (Some(r), Some(c)) => self.cell(r, c),
+            _ => 0,
+        }
+    }
+
+    fn cell(&self, row: usize, col: usize) -> u64 {
+        let width = self.shape.new_outcomes.len() + 1;
+        self.counts
+            .matrix
+            .get(row * width + col)
+            .copied()
+            .unwrap_or(0)
+    }
+
+    /// Every transition seen, (old disposition, new disposition, count),
+    /// `None` for rejected, rows in the old ruleset's order of outcomes and
+    /// columns in the new one's.
+    pub fn transitions(&self) -> Vec<Transition<Option<&str>>> {
+        let olds = self.shape.old_outcomes.iter().map(|s| Some(s.as_str()));
+        let mut out = Vec::new();
+        for (r, old) in olds.chain([None]).enumerate() {
+            let news = self.shape.new_outcomes.iter().map(|s| Some(s.as_str()));
+            for (c, new) in news.chain([None]).enumerate() {
+                let n = self.cell(r, c);
+                if n > 0 {
+                    out.push(Transition { old, new, count: n });
+                }
+            }
+        }
+        out
+    }
+
+    /// The ids of the flags of both rulesets: the old one's in declaration
+    /// order, then those only the new one declares.
+    pub fn flag_ids(&self) -> impl Iterator<Item = &str> {
+        self.shape.flags.iter().map(|(id, _, _)| id.as_str())
+    }
+
+    /// The flags whose state changed in some transaction, most changed
+    /// first (ties in the order of [`flag_ids`](Self::flag_ids)).
+    pub fn flags(&self) -> Vec<FlagImpact> {
+        let mut out: Vec<FlagImpact> = self
+            .shape
+            .flags
+            .iter()
+            .zip(&self.counts.flag_changed)
+            .zip(&self.counts.flag_transitions)
+            .filter(|((_, changed), _)| **changed > 0)
+            .map(|(((id, _, _), changed), table)| {
+                let mut transitions = Vec::new();
+                for (o, row) in FlagState::ALL.iter().zip(table) {
+                    for (n, count) in FlagState::ALL.iter().zip(row) {
+                        if *count > 0 && o != n {
+                            transitions.push(Transition {
+                                old: *o,
+                                new: *n,
+                                count: *count,
+                            });
+                        }
+                    }
+                }
+                transitions.sort_by_key(|t| std::cmp::Reverse(t.count));
+                FlagImpact {
+                    id: id.clone(),
+                    changed: *changed,
+                    transitions,
+                }
+            })
+            .collect();
+        out.sort_by_key(|f| std::cmp::Reverse(f.changed));
+        out
+    }
+
+    /// The changed transactions kept, by line: the first
+    /// [`with_limit`](Self::with_limit) of them.
+    pub fn changed_transactions(&self) -> &[ChangedTransaction] {
+        &self.kept
+    }
+}
+
+/// Counts one transaction; keeps it (with the given line) in `kept` when it
+/// changed and `keep` is given. Returns whether it changed.
+fn record(
+    shape: &Shape,
+    counts: &mut Counts,
+    old: &Result<&Outcome, String>,
+    new: &Result<&Outcome, String>,
+    keep: Option<u64>,
+    kept: &mut Vec<ChangedTransaction>,
+) -> bool {
+    counts.transactions += 1;
+    let width = shape.new_outcomes.len() + 1;
+    let row = old
+        .as_ref()
+        .map_or(shape.old_outcomes.len(), |o| o.disposition_index());
+    let col = new
+        .as_ref()
+        .map_or(shape.new_outcomes.len(), |o| o.disposition_index());
+    if let Some(cell) = counts.matrix.get_mut(row * width + col) {
+        *cell += 1;
+    }
+    let verdict = |side: &Result<&Outcome, String>| match side {
+        Ok(o) => Verdict::Disposition(o.disposition().to_string()),
+        Err(e) => Verdict::Rejected(e.clone()),
+    };
+    let (o, n) = match (old, new) {
+        (Ok(o), Ok(n)) => (o, n),
+        (Err(_), Err(_)) => {
+            counts.rejected_both += 1;
+            return false;
+        }
+        _ => {
+            if old.is_err() {
+                counts.rejected_old += 1;
+            } else {
+                counts.rejected_new += 1;
+            }
+            counts.changed += 1;
+            counts.disposition_changed += 1;
+            if let Some(line) = keep {
+                kept.push(ChangedTransaction {
+                    line,
+                    id: None,
+                    old: verdict(old),
+                    new: verdict(new),
+                    flags: Vec::new(),
+                });
+            }
+            return true;
+        }
+    };
+    let mut flags_changed = false;
+    let mut transitions = Vec::new();
+    for (f, (id, i_old, i_new)) in shape.flags.iter().enumerate() {
+        let s_old = FlagState::of(o, *i_old);
+        let s_new = FlagState::of(n, *i_new);
+        if s_old == s_new {
+            continue;
+        }
+        flags_changed = true;
+        if let Some(c) = counts.flag_changed.get_mut(f) {
+            *c += 1;
+        }
+        if let Some(cell) = counts
+            .flag_transitions
+            .get_mut(f)
+            .and_then(|t| t.get_mut(s_old.index()))
+            .and_then(|r| r.get_mut(s_new.index()))
+        {
+            *cell += 1;
+        }
+        if keep.is_some() {
+            transitions.push(FlagTransition {
+                id: id.clone(),
+                old: s_old,
+                new: s_new,
+            });
+        }
+    }
+    let direction = match shape.rank_in_new.get(o.disposition_index()).copied() {
+        Some(Some(r)) if r == n.disposition_index() => Direction::Same,
+        Some(Some(r)) if r < n.disposition_index() => Direction::Stricter,
+        Some(Some(_)) => Direction::Looser,
+        _ => Direction::Unranked,
+    };
+    match direction {
+        Direction::Same => {}
+        Direction::Stricter => counts.stricter += 1,
+        Direction::Looser => counts.looser += 1,
+        Direction::Unranked => counts.unranked += 1,
+    }
+    let disposition_changed = direction != Direction::Same;
+    counts.disposition_changed += u64::from(disposition_changed);
+    let changed = disposition_changed || flags_changed;
+    counts.changed += u64::from(changed);
+    if changed && let Some(line) = keep {
+        kept.push(ChangedTransaction {
+            line,
+            id: None,
+            old: verdict(old),
+            new: verdict(new),
+            flags: transitions,
+        });
+    }
+    changed
+}
+
+impl Serialize for Impact<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let c = &self.counts;
+        let mut s = serializer.serialize_struct("Impact", 15)?;
+        s.serialize_field("transactions", &c.transactions)?;
+        s.serialize_field("changed", &c.changed)?;
+        s.serialize_field("disposition_changed", &c.disposition_changed)?;
+        s.serialize_field("stricter", &c.stricter)?;
+        s.serialize_field("looser", &c.looser)?;
+        s.serialize_field("unranked", &c.unranked)?;
+        s.serialize_field("rejected_by_old_only", &c.rejected_old)?;
+        s.serialize_field("rejected_by_new_only", &c.rejected_new)?;
+        s.serialize_field("rejected_by_both", &c.rejected_both)?;
+        s.serialize_field("old_outcomes", &self.shape.old_outcomes)?;
+        s.serialize_field("new_outcomes", &self.shape.new_outcomes)?;
+        s.serialize_field("matrix", &self.transitions())?;
+        s.serialize_field("flags", &self.flags())?;
+        s.serialize_field("changed_transactions_kept", &self.kept.len())?;
+        s.serialize_field("changed_transactions", &self.kept)?;
+        s.end()
+    }
+}
