@@ -28,7 +28,7 @@
 use std::io::BufRead;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-use dd_rules::{Facts, Report, RuleSet};
+use dd_rules::{DecisionOptions, Facts, Report, RuleSet};
 
 use crate::eval::{Format, render};
 use crate::io::{self, Failure, Line, Lines};
@@ -139,6 +139,8 @@ pub struct Printing<'a> {
     pub explain: bool,
     /// Whether a report reaches `--fail-on`.
     pub reached: &'a (dyn Fn(&Report) -> bool + Sync),
+    /// What decision records carry (`--record-fact`, `--at`).
+    pub decision: &'a DecisionOptions,
 }
 
 /// What is printed for one line: its report, or its error record if the
@@ -157,6 +159,7 @@ fn print_line(
             report,
             how.format,
             how.text,
+            how.decision,
         )?;
         Ok((text, (how.reached)(report)))
     });
@@ -196,7 +199,9 @@ fn rejected(line: usize, error: LineError, format: Format) -> String {
             dd_rules::printable(&record.error.to_string())
         ),
         Format::Json => serde_json::to_string_pretty(&record).unwrap_or_default() + "\n",
-        Format::Ndjson => serde_json::to_string(&record).unwrap_or_default() + "\n",
+        Format::Ndjson | Format::Decision => {
+            serde_json::to_string(&record).unwrap_or_default() + "\n"
+        }
     }
 }
 
