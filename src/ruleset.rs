@@ -134,6 +134,7 @@ impl RuleSet {
                     warnings: diagnostics,
                     syntax_tree: OnceLock::new(),
                     declared: OnceLock::new(),
+                    decision_text: OnceLock::new(),
                 }),
                 budget: DEFAULT_BUDGET,
             },

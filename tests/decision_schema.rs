@@ -89,20 +89,32 @@ fn agrees(record: &Value, report: &Report, context: &str) {
             .collect::<Vec<_>>()
             .into()
     };
-    assert_eq!(record["transaction"], json!(report.transaction()), "{context}");
+    assert_eq!(
+        record["transaction"],
+        json!(report.transaction()),
+        "{context}"
+    );
     assert_eq!(record["disposition"], report.disposition(), "{context}");
     assert_eq!(
         record.get("scope"),
         report.scope().map(|s| json!(s.status.as_str())).as_ref(),
         "{context}"
     );
-    assert_eq!(record["raised"], ids(&|s, _| s == Status::Raised), "{context}");
+    assert_eq!(
+        record["raised"],
+        ids(&|s, _| s == Status::Raised),
+        "{context}"
+    );
     assert_eq!(
         record["mitigated"],
         ids(&|s, m| s == Status::Raised && m),
         "{context}"
     );
-    assert_eq!(record["unknown"], ids(&|s, _| s == Status::Unknown), "{context}");
+    assert_eq!(
+        record["unknown"],
+        ids(&|s, _| s == Status::Unknown),
+        "{context}"
+    );
     assert_eq!(
         record["missing_facts"],
         json!(report.missing_facts().collect::<Vec<_>>()),
@@ -181,14 +193,22 @@ fn records_that_drifted_do_not_validate() {
     let eu = Checker::of(EU);
     let report = state
         .rules
-        .evaluate_json(r#"{"id": "T-1", "end_user": {"sanctioned": true, "kind": "national_police"}}"#)
+        .evaluate_json(
+            r#"{"id": "T-1", "end_user": {"sanctioned": true, "kind": "national_police"}}"#,
+        )
         .unwrap();
-    let options = state.rules.decision_options(["end_user.kind"], Some("now")).unwrap();
+    let options = state
+        .rules
+        .decision_options(["end_user.kind"], Some("now"))
+        .unwrap();
     let mut line = String::new();
     report.write_decision(&mut line, &options);
     let good: Value = serde_json::from_str(&line).unwrap();
     assert!(state.errors(&good).is_empty(), "{:?}", state.errors(&good));
-    assert!(!eu.errors(&good).is_empty(), "a record of the other ruleset");
+    assert!(
+        !eu.errors(&good).is_empty(),
+        "a record of the other ruleset"
+    );
     let drift: [&dyn Fn(&mut Value); 7] = [
         &|r| r["extra"] = json!(1),
         &|r| r["raised"] = json!(["S9.nothing"]),
@@ -203,6 +223,9 @@ fn records_that_drifted_do_not_validate() {
     for (i, change) in drift.iter().enumerate() {
         let mut record = good.clone();
         change(&mut record);
-        assert!(!state.errors(&record).is_empty(), "drift {i} validates: {record}");
+        assert!(
+            !state.errors(&record).is_empty(),
+            "drift {i} validates: {record}"
+        );
     }
 }

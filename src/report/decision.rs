@@ -13,6 +13,40 @@ use crate::model::Status;
 use crate::report::Report;
 use crate::ruleset::RuleSet;
 
+/// The parts of every decision record of a ruleset that do not change from
+/// one record to the next, written as JSON once per ruleset (kept in the
+/// engine): the `ruleset` key and its object, and each flag's id as a
+/// JSON string.
+pub(crate) struct DecisionText {
+    ruleset: String,
+    flag_ids: Vec<String>,
+}
+
+impl DecisionText {
+    fn of(report: &Report) -> DecisionText {
+        let r = report.ruleset();
+        let mut ruleset = String::from(",\"ruleset\":{\"name\":");
+        push_json_str(&mut ruleset, &r.name);
+        ruleset.push_str(",\"version\":");
+        push_json_str(&mut ruleset, &r.version);
+        ruleset.push_str(",\"digest\":");
+        push_json_str(&mut ruleset, &r.digest);
+        ruleset.push('}');
+        let flag_ids = report
+            .rules
+            .checked()
+            .flags
+            .iter()
+            .map(|f| {
+                let mut id = String::with_capacity(f.id.len() + 2);
+                push_json_str(&mut id, &f.id);
+                id
+            })
+            .collect();
+        DecisionText { ruleset, flag_ids }
+    }
+}
+
 /// What a decision record carries besides the decision itself: facts quoted
 /// by path (`--record-fact`) and a time stamp (`--at`). Made once, checked
 /// against the ruleset's schema, with
@@ -101,10 +135,15 @@ impl RuleSet {
             let path = path.as_ref();
             let resolved = resolve(schema, path);
             let Some((slot, ty)) = resolved else {
+                // The fields of the same record: the path with its last
+                // name replaced (a shorter path would always be "closer").
+                let parent = path.rsplit_once('.').map_or("", |(p, _)| p);
                 let declared: Vec<String> = self
                     .facts()
                     .map(|f| f.path)
-                    .filter(|p| !p.contains('['))
+                    .filter(|p| {
+                        !p.contains('[') && p.rsplit_once('.').map_or("", |(p, _)| p) == parent
+                    })
                     .collect();
                 let hint = crate::suggest::did_you_mean(path, declared.iter().map(String::as_str))
                     .map_or(String::new(), |h| format!("; {h}"));
@@ -198,14 +237,12 @@ impl Report {
             Some(id) => push_json_str(out, id),
             None => out.push_str("null"),
         }
-        let r = self.ruleset();
-        out.push_str(",\"ruleset\":{\"name\":");
-        push_json_str(out, &r.name);
-        out.push_str(",\"version\":");
-        push_json_str(out, &r.version);
-        out.push_str(",\"digest\":");
-        push_json_str(out, &r.digest);
-        out.push('}');
+        let text = self
+            .rules
+            .inner
+            .decision_text
+            .get_or_init(|| DecisionText::of(self));
+        out.push_str(&text.ruleset);
         if let Some(scope) = self.scope_status() {
             out.push_str(",\"scope\":\"");
             out.push_str(scope.as_str());
@@ -213,9 +250,9 @@ impl Report {
         }
         out.push_str(",\"disposition\":");
         push_json_str(out, self.disposition());
-        self.push_flag_ids(out, "raised", |s, _| s == Status::Raised);
-        self.push_flag_ids(out, "mitigated", |s, m| s == Status::Raised && m);
-        self.push_flag_ids(out, "unknown", |s, _| s == Status::Unknown);
+        self.push_flag_ids(out, text, "raised", |s, _| s == Status::Raised);
+        self.push_flag_ids(out, text, "mitigated", |s, m| s == Status::Raised && m);
+        self.push_flag_ids(out, text, "unknown", |s, _| s == Status::Unknown);
         out.push_str(",\"missing_facts\":[");
         for (i, path) in self.missing_facts().enumerate() {
             if i > 0 {
@@ -248,7 +285,13 @@ impl Report {
 
     /// `,"<key>":[…]`: the ids of the flags whose status and mitigation
     /// `keep` keeps, in declaration order.
-    fn push_flag_ids(&self, out: &mut String, key: &str, keep: impl Fn(Status, bool) -> bool) {
+    fn push_flag_ids(
+        &self,
+        out: &mut String,
+        text: &DecisionText,
+        key: &str,
+        keep: impl Fn(Status, bool) -> bool,
+    ) {
         out.push_str(",\"");
         out.push_str(key);
         out.push_str("\":[");
@@ -261,7 +304,7 @@ impl Report {
                 out.push(',');
             }
             first = false;
-            push_json_str(out, self.rules.flag_decl(i).map_or("", |f| f.id.as_str()));
+            out.push_str(text.flag_ids.get(i).map_or("\"\"", String::as_str));
         }
         out.push(']');
     }
@@ -297,6 +340,13 @@ impl Report {
 pub(crate) fn push_json_str(out: &mut String, s: &str) {
     const HEX: &[u8; 16] = b"0123456789abcdef";
     out.push('"');
+    // Ids, names and paths rarely hold anything to escape: one pass that
+    // only looks, then a copy.
+    if !s.bytes().any(|b| b < 0x20 || b == b'"' || b == b'\\') {
+        out.push_str(s);
+        out.push('"');
+        return;
+    }
     let mut start = 0;
     for (i, &b) in s.as_bytes().iter().enumerate() {
         let short = match b {

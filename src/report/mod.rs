@@ -30,6 +30,7 @@ use serde::{Serialize, Serializer};
 pub use advice::{Question, Questionnaire, Remediation, RemedyPlan};
 pub(crate) use build::build;
 pub use decision::DecisionOptions;
+pub(crate) use decision::DecisionText;
 pub(crate) use schema::{decision_schema, report_schema};
 pub use scope::ScopeReport;
 
