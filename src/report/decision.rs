@@ -485,7 +485,10 @@ mod tests {
             "\"facts\"",
             "\"at\"",
         ];
-        let at: Vec<usize> = keys.iter().map(|k| line.find(k).unwrap()).collect();
+        let at: Vec<usize> = keys
+            .iter()
+            .map(|k| line.find(&format!("{k}:")).unwrap())
+            .collect();
         assert!(at.windows(2).all(|w| w[0] < w[1]), "{line}");
     }
 }
