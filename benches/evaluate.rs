@@ -7,12 +7,14 @@
 //!    (`evaluate_into`), full report (`evaluate_into` then `report`, as a
 //!    service or a batch does with a reused `Scratch`), and full report
 //!    written as JSON text (`to_json`: evidence values are rendered then);
-//! 3. `json/*`: one transaction from JSON text to a report or an outcome;
-//! 4. `batch/*`: 100,000 transactions from JSON text to reports
+//! 3. `write/*`: a built report written as a decision record
+//!    (`write_decision`) and as its full JSON (`to_json`);
+//! 4. `json/*`: one transaction from JSON text to a report or an outcome;
+//! 5. `batch/*`: 100,000 transactions from JSON text to reports
 //!    (`reports`), and to reports written as JSON lines (`lines`), through
 //!    `evaluate_batch_with`, in chunks of `CHUNK` lines as `dd-rules eval` reads a stream, on
 //!    one thread and on every core;
-//! 5. `hand/*`: the hand-written benchmark ruleset, typed and from JSON.
+//! 6. `hand/*`: the hand-written benchmark ruleset, typed and from JSON.
 //!
 //! Transactions come from a seeded generator (`benches/common`), so every
 //! run measures the same inputs. Run with `cargo bench`; see BENCHMARKS.md.
@@ -97,6 +99,32 @@ fn eval(c: &mut Criterion) {
                 let outcome = rules.evaluate_into(black_box(f), &mut scratch).unwrap();
                 rules.report(f, outcome).unwrap().to_json()
             }))
+        });
+    }
+    g.finish();
+}
+
+/// Writing a report that is already built: as a decision record (into a
+/// reused string, as `dd-rules eval --format decision` does), and as its full
+/// JSON. Filter with `cargo bench --bench evaluate -- write/`.
+fn write(c: &mut Criterion) {
+    let mut g = c.benchmark_group("write");
+    for (name, rules, docs) in rulesets() {
+        let reports: Vec<dd_rules::Report> = docs
+            .iter()
+            .map(|d| rules.evaluate_json(d).unwrap())
+            .collect();
+        let options = dd_rules::DecisionOptions::default();
+        let mut line = String::with_capacity(4096);
+        g.bench_function(BenchmarkId::new("decision", name), |b| {
+            b.iter(cycle(&reports, |r| {
+                line.clear();
+                black_box(r).write_decision(&mut line, &options);
+                black_box(line.len())
+            }))
+        });
+        g.bench_function(BenchmarkId::new("report_json", name), |b| {
+            b.iter(cycle(&reports, |r| black_box(r).to_json()))
         });
     }
     g.finish();
@@ -208,5 +236,5 @@ fn batch(c: &mut Criterion) {
     g.finish();
 }
 
-criterion_group!(benches, compile, eval, json, hand, batch);
+criterion_group!(benches, compile, eval, write, json, hand, batch);
 criterion_main!(benches);

@@ -37,6 +37,9 @@ pub(crate) struct Inner {
     pub(crate) syntax_tree: OnceLock<Option<crate::syntax::ast::File>>,
     /// What documentation quotes from the syntax tree, made on first use.
     pub(crate) declared: OnceLock<Declared>,
+    /// The parts of decision records that are the same in every record,
+    /// already written as JSON, made on first use.
+    pub(crate) decision_text: OnceLock<crate::report::DecisionText>,
 }
 
 /// What the syntax tree holds and the checked rules do not, for

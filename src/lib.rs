@@ -151,8 +151,8 @@ pub use report::record::{
     ScopeRecord,
 };
 pub use report::{
-    Evidence, FlagReport, Mitigation, NOTICE, Question, Questionnaire, Remediation, RemedyPlan,
-    Report, SafeguardReport, ScopeReport,
+    DecisionOptions, Evidence, FlagReport, Mitigation, NOTICE, Question, Questionnaire,
+    Remediation, RemedyPlan, Report, SafeguardReport, ScopeReport,
 };
 pub use ruleset::{BUNDLED_FILE, BUNDLED_SOURCE, RuleSet, check_source};
 pub use span::Span;

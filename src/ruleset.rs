@@ -134,6 +134,7 @@ impl RuleSet {
                     warnings: diagnostics,
                     syntax_tree: OnceLock::new(),
                     declared: OnceLock::new(),
+                    decision_text: OnceLock::new(),
                 }),
                 budget: DEFAULT_BUDGET,
             },
@@ -319,6 +320,30 @@ impl RuleSet {
     /// ```
     pub fn report_json_schema(&self) -> crate::JsonSchema {
         crate::info::JsonSchema(crate::report::report_schema(&self.engine))
+    }
+
+    /// The JSON Schema (draft 2020-12) of this ruleset's decision records:
+    /// what [`Report::write_decision`] and `dd-rules eval --format decision`
+    /// write, one record a line. Like
+    /// [`report_json_schema`](Self::report_json_schema), it names this
+    /// ruleset (its name and version are constants, outcomes, flag ids and
+    /// the fact paths a record may quote are enums) and forbids other keys.
+    ///
+    /// ```
+    /// let rules = dd_rules::RuleSet::bundled()?;
+    /// let schema = serde_json::to_value(rules.decision_json_schema()).unwrap();
+    /// assert_eq!(schema["$schema"], "https://json-schema.org/draft/2020-12/schema");
+    /// assert_eq!(schema["properties"]["ruleset"]["properties"]["name"]["const"], "us-state-2020");
+    /// assert_eq!(schema["additionalProperties"], false);
+    /// # Ok::<(), dd_rules::RulesError>(())
+    /// ```
+    pub fn decision_json_schema(&self) -> crate::JsonSchema {
+        let quotable: Vec<String> = self
+            .facts()
+            .map(|f| f.path)
+            .filter(|p| !p.contains('['))
+            .collect();
+        crate::info::JsonSchema(crate::report::decision_schema(&self.engine, &quotable))
     }
 
     /// Loads a JSON facts document against this ruleset's schema.

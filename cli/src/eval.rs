@@ -5,7 +5,7 @@ use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use dd_rules::{Facts, Report, RuleSet, ScopeStatus, Status, Style, printable};
+use dd_rules::{DecisionOptions, Facts, Report, RuleSet, ScopeStatus, Status, Style, printable};
 
 use crate::Global;
 use crate::io::{self, Failure};
@@ -17,11 +17,23 @@ pub struct Args {
     #[arg(long)]
     rules: Option<PathBuf>,
     /// How to print reports; `ndjson` (one compact report per line) is the
-    /// default for NDJSON input, `text` otherwise. `html` (one printable,
-    /// self-contained page with a sign-off block) and `markdown` (for a
-    /// ticket) take one JSON document, not a stream.
+    /// default for NDJSON input, `text` otherwise. `decision` prints one
+    /// compact decision record per line instead of the full report. `html`
+    /// (one printable, self-contained page with a sign-off block) and
+    /// `markdown` (for a ticket) take one JSON document, not a stream.
     #[arg(long, value_enum)]
     format: Option<Format>,
+    /// With `--format decision`, quote this fact in each record's `facts`
+    /// (its value as JSON, `null` when unknown), such as `country.iso_code`;
+    /// repeat it for more facts. The path must be one the ruleset declares,
+    /// not through a list.
+    #[arg(long, value_name = "PATH")]
+    record_fact: Vec<String>,
+    /// With `--format decision`, the time stamp each record carries as
+    /// `at`, as given (such as `2026-03-01T10:00:00Z`); records have none
+    /// when omitted, so that the same input always gives the same bytes.
+    #[arg(long, value_name = "TEXT")]
+    at: Option<String>,
     /// The date printed on an `html` or `markdown` report (YYYY-MM-DD); the
     /// report has no date when omitted, so that the same input always
     /// gives the same bytes.
@@ -66,6 +78,11 @@ pub(crate) enum Format {
     Json,
     /// Each report as JSON on one line.
     Ndjson,
+    /// A decision record per line (NDJSON), about 1 KB: the transaction,
+    /// the ruleset's name, version and digest, the scope, the disposition,
+    /// the ids of the raised, mitigated and unknown flags and the missing
+    /// facts (`dd-rules schema --decision` prints its JSON Schema).
+    Decision,
     /// One self-contained HTML page to review, print and sign: the
     /// summary, the flags by step with their evidence and safeguards, the
     /// questions, the remediation plan, the explanations (collapsed) and a
@@ -89,6 +106,7 @@ impl Format {
             Format::Text => "text",
             Format::Json => "json",
             Format::Ndjson => "ndjson",
+            Format::Decision => "decision",
             Format::Html => "html",
             Format::Markdown => "markdown",
         }
@@ -187,7 +205,7 @@ fn explanations(
             Format::Text | Format::Html | Format::Markdown => {
                 crate::text::render_explanation(name, status, &tree)
             }
-            Format::Json | Format::Ndjson => {
+            Format::Json | Format::Ndjson | Format::Decision => {
                 let item = serde_json::json!({key: name, "tree": tree});
                 drop(tree);
                 if format == Format::Json {
@@ -220,8 +238,10 @@ fn left_out(key: &str, id: &str, format: Format) -> String {
             serde_json::to_string_pretty(&serde_json::json!({key: id, "omitted": true}))
                 .unwrap_or_default()
         }
-        Format::Ndjson => serde_json::to_string(&serde_json::json!({key: id, "omitted": true}))
-            .unwrap_or_default(),
+        Format::Ndjson | Format::Decision => {
+            serde_json::to_string(&serde_json::json!({key: id, "omitted": true}))
+                .unwrap_or_default()
+        }
     }
 }
 
@@ -231,14 +251,22 @@ fn left_out(key: &str, id: &str, format: Format) -> String {
 /// fields keep their order). Fails when an explanation goes over the
 /// evaluation budget. A report for review (`html`, `markdown`) is rendered
 /// without a date here (see [`run`]), and says in place of an explanation
-/// that goes over the budget that it has none.
+/// that goes over the budget that it has none. A decision record has no
+/// explanations (`run` refuses `--explain` with it).
 pub(crate) fn render(
     rules: &RuleSet,
     facts: Option<&Facts>,
     report: &Report,
     format: Format,
     text: crate::text::TextOptions,
+    decision: &DecisionOptions,
 ) -> Result<String, dd_rules::EvalError> {
+    if format == Format::Decision {
+        let mut line = String::with_capacity(1024);
+        report.write_decision(&mut line, decision);
+        line.push('\n');
+        return Ok(line);
+    }
     if format.for_review() {
         return Ok(for_review(rules, facts, report, format, None));
     }
@@ -257,6 +285,8 @@ pub(crate) fn render(
             text
         }
         Format::Html | Format::Markdown => for_review(rules, facts, report, format, None),
+        // Written above.
+        Format::Decision => String::new(),
         Format::Json | Format::Ndjson if facts.is_none() => {
             let json = if format == Format::Json {
                 report.to_json_pretty()
@@ -318,6 +348,40 @@ fn text_options(args: &Args, global: Global) -> crate::text::TextOptions {
     }
 }
 
+/// The options of decision records (`--record-fact`, `--at`), checked once
+/// before any input is read: both are for `--format decision` only, and
+/// every path must be one the ruleset declares.
+fn decision_options(
+    rules: &RuleSet,
+    args: &Args,
+    format: Format,
+) -> Result<DecisionOptions, Failure> {
+    if format != Format::Decision {
+        let given = if !args.record_fact.is_empty() {
+            Some("--record-fact")
+        } else if args.at.is_some() {
+            Some("--at")
+        } else {
+            None
+        };
+        if let Some(flag) = given {
+            return Err(Failure::Usage(format!(
+                "error: `{flag}` is for decision records only (`--format decision`), not `--format {}`",
+                format.name()
+            )));
+        }
+        return Ok(DecisionOptions::default());
+    }
+    if args.explain {
+        return Err(Failure::Usage(
+            "error: a decision record has no explanations: `--explain` takes `--format text`, `json` or `ndjson`".to_string(),
+        ));
+    }
+    rules
+        .decision_options(&args.record_fact, args.at.as_deref())
+        .map_err(|e| Failure::Usage(format!("error: `--record-fact`: {}", printable(&e.message))))
+}
+
 /// Evaluates the facts and prints the reports.
 pub fn run(args: &Args, global: Global) -> Result<ExitCode, Failure> {
     let rules = load_rules(args.rules.as_deref(), global)?.with_budget(args.budget);
@@ -337,6 +401,7 @@ pub fn run(args: &Args, global: Global) -> Result<ExitCode, Failure> {
             format.name()
         )));
     }
+    let decision = decision_options(&rules, args, format)?;
     if args.date.is_some() && !format.for_review() {
         return Err(Failure::Usage(format!(
             "error: `--date` is printed on `--format html` and `--format markdown` reports only, not `--format {}`",
@@ -368,7 +433,7 @@ pub fn run(args: &Args, global: Global) -> Result<ExitCode, Failure> {
             ))
         };
         let mut report = rules.evaluate(&facts).map_err(unevaluated)?;
-        if !args.no_advice {
+        if !args.no_advice && format != Format::Decision {
             rules.advise(&mut report).map_err(unevaluated)?;
         }
         // The HTML page always holds the explanations, collapsed.
@@ -376,8 +441,15 @@ pub fn run(args: &Args, global: Global) -> Result<ExitCode, Failure> {
         let text = if format.for_review() {
             for_review(&rules, explain, &report, format, args.date.as_deref())
         } else {
-            render(&rules, explain, &report, format, text_options(args, global))
-                .map_err(unevaluated)?
+            render(
+                &rules,
+                explain,
+                &report,
+                format,
+                text_options(args, global),
+                &decision,
+            )
+            .map_err(unevaluated)?
         };
         io::out(&text)?;
         return Ok(ExitCode::from(u8::from(reached(&report))));
@@ -413,6 +485,7 @@ pub fn run(args: &Args, global: Global) -> Result<ExitCode, Failure> {
         text: text_options(args, global),
         explain: args.explain,
         reached: &reached,
+        decision: &decision,
     };
     let stats = crate::stream::run(&rules, reader, how);
     progress.finish_and_clear();

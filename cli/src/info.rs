@@ -16,8 +16,12 @@ pub struct SchemaArgs {
     rules: Option<PathBuf>,
     /// Print the JSON Schema of the ruleset's reports (`eval --format json`,
     /// advised or not) instead of its facts.
-    #[arg(long)]
+    #[arg(long, conflicts_with = "decision")]
     report: bool,
+    /// Print the JSON Schema of the ruleset's decision records
+    /// (`eval --format decision`) instead of its facts.
+    #[arg(long)]
+    decision: bool,
 }
 
 /// Arguments of `explain`.
@@ -30,11 +34,14 @@ pub struct ExplainArgs {
     id: String,
 }
 
-/// Prints the fact schema, or with `--report` the report's, as JSON Schema.
+/// Prints the fact schema, or with `--report` the report's (with
+/// `--decision` the decision record's), as JSON Schema.
 pub fn schema(args: &SchemaArgs, global: Global) -> Result<ExitCode, Failure> {
     let rules = crate::eval::load_rules(args.rules.as_deref(), global)?;
     let schema = if args.report {
         rules.report_json_schema()
+    } else if args.decision {
+        rules.decision_json_schema()
     } else {
         rules.json_schema()
     };

@@ -68,13 +68,13 @@ enum Command {
     Check(check::Args),
     /// Evaluate a JSON transaction and print the report.
     #[command(
-        after_help = "Examples:\n  dd-rules eval examples/transactions/partial-facts.json\n  dd-rules eval --format json --rules my.rules tx.json\n  dd-rules eval --format html --date 2026-03-01 tx.json > report.html\n  dd-rules eval --format markdown tx.json > ticket.md"
+        after_help = "Examples:\n  dd-rules eval examples/transactions/partial-facts.json\n  dd-rules eval --format json --rules my.rules tx.json\n  dd-rules eval --format html --date 2026-03-01 tx.json > report.html\n  dd-rules eval --format markdown tx.json > ticket.md\n  dd-rules eval --format decision --record-fact country.iso_code ledger.ndjson > decisions.ndjson"
     )]
     Eval(eval::Args),
     /// Print the fact schema of a ruleset as JSON Schema, to validate facts before evaluation,
-    /// or with `--report` the schema of its JSON reports.
+    /// or with `--report` the schema of its JSON reports, with `--decision` that of its decision records.
     #[command(
-        after_help = "Examples:\n  dd-rules schema > facts.schema.json\n  dd-rules schema --rules my.rules\n  dd-rules schema --report > report.schema.json"
+        after_help = "Examples:\n  dd-rules schema > facts.schema.json\n  dd-rules schema --rules my.rules\n  dd-rules schema --report > report.schema.json\n  dd-rules schema --decision > decision.schema.json"
     )]
     Schema(info::SchemaArgs),
     /// Print a flag's or safeguard's definition, doc comment, citation, severity and mitigations.

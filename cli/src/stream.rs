@@ -17,8 +17,9 @@
 //!   and its line is evaluated again when its turn comes, alone. One report
 //!   is at most the library's quote budget (1 MiB and twice its document)
 //!   plus what the ruleset says of its flags, and its explanations at most
-//!   [`EXPLANATION_BYTES`](crate::eval::EXPLANATION_BYTES) (4 MiB). Nothing
-//!   is held from one chunk to the next.
+//!   [`EXPLANATION_BYTES`](crate::eval::EXPLANATION_BYTES) (4 MiB). Lines
+//!   are written [`WRITE_BYTES`] (256 KiB) at a time, a system call per
+//!   block rather than per line. Nothing is held from one chunk to the next.
 //! - **Work in flight.** Each worker thread holds one document's facts and
 //!   report while it renders them (the library bounds facts by the
 //!   document's size and its limits on list fields).
@@ -28,7 +29,7 @@
 use std::io::BufRead;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-use dd_rules::{Facts, Report, RuleSet};
+use dd_rules::{DecisionOptions, Facts, Report, RuleSet};
 
 use crate::eval::{Format, render};
 use crate::io::{self, Failure, Line, Lines};
@@ -43,6 +44,10 @@ pub const CHUNK_BYTES: usize = 32 * 1024 * 1024;
 
 /// The rendered output a chunk holds at most before it is written.
 pub const OUTPUT_BYTES: usize = 64 * 1024 * 1024;
+
+/// The output gathered before one write to the standard output: one write
+/// a line would cost a system call per transaction.
+pub const WRITE_BYTES: usize = 256 * 1024;
 
 /// The record printed in place of a report for a line that is rejected.
 #[derive(serde::Serialize)]
@@ -139,6 +144,8 @@ pub struct Printing<'a> {
     pub explain: bool,
     /// Whether a report reaches `--fail-on`.
     pub reached: &'a (dyn Fn(&Report) -> bool + Sync),
+    /// What decision records carry (`--record-fact`, `--at`).
+    pub decision: &'a DecisionOptions,
 }
 
 /// What is printed for one line: its report, or its error record if the
@@ -157,6 +164,7 @@ fn print_line(
             report,
             how.format,
             how.text,
+            how.decision,
         )?;
         Ok((text, (how.reached)(report)))
     });
@@ -196,7 +204,9 @@ fn rejected(line: usize, error: LineError, format: Format) -> String {
             dd_rules::printable(&record.error.to_string())
         ),
         Format::Json => serde_json::to_string_pretty(&record).unwrap_or_default() + "\n",
-        Format::Ndjson => serde_json::to_string(&record).unwrap_or_default() + "\n",
+        Format::Ndjson | Format::Decision => {
+            serde_json::to_string(&record).unwrap_or_default() + "\n"
+        }
     }
 }
 
@@ -252,6 +262,7 @@ fn read_chunk<R: BufRead>(
 pub fn run(rules: &RuleSet, reader: Box<dyn BufRead>, how: Printing<'_>) -> Result<Stats, Failure> {
     let mut stats = Stats::default();
     let mut lines = Lines::new(reader, dd_rules::MAX_FACTS_BYTES);
+    let mut pending = String::with_capacity(WRITE_BYTES);
     while let Some(chunk) = read_chunk(&mut lines, &mut stats)? {
         let docs: Vec<&str> = chunk
             .iter()
@@ -298,7 +309,20 @@ pub fn run(rules: &RuleSet, reader: Box<dyn BufRead>, how: Printing<'_>) -> Resu
                 }
                 None => stats.rejected += 1,
             }
-            io::out(&text)?;
+            if pending.len() + text.len() > WRITE_BYTES && !pending.is_empty() {
+                io::out(&pending)?;
+                pending.clear();
+            }
+            if text.len() >= WRITE_BYTES {
+                io::out(&text)?;
+            } else {
+                pending.push_str(&text);
+            }
+        }
+        // What a chunk printed is out before the next chunk is read.
+        if !pending.is_empty() {
+            io::out(&pending)?;
+            pending.clear();
         }
     }
     Ok(stats)

@@ -10,6 +10,7 @@
 
 pub(crate) mod advice;
 mod build;
+mod decision;
 pub(crate) mod disposition;
 pub(crate) mod record;
 mod schema;
@@ -28,7 +29,9 @@ use serde::{Serialize, Serializer};
 
 pub use advice::{Question, Questionnaire, Remediation, RemedyPlan};
 pub(crate) use build::build;
-pub(crate) use schema::report_schema;
+pub use decision::DecisionOptions;
+pub(crate) use decision::DecisionText;
+pub(crate) use schema::{decision_schema, report_schema};
 pub use scope::ScopeReport;
 
 /// A fact quoted as evidence, with its provenance when the facts gave one.

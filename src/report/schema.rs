@@ -334,3 +334,87 @@ fn remediation() -> Value {
 fn steps(range: &std::ops::RangeInclusive<u8>) -> Value {
     json!({"type": "integer", "minimum": range.start(), "maximum": range.end()})
 }
+
+/// The JSON Schema of the decision records of `rules`
+/// (`decision.rs`, `Report::write_decision`): the same names as enums and
+/// constants as the report's schema; `quotable` are the fact paths a record
+/// may quote under `facts`.
+pub(crate) fn decision_schema(rules: &Engine, quotable: &[String]) -> Value {
+    let checked = rules.checked();
+    let reference = rules.reference();
+    let flags = checked.flags.len();
+    let ids = || {
+        json!({
+            "type": "array",
+            "items": {"$ref": "#/$defs/flag_id"},
+            "uniqueItems": true,
+            "maxItems": flags
+        })
+    };
+    let mut properties = serde_json::Map::new();
+    let mut required = Vec::new();
+    let mut field = |name: &str, schema: Value, always: bool| {
+        properties.insert(name.into(), schema);
+        if always {
+            required.push(Value::from(name));
+        }
+    };
+    field(
+        "transaction",
+        json!({"type": ["string", "null"], "description": "The `id` of the facts document, or null."}),
+        true,
+    );
+    field(
+        "ruleset",
+        object(
+            json!({
+                "name": {"const": reference.name},
+                "version": {"const": reference.version},
+                "digest": {"type": "string", "pattern": "^sha256:[0-9a-f]{64}$"}
+            }),
+            &["name", "version", "digest"],
+        ),
+        true,
+    );
+    if rules.scope_decl().is_some() {
+        field("scope", json!({"enum": ScopeStatus::NAMES}), true);
+    }
+    field(
+        "disposition",
+        names(checked.outcomes.iter().map(|o| o.name.as_str())),
+        true,
+    );
+    field("raised", ids(), true);
+    field("mitigated", ids(), true);
+    field("unknown", ids(), true);
+    field("missing_facts", paths(MAX_MISSING_FACTS), true);
+    field("missing_facts_truncated", json!({"const": true}), false);
+    field(
+        "facts",
+        json!({
+            "type": "object",
+            "description": "The facts asked for (`--record-fact`), each path with its value, null when unknown.",
+            "propertyNames": names(quotable.iter().map(String::as_str)),
+        }),
+        false,
+    );
+    field(
+        "at",
+        json!({"type": "string", "description": "The time stamp given with `--at`, as given."}),
+        false,
+    );
+    let flag_ids = names(checked.flags.iter().map(|f| f.id.as_str()));
+    json!({
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "title": format!("Decision record of {} {}", reference.name, reference.version),
+        "description": format!(
+            "The decision record of an evaluation by the ruleset `{}` ({}), as `dd-rules eval --format decision` writes it, one a line",
+            reference.name, checked.header.title
+        ),
+        "type": "object",
+        "properties": properties,
+        "required": required,
+        "additionalProperties": false,
+        "$defs": {"flag_id": flag_ids},
+    })
+}
