@@ -39,7 +39,16 @@ pub(crate) struct Inner {
     pub(crate) declared: OnceLock<Declared>,
     /// The parts of decision records that are the same in every record,
     /// already written as JSON, made on first use.
-    pub(crate) decision_text: OnceLock<crate::report::DecisionText>,
+    pub(crate) decision_text: OnceLock<DecisionText>,
+}
+
+/// The parts of every decision record of a ruleset that do not change from
+/// one record to the next, written as JSON once per ruleset (by
+/// `report/decision.rs`, on the first record): the `ruleset` key and its
+/// object, and each flag's id as a JSON string.
+pub(crate) struct DecisionText {
+    pub(crate) ruleset: String,
+    pub(crate) flag_ids: Vec<String>,
 }
 
 /// What the syntax tree holds and the checked rules do not, for

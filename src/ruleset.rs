@@ -19,6 +19,7 @@ use crate::report::disposition::Disposition;
 use crate::report::{self, Report};
 use crate::syntax;
 
+mod decision;
 mod declared;
 
 /// The source of the bundled ruleset, the 2020 State Department guidance.

@@ -6,45 +6,35 @@
 //! value: what a record holds (ids, names, paths) is known to the report,
 //! so writing one costs a pass over the flags and a copy of their ids.
 
+use crate::engine::DecisionText;
+use crate::facts::Facts;
 use crate::facts::render::QuotedValue;
 use crate::facts::schema::Type;
-use crate::facts::{Facts, FactsError};
 use crate::model::Status;
 use crate::report::Report;
-use crate::ruleset::RuleSet;
 
-/// The parts of every decision record of a ruleset that do not change from
-/// one record to the next, written as JSON once per ruleset (kept in the
-/// engine): the `ruleset` key and its object, and each flag's id as a
-/// JSON string.
-pub(crate) struct DecisionText {
-    ruleset: String,
-    flag_ids: Vec<String>,
-}
-
-impl DecisionText {
-    fn of(report: &Report) -> DecisionText {
-        let r = report.ruleset();
-        let mut ruleset = String::from(",\"ruleset\":{\"name\":");
-        push_json_str(&mut ruleset, &r.name);
-        ruleset.push_str(",\"version\":");
-        push_json_str(&mut ruleset, &r.version);
-        ruleset.push_str(",\"digest\":");
-        push_json_str(&mut ruleset, &r.digest);
-        ruleset.push('}');
-        let flag_ids = report
-            .rules
-            .checked()
-            .flags
-            .iter()
-            .map(|f| {
-                let mut id = String::with_capacity(f.id.len() + 2);
-                push_json_str(&mut id, &f.id);
-                id
-            })
-            .collect();
-        DecisionText { ruleset, flag_ids }
-    }
+/// The [`DecisionText`] of the ruleset of `report`.
+fn decision_text(report: &Report) -> DecisionText {
+    let r = report.ruleset();
+    let mut ruleset = String::from(",\"ruleset\":{\"name\":");
+    push_json_str(&mut ruleset, &r.name);
+    ruleset.push_str(",\"version\":");
+    push_json_str(&mut ruleset, &r.version);
+    ruleset.push_str(",\"digest\":");
+    push_json_str(&mut ruleset, &r.digest);
+    ruleset.push('}');
+    let flag_ids = report
+        .rules
+        .checked()
+        .flags
+        .iter()
+        .map(|f| {
+            let mut id = String::with_capacity(f.id.len() + 2);
+            push_json_str(&mut id, &f.id);
+            id
+        })
+        .collect();
+    DecisionText { ruleset, flag_ids }
 }
 
 /// What a decision record carries besides the decision itself: facts quoted
@@ -67,21 +57,21 @@ pub struct DecisionOptions {
     /// The facts to quote, each with its slot and type in the schema of
     /// `fingerprint`; `None` when no fact is asked for (the record then has
     /// no `facts` key).
-    facts: Option<Vec<RecordFact>>,
+    pub(crate) facts: Option<Vec<RecordFact>>,
     /// The schema the slots are of.
-    fingerprint: u64,
+    pub(crate) fingerprint: u64,
     /// The time stamp, as given.
-    at: Option<String>,
+    pub(crate) at: Option<String>,
 }
 
 /// One fact a record quotes.
 #[derive(Clone, Debug, PartialEq, Eq)]
-struct RecordFact {
-    path: String,
+pub(crate) struct RecordFact {
+    pub(crate) path: String,
     /// The path as a JSON string, escaped once.
-    key: String,
-    slot: usize,
-    ty: Type,
+    pub(crate) key: String,
+    pub(crate) slot: usize,
+    pub(crate) ty: Type,
 }
 
 impl DecisionOptions {
@@ -98,93 +88,6 @@ impl DecisionOptions {
     pub fn at(&self) -> Option<&str> {
         self.at.as_deref()
     }
-}
-
-impl RuleSet {
-    /// The options of decision records ([`Report::write_decision`]) that
-    /// quote the facts at `facts` (paths of dotted field names, such as
-    /// `end_user.kind` or `parties`, a path the schema declares that does
-    /// not pass through a list; a path given twice is quoted once) and carry
-    /// `at` as their time stamp.
-    ///
-    /// Fails on the first path the schema does not declare, naming it (the
-    /// error's `path`), with the closest declared path when one is close.
-    ///
-    /// ```
-    /// let rules = dd_rules::RuleSet::bundled()?;
-    /// let e = rules.decision_options(["end_user.knd"], None).unwrap_err();
-    /// assert_eq!(e.path, "end_user.knd");
-    /// assert_eq!(
-    ///     e.message,
-    ///     "`end_user.knd` is not a fact of the ruleset `us-state-2020`; did you mean `end_user.kind`?",
-    /// );
-    /// # Ok::<(), Box<dyn std::error::Error>>(())
-    /// ```
-    pub fn decision_options<I>(
-        &self,
-        facts: I,
-        at: Option<&str>,
-    ) -> Result<DecisionOptions, FactsError>
-    where
-        I: IntoIterator,
-        I::Item: AsRef<str>,
-    {
-        let schema = self.engine.schema();
-        let mut quoted: Option<Vec<RecordFact>> = None;
-        for path in facts {
-            let path = path.as_ref();
-            let resolved = resolve(schema, path);
-            let Some((slot, ty)) = resolved else {
-                // The fields of the same record: the path with its last
-                // name replaced (a shorter path would always be "closer").
-                let parent = path.rsplit_once('.').map_or("", |(p, _)| p);
-                let declared: Vec<String> = self
-                    .facts()
-                    .map(|f| f.path)
-                    .filter(|p| {
-                        !p.contains('[') && p.rsplit_once('.').map_or("", |(p, _)| p) == parent
-                    })
-                    .collect();
-                let hint = crate::suggest::did_you_mean(path, declared.iter().map(String::as_str))
-                    .map_or(String::new(), |h| format!("; {h}"));
-                return Err(FactsError::new(
-                    path,
-                    0,
-                    0,
-                    format!(
-                        "`{}` is not a fact of the ruleset `{}`{hint}",
-                        crate::printable_prefix(path, 200),
-                        crate::printable(self.name())
-                    ),
-                ));
-            };
-            let list = quoted.get_or_insert_with(Vec::new);
-            if list.iter().all(|f| f.path != path) {
-                let mut key = String::with_capacity(path.len() + 2);
-                push_json_str(&mut key, path);
-                list.push(RecordFact {
-                    path: path.to_string(),
-                    key,
-                    slot,
-                    ty,
-                });
-            }
-        }
-        Ok(DecisionOptions {
-            facts: quoted,
-            fingerprint: self.engine.inner.fingerprint,
-            at: at.map(str::to_string),
-        })
-    }
-}
-
-/// The slot and type of a dotted path from the root, if the schema
-/// declares it (a path through a list is not one slot, so it is not one).
-fn resolve(schema: &crate::facts::schema::Schema, path: &str) -> Option<(usize, Type)> {
-    if path.is_empty() || path.split('.').any(str::is_empty) {
-        return None;
-    }
-    schema.resolve(schema.root, path.split('.'))
 }
 
 impl Report {
@@ -241,7 +144,7 @@ impl Report {
             .rules
             .inner
             .decision_text
-            .get_or_init(|| DecisionText::of(self));
+            .get_or_init(|| decision_text(self));
         out.push_str(&text.ruleset);
         if let Some(scope) = self.scope_status() {
             out.push_str(",\"scope\":\"");
@@ -380,9 +283,19 @@ pub(crate) fn push_json_str(out: &mut String, s: &str) {
     out.push('"');
 }
 
+/// The slot and type of a dotted path from the root, if the schema
+/// declares it (a path through a list is not one slot, so it is not one).
+pub(crate) fn resolve(schema: &crate::facts::schema::Schema, path: &str) -> Option<(usize, Type)> {
+    if path.is_empty() || path.split('.').any(str::is_empty) {
+        return None;
+    }
+    schema.resolve(schema.root, path.split('.'))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::RuleSet;
 
     #[track_caller]
     fn check(s: &str) {

@@ -10,7 +10,7 @@
 
 pub(crate) mod advice;
 mod build;
-mod decision;
+pub(crate) mod decision;
 pub(crate) mod disposition;
 pub(crate) mod record;
 mod schema;
@@ -30,7 +30,6 @@ use serde::{Serialize, Serializer};
 pub use advice::{Question, Questionnaire, Remediation, RemedyPlan};
 pub(crate) use build::build;
 pub use decision::DecisionOptions;
-pub(crate) use decision::DecisionText;
 pub(crate) use schema::{decision_schema, report_schema};
 pub use scope::ScopeReport;
 
