@@ -7,7 +7,7 @@ use crate::facts::FactsError;
 use crate::report::decision::{DecisionOptions, RecordFact, push_json_str, resolve};
 
 impl RuleSet {
-    /// The options of decision records ([`Report::write_decision`]) that
+    /// The options of decision records ([`Report::write_decision`](crate::Report::write_decision)) that
     /// quote the facts at `facts` (paths of dotted field names, such as
     /// `end_user.kind` or `parties`, a path the schema declares that does
     /// not pass through a list; a path given twice is quoted once) and carry
