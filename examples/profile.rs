@@ -6,7 +6,7 @@
 //!
 //! ```sh
 //! cargo build --release --example profile
-//! target/release/examples/profile <bundled|bench> <compile|load|typed|roundtrip|fast|report|advise|json|hand> <reps>
+//! target/release/examples/profile <bundled|bench> <compile|load|typed|roundtrip|fast|report|advise|write|json|hand> <reps>
 //! ```
 
 #[path = "../benches/common/mod.rs"]
@@ -30,7 +30,7 @@ fn main() -> ExitCode {
         args.get(2).map(|r| r.parse::<usize>()),
     ) else {
         eprintln!(
-            "usage: profile <bundled|bench> <compile|load|typed|roundtrip|fast|report|advise|json|hand> <reps>"
+            "usage: profile <bundled|bench> <compile|load|typed|roundtrip|fast|report|advise|write|json|hand> <reps>"
         );
         return ExitCode::from(2);
     };
@@ -122,6 +122,20 @@ fn main() -> ExitCode {
                 sink += r.questionnaire().map_or(0, |q| q.questions.len());
             }
         }),
+        // Loaded facts to the full report written as JSON, into a reused
+        // buffer.
+        "write" => {
+            let mut out = String::new();
+            repeat(reps, &facts, |f| {
+                if let Ok(o) = rules.evaluate_into(f, &mut scratch)
+                    && let Ok(r) = rules.report(f, o)
+                {
+                    out.clear();
+                    r.write_json(&mut out);
+                    sink += out.len();
+                }
+            })
+        }
         // JSON text to the full report.
         "json" => repeat(reps, &docs, |d| {
             if let Ok(f) = rules.facts_from_json(d)

@@ -40,6 +40,8 @@ pub(crate) struct Inner {
     /// The parts of decision records that are the same in every record,
     /// already written as JSON, made on first use.
     pub(crate) decision_text: OnceLock<DecisionText>,
+    /// Likewise, the parts of full reports (`report/json.rs`).
+    pub(crate) report_text: OnceLock<ReportText>,
 }
 
 /// The parts of every decision record of a ruleset that do not change from
@@ -49,6 +51,37 @@ pub(crate) struct Inner {
 pub(crate) struct DecisionText {
     pub(crate) ruleset: String,
     pub(crate) flag_ids: Vec<String>,
+}
+
+/// The parts of every full report of a ruleset that do not change from one
+/// report to the next, written as JSON once per ruleset (by
+/// `report/json.rs`, on the first report written): everything the ruleset
+/// says about a flag, a safeguard or the scope, up to the first thing the
+/// transaction decides.
+pub(crate) struct ReportText {
+    /// About how long the ruleset's part of a report is.
+    pub(crate) len: usize,
+    /// `{"ruleset":{…},"transaction":`.
+    pub(crate) head: String,
+    /// Each outcome's name as a JSON string, by rank.
+    pub(crate) outcomes: Vec<String>,
+    /// Each disposition case as written, as a JSON string.
+    pub(crate) cases: Vec<String>,
+    /// The scope's rule (`out of scope => …`) as a JSON string, and what
+    /// follows its status: `,"title":…,"citation":…,"evidence":[`.
+    pub(crate) scope: Option<(String, String)>,
+    /// Each flag's `{"id":…,"step":…,"severity":…,"title":…,"citation":…,"status":`.
+    pub(crate) flags: Vec<String>,
+    /// Each flag's mitigations, each as `,{"id":…,"status":…}` with each
+    /// safeguard status, in the order of [`SafeguardStatus`](crate::SafeguardStatus).
+    pub(crate) mitigations: Vec<Vec<[String; 3]>>,
+    /// Each safeguard as `,{"id":…,"step":…,"title":…,"status":…}` with
+    /// each status, likewise.
+    pub(crate) safeguards: Vec<[String; 3]>,
+    /// Each quoted fact's path as `,"…"`.
+    pub(crate) quotes: Vec<String>,
+    /// `,"notice":…}`.
+    pub(crate) tail: String,
 }
 
 /// What the syntax tree holds and the checked rules do not, for

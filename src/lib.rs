@@ -147,7 +147,8 @@ pub use names::ParseNameError;
 pub use printable::{is_hidden, printable, printable_prefix};
 pub use report::disposition::Disposition;
 pub use report::record::{
-    EvidenceRecord, FlagRecord, MitigationRecord, ReportRecord, RulesetRecord, SafeguardRecord,
+    EvidenceRecord, FlagRecord, MitigationRecord, ProvenanceRecord, ReportRecord, RulesetRecord,
+    SafeguardRecord,
     ScopeRecord,
 };
 pub use report::{

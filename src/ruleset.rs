@@ -136,6 +136,7 @@ impl RuleSet {
                     syntax_tree: OnceLock::new(),
                     declared: OnceLock::new(),
                     decision_text: OnceLock::new(),
+                    report_text: OnceLock::new(),
                 }),
                 budget: DEFAULT_BUDGET,
             },

@@ -228,12 +228,28 @@ fn reports_that_omit_evidence_and_cut_lists_validate() {
     let checker = Checker::new(RuleSet::bundled().unwrap());
     let mut failures = Vec::new();
 
-    let long = "x".repeat(dd_rules::REPORT_QUOTE_BYTES);
-    let party = format!(r#"{{"name": "{long}", "listed": true}}"#);
-    let over_budget = format!(r#"{{"parties": [{party}, {party}, {party}]}}"#);
-    let report = checker.check(&over_budget, "over the quote budget", &mut failures);
+    // Values that quote longer than they are written: decimals with an
+    // exponent, quoted with all their digits.
+    let mut source = String::from(
+        "ruleset \"big\" { version: \"1\" title: \"t\" source: \"s\" }\nrecord D { d: decimal }\nfacts {\n  x: bool\n",
+    );
+    for i in 0..4 {
+        source.push_str(&format!("  ds{i}: list<D>\n"));
+    }
+    source.push_str("}\n");
+    for i in 0..4 {
+        source.push_str(&format!(
+            "flag A.f{i} {{ step: 1 severity: high title: \"t\" when: x evidence: ds{i}, x }}\n"
+        ));
+    }
+    source.push_str("outcomes { go, stop }\ndisposition { when any flags(raised) => stop  otherwise => go }\n");
+    let big = Checker::new(RuleSet::compile(&source, "big.rules").unwrap());
+    let list = vec![r#"{"d": 1e27}"#; 40_000].join(",");
+    let lists: Vec<String> = (0..4).map(|i| format!("\"ds{i}\": [{list}]")).collect();
+    let over_budget = format!("{{\"x\": true, {}}}", lists.join(","));
+    let report = big.check(&over_budget, "over the quote budget", &mut failures);
     assert!(
-        report.is_some_and(|r| r.to_string().contains(r#""omitted":true"#)),
+        report.is_some_and(|r| r["omitted_facts"].is_array()),
         "no evidence was omitted: {failures:?}"
     );
 
@@ -292,8 +308,11 @@ fn reports_that_drifted_do_not_validate() {
         ("an unknown field in a question", |r, _| {
             r["questionnaire"]["questions"][0]["hint"] = json!("x")
         }),
-        ("an unknown field in evidence", |r, i| {
-            r["flags"][i]["evidence"][0]["note"] = json!("x")
+        ("evidence that is not a path", |r, i| {
+            r["flags"][i]["evidence"][0] = json!({"fact": "x"})
+        }),
+        ("an unknown field in provenance", |r, _| {
+            r["provenance"] = json!({"end_user.name": {"source": "x", "note": "y"}})
         }),
         ("a wrong flag status", |r, _| {
             r["flags"][0]["status"] = json!("pending")
@@ -335,10 +354,16 @@ fn reports_that_drifted_do_not_validate() {
             r["questionnaire"]["questions"][0]["flags"] = json!(["S9.invented"])
         }),
         ("an evidence fact no flag quotes", |r, i| {
-            r["flags"][i]["evidence"][0]["fact"] = json!("end_user.shoe_size")
+            r["flags"][i]["evidence"][0] = json!("end_user.shoe_size")
         }),
-        ("omitted evidence with its value", |r, i| {
-            r["flags"][i]["evidence"][0]["omitted"] = json!(true)
+        ("a quoted fact no flag quotes", |r, _| {
+            r["facts"]["end_user.shoe_size"] = json!(44)
+        }),
+        ("the quoted facts left out", |r, _| {
+            r.as_object_mut().unwrap().remove("facts");
+        }),
+        ("an empty list of facts left out", |r, _| {
+            r["omitted_facts"] = json!([])
         }),
         ("a flag step out of range", |r, _| {
             r["flags"][0]["step"] = json!(9)

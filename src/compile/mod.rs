@@ -11,6 +11,7 @@ use crate::decimal::Decimal;
 use crate::facts::schema::{RecordId, Schema, Type};
 use crate::model::Severity;
 use crate::syntax::ast::{CmpOp, Quant, SetTest};
+use indexmap::IndexMap;
 
 pub(crate) mod flat;
 
@@ -91,12 +92,21 @@ pub(crate) struct FlagCode {
     pub cond: NodeId,
     /// The predicates its condition uses directly, each once.
     pub uses: Box<[u32]>,
-    /// The number of the first of its evidence entries among all the
-    /// flags' entries, one flag after the other.
-    pub first_evidence: usize,
     pub mitigated_by: Box<[u32]>,
-    /// The evidence facts: printed path, root slot and type.
-    pub evidence: Box<[(String, u32, Type)]>,
+    /// The evidence facts, in the order the flag lists them: indices into
+    /// [`Program::quotes`].
+    pub evidence: Box<[u32]>,
+}
+
+/// A fact some evidence quotes: a report quotes each once, however many
+/// flags cite it.
+#[derive(Clone, Debug)]
+pub(crate) struct Quote {
+    /// The printed path, such as `end_user.name`.
+    pub path: String,
+    /// Its root slot.
+    pub slot: u32,
+    pub ty: Type,
 }
 
 /// The compiled scope.
@@ -106,9 +116,8 @@ pub(crate) struct ScopeCode {
     pub cond: NodeId,
     /// The predicates its condition uses directly, each once.
     pub uses: Box<[u32]>,
-    /// The evidence facts, as a flag's: the first entries of all (the
-    /// flags' come after).
-    pub evidence: Box<[(String, u32, Type)]>,
+    /// The evidence facts, as a flag's.
+    pub evidence: Box<[u32]>,
     /// The outcome out of scope, an index into the outcomes.
     pub otherwise: u32,
 }
@@ -148,10 +157,11 @@ pub(crate) struct Program {
     /// The predicates each predicate's body uses directly, each once, by
     /// predicate id.
     pub predicate_uses: Box<[Box<[u32]>]>,
-    /// The evidence entries of the scope and all the flags.
-    pub evidence_entries: usize,
-    /// A bound of what quoting every flag's evidence costs, for a report
-    /// that need not measure its quotes: `evidence_fixed` bytes, plus
+    /// Every fact the scope's and the flags' evidence quotes, each once, in
+    /// the order they are first cited (the scope's, then each flag's).
+    pub quotes: Box<[Quote]>,
+    /// A bound of what quoting every quoted fact costs, for a report that
+    /// need not measure its quotes: `evidence_fixed` bytes, plus
     /// `evidence_fanout` times [`QUOTE_EXPANSION`] times the document's
     /// length (`report/build.rs`).
     pub evidence_fixed: usize,
@@ -182,8 +192,9 @@ pub(crate) struct Program {
 /// are dropped, escapes kept or shortened).
 pub(crate) const QUOTE_EXPANSION: usize = 7;
 
-/// What an evidence entry adds besides its path and values: the JSON of
-/// `{"fact":…,"value":…,"source":…,"as_of":…}` and separators.
+/// What a quoted fact adds besides its path (written twice, in `facts` and in
+/// `provenance`) and its values: the JSON of `"…":…` and
+/// `"…":{"source":…,"as_of":…}` and separators.
 pub(crate) const QUOTE_OVERHEAD: usize = 48;
 
 /// How many 64-bit words a bit set of `n` members takes.
@@ -232,24 +243,23 @@ pub(crate) fn compile(checked: &Checked) -> Program {
     let flag_words = words(checked.flags.len());
     // The scope is compiled first: it is evaluated first, and its evidence
     // entries come first.
+    let mut quotes: IndexMap<String, Quote> = IndexMap::new();
     let scope = checked.scope.as_ref().map(|sc| {
         let (cond, uses) = c.cond_and_uses(&sc.when);
         ScopeCode {
             cond,
             uses,
-            evidence: c.evidence(&sc.evidence),
+            evidence: c.evidence(&sc.evidence, &mut quotes),
             otherwise: u32::try_from(sc.otherwise).unwrap_or(0),
         }
     });
-    let mut evidence_entries = scope.as_ref().map_or(0, |s| s.evidence.len());
     let mut flags = Vec::with_capacity(checked.flags.len());
     for f in &checked.flags {
         let (cond, uses) = c.cond_and_uses(&f.when);
-        let evidence = c.evidence(&f.evidence);
+        let evidence = c.evidence(&f.evidence, &mut quotes);
         flags.push(FlagCode {
             cond,
             uses,
-            first_evidence: evidence_entries,
             mitigated_by: f
                 .mitigated_by
                 .iter()
@@ -257,18 +267,23 @@ pub(crate) fn compile(checked: &Checked) -> Program {
                 .collect(),
             evidence,
         });
-        evidence_entries += flags.last().map_or(0, |f| f.evidence.len());
     }
     let flags = flags.into_boxed_slice();
-    // Every entry quotes a part of the document: the entries that quote
-    // parts of one root fact quote at most that fact's text, each.
+    let quotes = quotes.into_values().collect::<Box<[Quote]>>();
+    // Every quoted fact is a part of the document: the facts that are parts
+    // of one root fact quote at most that fact's text, each. Each entry of
+    // a flag's evidence names its fact again (`"…",`).
     let mut per_root: indexmap::IndexMap<&str, usize> = indexmap::IndexMap::new();
     let mut evidence_fixed = 0usize;
-    let scope_evidence = scope.iter().flat_map(|s| s.evidence.iter());
-    for (path, _, _) in scope_evidence.chain(flags.iter().flat_map(|f| f.evidence.iter())) {
-        let root = path.split('.').next().unwrap_or_default();
+    for q in &quotes {
+        let root = q.path.split('.').next().unwrap_or_default();
         *per_root.entry(root).or_default() += 1;
-        evidence_fixed = evidence_fixed.saturating_add(path.len() + QUOTE_OVERHEAD);
+        evidence_fixed = evidence_fixed.saturating_add(2 * q.path.len() + QUOTE_OVERHEAD);
+    }
+    let scope_evidence = scope.iter().flat_map(|s| s.evidence.iter());
+    for &q in scope_evidence.chain(flags.iter().flat_map(|f| f.evidence.iter())) {
+        let len = quotes.get(q as usize).map_or(0, |q| q.path.len());
+        evidence_fixed = evidence_fixed.saturating_add(len + 3);
     }
     let evidence_fanout = per_root.values().copied().max().unwrap_or(0);
     let cases: Box<[(Option<DispCode>, u32)]> = checked
@@ -308,7 +323,7 @@ pub(crate) fn compile(checked: &Checked) -> Program {
         flat,
         predicate_nodes: predicate_nodes.into_boxed_slice(),
         predicate_uses: predicate_uses.into_boxed_slice(),
-        evidence_entries,
+        quotes,
         evidence_fixed,
         evidence_fanout,
         safeguards,
@@ -407,14 +422,25 @@ impl Compiler<'_> {
     }
 
     /// The evidence entries of facts: printed path, root slot and type.
-    fn evidence(&self, facts: &[FactRef]) -> Box<[(String, u32, Type)]> {
+    /// The evidence facts `facts`, as indices into `quotes`, where those
+    /// not quoted yet are added.
+    fn evidence(&self, facts: &[FactRef], quotes: &mut IndexMap<String, Quote>) -> Box<[u32]> {
         facts
             .iter()
             .filter_map(|e| {
                 let (slot, ty) = self
                     .schema
                     .resolve(self.schema.root, e.fields.iter().map(String::as_str))?;
-                Some((e.fields.join("."), u32::try_from(slot).ok()?, ty))
+                let path = e.fields.join(".");
+                let slot = u32::try_from(slot).ok()?;
+                let entry = quotes.entry(path);
+                let index = u32::try_from(entry.index()).ok()?;
+                entry.or_insert_with_key(|path| Quote {
+                    path: path.clone(),
+                    slot,
+                    ty,
+                });
+                Some(index)
             })
             .collect()
     }

@@ -11,6 +11,7 @@ use serde::{Serialize, Serializer};
 
 use super::schema::{RecordId, Schema, Type};
 use super::{Frame, Value};
+use crate::printable::push_json_str;
 
 /// A fact's value as a report quotes it: it serialises as the facts
 /// document would hold it (exact decimals, enum values by name, records as
@@ -54,9 +55,80 @@ impl<'a> QuotedValue<'a> {
 
     /// The value as compact JSON text.
     pub fn to_json(&self) -> String {
-        // INVARIANT: every value serialises infallibly (decimals are exact
-        // JSON numbers, strings are valid UTF-8).
-        serde_json::to_string(self).unwrap_or_default()
+        let mut out = String::new();
+        self.write_json(&mut out);
+        out
+    }
+
+    /// Appends the value as compact JSON text to `out`: the bytes its
+    /// `Serialize` gives with serde_json, written without serde (the
+    /// report's writer quotes every value through here;
+    /// `tests/report_json.rs` checks that both agree).
+    pub(crate) fn write_json(&self, out: &mut String) {
+        use std::fmt::Write as _;
+        match (self.frame.value(self.slot), self.ty) {
+            (Value::Bool(b), _) => out.push_str(if *b { "true" } else { "false" }),
+            (Value::Int(n), _) => {
+                let _ = write!(out, "{n}");
+            }
+            (Value::Decimal(d), _) => {
+                let _ = write!(out, "{d}");
+            }
+            (Value::Str(s), _) => push_json_str(out, s),
+            (Value::Enum(i), Type::Enum(e)) => push_json_str(out, variant(self.schema, e, *i)),
+            (Value::Set(mask), Type::Set(e)) => {
+                let mask = mask.get();
+                out.push('[');
+                let mut first = true;
+                for i in 0..128u16 {
+                    if mask & super::bit(i) != 0 {
+                        if !first {
+                            out.push(',');
+                        }
+                        first = false;
+                        push_json_str(out, variant(self.schema, e, i));
+                    }
+                }
+                out.push(']');
+            }
+            (Value::List(frames), Type::List(r)) => {
+                out.push('[');
+                for (i, frame) in frames.iter().enumerate() {
+                    if i > 0 {
+                        out.push(',');
+                    }
+                    self.write_record(out, r, frame, 0);
+                }
+                out.push(']');
+            }
+            (Value::Present, Type::Record(r)) => {
+                self.write_record(out, r, self.frame, self.slot + 1);
+            }
+            _ => out.push_str("null"),
+        }
+    }
+
+    /// Appends the known fields of a record whose slots start at `base`, as
+    /// an object ([`RecordValue`]'s JSON).
+    fn write_record(&self, out: &mut String, record: RecordId, frame: &Frame, base: usize) {
+        out.push('{');
+        let mut first = true;
+        if let Some(rec) = self.schema.record(record) {
+            for (name, field) in &rec.fields {
+                let slot = base + field.offset;
+                if matches!(frame.value(slot), Value::Absent) {
+                    continue;
+                }
+                if !first {
+                    out.push(',');
+                }
+                first = false;
+                push_json_str(out, name);
+                out.push(':');
+                QuotedValue::new(self.schema, field.ty, frame, slot).write_json(out);
+            }
+        }
+        out.push('}');
     }
 
     /// The first `max` bytes of [`to_json`](Self::to_json) (fewer if that

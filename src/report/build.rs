@@ -20,7 +20,7 @@ use super::scope::ScopeRow;
 use super::{FlagRow, Report};
 use crate::budget::{ConditionKind, Steps};
 use crate::check::Checked;
-use crate::compile::{NodeId, Program, QUOTE_EXPANSION, QUOTE_OVERHEAD, words};
+use crate::compile::{NodeId, Program, QUOTE_EXPANSION, QUOTE_OVERHEAD, Quote, words};
 use crate::engine::Engine;
 use crate::eval::machine::Machine;
 use crate::eval::missing::{Paths, Walk};
@@ -309,9 +309,9 @@ fn rank(
     (start..paths.len(), truncated)
 }
 
-/// The evidence entries left out of a report, as a bit set over the
-/// scope's and all the flags' entries (empty when none is): those that do
-/// not fit in `room` bytes, taken in order, the scope's first.
+/// The quoted facts left out of a report, as a bit set over the ruleset's
+/// quoted facts (empty when none is): those that do not fit in `room`
+/// bytes, taken in the order they are first cited, the scope's first.
 fn omitted_evidence(rules: &Engine, facts: &Facts, room: usize) -> Vec<u64> {
     let program = rules.program();
     let bound = QUOTE_EXPANSION
@@ -321,25 +321,15 @@ fn omitted_evidence(rules: &Engine, facts: &Facts, room: usize) -> Vec<u64> {
     if bound <= room {
         return Vec::new();
     }
-    let mut omitted = vec![0u64; words(program.evidence_entries)];
-    let mut sizes = QuoteSizes::new(room);
+    let mut omitted = vec![0u64; words(program.quotes.len())];
     let mut left = room;
-    // The scope's entries first, numbered from 0; then each flag's.
-    let scope = program.scope.iter().map(|s| (&s.evidence, 0));
-    let flags = program
-        .flags
-        .iter()
-        .map(|f| (&f.evidence, f.first_evidence));
-    for (evidence, first) in scope.chain(flags) {
-        for (j, (path, slot, ty)) in evidence.iter().enumerate() {
-            let cost = sizes.entry(rules, facts, path, *slot as usize, *ty);
-            match left.checked_sub(cost) {
-                Some(rest) => left = rest,
-                None => {
-                    let k = first + j;
-                    if let Some(w) = omitted.get_mut(k / 64) {
-                        *w |= 1 << (k % 64);
-                    }
+    for (q, quote) in program.quotes.iter().enumerate() {
+        let cost = quote_cost(rules, facts, quote, room);
+        match left.checked_sub(cost) {
+            Some(rest) => left = rest,
+            None => {
+                if let Some(w) = omitted.get_mut(q / 64) {
+                    *w |= 1 << (q % 64);
                 }
             }
         }
@@ -347,56 +337,23 @@ fn omitted_evidence(rules: &Engine, facts: &Facts, room: usize) -> Vec<u64> {
     omitted
 }
 
-/// The quoted length of root slots' values, each measured once per report.
-struct QuoteSizes {
-    /// By root slot; `u32::MAX` when not measured yet.
-    sizes: Vec<u32>,
-    /// Past this, a value is not measured further: it will not fit.
-    limit: usize,
-}
-
-impl QuoteSizes {
-    fn new(limit: usize) -> QuoteSizes {
-        QuoteSizes {
-            sizes: Vec::new(),
-            limit,
-        }
+/// What quoting a fact costs: nothing if the report leaves it out as
+/// unknown, else its path (twice, in `facts` and `provenance`), value,
+/// provenance and punctuation; past `limit`, `limit + 1` or more.
+fn quote_cost(rules: &Engine, facts: &Facts, quote: &Quote, limit: usize) -> usize {
+    let root = &*facts.root;
+    let slot = quote.slot as usize;
+    let provenance = root.provenance(slot);
+    let absent = matches!(root.value(slot), Value::Absent);
+    if absent && provenance.is_none() {
+        return 0;
     }
-
-    /// What an evidence entry costs: nothing if the report leaves it out
-    /// as unknown, else its path, value, provenance and punctuation.
-    fn entry(
-        &mut self,
-        rules: &Engine,
-        facts: &Facts,
-        path: &str,
-        slot: usize,
-        ty: crate::facts::schema::Type,
-    ) -> usize {
-        let root = &*facts.root;
-        let provenance = root.provenance(slot);
-        let absent = matches!(root.value(slot), Value::Absent);
-        if absent && provenance.is_none() {
-            return 0;
-        }
-        if self.sizes.is_empty() {
-            self.sizes.resize(root.slots.len(), u32::MAX);
-        }
-        let value = match self.sizes.get(slot).copied() {
-            Some(size) if size != u32::MAX => size as usize,
-            _ => {
-                let quoted = QuotedValue::new(rules.schema(), ty, root, slot);
-                let size = measure(&quoted, self.limit);
-                if let Some(s) = self.sizes.get_mut(slot) {
-                    *s = u32::try_from(size).unwrap_or(u32::MAX - 1);
-                }
-                size
-            }
-        };
-        let text = |s: Option<&String>| s.map_or(0, |s| measure(s, self.limit));
-        let provenance = provenance.map_or(0, |p| text(p.source.as_ref()) + text(p.as_of.as_ref()));
-        path.len() + QUOTE_OVERHEAD + value + provenance
-    }
+    let value = measure(&QuotedValue::new(rules.schema(), quote.ty, root, slot), limit);
+    let text = |s: Option<&String>| s.map_or(0, |s| measure(s, limit));
+    let provenance = provenance.map_or(0, |p| text(p.source.as_ref()) + text(p.as_of.as_ref()));
+    (2 * quote.path.len() + QUOTE_OVERHEAD)
+        .saturating_add(value)
+        .saturating_add(provenance)
 }
 
 /// The length of a value's compact JSON, or `limit + 1` if longer.

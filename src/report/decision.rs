@@ -7,6 +7,7 @@
 //! so writing one costs a pass over the flags and a copy of their ids.
 
 use crate::engine::DecisionText;
+use crate::printable::push_json_str;
 use crate::facts::Facts;
 use crate::facts::render::QuotedValue;
 use crate::facts::schema::Type;
@@ -235,52 +236,6 @@ impl Report {
             out.push_str(&serde_json::to_string(&value).unwrap_or_else(|_| "null".into()));
         }
     }
-}
-
-/// Appends `s` as a JSON string, escaped as serde_json escapes it: `"`,
-/// `\` and the control characters below U+0020 (the short forms `\b`, `\f`,
-/// `\n`, `\r`, `\t`, the others as `\u00xx`); everything else as it is.
-pub(crate) fn push_json_str(out: &mut String, s: &str) {
-    const HEX: &[u8; 16] = b"0123456789abcdef";
-    out.push('"');
-    // Ids, names and paths rarely hold anything to escape: one pass that
-    // only looks, then a copy.
-    if !s.bytes().any(|b| b < 0x20 || b == b'"' || b == b'\\') {
-        out.push_str(s);
-        out.push('"');
-        return;
-    }
-    let mut start = 0;
-    for (i, &b) in s.as_bytes().iter().enumerate() {
-        let short = match b {
-            b'"' => "\\\"",
-            b'\\' => "\\\\",
-            b'\n' => "\\n",
-            b'\r' => "\\r",
-            b'\t' => "\\t",
-            0x08 => "\\b",
-            0x0c => "\\f",
-            0..=0x1f => "",
-            _ => continue,
-        };
-        // INVARIANT: `i` is the index of an ASCII byte, so a character
-        // boundary.
-        out.push_str(s.get(start..i).unwrap_or_default());
-        if short.is_empty() {
-            out.push_str("\\u00");
-            out.push(char::from(
-                HEX.get(usize::from(b >> 4)).copied().unwrap_or(b'0'),
-            ));
-            out.push(char::from(
-                HEX.get(usize::from(b & 0xf)).copied().unwrap_or(b'0'),
-            ));
-        } else {
-            out.push_str(short);
-        }
-        start = i + 1;
-    }
-    out.push_str(s.get(start..).unwrap_or_default());
-    out.push('"');
 }
 
 /// The slot and type of a dotted path from the root, if the schema

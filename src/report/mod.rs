@@ -12,6 +12,7 @@ pub(crate) mod advice;
 mod build;
 pub(crate) mod decision;
 pub(crate) mod disposition;
+mod json;
 pub(crate) mod record;
 mod schema;
 mod scope;
@@ -20,6 +21,7 @@ use std::fmt;
 
 use std::ops::Range;
 
+use crate::compile::Quote;
 use crate::engine::Engine;
 use crate::facts::Facts;
 use crate::facts::render::QuotedValue;
@@ -164,9 +166,7 @@ impl<'a> FlagReport<'a> {
     /// those unknown whose provenance says something (e.g. why).
     pub fn evidence(&self) -> impl Iterator<Item = Evidence<'a>> + 'a {
         let code = self.report.rules.program().flags.get(self.index);
-        let first = code.map_or(0, |c| c.first_evidence);
-        self.report
-            .quote(code.map_or(&[][..], |c| &c.evidence[..]), first)
+        self.report.quote(code.map_or(&[][..], |c| &c.evidence[..]))
     }
 
     /// For an unknown flag, the absent facts that kept it undecided, sorted.
@@ -194,14 +194,16 @@ impl<'a> FlagReport<'a> {
 
 /// `FlagReport`'s fields in their one order, the order reports write them,
 /// each with how it is written: `value` as it is, `optional` left out when
-/// `None`, `flag` left out when false, `list` from the method of that name.
+/// `None`, `flag` left out when false, `list` from the method of that name,
+/// `paths` from the method of that name but written as the quoted facts'
+/// paths (the report writes their values once, in `facts`).
 /// `Debug`, `PartialEq` and `Serialize` all follow this list, so that a new
 /// field is added in one place (and in the struct).
 macro_rules! flag_report_fields {
     ($then:ident!($($arg:tt)*)) => {
         $then!($($arg)*;
             id value, step value, severity value, title value, citation optional,
-            status value, mitigated value, evidence list, missing list,
+            status value, mitigated value, evidence paths, missing list,
             missing_truncated flag, mitigations list)
     };
 }
@@ -212,6 +214,9 @@ macro_rules! debug_flag_fields {
     };
     (@ $this:ident, $d:ident, $name:ident list) => {
         $d.field(stringify!($name), &Listed(|| $this.$name()));
+    };
+    (@ $this:ident, $d:ident, $name:ident paths) => {
+        debug_flag_fields!(@ $this, $d, $name list);
     };
     (@ $this:ident, $d:ident, $name:ident $kind:ident) => {
         $d.field(stringify!($name), &$this.$name);
@@ -225,6 +230,9 @@ macro_rules! eq_flag_fields {
     (@ $a:ident, $b:ident, $name:ident list) => {
         $a.$name().eq($b.$name())
     };
+    (@ $a:ident, $b:ident, $name:ident paths) => {
+        eq_flag_fields!(@ $a, $b, $name list)
+    };
     (@ $a:ident, $b:ident, $name:ident $kind:ident) => {
         $a.$name == $b.$name
     };
@@ -236,6 +244,9 @@ macro_rules! serialize_flag_fields {
     };
     (@ $this:ident, $s:ident, $name:ident list) => {
         $s.serialize_field(stringify!($name), &Listed(|| $this.$name()))?;
+    };
+    (@ $this:ident, $s:ident, $name:ident paths) => {
+        $s.serialize_field(stringify!($name), &Listed(|| $this.$name().map(|e| e.fact)))?;
     };
     (@ $this:ident, $s:ident, $name:ident optional) => {
         if let Some(value) = $this.$name {
@@ -401,42 +412,64 @@ impl Report {
         self.spans(range).iter().map(move |s| self.text(s.clone()))
     }
 
-    /// The evidence quoted from `entries` (printed path, root slot, type),
-    /// numbered from `first` among all the entries: those known, and those
-    /// unknown whose provenance says something.
-    fn quote<'r>(
-        &'r self,
-        entries: &'r [(String, u32, crate::facts::schema::Type)],
-        first: usize,
-    ) -> impl Iterator<Item = Evidence<'r>> + 'r {
-        let root = &*self.facts.root;
-        let schema = self.rules.schema();
+    /// The evidence quoted by `entries` (indices into the ruleset's quoted
+    /// facts): those known, and those unknown whose provenance says
+    /// something.
+    fn quote<'r>(&'r self, entries: &'r [u32]) -> impl Iterator<Item = Evidence<'r>> + 'r {
+        let quotes = &self.rules.program().quotes;
         entries
             .iter()
-            .enumerate()
-            .filter_map(move |(j, (fact, slot, ty))| {
-                let slot = *slot as usize;
-                let provenance = root.provenance(slot);
-                let value = QuotedValue::new(schema, *ty, root, slot);
-                if value.is_null() && provenance.is_none() {
-                    return None;
-                }
-                Some(Evidence {
-                    fact,
-                    value,
-                    source: provenance.and_then(|p| p.source.as_deref()),
-                    as_of: provenance.and_then(|p| p.as_of.as_deref()),
-                    omitted: self.omitted(first + j),
-                })
-            })
+            .filter_map(move |&q| self.quoted(q as usize, quotes.get(q as usize)?))
     }
 
-    /// Whether evidence entry `k` (of the scope's and all the flags'
-    /// entries) is left out.
-    fn omitted(&self, k: usize) -> bool {
+    /// The quoted fact `q` of the ruleset, if the report quotes it: known,
+    /// or unknown with a provenance that says something.
+    fn quoted<'r>(&'r self, q: usize, quote: &'r Quote) -> Option<Evidence<'r>> {
+        if !self.quotes(quote) {
+            return None;
+        }
+        let root = &*self.facts.root;
+        let slot = quote.slot as usize;
+        let provenance = root.provenance(slot);
+        let value = QuotedValue::new(self.rules.schema(), quote.ty, root, slot);
+        Some(Evidence {
+            fact: &quote.path,
+            value,
+            source: provenance.and_then(|p| p.source.as_deref()),
+            as_of: provenance.and_then(|p| p.as_of.as_deref()),
+            omitted: self.omitted(q),
+        })
+    }
+
+    /// Every fact the report quotes, each once, in the order the scope and
+    /// the flags first cite them: what its JSON holds in `facts`,
+    /// `provenance` and `omitted_facts`.
+    pub(crate) fn quoted_facts(&self) -> impl Iterator<Item = Evidence<'_>> {
+        self.quoted_facts_indexed().map(|(_, e)| e)
+    }
+
+    /// [`quoted_facts`](Self::quoted_facts), each with its index among the
+    /// ruleset's quoted facts.
+    fn quoted_facts_indexed(&self) -> impl Iterator<Item = (usize, Evidence<'_>)> {
+        (self.rules.program().quotes.iter())
+            .enumerate()
+            .filter_map(|(q, quote)| Some((q, self.quoted(q, quote)?)))
+    }
+
+    /// Whether the report quotes a fact its evidence names: when it is
+    /// known, or unknown with a provenance that says something.
+    fn quotes(&self, quote: &Quote) -> bool {
+        let root = &*self.facts.root;
+        let slot = quote.slot as usize;
+        !matches!(root.value(slot), crate::facts::Value::Absent) || root.provenance(slot).is_some()
+    }
+
+    /// Whether quoted fact `q` (an index into the ruleset's quoted facts)
+    /// is left out.
+    fn omitted(&self, q: usize) -> bool {
         self.omitted
-            .get(k / 64)
-            .is_some_and(|w| w & (1 << (k % 64)) != 0)
+            .get(q / 64)
+            .is_some_and(|w| w & (1 << (q % 64)) != 0)
     }
 
     fn flag_view(&self, index: usize, row: &FlagRow) -> FlagReport<'_> {
@@ -558,11 +591,13 @@ impl Report {
         NOTICE
     }
 
-    /// The report as compact JSON; identical input gives identical bytes.
+    /// The report as compact JSON; identical input gives identical bytes
+    /// (the bytes its `Serialize` gives with serde_json, written faster:
+    /// [`write_json`](Self::write_json)).
     pub fn to_json(&self) -> String {
-        // INVARIANT: every field serialises infallibly (strings, numbers and
-        // JSON the report rendered itself).
-        serde_json::to_string(self).unwrap_or_default()
+        let mut out = String::with_capacity(8 * 1024);
+        self.write_json(&mut out);
+        out
     }
 
     /// The report as indented JSON.
@@ -607,7 +642,7 @@ impl PartialEq for Report {
 
 impl Serialize for Report {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let fields = 8
+        let fields = 9
             + usize::from(self.missing_facts_truncated)
             + usize::from(self.scope.is_some())
             + usize::from(self.questionnaire().is_some())
@@ -629,6 +664,18 @@ impl Serialize for Report {
         } else {
             s.skip_field("missing_facts_truncated")?;
         }
+        s.serialize_field("facts", &QuotedFacts(self))?;
+        if self.quoted_facts().any(|e| !e.omitted && (e.source.is_some() || e.as_of.is_some())) {
+            s.serialize_field("provenance", &Provenances(self))?;
+        } else {
+            s.skip_field("provenance")?;
+        }
+        if self.quoted_facts().any(|e| e.omitted) {
+            let omitted = || self.quoted_facts().filter(|e| e.omitted).map(|e| e.fact);
+            s.serialize_field("omitted_facts", &Listed(omitted))?;
+        } else {
+            s.skip_field("omitted_facts")?;
+        }
         match self.questionnaire() {
             Some(q) => s.serialize_field("questionnaire", q)?,
             None => s.skip_field("questionnaire")?,
@@ -639,6 +686,46 @@ impl Serialize for Report {
         }
         s.serialize_field("notice", NOTICE)?;
         s.end()
+    }
+}
+
+/// The report's `facts`: the value of every fact it quotes and does not
+/// leave out, by path.
+struct QuotedFacts<'a>(&'a Report);
+
+impl Serialize for QuotedFacts<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut map = serializer.serialize_map(None)?;
+        for e in self.0.quoted_facts().filter(|e| !e.omitted) {
+            map.serialize_entry(e.fact, &e.value)?;
+        }
+        map.end()
+    }
+}
+
+/// The report's `provenance`: the source and date of every fact it quotes
+/// with one, by path.
+struct Provenances<'a>(&'a Report);
+
+impl Serialize for Provenances<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        #[derive(Serialize)]
+        struct Provenance<'p> {
+            #[serde(skip_serializing_if = "Option::is_none")]
+            source: Option<&'p str>,
+            #[serde(skip_serializing_if = "Option::is_none")]
+            as_of: Option<&'p str>,
+        }
+        let mut map = serializer.serialize_map(None)?;
+        let quoted = self.0.quoted_facts().filter(|e| !e.omitted);
+        for e in quoted.filter(|e| e.source.is_some() || e.as_of.is_some()) {
+            let p = Provenance {
+                source: e.source,
+                as_of: e.as_of,
+            };
+            map.serialize_entry(e.fact, &p)?;
+        }
+        map.end()
     }
 }
 

@@ -6,7 +6,9 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use serde_json::value::RawValue;
 
 use crate::model::{SafeguardStatus, ScopeStatus, Severity, Status};
-use crate::report::{Evidence, NOTICE, Report};
+use indexmap::IndexMap;
+
+use crate::report::{NOTICE, Report};
 
 /// A report as owned data: what [`Report::to_json`] writes, read back.
 /// Serialising a record read from a report's JSON gives the same bytes.
@@ -50,8 +52,78 @@ pub struct ReportRecord {
     /// Whether `missing_facts` lists only the first.
     #[serde(default, skip_serializing_if = "is_false")]
     pub missing_facts_truncated: bool,
+    /// The value of every fact the evidence quotes, each once, by path, as
+    /// the exact JSON text the report quoted (`null` when only its
+    /// provenance is known); written back as JSON, not as strings.
+    #[serde(serialize_with = "raw_map_out", deserialize_with = "raw_map_in")]
+    pub facts: IndexMap<String, String>,
+    /// Where the quoted facts with a source or a date come from, by path.
+    #[serde(default, skip_serializing_if = "IndexMap::is_empty")]
+    pub provenance: IndexMap<String, ProvenanceRecord>,
+    /// The quoted facts whose values the report leaves out, over its quote
+    /// budget.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub omitted_facts: Vec<String>,
     /// The notice every report carries.
     pub notice: String,
+}
+
+impl ReportRecord {
+    /// A quoted fact as evidence: its value and provenance as the report
+    /// quotes them, or `omitted` when the report leaves it out; `None` for
+    /// a path the report does not quote.
+    ///
+    /// ```
+    /// let rules = dd_rules::RuleSet::bundled()?;
+    /// let report = rules.evaluate_json(
+    ///     r#"{"end_user": {"sanctioned": {"value": true, "source": "OFAC list"}}}"#,
+    /// )?;
+    /// let record = dd_rules::ReportRecord::from(&report);
+    /// let flag = record.flags.iter().find(|f| f.id == "S2.sanctioned").unwrap();
+    /// assert_eq!(flag.evidence, ["end_user.sanctioned"]);
+    /// let quoted = record.evidence("end_user.sanctioned").unwrap();
+    /// assert_eq!(quoted.value.as_deref(), Some("true"));
+    /// assert_eq!(quoted.source.as_deref(), Some("OFAC list"));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn evidence(&self, fact: &str) -> Option<EvidenceRecord> {
+        let omitted = self.omitted_facts.iter().any(|f| f == fact);
+        let value = self.facts.get(fact);
+        if value.is_none() && !omitted {
+            return None;
+        }
+        let provenance = self.provenance.get(fact);
+        Some(EvidenceRecord {
+            fact: fact.to_string(),
+            value: value.cloned(),
+            source: provenance.and_then(|p| p.source.clone()),
+            as_of: provenance.and_then(|p| p.as_of.clone()),
+            omitted,
+        })
+    }
+}
+
+/// Where a quoted fact of a [`ReportRecord`] comes from.
+///
+/// ```
+/// let rules = dd_rules::RuleSet::bundled()?;
+/// let report = rules.evaluate_json(
+///     r#"{"end_user": {"sanctioned": {"value": true, "as_of": "2026-01-02"}}}"#,
+/// )?;
+/// let record = dd_rules::ReportRecord::from(&report);
+/// let p = &record.provenance["end_user.sanctioned"];
+/// assert_eq!((p.source.as_deref(), p.as_of.as_deref()), (None, Some("2026-01-02")));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct ProvenanceRecord {
+    /// Where the value comes from.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source: Option<String>,
+    /// When the source said so.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub as_of: Option<String>,
 }
 
 /// The ruleset of a [`ReportRecord`].
@@ -95,8 +167,9 @@ pub struct ScopeRecord {
     /// Where the scope comes from.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub citation: Option<String>,
-    /// The facts quoted.
-    pub evidence: Vec<EvidenceRecord>,
+    /// The facts quoted, by path: their values are in
+    /// [`ReportRecord::facts`] ([`ReportRecord::evidence`]).
+    pub evidence: Vec<String>,
     /// For an unknown scope, the absent facts that kept it undecided.
     pub missing: Vec<String>,
     /// Whether `missing` lists only the first.
@@ -131,8 +204,9 @@ pub struct FlagRecord {
     pub status: Status,
     /// Whether every safeguard that mitigates it is in place.
     pub mitigated: bool,
-    /// The facts quoted.
-    pub evidence: Vec<EvidenceRecord>,
+    /// The facts quoted, by path: their values are in
+    /// [`ReportRecord::facts`] ([`ReportRecord::evidence`]).
+    pub evidence: Vec<String>,
     /// For an unknown flag, the absent facts that kept it undecided.
     pub missing: Vec<String>,
     /// Whether `missing` lists only the first.
@@ -142,19 +216,18 @@ pub struct FlagRecord {
     pub mitigations: Vec<MitigationRecord>,
 }
 
-/// One piece of evidence of a [`FlagRecord`]: the value as the exact JSON
-/// text the report quoted (`None` when it was left out, `omitted`).
+/// A quoted fact as a flag's evidence quotes it, put together from a
+/// [`ReportRecord`]'s `facts`, `provenance` and `omitted_facts` by
+/// [`ReportRecord::evidence`]: the value as the exact JSON text the report
+/// quoted (`None` when it was left out, `omitted`). It serialises as the
+/// report's evidence entries did before they were quoted once per report.
 ///
 /// ```
 /// let rules = dd_rules::RuleSet::bundled()?;
-/// let report = rules.evaluate_json(
-///     r#"{"end_user": {"sanctioned": {"value": true, "source": "OFAC list"}}}"#,
-/// )?;
+/// let report = rules.evaluate_json(r#"{"end_user": {"name": "Agency X", "sanctioned": true}}"#)?;
 /// let record = dd_rules::ReportRecord::from(&report);
-/// let quoted = record.flags.iter().flat_map(|f| &f.evidence)
-///     .find(|e| e.fact == "end_user.sanctioned").unwrap();
-/// assert_eq!(quoted.value.as_deref(), Some("true"));
-/// assert_eq!(quoted.source.as_deref(), Some("OFAC list"));
+/// let quoted = record.evidence("end_user.name").unwrap();
+/// assert_eq!(serde_json::to_string(&quoted)?, r#"{"fact":"end_user.name","value":"Agency X"}"#);
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -232,26 +305,30 @@ fn raw_out<S: Serializer>(value: &Option<String>, s: S) -> Result<S::Ok, S::Erro
     raw.serialize(s)
 }
 
+/// Writes the JSON texts of a map's values as JSON.
+fn raw_map_out<S: Serializer>(map: &IndexMap<String, String>, s: S) -> Result<S::Ok, S::Error> {
+    use serde::ser::SerializeMap;
+    let mut out = s.serialize_map(Some(map.len()))?;
+    for (key, text) in map {
+        let raw = RawValue::from_string(text.clone()).map_err(serde::ser::Error::custom)?;
+        out.serialize_entry(key, &raw)?;
+    }
+    out.end()
+}
+
+/// Reads a map's values as their JSON texts.
+fn raw_map_in<'de, D: Deserializer<'de>>(d: D) -> Result<IndexMap<String, String>, D::Error> {
+    let map = IndexMap::<String, Box<RawValue>>::deserialize(d)?;
+    Ok(map
+        .into_iter()
+        .map(|(key, raw)| (key, raw.get().to_string()))
+        .collect())
+}
+
 /// Reads a value as its JSON text, `null` included (an `Option` would read
 /// `null` as absent, and the record would then leave it out).
 fn raw_in<'de, D: Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
     Box::<RawValue>::deserialize(d).map(|raw| Some(raw.get().to_string()))
-}
-
-/// A quoted fact as owned data: its value as the JSON text quoted, none of
-/// it when the report left it out.
-fn evidence_record(e: Evidence<'_>) -> EvidenceRecord {
-    EvidenceRecord {
-        fact: e.fact.to_string(),
-        value: if e.omitted {
-            None
-        } else {
-            serde_json::to_string(&e.value).ok()
-        },
-        source: e.source.filter(|_| !e.omitted).map(str::to_string),
-        as_of: e.as_of.filter(|_| !e.omitted).map(str::to_string),
-        omitted: e.omitted,
-    }
 }
 
 impl From<&Report> for ReportRecord {
@@ -270,7 +347,7 @@ impl From<&Report> for ReportRecord {
                 status: s.status,
                 title: s.title.to_string(),
                 citation: s.citation.map(str::to_string),
-                evidence: s.evidence().map(evidence_record).collect(),
+                evidence: s.evidence().map(|e| e.fact.to_string()).collect(),
                 missing: s.missing().map(str::to_string).collect(),
                 missing_truncated: s.missing_truncated,
             }),
@@ -284,7 +361,7 @@ impl From<&Report> for ReportRecord {
                     citation: f.citation.map(str::to_string),
                     status: f.status,
                     mitigated: f.mitigated,
-                    evidence: f.evidence().map(evidence_record).collect(),
+                    evidence: f.evidence().map(|e| e.fact.to_string()).collect(),
                     missing: f.missing().map(str::to_string).collect(),
                     missing_truncated: f.missing_truncated,
                     mitigations: f
@@ -307,6 +384,22 @@ impl From<&Report> for ReportRecord {
                 .collect(),
             missing_facts: report.missing_facts().map(str::to_string).collect(),
             missing_facts_truncated: report.missing_facts_truncated(),
+            facts: (report.quoted_facts().filter(|e| !e.omitted))
+                .map(|e| (e.fact.to_string(), e.value.to_json()))
+                .collect(),
+            provenance: (report.quoted_facts().filter(|e| !e.omitted))
+                .filter(|e| e.source.is_some() || e.as_of.is_some())
+                .map(|e| {
+                    let p = ProvenanceRecord {
+                        source: e.source.map(str::to_string),
+                        as_of: e.as_of.map(str::to_string),
+                    };
+                    (e.fact.to_string(), p)
+                })
+                .collect(),
+            omitted_facts: (report.quoted_facts().filter(|e| e.omitted))
+                .map(|e| e.fact.to_string())
+                .collect(),
             notice: NOTICE.to_string(),
         }
     }

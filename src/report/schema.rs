@@ -86,6 +86,39 @@ pub(crate) fn report_schema(rules: &Engine) -> Value {
     field("missing_facts", paths(MAX_MISSING_FACTS), true);
     field("missing_facts_truncated", json!({"const": true}), false);
     field(
+        "facts",
+        json!({
+            "description": "The value of every fact the evidence quotes, each once, by path (null when only its provenance is known).",
+            "type": "object",
+            "propertyNames": {"$ref": "#/$defs/fact"}
+        }),
+        true,
+    );
+    field(
+        "provenance",
+        json!({
+            "description": "Where the quoted facts that have a source or a date come from, by path.",
+            "type": "object",
+            "propertyNames": {"$ref": "#/$defs/fact"},
+            "additionalProperties": object(
+                json!({"source": {"type": "string"}, "as_of": {"type": "string"}}),
+                &[],
+            ),
+            "minProperties": 1
+        }),
+        false,
+    );
+    field(
+        "omitted_facts",
+        json!({
+            "description": "The quoted facts whose values the report leaves out, over its quote budget.",
+            "type": "array",
+            "items": {"$ref": "#/$defs/fact"},
+            "minItems": 1
+        }),
+        false,
+    );
+    field(
         "questionnaire",
         json!({"$ref": "#/$defs/questionnaire"}),
         false,
@@ -97,7 +130,7 @@ pub(crate) fn report_schema(rules: &Engine) -> Value {
     defs.insert("outcome".into(), outcomes);
     defs.insert("flag_id".into(), flag_ids);
     defs.insert("safeguard_id".into(), safeguard_ids);
-    defs.insert("evidence".into(), evidence(rules));
+    defs.insert("fact".into(), fact(rules));
     defs.insert("flag".into(), flag());
     defs.insert("safeguard".into(), safeguard());
     if scope.is_some() {
@@ -185,32 +218,17 @@ fn nonempty(items: Value) -> Value {
     json!({"type": "array", "items": items, "minItems": 1})
 }
 
-/// One evidence entry (`Evidence`'s `Serialize`): a quoted fact with its
-/// value (any JSON value, `null` when only its provenance is known) and
-/// provenance, or one left out over the quote budget. The fact is one the
-/// scope or a flag quotes.
-fn evidence(rules: &Engine) -> Value {
+/// A fact the scope or a flag quotes as evidence: its path.
+fn fact(rules: &Engine) -> Value {
     let program = rules.program();
-    let facts: BTreeSet<&str> = program
-        .scope
-        .iter()
-        .flat_map(|s| s.evidence.iter())
-        .chain(program.flags.iter().flat_map(|f| f.evidence.iter()))
-        .map(|(fact, _, _)| fact.as_str())
-        .collect();
-    let fact = names(facts.into_iter());
-    json!({"oneOf": [
-        object(
-            json!({
-                "fact": fact,
-                "value": true,
-                "source": {"type": "string"},
-                "as_of": {"type": "string"}
-            }),
-            &["fact", "value"],
-        ),
-        object(json!({"fact": fact, "omitted": {"const": true}}), &["fact", "omitted"]),
-    ]})
+    let facts: BTreeSet<&str> = program.quotes.iter().map(|q| q.path.as_str()).collect();
+    names(facts.into_iter())
+}
+
+/// The evidence of a flag or of the scope: the facts it quotes, by path,
+/// each of them in the report's `facts` (or, left out, `omitted_facts`).
+fn evidence() -> Value {
+    json!({"type": "array", "items": {"$ref": "#/$defs/fact"}})
 }
 
 /// One flag (`FlagReport`'s `Serialize`, the fields of `flag_report_fields!`).
@@ -224,7 +242,7 @@ fn flag() -> Value {
             "citation": {"type": "string"},
             "status": {"enum": Status::NAMES},
             "mitigated": {"type": "boolean"},
-            "evidence": {"type": "array", "items": {"$ref": "#/$defs/evidence"}},
+            "evidence": evidence(),
             "missing": paths(MAX_MISSING_PER_FLAG),
             "missing_truncated": {"const": true},
             "mitigations": {"type": "array", "items": object(
@@ -269,7 +287,7 @@ fn scope_report() -> Value {
             "status": {"enum": ScopeStatus::NAMES},
             "title": {"type": "string"},
             "citation": {"type": "string"},
-            "evidence": {"type": "array", "items": {"$ref": "#/$defs/evidence"}},
+            "evidence": evidence(),
             "missing": paths(MAX_MISSING_PER_FLAG),
             "missing_truncated": {"const": true}
         }),

@@ -72,8 +72,7 @@ impl<'a> ScopeReport<'a> {
     /// those unknown whose provenance says something.
     pub fn evidence(&self) -> impl Iterator<Item = Evidence<'a>> + 'a {
         let code = self.report.rules.program().scope.as_ref();
-        self.report
-            .quote(code.map_or(&[][..], |c| &c.evidence[..]), 0)
+        self.report.quote(code.map_or(&[][..], |c| &c.evidence[..]))
     }
 
     /// For an unknown scope, the absent facts that kept it undecided, sorted.
@@ -121,7 +120,7 @@ impl Serialize for ScopeReport<'_> {
             Some(citation) => s.serialize_field("citation", citation)?,
             None => s.skip_field("citation")?,
         }
-        s.serialize_field("evidence", &Listed(|| self.evidence()))?;
+        s.serialize_field("evidence", &Listed(|| self.evidence().map(|e| e.fact)))?;
         s.serialize_field("missing", &Listed(|| self.missing()))?;
         if self.missing_truncated {
             s.serialize_field("missing_truncated", &true)?;

@@ -4,7 +4,8 @@
 
 use super::RuleSet;
 use crate::facts::FactsError;
-use crate::report::decision::{DecisionOptions, RecordFact, push_json_str, resolve};
+use crate::printable::push_json_str;
+use crate::report::decision::{DecisionOptions, RecordFact, resolve};
 
 impl RuleSet {
     /// The options of decision records ([`Report::write_decision`](crate::Report::write_decision)) that
