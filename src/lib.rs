@@ -148,8 +148,7 @@ pub use printable::{is_hidden, printable, printable_prefix};
 pub use report::disposition::Disposition;
 pub use report::record::{
     EvidenceRecord, FlagRecord, MitigationRecord, ProvenanceRecord, ReportRecord, RulesetRecord,
-    SafeguardRecord,
-    ScopeRecord,
+    SafeguardRecord, ScopeRecord,
 };
 pub use report::{
     DecisionOptions, Evidence, FlagReport, Mitigation, NOTICE, Question, Questionnaire,

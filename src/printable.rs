@@ -170,7 +170,13 @@ mod tests {
                 }
             }
         }
-        for s in ["", "plain", "a\"q\\b", "\u{0}\u{1f}\u{7f}é€😀\n\r\t\u{8}\u{c}", "0123456789\"abcdef"] {
+        for s in [
+            "",
+            "plain",
+            "a\"q\\b",
+            "\u{0}\u{1f}\u{7f}é€😀\n\r\t\u{8}\u{c}",
+            "0123456789\"abcdef",
+        ] {
             let mut out = String::new();
             push_json_str(&mut out, s);
             assert_eq!(out, serde_json::to_string(s).unwrap());

@@ -134,7 +134,9 @@ fn the_writer_agrees_on_reports_that_leave_values_out() {
         )
         .unwrap();
     }
-    source.push_str("outcomes { go, stop }\ndisposition { when any flags(raised) => stop  otherwise => go }\n");
+    source.push_str(
+        "outcomes { go, stop }\ndisposition { when any flags(raised) => stop  otherwise => go }\n",
+    );
     let rules = RuleSet::compile(&source, "big.rules").unwrap();
     // Each fact is quoted once, so only values that quote longer than
     // they are written (a decimal with an exponent, with all its digits)
@@ -145,7 +147,10 @@ fn the_writer_agrees_on_reports_that_leave_values_out() {
     let report = rules.evaluate_json(&doc).unwrap();
     let json = report.to_json();
     assert!(json.contains(r#""omitted_facts":["#), "nothing left out");
-    assert!(json.contains(r#""facts":{"ps0":[{"d":1000"#), "the first list is quoted");
+    assert!(
+        json.contains(r#""facts":{"ps0":[{"d":1000"#),
+        "the first list is quoted"
+    );
     assert_same_bytes(&report, "over the budget");
     // A record read back keeps what was left out, by fact.
     let record: ReportRecord = serde_json::from_str(&json).unwrap();
@@ -212,7 +217,10 @@ fn old_form(json: &str) -> String {
     let r: ReportRecord = serde_json::from_str(json).unwrap();
     let quote = |paths: &[String]| -> Vec<EvidenceRecord> {
         (paths.iter())
-            .map(|p| r.evidence(p).unwrap_or_else(|| panic!("{p} is cited but not quoted")))
+            .map(|p| {
+                r.evidence(p)
+                    .unwrap_or_else(|| panic!("{p} is cited but not quoted"))
+            })
             .collect()
     };
     let old = OldReport {
@@ -259,8 +267,10 @@ fn old_form(json: &str) -> String {
 #[test]
 fn a_report_still_carries_every_flags_evidence() {
     let root = env!("CARGO_MANIFEST_DIR");
-    let golden = std::fs::read_to_string(format!("{root}/tests/golden/reports-before-quoting-once.json"))
-        .unwrap();
+    let golden = std::fs::read_to_string(format!(
+        "{root}/tests/golden/reports-before-quoting-once.json"
+    ))
+    .unwrap();
     let golden: serde_json::Value = serde_json::from_str(&golden).unwrap();
     let rules = RuleSet::bundled().unwrap();
     let mut checked = 0;

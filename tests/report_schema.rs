@@ -242,7 +242,9 @@ fn reports_that_omit_evidence_and_cut_lists_validate() {
             "flag A.f{i} {{ step: 1 severity: high title: \"t\" when: x evidence: ds{i}, x }}\n"
         ));
     }
-    source.push_str("outcomes { go, stop }\ndisposition { when any flags(raised) => stop  otherwise => go }\n");
+    source.push_str(
+        "outcomes { go, stop }\ndisposition { when any flags(raised) => stop  otherwise => go }\n",
+    );
     let big = Checker::new(RuleSet::compile(&source, "big.rules").unwrap());
     let list = vec![r#"{"d": 1e27}"#; 40_000].join(",");
     let lists: Vec<String> = (0..4).map(|i| format!("\"ds{i}\": [{list}]")).collect();

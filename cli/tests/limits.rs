@@ -175,16 +175,17 @@ fn an_ndjson_file_of_long_lines_streams_too() {
 
 #[test]
 fn ndjson_reports_past_the_output_budget_are_written_in_order() {
-    // 70 lines of 10 kB, each quoted by 100 flags: each report is about
-    // 1 MiB (the least quote budget of a report), 70 MiB for the chunk, over
-    // its 64 MiB of output. The reports past it are dropped with their
-    // facts and evaluated again when their turn comes: what is printed is
-    // the same, in the same order.
+    // 90 lines of 10 kB, each quoted once, by a ruleset of 100 flags whose
+    // titles and citations are 4,000 bytes: each report is about 800 kB,
+    // 72 MB for the chunk, over its 64 MiB of output. The reports past it
+    // are dropped with their facts and evaluated again when their turn
+    // comes: what is printed is the same, in the same order.
     let dir = TempDir::new("output-budget");
     let flags: String = (0..100)
         .map(|i| {
             format!(
-                "flag S4.f{i} {{ step: 4 severity: high title: \"F{i}\" when: count(p in parties) > 0 evidence: parties }}\n"
+                "flag S4.f{i} {{ step: 4 severity: high title: \"F{i} {long}\" citation: \"{long}\" when: count(p in parties) > 0 evidence: parties }}\n",
+                long = "x".repeat(4000)
             )
         })
         .collect();
@@ -204,13 +205,13 @@ fn ndjson_reports_past_the_output_budget_are_written_in_order() {
             vec![party.as_str(); 100].join(",")
         )
     };
-    let stream: String = (0..70).map(|i| doc(i) + "\n").collect();
+    let stream: String = (0..90).map(|i| doc(i) + "\n").collect();
     let stream = dir.write("wide.ndjson", stream);
     let run = dd(["eval", "--rules", &arg(&rules), &arg(&stream)]);
     run.code(0)
-        .stderr_has("70 line(s): 70 report(s), 0 rejected");
+        .stderr_has("90 line(s): 90 report(s), 0 rejected");
     let lines: Vec<&str> = run.stdout.lines().collect();
-    assert_eq!(lines.len(), 70);
+    assert_eq!(lines.len(), 90);
     let total: usize = lines.iter().map(|l| l.len()).sum();
     assert!(total > 64 * 1024 * 1024, "{total} bytes: none deferred");
     for (i, line) in lines.iter().enumerate() {
@@ -222,7 +223,7 @@ fn ndjson_reports_past_the_output_budget_are_written_in_order() {
     }
     // The last, deferred, is what the document gives alone (without the
     // advice, which a stream never gives).
-    let last = dir.write("last.json", doc(69));
+    let last = dir.write("last.json", doc(89));
     let alone = dd([
         "eval",
         "--no-advice",
@@ -232,5 +233,5 @@ fn ndjson_reports_past_the_output_budget_are_written_in_order() {
         &arg(&rules),
         &arg(&last),
     ]);
-    assert_eq!(alone.code(0).stdout.trim_end(), lines[69]);
+    assert_eq!(alone.code(0).stdout.trim_end(), lines[89]);
 }

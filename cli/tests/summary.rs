@@ -335,16 +335,17 @@ fn secret_input() -> (String, Vec<String>) {
     let (report, full) = full_report("examples/transactions/face-recognition-national-police.json");
     lines.push(report);
     secrets.push(full["transaction"].as_str().unwrap().to_string());
-    for flag in full["flags"].as_array().unwrap() {
-        for e in flag["evidence"].as_array().unwrap() {
-            if let Some(s) = e["value"].as_str()
-                && s.len() > 3
-                && !s.chars().all(|c| c.is_ascii_lowercase() || c == '_')
-            {
-                secrets.push(s.to_string());
-            }
+    let mut quoted = 0;
+    for value in full["facts"].as_object().unwrap().values() {
+        if let Some(s) = value.as_str()
+            && s.len() > 3
+            && !s.chars().all(|c| c.is_ascii_lowercase() || c == '_')
+        {
+            secrets.push(s.to_string());
+            quoted += 1;
         }
     }
+    assert!(quoted > 0, "the full report quotes no free text");
     (lines.join("\n") + "\n", secrets)
 }
 

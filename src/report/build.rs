@@ -348,7 +348,10 @@ fn quote_cost(rules: &Engine, facts: &Facts, quote: &Quote, limit: usize) -> usi
     if absent && provenance.is_none() {
         return 0;
     }
-    let value = measure(&QuotedValue::new(rules.schema(), quote.ty, root, slot), limit);
+    let value = measure(
+        &QuotedValue::new(rules.schema(), quote.ty, root, slot),
+        limit,
+    );
     let text = |s: Option<&String>| s.map_or(0, |s| measure(s, limit));
     let provenance = provenance.map_or(0, |p| text(p.source.as_ref()) + text(p.as_of.as_ref()));
     (2 * quote.path.len() + QUOTE_OVERHEAD)

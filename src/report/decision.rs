@@ -7,11 +7,11 @@
 //! so writing one costs a pass over the flags and a copy of their ids.
 
 use crate::engine::DecisionText;
-use crate::printable::push_json_str;
 use crate::facts::Facts;
 use crate::facts::render::QuotedValue;
 use crate::facts::schema::Type;
 use crate::model::Status;
+use crate::printable::push_json_str;
 use crate::report::Report;
 
 /// The [`DecisionText`] of the ruleset of `report`.

@@ -140,7 +140,10 @@ fn report_text(rules: &Engine) -> ReportText {
     let mitigations: usize = (text.mitigations.iter().flatten()).map(longest).sum();
     let quotes: usize = text.quotes.iter().map(String::len).sum();
     text.len = text.head.len()
-        + text.scope.as_ref().map_or(0, |(rule, after)| rule.len() + after.len())
+        + text
+            .scope
+            .as_ref()
+            .map_or(0, |(rule, after)| rule.len() + after.len())
         + text.flags.iter().map(|f| f.len() + 64).sum::<usize>()
         + mitigations
         + text.safeguards.iter().map(longest).sum::<usize>()
@@ -234,7 +237,9 @@ impl Report {
         }
         out.push_str("],\"safeguards\":[");
         for (i, (&status, statuses)) in self.safeguards.iter().zip(&text.safeguards).enumerate() {
-            let item = statuses.get(safeguard_index(status)).map_or("", String::as_str);
+            let item = statuses
+                .get(safeguard_index(status))
+                .map_or("", String::as_str);
             out.push_str(if i == 0 { first(item) } else { item });
         }
         out.push(']');
@@ -260,7 +265,11 @@ impl Report {
         let mut none = true;
         for &q in entries {
             let q = q as usize;
-            if !text.quoted.get(q / 64).is_some_and(|w| w & (1 << (q % 64)) != 0) {
+            if text
+                .quoted
+                .get(q / 64)
+                .is_none_or(|w| w & (1 << (q % 64)) == 0)
+            {
                 continue;
             }
             let item = text.quotes.get(q).map_or("", String::as_str);
@@ -272,7 +281,13 @@ impl Report {
 
     /// `,"<key>":[…]` for the missing paths of `range`, and
     /// `,"<key>_truncated":true` when they are only the first.
-    fn push_missing(&self, out: &mut String, range: std::ops::Range<usize>, truncated: bool, key: &str) {
+    fn push_missing(
+        &self,
+        out: &mut String,
+        range: std::ops::Range<usize>,
+        truncated: bool,
+        key: &str,
+    ) {
         out.push_str(",\"");
         out.push_str(key);
         out.push_str("\":[");

@@ -665,7 +665,10 @@ impl Serialize for Report {
             s.skip_field("missing_facts_truncated")?;
         }
         s.serialize_field("facts", &QuotedFacts(self))?;
-        if self.quoted_facts().any(|e| !e.omitted && (e.source.is_some() || e.as_of.is_some())) {
+        if self
+            .quoted_facts()
+            .any(|e| !e.omitted && (e.source.is_some() || e.as_of.is_some()))
+        {
             s.serialize_field("provenance", &Provenances(self))?;
         } else {
             s.skip_field("provenance")?;

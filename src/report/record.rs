@@ -6,8 +6,6 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use serde_json::value::RawValue;
 
 use crate::model::{SafeguardStatus, ScopeStatus, Severity, Status};
-use indexmap::IndexMap;
-
 use crate::report::{NOTICE, Report};
 
 /// A report as owned data: what [`Report::to_json`] writes, read back.
@@ -55,11 +53,18 @@ pub struct ReportRecord {
     /// The value of every fact the evidence quotes, each once, by path, as
     /// the exact JSON text the report quoted (`null` when only its
     /// provenance is known); written back as JSON, not as strings.
+    /// In the report's order: the JSON object of the report, as pairs.
     #[serde(serialize_with = "raw_map_out", deserialize_with = "raw_map_in")]
-    pub facts: IndexMap<String, String>,
-    /// Where the quoted facts with a source or a date come from, by path.
-    #[serde(default, skip_serializing_if = "IndexMap::is_empty")]
-    pub provenance: IndexMap<String, ProvenanceRecord>,
+    pub facts: Vec<(String, String)>,
+    /// Where the quoted facts with a source or a date come from, by path,
+    /// in the report's order.
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        serialize_with = "map_out",
+        deserialize_with = "map_in"
+    )]
+    pub provenance: Vec<(String, ProvenanceRecord)>,
     /// The quoted facts whose values the report leaves out, over its quote
     /// budget.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
@@ -88,11 +93,13 @@ impl ReportRecord {
     /// ```
     pub fn evidence(&self, fact: &str) -> Option<EvidenceRecord> {
         let omitted = self.omitted_facts.iter().any(|f| f == fact);
-        let value = self.facts.get(fact);
+        let value = self.facts.iter().find(|(f, _)| f == fact).map(|(_, v)| v);
         if value.is_none() && !omitted {
             return None;
         }
-        let provenance = self.provenance.get(fact);
+        let provenance = (self.provenance.iter())
+            .find(|(f, _)| f == fact)
+            .map(|(_, p)| p);
         Some(EvidenceRecord {
             fact: fact.to_string(),
             value: value.cloned(),
@@ -111,7 +118,8 @@ impl ReportRecord {
 ///     r#"{"end_user": {"sanctioned": {"value": true, "as_of": "2026-01-02"}}}"#,
 /// )?;
 /// let record = dd_rules::ReportRecord::from(&report);
-/// let p = &record.provenance["end_user.sanctioned"];
+/// let (fact, p) = &record.provenance[0];
+/// assert_eq!(fact, "end_user.sanctioned");
 /// assert_eq!((p.source.as_deref(), p.as_of.as_deref()), (None, Some("2026-01-02")));
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
@@ -305,21 +313,49 @@ fn raw_out<S: Serializer>(value: &Option<String>, s: S) -> Result<S::Ok, S::Erro
     raw.serialize(s)
 }
 
-/// Writes the JSON texts of a map's values as JSON.
-fn raw_map_out<S: Serializer>(map: &IndexMap<String, String>, s: S) -> Result<S::Ok, S::Error> {
-    use serde::ser::SerializeMap;
-    let mut out = s.serialize_map(Some(map.len()))?;
-    for (key, text) in map {
-        let raw = RawValue::from_string(text.clone()).map_err(serde::ser::Error::custom)?;
-        out.serialize_entry(key, &raw)?;
-    }
-    out.end()
+/// Writes pairs as a JSON object.
+fn map_out<S: Serializer, V: Serialize>(pairs: &[(String, V)], s: S) -> Result<S::Ok, S::Error> {
+    s.collect_map(pairs.iter().map(|(key, value)| (key, value)))
 }
 
-/// Reads a map's values as their JSON texts.
-fn raw_map_in<'de, D: Deserializer<'de>>(d: D) -> Result<IndexMap<String, String>, D::Error> {
-    let map = IndexMap::<String, Box<RawValue>>::deserialize(d)?;
-    Ok(map
+/// Reads a JSON object as pairs, in its order.
+fn map_in<'de, D: Deserializer<'de>, V: Deserialize<'de>>(
+    d: D,
+) -> Result<Vec<(String, V)>, D::Error> {
+    struct Pairs<V>(std::marker::PhantomData<V>);
+    impl<'de, V: Deserialize<'de>> serde::de::Visitor<'de> for Pairs<V> {
+        type Value = Vec<(String, V)>;
+        fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.write_str("an object")
+        }
+        fn visit_map<A: serde::de::MapAccess<'de>>(
+            self,
+            mut map: A,
+        ) -> Result<Self::Value, A::Error> {
+            let mut pairs = Vec::new();
+            while let Some(pair) = map.next_entry()? {
+                pairs.push(pair);
+            }
+            Ok(pairs)
+        }
+    }
+    d.deserialize_map(Pairs(std::marker::PhantomData))
+}
+
+/// Writes pairs whose values are JSON texts as a JSON object.
+fn raw_map_out<S: Serializer>(pairs: &[(String, String)], s: S) -> Result<S::Ok, S::Error> {
+    let mut raw = Vec::with_capacity(pairs.len());
+    for (key, text) in pairs {
+        let value = RawValue::from_string(text.clone()).map_err(serde::ser::Error::custom)?;
+        raw.push((key.clone(), value));
+    }
+    map_out(&raw, s)
+}
+
+/// Reads a JSON object as pairs of keys and values' JSON texts.
+fn raw_map_in<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<(String, String)>, D::Error> {
+    let pairs: Vec<(String, Box<RawValue>)> = map_in(d)?;
+    Ok(pairs
         .into_iter()
         .map(|(key, raw)| (key, raw.get().to_string()))
         .collect())

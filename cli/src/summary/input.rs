@@ -43,7 +43,9 @@ impl<'de: 'a, 'a> Deserialize<'de> for Text<'a> {
     }
 }
 
-/// A decision record's `facts`: each path and its value's JSON text.
+/// A record's `facts`: each path and its value's JSON text (a decision
+/// record's facts asked for with `--record-fact`, a full report's quoted
+/// facts).
 pub struct FactsIn<'a>(pub Vec<(Text<'a>, &'a RawValue)>);
 
 impl<'de: 'a, 'a> Deserialize<'de> for FactsIn<'a> {
@@ -78,17 +80,6 @@ pub struct RulesetIn<'a> {
     pub digest: Cow<'a, str>,
 }
 
-/// One evidence entry of a full report: the fact and its quoted value
-/// (`None` when the report left it out or quoted `null`).
-#[derive(Deserialize)]
-#[serde(rename = "evidence")]
-pub struct EvidenceIn<'a> {
-    #[serde(borrow)]
-    pub fact: Text<'a>,
-    #[serde(borrow, default)]
-    pub value: Option<&'a RawValue>,
-}
-
 /// One flag of a full report.
 #[derive(Deserialize)]
 #[serde(rename = "flag")]
@@ -99,15 +90,12 @@ pub struct FlagIn<'a> {
     pub status: Text<'a>,
     #[serde(default)]
     pub mitigated: bool,
-    #[serde(borrow, default)]
-    pub evidence: Vec<EvidenceIn<'a>>,
 }
 
 /// The scope: a status string (decision record) or an object with a status
-/// and evidence (full report).
+/// (full report).
 pub struct ScopeIn<'a> {
     pub status: Cow<'a, str>,
-    pub evidence: Vec<EvidenceIn<'a>>,
 }
 
 impl<'de: 'a, 'a> Deserialize<'de> for ScopeIn<'a> {
@@ -121,29 +109,25 @@ impl<'de: 'a, 'a> Deserialize<'de> for ScopeIn<'a> {
             fn visit_borrowed_str<E: de::Error>(self, v: &'de str) -> Result<Self::Value, E> {
                 Ok(ScopeIn {
                     status: Cow::Borrowed(v),
-                    evidence: Vec::new(),
                 })
             }
             fn visit_str<E: de::Error>(self, v: &str) -> Result<Self::Value, E> {
                 Ok(ScopeIn {
                     status: Cow::Owned(v.to_string()),
-                    evidence: Vec::new(),
                 })
             }
             fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
                 let mut status = None;
-                let mut evidence = Vec::new();
                 while let Some(key) = map.next_key::<Cow<'de, str>>()? {
                     match key.as_ref() {
                         "status" => status = Some(map.next_value::<Cow<'de, str>>()?),
-                        "evidence" => evidence = map.next_value()?,
                         _ => {
                             map.next_value::<de::IgnoredAny>()?;
                         }
                     }
                 }
                 let status = status.ok_or_else(|| de::Error::missing_field("status"))?;
-                Ok(ScopeIn { status, evidence })
+                Ok(ScopeIn { status })
             }
         }
         deserializer.deserialize_any(ScopeVisitor)
@@ -266,31 +250,13 @@ fn upstream_message(error: &RawValue) -> String {
 }
 
 impl<'a> Record<'a> {
-    /// The raw JSON value of the fact `path`: from a decision record's
-    /// `facts`, or from the first evidence entry of a report (scope, then
-    /// flags) that quotes it. `None` when absent or `null`.
+    /// The raw JSON value of the fact `path`, from the record's `facts`:
+    /// those a decision record was asked to quote, those a full report
+    /// quotes as evidence. `None` when absent or `null`.
     pub fn fact(&self, path: &str) -> Option<&'a RawValue> {
-        let found = match self.form {
-            Form::Decision => self
-                .entry
-                .facts
-                .as_ref()
-                .and_then(|facts| facts.0.iter().find(|(p, _)| &**p == path))
-                .map(|(_, v)| *v),
-            Form::Report => {
-                let scope = self.scope.iter().flat_map(|s| s.evidence.iter());
-                let flags = self
-                    .entry
-                    .flags
-                    .iter()
-                    .flatten()
-                    .flat_map(|f| f.evidence.iter());
-                scope
-                    .chain(flags)
-                    .filter(|e| &*e.fact == path)
-                    .find_map(|e| e.value)
-            }
-        };
+        let found = (self.entry.facts.as_ref())
+            .and_then(|facts| facts.0.iter().find(|(p, _)| &**p == path))
+            .map(|(_, v)| *v);
         found.filter(|v| v.get() != "null")
     }
 }
