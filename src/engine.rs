@@ -70,8 +70,10 @@ pub(crate) struct ReportText {
     /// The scope's rule (`out of scope => …`) as a JSON string, and what
     /// follows its status: `,"title":…,"citation":…,"evidence":[`.
     pub(crate) scope: Option<(String, String)>,
-    /// Each flag's `{"id":…,"step":…,"severity":…,"title":…,"citation":…,"status":`.
-    pub(crate) flags: Vec<String>,
+    /// Each flag's `{"id":…,"step":…,"severity":…,"title":…,"citation":…,
+    /// "status":…,"mitigated":…,"evidence":[`, with each status and
+    /// mitigation (`report/json.rs`'s `FLAG_STATES`).
+    pub(crate) flags: Vec<[String; 6]>,
     /// Each flag's mitigations, each as `,{"id":…,"status":…}` with each
     /// safeguard status, in the order of [`SafeguardStatus`](crate::SafeguardStatus).
     pub(crate) mitigations: Vec<Vec<[String; 3]>>,
@@ -80,6 +82,8 @@ pub(crate) struct ReportText {
     pub(crate) safeguards: Vec<[String; 3]>,
     /// Each quoted fact's path as `,"…"`.
     pub(crate) quotes: Vec<String>,
+    /// The schema's field and enum value names, escaped.
+    pub(crate) names: crate::facts::render::JsonNames,
     /// `,"notice":…}`.
     pub(crate) tail: String,
 }

@@ -56,79 +56,8 @@ impl<'a> QuotedValue<'a> {
     /// The value as compact JSON text.
     pub fn to_json(&self) -> String {
         let mut out = String::new();
-        self.write_json(&mut out);
+        self.write_json(&mut out, None);
         out
-    }
-
-    /// Appends the value as compact JSON text to `out`: the bytes its
-    /// `Serialize` gives with serde_json, written without serde (the
-    /// report's writer quotes every value through here;
-    /// `tests/report_json.rs` checks that both agree).
-    pub(crate) fn write_json(&self, out: &mut String) {
-        use std::fmt::Write as _;
-        match (self.frame.value(self.slot), self.ty) {
-            (Value::Bool(b), _) => out.push_str(if *b { "true" } else { "false" }),
-            (Value::Int(n), _) => {
-                let _ = write!(out, "{n}");
-            }
-            (Value::Decimal(d), _) => {
-                let _ = write!(out, "{d}");
-            }
-            (Value::Str(s), _) => push_json_str(out, s),
-            (Value::Enum(i), Type::Enum(e)) => push_json_str(out, variant(self.schema, e, *i)),
-            (Value::Set(mask), Type::Set(e)) => {
-                let mask = mask.get();
-                out.push('[');
-                let mut first = true;
-                for i in 0..128u16 {
-                    if mask & super::bit(i) != 0 {
-                        if !first {
-                            out.push(',');
-                        }
-                        first = false;
-                        push_json_str(out, variant(self.schema, e, i));
-                    }
-                }
-                out.push(']');
-            }
-            (Value::List(frames), Type::List(r)) => {
-                out.push('[');
-                for (i, frame) in frames.iter().enumerate() {
-                    if i > 0 {
-                        out.push(',');
-                    }
-                    self.write_record(out, r, frame, 0);
-                }
-                out.push(']');
-            }
-            (Value::Present, Type::Record(r)) => {
-                self.write_record(out, r, self.frame, self.slot + 1);
-            }
-            _ => out.push_str("null"),
-        }
-    }
-
-    /// Appends the known fields of a record whose slots start at `base`, as
-    /// an object ([`RecordValue`]'s JSON).
-    fn write_record(&self, out: &mut String, record: RecordId, frame: &Frame, base: usize) {
-        out.push('{');
-        let mut first = true;
-        if let Some(rec) = self.schema.record(record) {
-            for (name, field) in &rec.fields {
-                let slot = base + field.offset;
-                if matches!(frame.value(slot), Value::Absent) {
-                    continue;
-                }
-                if !first {
-                    out.push(',');
-                }
-                first = false;
-                push_json_str(out, name);
-                out.push(':');
-                QuotedValue::new(self.schema, field.ty, frame, slot).write_json(out);
-            }
-        }
-        out.push('}');
     }
 
     /// The first `max` bytes of [`to_json`](Self::to_json) (fewer if that
@@ -167,6 +96,109 @@ impl<'a> QuotedValue<'a> {
                 String::from_utf8(bytes).unwrap_or_default()
             }
         }
+    }
+
+    /// Appends the value as compact JSON text to `out`: the bytes its
+    /// `Serialize` gives with serde_json, written without serde (the
+    /// report's writer quotes every value through here, with the schema's
+    /// names already escaped in `names`; `tests/report_json.rs` checks that
+    /// both agree).
+    pub(crate) fn write_json(&self, out: &mut String, names: Option<&JsonNames>) {
+        match (self.frame.value(self.slot), self.ty) {
+            (Value::Bool(b), _) => out.push_str(if *b { "true" } else { "false" }),
+            (Value::Int(n), _) => push_int(out, *n),
+            (Value::Decimal(d), _) => {
+                use std::fmt::Write as _;
+                let _ = write!(out, "{d}");
+            }
+            (Value::Str(s), _) => push_json_str(out, s),
+            (Value::Enum(i), Type::Enum(e)) => self.push_variant(out, names, e, *i, false),
+            (Value::Set(mask), Type::Set(e)) => {
+                // The members in order, one bit at a time, lowest first.
+                let mut mask = mask.get();
+                out.push('[');
+                let mut first = true;
+                while mask != 0 {
+                    let i = mask.trailing_zeros() as u16;
+                    mask &= mask - 1;
+                    self.push_variant(out, names, e, i, !first);
+                    first = false;
+                }
+                out.push(']');
+            }
+            (Value::List(frames), Type::List(r)) => {
+                out.push('[');
+                for (i, frame) in frames.iter().enumerate() {
+                    if i > 0 {
+                        out.push(',');
+                    }
+                    self.write_record(out, names, r, frame, 0);
+                }
+                out.push(']');
+            }
+            (Value::Present, Type::Record(r)) => {
+                self.write_record(out, names, r, self.frame, self.slot + 1);
+            }
+            _ => out.push_str("null"),
+        }
+    }
+
+    /// Appends enum value `i` of enum `e` as a JSON string, after a comma
+    /// if `comma`.
+    fn push_variant(
+        &self,
+        out: &mut String,
+        names: Option<&JsonNames>,
+        e: usize,
+        i: u16,
+        comma: bool,
+    ) {
+        let escaped = names.and_then(|n| n.variants.get(e)?.get(usize::from(i)));
+        match escaped {
+            Some(text) => out.push_str(if comma { text } else { after_comma(text) }),
+            None => {
+                if comma {
+                    out.push(',');
+                }
+                push_json_str(out, variant(self.schema, e, i));
+            }
+        }
+    }
+
+    /// Appends the known fields of a record whose slots start at `base`, as
+    /// an object ([`RecordValue`]'s JSON).
+    fn write_record(
+        &self,
+        out: &mut String,
+        names: Option<&JsonNames>,
+        record: RecordId,
+        frame: &Frame,
+        base: usize,
+    ) {
+        out.push('{');
+        let mut first = true;
+        let keys = names.and_then(|n| n.fields.get(record));
+        if let Some(rec) = self.schema.record(record) {
+            for (k, (name, field)) in rec.fields.iter().enumerate() {
+                let slot = base + field.offset;
+                if matches!(frame.value(slot), Value::Absent) {
+                    continue;
+                }
+                match keys.and_then(|keys| keys.get(k)) {
+                    Some(key) => out.push_str(if first { after_comma(key) } else { key }),
+                    None => {
+                        if !first {
+                            out.push(',');
+                        }
+                        push_json_str(out, name);
+                        out.push(':');
+                    }
+                }
+                first = false;
+                QuotedValue::new(self.schema, field.ty, frame, slot).write_json(out, names);
+            }
+        }
+        out.push('}');
     }
 }
 
@@ -213,6 +245,64 @@ impl Serialize for QuotedValue<'_> {
             // field's type) nothing else.
             _ => serializer.serialize_unit(),
         }
+    }
+}
+
+/// A schema's names as a quoted value writes them, escaped once: each
+/// record's field names as `,"name":`, each enum's values as `,"value"`
+/// (the comma is left out before the first).
+pub(crate) struct JsonNames {
+    fields: Vec<Vec<String>>,
+    variants: Vec<Vec<String>>,
+}
+
+impl JsonNames {
+    pub(crate) fn new(schema: &Schema) -> JsonNames {
+        let escaped = |name: &str, colon: bool| {
+            let mut text = String::from(",");
+            push_json_str(&mut text, name);
+            if colon {
+                text.push(':');
+            }
+            text
+        };
+        JsonNames {
+            fields: (schema.records.iter())
+                .map(|r| r.fields.keys().map(|name| escaped(name, true)).collect())
+                .collect(),
+            variants: (schema.enums.iter())
+                .map(|e| e.variants.keys().map(|name| escaped(name, false)).collect())
+                .collect(),
+        }
+    }
+}
+
+/// `text` without its leading comma.
+fn after_comma(text: &str) -> &str {
+    text.get(1..).unwrap_or_default()
+}
+
+/// Appends `n` in decimal, as `Display` writes it, without the formatting
+/// machinery.
+fn push_int(out: &mut String, n: i64) {
+    let mut digits = [0u8; 20];
+    let mut at = digits.len();
+    let mut rest = n.unsigned_abs();
+    loop {
+        at -= 1;
+        if let Some(d) = digits.get_mut(at) {
+            *d = b'0' + (rest % 10) as u8;
+        }
+        rest /= 10;
+        if rest == 0 {
+            break;
+        }
+    }
+    if n < 0 {
+        out.push('-');
+    }
+    for &d in digits.get(at..).unwrap_or_default() {
+        out.push(char::from(d));
     }
 }
 
@@ -267,5 +357,25 @@ impl fmt::Debug for QuotedValue<'_> {
 impl PartialEq for QuotedValue<'_> {
     fn eq(&self, other: &QuotedValue<'_>) -> bool {
         self.to_json() == other.to_json()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::push_int;
+
+    #[test]
+    fn integers_are_written_as_display_writes_them() {
+        let mut n: i64 = 1;
+        let mut cases = vec![0, -1, 9, 10, -10, i64::MIN, i64::MAX, i64::MIN + 1];
+        while let Some(m) = n.checked_mul(7) {
+            cases.extend([n, -n, n - 1, 1 - n]);
+            n = m;
+        }
+        for n in cases {
+            let mut out = String::new();
+            push_int(&mut out, n);
+            assert_eq!(out, n.to_string());
+        }
     }
 }

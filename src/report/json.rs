@@ -13,6 +13,7 @@ use std::fmt::Write as _;
 
 use super::{NOTICE, Report};
 use crate::engine::{Engine, ReportText};
+use crate::facts::render::JsonNames;
 use crate::model::{SafeguardStatus, ScopeStatus, Status};
 use crate::printable::push_json_str;
 
@@ -52,17 +53,25 @@ fn with_statuses(text: &str) -> [String; 3] {
     SAFEGUARD_STATUSES.map(|s| format!(",{text}\"{}\"}}", s.as_str()))
 }
 
-/// What follows a flag's `"status":`, up to its evidence: its status, its
-/// mitigation and `,"evidence":[`, by status and mitigation.
-fn status_text(status: Status, mitigated: bool) -> &'static str {
-    match (status, mitigated) {
-        (Status::Raised, true) => "\"raised\",\"mitigated\":true,\"evidence\":[",
-        (Status::Raised, false) => "\"raised\",\"mitigated\":false,\"evidence\":[",
-        (Status::Clear, true) => "\"clear\",\"mitigated\":true,\"evidence\":[",
-        (Status::Clear, false) => "\"clear\",\"mitigated\":false,\"evidence\":[",
-        (Status::Unknown, true) => "\"unknown\",\"mitigated\":true,\"evidence\":[",
-        (Status::Unknown, false) => "\"unknown\",\"mitigated\":false,\"evidence\":[",
-    }
+/// The flag statuses and mitigations, in the order of [`ReportText`]'s
+/// flag heads.
+const FLAG_STATES: [(Status, bool); 6] = [
+    (Status::Raised, false),
+    (Status::Raised, true),
+    (Status::Clear, false),
+    (Status::Clear, true),
+    (Status::Unknown, false),
+    (Status::Unknown, true),
+];
+
+/// The index of a flag's status and mitigation in [`FLAG_STATES`].
+fn flag_state(status: Status, mitigated: bool) -> usize {
+    let status = match status {
+        Status::Raised => 0,
+        Status::Clear => 2,
+        Status::Unknown => 4,
+    };
+    status + usize::from(mitigated)
 }
 
 /// `list` without its first byte (the comma of its first item).
@@ -98,8 +107,12 @@ fn report_text(rules: &Engine) -> ReportText {
             head.push_str(",\"title\":");
             push_json_str(&mut head, &f.title);
             push_citation(&mut head, f.citation.as_deref());
-            head.push_str(",\"status\":");
-            head
+            FLAG_STATES.map(|(status, mitigated)| {
+                format!(
+                    "{head},\"status\":\"{}\",\"mitigated\":{mitigated},\"evidence\":[",
+                    status.as_str()
+                )
+            })
         })
         .collect();
     let mitigations = (program.flags.iter())
@@ -131,12 +144,15 @@ fn report_text(rules: &Engine) -> ReportText {
         flags,
         mitigations,
         safeguards,
+        names: JsonNames::new(rules.schema()),
         quotes: (program.quotes.iter())
             .map(|q| format!(",{}", quoted(&q.path)))
             .collect(),
         tail: format!(",\"notice\":{}}}", quoted(NOTICE)),
     };
-    let longest = |v: &[String; 3]| v.iter().map(String::len).max().unwrap_or(0);
+    fn longest<const N: usize>(v: &[String; N]) -> usize {
+        v.iter().map(String::len).max().unwrap_or(0)
+    }
     let mitigations: usize = (text.mitigations.iter().flatten()).map(longest).sum();
     let quotes: usize = text.quotes.iter().map(String::len).sum();
     text.len = text.head.len()
@@ -144,7 +160,7 @@ fn report_text(rules: &Engine) -> ReportText {
             .scope
             .as_ref()
             .map_or(0, |(rule, after)| rule.len() + after.len())
-        + text.flags.iter().map(|f| f.len() + 64).sum::<usize>()
+        + text.flags.iter().map(longest).sum::<usize>()
         + mitigations
         + text.safeguards.iter().map(longest).sum::<usize>()
         + 2 * quotes
@@ -218,8 +234,8 @@ impl Report {
             if i > 0 {
                 out.push(',');
             }
-            out.push_str(head);
-            out.push_str(status_text(row.status, row.mitigated));
+            let head = head.get(flag_state(row.status, row.mitigated));
+            out.push_str(head.map_or("", String::as_str));
             self.push_evidence(out, &text, &code.evidence);
             if row.missing.is_empty() && !row.missing_truncated {
                 out.push_str(",\"missing\":[],\"mitigations\":[");
@@ -322,7 +338,7 @@ impl Report {
             out.push_str(if none { first(item) } else { item });
             none = false;
             out.push(':');
-            e.value.write_json(out);
+            e.value.write_json(out, Some(&text.names));
         }
         out.push('}');
         if provenance {
