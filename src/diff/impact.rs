@@ -4,7 +4,10 @@
 
 use serde::Serialize;
 
+use std::sync::Arc;
+
 use crate::eval::outcome::{Outcome, Scratch};
+use crate::facts::{Carrier, Facts, FactsError, load_json_watching};
 use crate::model::Status;
 use crate::ruleset::RuleSet;
 
@@ -225,8 +228,10 @@ enum Direction {
 pub struct Impact<'r> {
     old: &'r RuleSet,
     new: &'r RuleSet,
-    /// Whether both load documents alike (the same fact schema).
-    same_schema: bool,
+    /// How facts loaded for the old ruleset become the new one's when
+    /// their schemas differ; `None` when they are the same, and one load
+    /// serves both.
+    carrier: Option<Arc<Carrier>>,
     scratch_old: Scratch,
     scratch_new: Scratch,
     shape: Shape,
@@ -340,7 +345,7 @@ impl<'r> Impact<'r> {
         Impact {
             old,
             new,
-            same_schema: old.engine.inner.fingerprint == new.engine.inner.fingerprint,
+            carrier: carrier(old, new),
             scratch_old: old.new_scratch(),
             scratch_new: new.new_scratch(),
             shape: Shape {
@@ -366,36 +371,36 @@ impl<'r> Impact<'r> {
     /// Loads a facts document with each ruleset, evaluates it with both and
     /// counts what changed; `line` is the caller's number for it, kept with
     /// a changed transaction. Returns whether it changed.
+    ///
+    /// The document is read once when the two fact schemas are the same.
+    /// When they differ it is read for the old ruleset, and its facts, once
+    /// evaluated, are carried into the new schema's layout (their values
+    /// moved, not copied) when that gives what loading the document for
+    /// the new ruleset would (see `facts::Carrier`); otherwise it is read
+    /// again for the new ruleset.
     pub fn add_json(&mut self, line: u64, json: &str) -> bool {
-        let loaded_old = self.old.facts_from_json(json);
-        let loaded_new = if self.same_schema {
-            None
-        } else {
-            Some(self.new.facts_from_json(json))
+        let (loaded_old, watched) = match &self.carrier {
+            Some(carrier) => {
+                let old = &self.old.engine.inner;
+                load_json_watching(&old.schema, old.fingerprint, json, carrier.watch())
+            }
+            None => (self.old.facts_from_json(json), false),
         };
-        let facts_new = match &loaded_new {
-            Some(loaded) => loaded.as_ref(),
-            None => loaded_old.as_ref(),
-        };
-        let id = |facts: Result<&crate::Facts, _>| {
-            facts
-                .ok()
-                .and_then(|f: &crate::Facts| f.transaction_id())
-                .map(str::to_string)
-        };
-        let out_old = match &loaded_old {
-            Ok(facts) => self
-                .old
-                .evaluate_into(facts, &mut self.scratch_old)
-                .map_err(|e| e.to_string()),
-            Err(e) => Err(e.to_string()),
-        };
-        let out_new = match facts_new {
-            Ok(facts) => self
-                .new
-                .evaluate_into(facts, &mut self.scratch_new)
-                .map_err(|e| e.to_string()),
-            Err(e) => Err(e.to_string()),
+        let out_old = evaluate(self.old, &loaded_old, &mut self.scratch_old);
+        let mut id = loaded_old.as_ref().ok().and_then(|f| f.id.clone());
+        let out_new = match &self.carrier {
+            None => evaluate(self.new, &loaded_old, &mut self.scratch_new),
+            Some(carrier) => {
+                let carried = match loaded_old {
+                    Ok(facts) if !watched => carrier.carry(facts),
+                    _ => None,
+                };
+                let loaded_new = carried.map_or_else(|| self.new.facts_from_json(json), Ok);
+                if id.is_none() {
+                    id = loaded_new.as_ref().ok().and_then(|f| f.id.clone());
+                }
+                evaluate(self.new, &loaded_new, &mut self.scratch_new)
+            }
         };
         let keep = self.kept.len() < self.limit;
         let changed = record(
@@ -411,7 +416,7 @@ impl<'r> Impact<'r> {
             && let Some(last) = self.kept.last_mut()
             && last.line == line
         {
-            last.id = id(loaded_old.as_ref()).or_else(|| id(facts_new));
+            last.id = id.map(|id| id.to_string());
         }
         changed
     }
@@ -442,6 +447,34 @@ impl<'r> Impact<'r> {
         self.kept.sort_by_key(|t| t.line);
         self.kept.truncate(self.limit);
     }
+}
+
+/// What one ruleset made of loaded facts: its outcome, or why not.
+fn evaluate<'s>(
+    rules: &RuleSet,
+    loaded: &Result<Facts, FactsError>,
+    scratch: &'s mut Scratch,
+) -> Result<&'s Outcome, String> {
+    match loaded {
+        Ok(facts) => rules
+            .evaluate_into(facts, scratch)
+            .map_err(|e| e.to_string()),
+        Err(e) => Err(e.to_string()),
+    }
+}
+
+/// The carrier of facts from the old ruleset's schema to the new one's,
+/// when they differ.
+fn carrier(old: &RuleSet, new: &RuleSet) -> Option<Arc<Carrier>> {
+    let (old, new) = (&old.engine.inner, &new.engine.inner);
+    (old.fingerprint != new.fingerprint).then(|| {
+        Arc::new(Carrier::new(
+            &old.schema,
+            old.fingerprint,
+            &new.schema,
+            new.fingerprint,
+        ))
+    })
 }
 
 /// Counts one transaction; keeps it (with the given line) in `kept` when it
