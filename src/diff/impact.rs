@@ -184,9 +184,15 @@ enum Direction {
 /// matrix of dispositions, each flag's changes and the changed
 /// transactions (the first [`IMPACT_KEPT`] by line kept, all counted).
 ///
-/// Each document is loaded by each ruleset (once when their fact schemas
-/// are the same), so a document one schema accepts and the other rejects
-/// is counted as such. Evaluation is the fast path
+/// Each document is loaded by each ruleset, so a document one schema
+/// accepts and the other rejects is counted as such, with the error that
+/// loading it for that ruleset alone gives. The text is read once when the
+/// fact schemas are the same, and usually once when they differ too: the
+/// facts loaded for the old ruleset are then carried into the new schema's
+/// layout whenever that gives exactly the facts that loading the document
+/// for the new ruleset would (a document that names a fact the new schema
+/// does not declare, or whose value the new schema types otherwise, is read
+/// again). Evaluation is the fast path
 /// ([`RuleSet::evaluate_into`]) with buffers of its own, which allocates
 /// nothing after the first transactions; loading allocates each document's
 /// facts, and a changed transaction kept is copied out.
