@@ -365,3 +365,34 @@ fn conversions_give_the_values_the_other_loader_reads() {
         assert_eq!(carried, new.facts_from_json(doc).unwrap(), "{doc}");
     }
 }
+
+#[test]
+fn lists_nested_as_deep_as_the_loader_allows_are_carried_on_a_small_stack() {
+    let types = "record Node {\n  n: int\n  kids: list<Node>\n}\nfacts {\n  root: Node\n}\n";
+    let old = ruleset(types);
+    let new = ruleset(&types.replace("  n: int\n", "  n: int\n  tag: string\n"));
+    // The deepest document the loader accepts: one more level is refused.
+    let nested = |levels: usize| {
+        let mut doc = "{\"n\": 1}".to_string();
+        for _ in 0..levels {
+            doc = format!("{{\"n\": 1, \"kids\": [{doc}, {{}}]}}");
+        }
+        format!("{{\"root\": {doc}}}")
+    };
+    let levels = (1..100)
+        .take_while(|l| old.facts_from_json(&nested(*l)).is_ok())
+        .last()
+        .unwrap();
+    assert!(levels >= 30, "{levels}");
+    let doc = nested(levels);
+    let carried = std::thread::Builder::new()
+        .stack_size(256 * 1024)
+        .spawn(move || {
+            let facts = old.facts_from_json(&doc).unwrap();
+            let carried = carrier(&old, &new).carry(facts).unwrap();
+            assert_eq!(carried, new.facts_from_json(&doc).unwrap());
+        })
+        .unwrap()
+        .join();
+    assert!(carried.is_ok());
+}
