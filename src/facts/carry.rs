@@ -4,7 +4,7 @@
 //! the diff (`Impact`), which evaluates every document with two rulesets
 //! whose schemas differ, read each document once instead of twice.
 //!
-//! [`adapt`](super::adapt) (`RuleSet::adopt`) carries what both schemas
+//! [`adapt`](mod@super::adapt) (`RuleSet::adopt`) carries what both schemas
 //! declare and leaves the rest behind; this must give what the other
 //! schema's loader would make of the text, so it refuses whenever that
 //! loader could read the document otherwise:
