@@ -86,6 +86,37 @@ fn enum_value_added() -> String {
     BUNDLED_SOURCE.replace("  local_police,\n", "  local_police,\n  militia,\n")
 }
 
+/// A fact added to a record (documents that give it are rejected by the
+/// old ruleset), and a threshold moved so that decisions change too.
+fn fact_added() -> String {
+    threshold_moved().replace(
+        "  shares_with_other_agencies: bool\n}",
+        "  shares_with_other_agencies: bool\n  sanctions_screened: bool\n}",
+    )
+}
+
+/// A fact's type changed, from `int` to `decimal`, and a threshold on it
+/// made a decimal.
+fn fact_retyped() -> String {
+    let source = BUNDLED_SOURCE.replacen("  freedom_score: int\n", "  freedom_score: decimal\n", 1);
+    assert_ne!(source, BUNDLED_SOURCE);
+    let edited = source.replacen(
+        "country.freedom_score < 35)",
+        "country.freedom_score < 35.5)",
+        1,
+    );
+    assert_ne!(edited, source);
+    edited
+}
+
+/// A fact no condition reads removed (documents that give it are rejected
+/// by the new ruleset).
+fn fact_removed() -> String {
+    let source = BUNDLED_SOURCE.replacen("  iso_code: string\n", "", 1);
+    assert_ne!(source, BUNDLED_SOURCE);
+    source
+}
+
 /// Asserts that the diff has changes in the named sections only.
 #[track_caller]
 fn only(diff: &RulesetDiff, sections: &[&str]) {
@@ -378,6 +409,9 @@ fn pairs() -> &'static [(RuleSet, RuleSet)] {
             severity_raised(),
             safeguard_added(),
             enum_value_added(),
+            fact_added(),
+            fact_retyped(),
+            fact_removed(),
         ] {
             let edited = compile(&source);
             out.push((bundled.clone(), edited.clone()));
@@ -393,22 +427,60 @@ proptest! {
     #[test]
     fn impact_equals_evaluating_both_separately(
         seed in any::<u64>(),
-        pair in 0usize..10,
+        pair in 0usize..16,
         militia in proptest::collection::vec(any::<bool>(), 24),
+        edits in proptest::collection::vec(0u8..8, 24),
     ) {
         let (old, new) = &pairs()[pair];
         // Generated transactions, some with an end-user kind only one of
-        // the enum-edited rulesets knows, and a line that is no JSON.
+        // the enum-edited rulesets knows, some with the facts that only
+        // one of the schema-edited rulesets reads (an added fact, a
+        // decimal for an int, no removed fact), and a line that is no JSON.
         let mut docs = common::bundled_docs(seed, 24);
-        for (doc, m) in docs.iter_mut().zip(&militia) {
+        for ((doc, m), edit) in docs.iter_mut().zip(&militia).zip(&edits) {
             if *m && doc.contains("\"kind\":\"") {
                 let at = doc.find("\"kind\":\"").unwrap() + 8;
                 let end = at + doc[at..].find('"').unwrap();
                 doc.replace_range(at..end, "militia");
             }
+            edit_facts(doc, *edit);
         }
         docs.push("not json".to_string());
         check(old, new, &docs)?;
+    }
+}
+
+/// One of the edits to a generated document that tell the schema-edited
+/// rulesets apart (most leave it as it is).
+fn edit_facts(doc: &mut String, edit: u8) {
+    // The byte range of the plain value of `key` (none when it is absent
+    // or wrapped with its provenance).
+    let value = |doc: &str, key: &str| {
+        let at = doc.find(&format!("\"{key}\":"))? + key.len() + 3;
+        let end = at + doc[at..].find([',', '}'])?;
+        (!doc[at..].starts_with('{')).then_some(at..end)
+    };
+    let screened = |v: &str| format!("\"end_user\":{{\"sanctions_screened\":{v},");
+    match edit {
+        0 => *doc = doc.replacen("\"end_user\":{", &screened("true"), 1),
+        1 => *doc = doc.replacen("\"end_user\":{", &screened("null"), 1),
+        2 => {
+            if let Some(range) = value(doc, "freedom_score") {
+                doc.replace_range(range, "35.2");
+            }
+        }
+        3 => {
+            if let Some(range) = value(doc, "iso_code") {
+                let key = range.start - "\"iso_code\":".len();
+                let end = if doc[range.end..].starts_with(',') {
+                    range.end + 1
+                } else {
+                    range.end
+                };
+                doc.replace_range(key..end, "");
+            }
+        }
+        _ => {}
     }
 }
 
@@ -461,7 +533,8 @@ fn the_generated_transactions_exercise_every_edit() {
     // Otherwise the property test above would compare nothing but
     // unchanged transactions.
     let docs = common::bundled_docs(1, 500);
-    for (old, new) in &pairs()[..8] {
+    // All but the enum value added, which generated documents never use.
+    for (old, new) in pairs()[..8].iter().chain(&pairs()[10..]) {
         let impact = old.impact(new, &docs);
         assert!(
             impact.changed() > 0,

@@ -3,11 +3,17 @@
 //! accumulator: one per thread or chunk of a stream, merged at the end.
 
 use serde::Serialize;
-use serde::ser::SerializeStruct;
+
+use std::sync::Arc;
 
 use crate::eval::outcome::{Outcome, Scratch};
+use crate::facts::{Carrier, Facts, FactsError, load_json_watching};
 use crate::model::Status;
 use crate::ruleset::RuleSet;
+
+mod view;
+
+pub use view::{FlagImpact, Transition};
 
 /// How many changed transactions an [`Impact`] keeps unless told
 /// otherwise ([`Impact::with_limit`]): the first 1,000, by line.
@@ -161,61 +167,6 @@ pub struct ChangedTransaction {
     pub flags: Vec<FlagTransition>,
 }
 
-/// How one flag's state changed over all transactions compared, from
-/// [`Impact::flags`].
-///
-/// ```
-/// use dd_rules::FlagState;
-///
-/// let old = dd_rules::RuleSet::bundled()?;
-/// let new = dd_rules::RuleSet::compile(
-///     &dd_rules::BUNDLED_SOURCE.replace("when: end_user.sanctioned\n", "when: false\n"),
-///     "new.rules",
-/// )?;
-/// let docs = [r#"{"end_user": {"sanctioned": true}}"#, r#"{}"#];
-/// let flags = old.impact(&new, docs).flags();
-/// assert_eq!((flags[0].id.as_str(), flags[0].changed), ("S2.sanctioned", 2));
-/// // `{}` leaves it unknown before, and clear after.
-/// let moves: Vec<_> = flags[0].transitions.iter().map(|t| (t.old, t.new, t.count)).collect();
-/// assert_eq!(moves, [(FlagState::Unknown, FlagState::Clear, 1), (FlagState::Raised, FlagState::Clear, 1)]);
-/// # Ok::<(), dd_rules::RulesError>(())
-/// ```
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
-#[non_exhaustive]
-pub struct FlagImpact {
-    /// The flag's id.
-    pub id: String,
-    /// How many transactions it changed state in.
-    pub changed: u64,
-    /// Each transition seen and how many times, most frequent first.
-    pub transitions: Vec<Transition<FlagState>>,
-}
-
-/// How many transactions went from `old` to `new`: a cell of the
-/// transition matrix of dispositions ([`Impact::transitions`], `None` for
-/// rejected) or of a flag's states ([`FlagImpact::transitions`]).
-///
-/// ```
-/// let rules = dd_rules::RuleSet::bundled()?;
-/// let impact = rules.impact(&rules, ["{}", "{}", "not json"]);
-/// let cells = impact.transitions();
-/// assert_eq!((cells[0].old, cells[0].new, cells[0].count),
-///            (Some("gather_facts"), Some("gather_facts"), 2));
-/// assert_eq!((cells[1].old, cells[1].new, cells[1].count), (None, None, 1));
-/// assert_eq!(impact.changed(), 0);
-/// # Ok::<(), dd_rules::RulesError>(())
-/// ```
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
-#[non_exhaustive]
-pub struct Transition<T> {
-    /// Before the change.
-    pub old: T,
-    /// After it.
-    pub new: T,
-    /// How many transactions.
-    pub count: u64,
-}
-
 /// The direction of a disposition change, by strictness: ranks are
 /// positions in the NEW ruleset's outcomes (least strict first), the old
 /// disposition mapped there by name.
@@ -233,9 +184,15 @@ enum Direction {
 /// matrix of dispositions, each flag's changes and the changed
 /// transactions (the first [`IMPACT_KEPT`] by line kept, all counted).
 ///
-/// Each document is loaded by each ruleset (once when their fact schemas
-/// are the same), so a document one schema accepts and the other rejects
-/// is counted as such. Evaluation is the fast path
+/// Each document is loaded by each ruleset, so a document one schema
+/// accepts and the other rejects is counted as such, with the error that
+/// loading it for that ruleset alone gives. The text is read once when the
+/// fact schemas are the same, and usually once when they differ too: the
+/// facts loaded for the old ruleset are then carried into the new schema's
+/// layout whenever that gives exactly the facts that loading the document
+/// for the new ruleset would (a document that names a fact the new schema
+/// does not declare, or whose value the new schema types otherwise, is read
+/// again). Evaluation is the fast path
 /// ([`RuleSet::evaluate_into`]) with buffers of its own, which allocates
 /// nothing after the first transactions; loading allocates each document's
 /// facts, and a changed transaction kept is copied out.
@@ -277,8 +234,10 @@ enum Direction {
 pub struct Impact<'r> {
     old: &'r RuleSet,
     new: &'r RuleSet,
-    /// Whether both load documents alike (the same fact schema).
-    same_schema: bool,
+    /// How facts loaded for the old ruleset become the new one's when
+    /// their schemas differ; `None` when they are the same, and one load
+    /// serves both.
+    carrier: Option<Arc<Carrier>>,
     scratch_old: Scratch,
     scratch_new: Scratch,
     shape: Shape,
@@ -392,7 +351,7 @@ impl<'r> Impact<'r> {
         Impact {
             old,
             new,
-            same_schema: old.engine.inner.fingerprint == new.engine.inner.fingerprint,
+            carrier: carrier(old, new),
             scratch_old: old.new_scratch(),
             scratch_new: new.new_scratch(),
             shape: Shape {
@@ -418,36 +377,36 @@ impl<'r> Impact<'r> {
     /// Loads a facts document with each ruleset, evaluates it with both and
     /// counts what changed; `line` is the caller's number for it, kept with
     /// a changed transaction. Returns whether it changed.
+    ///
+    /// The document is read once when the two fact schemas are the same.
+    /// When they differ it is read for the old ruleset, and its facts, once
+    /// evaluated, are carried into the new schema's layout (their values
+    /// moved, not copied) when that gives what loading the document for
+    /// the new ruleset would (see `facts::Carrier`); otherwise it is read
+    /// again for the new ruleset.
     pub fn add_json(&mut self, line: u64, json: &str) -> bool {
-        let loaded_old = self.old.facts_from_json(json);
-        let loaded_new = if self.same_schema {
-            None
-        } else {
-            Some(self.new.facts_from_json(json))
+        let (loaded_old, watched) = match &self.carrier {
+            Some(carrier) => {
+                let old = &self.old.engine.inner;
+                load_json_watching(&old.schema, old.fingerprint, json, carrier.watch())
+            }
+            None => (self.old.facts_from_json(json), false),
         };
-        let facts_new = match &loaded_new {
-            Some(loaded) => loaded.as_ref(),
-            None => loaded_old.as_ref(),
-        };
-        let id = |facts: Result<&crate::Facts, _>| {
-            facts
-                .ok()
-                .and_then(|f: &crate::Facts| f.transaction_id())
-                .map(str::to_string)
-        };
-        let out_old = match &loaded_old {
-            Ok(facts) => self
-                .old
-                .evaluate_into(facts, &mut self.scratch_old)
-                .map_err(|e| e.to_string()),
-            Err(e) => Err(e.to_string()),
-        };
-        let out_new = match facts_new {
-            Ok(facts) => self
-                .new
-                .evaluate_into(facts, &mut self.scratch_new)
-                .map_err(|e| e.to_string()),
-            Err(e) => Err(e.to_string()),
+        let out_old = evaluate(self.old, &loaded_old, &mut self.scratch_old);
+        let mut id = loaded_old.as_ref().ok().and_then(|f| f.id.clone());
+        let out_new = match &self.carrier {
+            None => evaluate(self.new, &loaded_old, &mut self.scratch_new),
+            Some(carrier) => {
+                let carried = match loaded_old {
+                    Ok(facts) if !watched => carrier.carry(facts),
+                    _ => None,
+                };
+                let loaded_new = carried.map_or_else(|| self.new.facts_from_json(json), Ok);
+                if id.is_none() {
+                    id = loaded_new.as_ref().ok().and_then(|f| f.id.clone());
+                }
+                evaluate(self.new, &loaded_new, &mut self.scratch_new)
+            }
         };
         let keep = self.kept.len() < self.limit;
         let changed = record(
@@ -463,7 +422,7 @@ impl<'r> Impact<'r> {
             && let Some(last) = self.kept.last_mut()
             && last.line == line
         {
-            last.id = id(loaded_old.as_ref()).or_else(|| id(facts_new));
+            last.id = id.map(|id| id.to_string());
         }
         changed
     }
@@ -494,161 +453,34 @@ impl<'r> Impact<'r> {
         self.kept.sort_by_key(|t| t.line);
         self.kept.truncate(self.limit);
     }
+}
 
-    /// The two rulesets compared: old, new.
-    pub fn rulesets(&self) -> (&'r RuleSet, &'r RuleSet) {
-        (self.old, self.new)
+/// What one ruleset made of loaded facts: its outcome, or why not.
+fn evaluate<'s>(
+    rules: &RuleSet,
+    loaded: &Result<Facts, FactsError>,
+    scratch: &'s mut Scratch,
+) -> Result<&'s Outcome, String> {
+    match loaded {
+        Ok(facts) => rules
+            .evaluate_into(facts, scratch)
+            .map_err(|e| e.to_string()),
+        Err(e) => Err(e.to_string()),
     }
+}
 
-    /// How many transactions were added.
-    pub fn transactions(&self) -> u64 {
-        self.counts.transactions
-    }
-
-    /// How many changed: another disposition, a flag in another state, or
-    /// rejected by one ruleset only.
-    pub fn changed(&self) -> u64 {
-        self.counts.changed
-    }
-
-    /// How many got another disposition, or were rejected by one ruleset
-    /// only.
-    pub fn disposition_changed(&self) -> u64 {
-        self.counts.disposition_changed
-    }
-
-    /// How many got a stricter disposition (see [`Impact`]).
-    pub fn stricter(&self) -> u64 {
-        self.counts.stricter
-    }
-
-    /// How many got a less strict disposition.
-    pub fn looser(&self) -> u64 {
-        self.counts.looser
-    }
-
-    /// How many got another disposition while their old one is not an
-    /// outcome of the new ruleset: neither stricter nor looser.
-    pub fn unranked(&self) -> u64 {
-        self.counts.unranked
-    }
-
-    /// How many the old ruleset rejected and the new one did not.
-    pub fn rejected_by_old_only(&self) -> u64 {
-        self.counts.rejected_old
-    }
-
-    /// How many the new ruleset rejected and the old one did not.
-    pub fn rejected_by_new_only(&self) -> u64 {
-        self.counts.rejected_new
-    }
-
-    /// How many both rulesets rejected (not a change).
-    pub fn rejected_by_both(&self) -> u64 {
-        self.counts.rejected_both
-    }
-
-    /// The old ruleset's outcomes, least strict first: the rows of
-    /// [`transitions`](Self::transitions).
-    pub fn old_outcomes(&self) -> &[String] {
-        &self.shape.old_outcomes
-    }
-
-    /// The new ruleset's outcomes: the columns.
-    pub fn new_outcomes(&self) -> &[String] {
-        &self.shape.new_outcomes
-    }
-
-    /// How many transactions went from disposition `old` to `new` (`None`:
-    /// rejected).
-    pub fn transition(&self, old: Option<&str>, new: Option<&str>) -> u64 {
-        let row = match old {
-            Some(o) => self.shape.old_outcomes.iter().position(|x| x == o),
-            None => Some(self.shape.old_outcomes.len()),
-        };
-        let col = match new {
-            Some(n) => self.shape.new_outcomes.iter().position(|x| x == n),
-            None => Some(self.shape.new_outcomes.len()),
-        };
-        match (row, col) {
-            (Some(r), Some(c)) => self.cell(r, c),
-            _ => 0,
-        }
-    }
-
-    fn cell(&self, row: usize, col: usize) -> u64 {
-        let width = self.shape.new_outcomes.len() + 1;
-        self.counts
-            .matrix
-            .get(row * width + col)
-            .copied()
-            .unwrap_or(0)
-    }
-
-    /// Every transition seen, (old disposition, new disposition, count),
-    /// `None` for rejected, rows in the old ruleset's order of outcomes and
-    /// columns in the new one's.
-    pub fn transitions(&self) -> Vec<Transition<Option<&str>>> {
-        let olds = self.shape.old_outcomes.iter().map(|s| Some(s.as_str()));
-        let mut out = Vec::new();
-        for (r, old) in olds.chain([None]).enumerate() {
-            let news = self.shape.new_outcomes.iter().map(|s| Some(s.as_str()));
-            for (c, new) in news.chain([None]).enumerate() {
-                let n = self.cell(r, c);
-                if n > 0 {
-                    out.push(Transition { old, new, count: n });
-                }
-            }
-        }
-        out
-    }
-
-    /// The ids of the flags of both rulesets: the old one's in declaration
-    /// order, then those only the new one declares.
-    pub fn flag_ids(&self) -> impl Iterator<Item = &str> {
-        self.shape.flags.iter().map(|(id, _, _)| id.as_str())
-    }
-
-    /// The flags whose state changed in some transaction, most changed
-    /// first (ties in the order of [`flag_ids`](Self::flag_ids)).
-    pub fn flags(&self) -> Vec<FlagImpact> {
-        let mut out: Vec<FlagImpact> = self
-            .shape
-            .flags
-            .iter()
-            .zip(&self.counts.flag_changed)
-            .zip(&self.counts.flag_transitions)
-            .filter(|((_, changed), _)| **changed > 0)
-            .map(|(((id, _, _), changed), table)| {
-                let mut transitions = Vec::new();
-                for (o, row) in FlagState::ALL.iter().zip(table) {
-                    for (n, count) in FlagState::ALL.iter().zip(row) {
-                        if *count > 0 && o != n {
-                            transitions.push(Transition {
-                                old: *o,
-                                new: *n,
-                                count: *count,
-                            });
-                        }
-                    }
-                }
-                transitions.sort_by_key(|t| std::cmp::Reverse(t.count));
-                FlagImpact {
-                    id: id.clone(),
-                    changed: *changed,
-                    transitions,
-                }
-            })
-            .collect();
-        out.sort_by_key(|f| std::cmp::Reverse(f.changed));
-        out
-    }
-
-    /// The changed transactions kept, by line: the first
-    /// [`with_limit`](Self::with_limit) of them.
-    pub fn changed_transactions(&self) -> &[ChangedTransaction] {
-        &self.kept
-    }
+/// The carrier of facts from the old ruleset's schema to the new one's,
+/// when they differ.
+fn carrier(old: &RuleSet, new: &RuleSet) -> Option<Arc<Carrier>> {
+    let (old, new) = (&old.engine.inner, &new.engine.inner);
+    (old.fingerprint != new.fingerprint).then(|| {
+        Arc::new(Carrier::new(
+            &old.schema,
+            old.fingerprint,
+            &new.schema,
+            new.fingerprint,
+        ))
+    })
 }
 
 /// Counts one transaction; keeps it (with the given line) in `kept` when it
@@ -756,27 +588,4 @@ fn record(
         });
     }
     changed
-}
-
-impl Serialize for Impact<'_> {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let c = &self.counts;
-        let mut s = serializer.serialize_struct("Impact", 15)?;
-        s.serialize_field("transactions", &c.transactions)?;
-        s.serialize_field("changed", &c.changed)?;
-        s.serialize_field("disposition_changed", &c.disposition_changed)?;
-        s.serialize_field("stricter", &c.stricter)?;
-        s.serialize_field("looser", &c.looser)?;
-        s.serialize_field("unranked", &c.unranked)?;
-        s.serialize_field("rejected_by_old_only", &c.rejected_old)?;
-        s.serialize_field("rejected_by_new_only", &c.rejected_new)?;
-        s.serialize_field("rejected_by_both", &c.rejected_both)?;
-        s.serialize_field("old_outcomes", &self.shape.old_outcomes)?;
-        s.serialize_field("new_outcomes", &self.shape.new_outcomes)?;
-        s.serialize_field("matrix", &self.transitions())?;
-        s.serialize_field("flags", &self.flags())?;
-        s.serialize_field("changed_transactions_kept", &self.kept.len())?;
-        s.serialize_field("changed_transactions", &self.kept)?;
-        s.end()
-    }
 }

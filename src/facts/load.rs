@@ -61,6 +61,47 @@ pub(super) struct Ctx<'s> {
     /// The bytes of the strings stored so far, for typed input: what a
     /// report may quote is bounded by the size of the facts.
     pub(super) text_bytes: Cell<usize>,
+    /// The fields whose keys the caller wants to hear of, and whether the
+    /// document gave one (see [`Watch`]).
+    pub(super) watch: Option<&'s Watch>,
+    pub(super) watched: Cell<bool>,
+}
+
+/// Fields of a schema whose keys a caller of [`load_json_watching`] wants
+/// to hear of, whatever their value (`null` included, which loads as
+/// nothing): per record, a flag per field. The diff's `Carrier` watches the
+/// fields that the other ruleset's schema does not declare, since that
+/// schema's loader refuses a document that names one.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct Watch {
+    records: Vec<Vec<bool>>,
+}
+
+impl Watch {
+    /// Watches field `index` of `record`.
+    pub(crate) fn insert(&mut self, record: RecordId, index: usize) {
+        if self.records.len() <= record {
+            self.records.resize(record + 1, Vec::new());
+        }
+        if let Some(fields) = self.records.get_mut(record) {
+            if fields.len() <= index {
+                fields.resize(index + 1, false);
+            }
+            if let Some(f) = fields.get_mut(index) {
+                *f = true;
+            }
+        }
+    }
+
+    /// Whether field `index` of `record` is watched.
+    #[inline]
+    pub(super) fn contains(&self, record: RecordId, index: usize) -> bool {
+        self.records
+            .get(record)
+            .and_then(|r| r.get(index))
+            .copied()
+            .unwrap_or(false)
+    }
 }
 
 impl<'s> Ctx<'s> {
@@ -74,6 +115,8 @@ impl<'s> Ctx<'s> {
             failed_number_end: Cell::new(0),
             depth: Cell::new(0),
             text_bytes: Cell::new(0),
+            watch: None,
+            watched: Cell::new(false),
         }
     }
 
@@ -165,10 +208,42 @@ pub(crate) fn load_json(
     fingerprint: u64,
     text: &str,
 ) -> Result<Facts, FactsError> {
+    load(schema, fingerprint, text, None).0
+}
+
+/// [`load_json`], saying too whether the document gave a key of a field
+/// that `watch` names (however its loading ended).
+pub(crate) fn load_json_watching(
+    schema: &std::sync::Arc<Schema>,
+    fingerprint: u64,
+    text: &str,
+    watch: &Watch,
+) -> (Result<Facts, FactsError>, bool) {
+    load(schema, fingerprint, text, Some(watch))
+}
+
+fn load(
+    schema: &std::sync::Arc<Schema>,
+    fingerprint: u64,
+    text: &str,
+    watch: Option<&Watch>,
+) -> (Result<Facts, FactsError>, bool) {
     if text.len() > MAX_FACTS_BYTES {
-        return Err(FactsError::too_large(text.len()));
+        return (Err(FactsError::too_large(text.len())), false);
     }
-    let ctx = Ctx::new(schema);
+    let mut ctx = Ctx::new(schema);
+    ctx.watch = watch;
+    let facts = read(&ctx, schema, fingerprint, text);
+    (facts, ctx.watched.get())
+}
+
+/// Reads `text` with the context of [`load`].
+fn read(
+    ctx: &Ctx<'_>,
+    schema: &std::sync::Arc<Schema>,
+    fingerprint: u64,
+    text: &str,
+) -> Result<Facts, FactsError> {
     let root_size = schema.record(schema.root).map_or(0, |r| r.size);
     let mut root = Frame::absent(root_size);
     let mut id = None;
@@ -177,7 +252,7 @@ pub(crate) fn load_json(
     let mut de = serde_json::Deserializer::from_str(text);
     let result = de
         .deserialize_any(DocVisitor {
-            ctx: &ctx,
+            ctx,
             frame: &mut root,
             id: &mut id,
         })

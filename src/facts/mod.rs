@@ -7,6 +7,7 @@
 
 mod adapt;
 mod build;
+mod carry;
 mod from_value;
 mod load;
 pub(crate) mod render;
@@ -20,8 +21,9 @@ use crate::decimal::Decimal;
 
 pub(crate) use adapt::adapt;
 pub use build::{FactsBuilder, Sourced};
+pub(crate) use carry::Carrier;
 pub(crate) use from_value::load_value;
-pub(crate) use load::{ID_KEY, load_json};
+pub(crate) use load::{ID_KEY, load_json, load_json_watching};
 
 /// The bit of an enum value in a set mask. Enums have at most
 /// [`MAX_ENUM_VARIANTS`](crate::limits::MAX_ENUM_VARIANTS) values, which the

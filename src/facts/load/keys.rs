@@ -182,6 +182,11 @@ fn field_of<'s, E: de::Error>(
         Key::Id => return Err(unknown_field(ctx, record, ID_KEY)),
         Key::Other(key) => return Err(unknown_field(ctx, record, &key)),
     };
+    if let Some(watch) = ctx.watch
+        && watch.contains(record, index)
+    {
+        ctx.watched.set(true);
+    }
     if seen.insert(index) {
         Ok((index, field))
     } else {
