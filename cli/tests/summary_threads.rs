@@ -48,7 +48,7 @@ fn record(i: usize) -> String {
     ][i % 5];
     let kind = ["national_police", "prisons", "regulator", "intelligence"][i % 4];
     let caps = &["drone", "facial_recognition", "spyware"][..i % 4];
-    let name = if i % 101 == 0 {
+    let name = if i.is_multiple_of(101) {
         format!("Agency \\\"{i}\\\"")
     } else {
         format!("Agency {i}")
