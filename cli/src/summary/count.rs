@@ -175,17 +175,30 @@ pub fn count<R: Read + Send>(tally: &mut Tally, reader: R, path: &Path) -> Resul
         };
         let template = &*tally;
         let (counted, read) = rayon::join(|| count_block(template, &block), || blocks.next());
-        let lines = counted.lines;
-        tally.merge(counted, base);
-        base += lines;
+        match (counted, &block) {
+            (Some(counted), _) => {
+                let lines = counted.lines;
+                tally.merge(counted, base);
+                base += lines;
+            }
+            // A piece went past its cap: the block again, into the total.
+            (None, Block::Lines(bytes)) => {
+                let before = tally.lines;
+                count_lines(tally, bytes, base);
+                base += tally.lines - before;
+            }
+            // INVARIANT: one line too long always fits in a piece.
+            (None, Block::TooLong(_)) => {}
+        }
         blocks.recycle(block);
         next = read;
     }
 }
 
 /// Counts one block into a [`Tally::piece`] of `template`, its pieces on
-/// all cores, merged in order.
-fn count_block(template: &Tally, block: &Block) -> Tally {
+/// all cores, merged in order; `None` when a piece (or their merge) went
+/// past a cap of its own.
+fn count_block(template: &Tally, block: &Block) -> Option<Tally> {
     let mut tally = template.piece();
     match block {
         Block::TooLong(length) => {
@@ -202,20 +215,21 @@ fn count_block(template: &Tally, block: &Block) -> Tally {
                 .par_iter()
                 .map(|piece| {
                     let mut tally = template.piece();
-                    count_lines(&mut tally, piece);
-                    tally
+                    count_lines(&mut tally, piece, 0);
+                    (!tally.overflowed()).then_some(tally)
                 })
-                .reduce_with(|mut left, right| {
+                .reduce_with(|left, right| {
+                    let (mut left, right) = (left?, right?);
                     let base = left.lines;
                     left.merge(right, base);
-                    left
+                    (!left.overflowed()).then_some(left)
                 });
             if let Some(counted) = counted {
-                tally = counted;
+                tally = counted?;
             }
         }
     }
-    tally
+    Some(tally)
 }
 
 /// `bytes` cut after the first line break past every [`PIECE_BYTES`].
@@ -234,10 +248,11 @@ fn pieces(bytes: &[u8]) -> Vec<&[u8]> {
     out
 }
 
-/// Counts the lines of `bytes` (whole lines) into `tally`, numbered from 1.
-pub fn count_lines(tally: &mut Tally, bytes: &[u8]) {
+/// Counts the lines of `bytes` (whole lines) into `tally`, numbered from
+/// `base + 1`.
+pub fn count_lines(tally: &mut Tally, bytes: &[u8], base: u64) {
     let mut scratch = Decision::default();
-    let mut number = 0u64;
+    let mut number = base;
     let mut rest = bytes;
     while !rest.is_empty() {
         let (line, after) = match memchr::memchr(b'\n', rest) {

@@ -61,11 +61,11 @@ impl<V: Default> Counter<V> {
     /// one's, with `add`: keys new here are taken in the order `later` first
     /// saw them, up to the cap, as if its input had been counted here.
     ///
-    /// `later` must not be capped itself (a piece of the input is counted
-    /// without a cap; its keys are bounded by its size): which of its keys
-    /// went to its own `(other)` would depend on where the piece began.
+    /// `later` must not be capped itself: which of its keys went to its own
+    /// `(other)` depends on where its input began (a piece that reached its
+    /// cap is counted again instead, see `Tally::overflowed`).
     pub fn merge(&mut self, later: Counter<V>, mut add: impl FnMut(&mut V, V)) {
-        // INVARIANT: `later` is uncapped, so its `(other)` holds nothing;
+        // INVARIANT: `later` is not capped, so its `(other)` holds nothing;
         // it is added anyway, so that no count is ever lost.
         if later.capped {
             self.capped = true;
@@ -94,8 +94,8 @@ impl<V: Default> Counter<V> {
 
 /// A multiplicative hash taken eight bytes at a time: fast on the short
 /// keys counted here. Keys come from the input, so a hostile input could
-/// make them collide; a counter holds at most its cap of keys (a piece's,
-/// at most the keys of a piece's bytes), which bounds the cost.
+/// make them collide; a counter holds at most its cap of keys, which bounds
+/// the cost.
 #[derive(Default)]
 pub struct WordHash(u64);
 

@@ -4,10 +4,11 @@
 //! summary says so) and keeps at most `MAX_KEY_BYTES` of each key.
 //!
 //! The input is counted a piece at a time, each piece into a tally of its
-//! own ([`Tally::piece`], without caps: its keys are bounded by its size),
-//! and the pieces are merged in input order ([`Tally::merge`]), which gives
-//! exactly the tally of one pass over the input: the same caps on the same
-//! keys, the same first rejected lines, the same numbers.
+//! own ([`Tally::piece`]), and the pieces are merged in input order
+//! ([`Tally::merge`]), which gives exactly the tally of one pass over the
+//! input: the same caps on the same keys, the same first rejected lines,
+//! the same numbers. That holds as long as no piece reached a cap of its
+//! own ([`PIECE_KEYS`]); one that did is counted again into the total.
 
 use std::collections::HashMap;
 use std::hash::BuildHasherDefault;
@@ -28,6 +29,12 @@ pub const MAX_RULESETS: usize = 100;
 
 /// The most rejected lines whose error is kept to show.
 pub const MAX_ERRORS: usize = 10;
+
+/// The most distinct keys a piece's counter holds. A piece past it (a line
+/// of thousands of distinct ids) is counted again, one line after the
+/// other, into the capped tally (see [`Tally::overflowed`]): exact, and
+/// bounded in memory.
+pub const PIECE_KEYS: usize = 4096;
 
 /// How often one flag was raised, mitigated, unknown.
 #[derive(Default, Clone, Copy)]
@@ -110,14 +117,27 @@ impl Tally {
     }
 
     /// An empty tally for a piece of the input, to [`merge`](Tally::merge)
-    /// into this one: the same breakdowns, no cap, line numbers from 1.
+    /// into this one: the same breakdowns, line numbers from 1, at most
+    /// [`PIECE_KEYS`] keys a counter.
     pub fn piece(&self) -> Tally {
-        let by = self.by.iter().map(|b| b.fresh(usize::MAX)).collect();
-        Tally::with_caps(by, usize::MAX, usize::MAX)
+        let by = self.by.iter().map(|b| b.fresh(PIECE_KEYS)).collect();
+        Tally::with_caps(by, PIECE_KEYS, PIECE_KEYS)
+    }
+
+    /// Whether a key went past a cap: such a piece cannot be merged (which
+    /// of its keys the total keeps depends on what came before it).
+    pub fn overflowed(&self) -> bool {
+        self.other_disposition.is_some()
+            || self.scopes.capped()
+            || self.flags.capped()
+            || self.missing.capped()
+            || self.rulesets.capped()
+            || self.by.iter().any(|b| b.rows.capped())
     }
 
     /// Adds `later`, the [`piece`](Tally::piece) of the input that follows
-    /// what this tally counted, whose line 1 is line `base + 1` of its input.
+    /// what this tally counted, whose line 1 is line `base + 1` of its
+    /// input. `later` must not have [`overflowed`](Tally::overflowed).
     pub fn merge(&mut self, later: Tally, base: u64) {
         self.lines += later.lines;
         self.blank += later.blank;

@@ -123,7 +123,7 @@ fn lines(rng: &mut Rng, n: usize) -> Vec<Vec<u8>> {
 
 fn counted(tally: &Tally, lines: &[Vec<u8>]) -> Tally {
     let mut piece = tally.piece();
-    count_lines(&mut piece, &lines.join(&b'\n'));
+    count_lines(&mut piece, &lines.join(&b'\n'), 0);
     piece
 }
 
@@ -134,7 +134,7 @@ fn pieces_merged_in_order_give_the_tally_of_one_pass() {
         let n = 1 + rng.below(60);
         let input = lines(&mut rng, n);
         let mut whole = tally();
-        count_lines(&mut whole, &input.join(&b'\n'));
+        count_lines(&mut whole, &input.join(&b'\n'), 0);
         assert!(whole.errors.len() <= MAX_ERRORS);
 
         let (i, j) = (rng.below(input.len() + 1), rng.below(input.len() + 1));
@@ -171,10 +171,48 @@ fn the_caps_are_reached_in_the_test() {
     let mut rng = Rng(0x2545_f491_4f6c_dd1d);
     let input = lines(&mut rng, 200);
     let mut whole = tally();
-    count_lines(&mut whole, &input.join(&b'\n'));
+    count_lines(&mut whole, &input.join(&b'\n'), 0);
     assert!(whole.flags.capped() && whole.missing.capped() && whole.rulesets.capped());
     assert!(whole.dispositions.iter().any(|(n, _)| n == OTHER));
     assert!(whole.by.iter().all(|b| b.rows.capped()));
     assert!(whole.reports > 0 && whole.decisions > 0 && whole.upstream > 0);
     assert_eq!(whole.errors.len(), MAX_ERRORS);
+}
+
+/// `count` over `input`, as `dd-rules summary` reads a file.
+fn by_count(input: &[u8]) -> Tally {
+    let mut t = tally();
+    crate::summary::count::count(&mut t, input, std::path::Path::new("input"))
+        .ok()
+        .expect("no read fails");
+    t
+}
+
+#[test]
+fn the_input_counted_on_the_pool_gives_the_tally_of_one_pass() {
+    let mut rng = Rng(0x1234_5678_9abc_def1);
+    let input = lines(&mut rng, 3000).join(&b'\n');
+    let mut whole = tally();
+    count_lines(&mut whole, &input, 0);
+    assert_eq!(dump(&by_count(&input)), dump(&whole));
+}
+
+#[test]
+fn a_piece_past_its_cap_is_counted_again_into_the_total() {
+    let mut rng = Rng(0x0fed_cba9_8765_4321);
+    let ids: Vec<String> = (0..PIECE_KEYS + 10).map(|i| format!("\"X{i}\"")).collect();
+    let wide = format!(
+        r#"{{"ruleset":{{"name":"r1","version":"1","digest":"d"}},"disposition":"a","raised":[{}]}}"#,
+        ids.join(",")
+    );
+    let mut input = lines(&mut rng, 100);
+    input.push(wide.into_bytes());
+    input.extend(lines(&mut rng, 100));
+    let input = input.join(&b'\n');
+    let mut piece = tally().piece();
+    count_lines(&mut piece, &input, 0);
+    assert!(piece.overflowed());
+    let mut whole = tally();
+    count_lines(&mut whole, &input, 0);
+    assert_eq!(dump(&by_count(&input)), dump(&whole));
 }
