@@ -196,8 +196,7 @@ pub fn count<R: Read + Send>(tally: &mut Tally, reader: R, path: &Path) -> Resul
 }
 
 /// Counts one block into a [`Tally::piece`] of `template`, its pieces on
-/// all cores, merged in order; `None` when a piece (or their merge) went
-/// past a cap of its own.
+/// all cores, merged in order; `None` when a piece went past its cap.
 fn count_block(template: &Tally, block: &Block) -> Option<Tally> {
     let mut tally = template.piece();
     match block {
@@ -216,13 +215,19 @@ fn count_block(template: &Tally, block: &Block) -> Option<Tally> {
                 .map(|piece| {
                     let mut tally = template.piece();
                     count_lines(&mut tally, piece, 0);
-                    (!tally.overflowed()).then_some(tally)
+                    if tally.overflowed() {
+                        return None;
+                    }
+                    // A block's pieces together may hold more keys than
+                    // one may (a `--by` of a value new on every line).
+                    tally.uncap();
+                    Some(tally)
                 })
                 .reduce_with(|left, right| {
                     let (mut left, right) = (left?, right?);
                     let base = left.lines;
                     left.merge(right, base);
-                    (!left.overflowed()).then_some(left)
+                    Some(left)
                 });
             if let Some(counted) = counted {
                 tally = counted?;

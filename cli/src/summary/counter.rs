@@ -76,6 +76,11 @@ impl<V: Default> Counter<V> {
         }
     }
 
+    /// Lifts the cap (of a counter not capped yet), to merge into it.
+    pub fn uncap(&mut self) {
+        self.cap = usize::MAX;
+    }
+
     /// Whether keys went to `(other)` for the cap.
     pub fn capped(&self) -> bool {
         self.capped

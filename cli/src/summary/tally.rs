@@ -135,6 +135,20 @@ impl Tally {
             || self.by.iter().any(|b| b.rows.capped())
     }
 
+    /// Lifts the caps of a piece that has not [`overflowed`](Tally::overflowed),
+    /// so that the pieces of a block merge into it: what it then holds is
+    /// bounded by the keys of the pieces merged, at most [`PIECE_KEYS`] each.
+    pub fn uncap(&mut self) {
+        self.disposition_cap = usize::MAX;
+        self.scopes.uncap();
+        self.flags.uncap();
+        self.missing.uncap();
+        self.rulesets.uncap();
+        for b in &mut self.by {
+            b.rows.uncap();
+        }
+    }
+
     /// Adds `later`, the [`piece`](Tally::piece) of the input that follows
     /// what this tally counted, whose line 1 is line `base + 1` of its
     /// input. `later` must not have [`overflowed`](Tally::overflowed).

@@ -3,8 +3,11 @@
 
 use std::io::Read;
 
-use super::{Block, Blocks, PIECE_BYTES, pieces};
+use super::{Block, Blocks, PIECE_BYTES, count_block, pieces};
 use crate::io::{Line, Lines};
+use crate::summary::by::By;
+use crate::summary::counter::Counter;
+use crate::summary::tally::{MAX_KEYS, PIECE_KEYS, Tally};
 
 /// A reader of `data` that gives at most `step` bytes a read, and fails
 /// once at byte `fail`, if any.
@@ -160,4 +163,33 @@ fn pieces_end_at_line_breaks_past_the_piece_size() {
     }
     assert_eq!(pieces(b"ab"), [b"ab"]);
     assert!(pieces(b"").is_empty());
+}
+
+#[test]
+fn a_block_of_more_values_than_a_piece_holds_is_counted_on_the_pool() {
+    let by = By {
+        path: "name".into(),
+        month: false,
+        allowed: None,
+        rows: Counter::new(MAX_KEYS),
+    };
+    let template = Tally::new(vec![by]);
+    // A new name on every line: fewer than a piece holds in each piece,
+    // more than that in the block.
+    let n = PIECE_KEYS * 3;
+    let block: Vec<u8> = (0..n)
+        .flat_map(|i| {
+            format!(
+                r#"{{"ruleset":{{"name":"r","version":"1","digest":"d"}},"disposition":"a","raised":[],"facts":{{"name":"N{i}"}},"padding":"{}"}}"#,
+                "x".repeat(200)
+            )
+            .into_bytes()
+            .into_iter()
+            .chain([b'\n'])
+        })
+        .collect();
+    assert!(pieces(&block).len() > 3);
+    let counted = count_block(&template, &Block::Lines(block)).expect("no piece past its cap");
+    assert_eq!(counted.by[0].rows.rows().len(), n);
+    assert_eq!(counted.lines, n as u64);
 }

@@ -124,6 +124,8 @@ fn lines(rng: &mut Rng, n: usize) -> Vec<Vec<u8>> {
 fn counted(tally: &Tally, lines: &[Vec<u8>]) -> Tally {
     let mut piece = tally.piece();
     count_lines(&mut piece, &lines.join(&b'\n'), 0);
+    assert!(!piece.overflowed());
+    piece.uncap();
     piece
 }
 
