@@ -4,21 +4,30 @@
 //! charts; with `--public`, the transparency summary of step 8 of the
 //! guidance (aggregated figures only, small groups suppressed).
 //!
+//! - `count`: the input read in blocks of whole lines, counted a piece at
+//!   a time on rayon's pool, the pieces' tallies merged in input order;
+//! - `decision`: a decision record read straight from its bytes, without
+//!   allocating (the fast path; anything it is not sure of goes to `input`);
 //! - `input`: one line to a record (either form) or an error record;
-//! - `tally`: the counters, each capped in keys and key length;
+//! - `tally`: the counters, each capped in keys and key length, and how
+//!   the tallies of consecutive pieces merge (`counter`: one counter;
+//!   `by`: one `--by` breakdown);
 //! - `figures`: what is shown, ordered and ranked, from the tally;
 //! - `suppress`: small-group suppression for `--public`;
 //! - `render`: text, Markdown and JSON; `page` and `svg`: the HTML page.
 
-use std::io::{BufRead, BufReader};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
 use dd_rules::{FactKind, RuleSet};
 
 use crate::Global;
-use crate::io::{self, Failure, Line, Lines};
+use crate::io::{self, Failure};
 
+mod by;
+mod count;
+mod counter;
+mod decision;
 mod figures;
 mod input;
 mod page;
@@ -27,7 +36,9 @@ mod suppress;
 mod svg;
 mod tally;
 
-use tally::{By, Counter, MAX_KEYS, Tally};
+use by::By;
+use counter::Counter;
+use tally::{MAX_KEYS, Tally};
 
 /// The longest line read, in bytes (32 MiB): a full report is at most
 /// about the library's quote budget (1 MiB) and twice its facts document
@@ -123,16 +134,13 @@ pub fn run(args: &Args, global: Global) -> Result<ExitCode, Failure> {
         args.inputs.clone()
     };
     for path in &inputs {
-        let reader: Box<dyn BufRead> = if path.as_os_str() == "-" {
-            Box::new(BufReader::with_capacity(
-                256 * 1024,
-                std::io::stdin().lock(),
-            ))
+        // `count` reads large blocks itself: no buffered reader.
+        if path.as_os_str() == "-" {
+            count::count(&mut tally, std::io::stdin(), path)?;
         } else {
             let (file, _) = io::open_stream(path)?;
-            Box::new(BufReader::with_capacity(256 * 1024, file))
-        };
-        count(&mut tally, reader, path)?;
+            count::count(&mut tally, file, path)?;
+        }
     }
     let warnings = warnings(&tally, &rules, global);
     let figures = figures::figures(
@@ -161,50 +169,6 @@ pub fn run(args: &Args, global: Global) -> Result<ExitCode, Failure> {
         None => io::out(&text)?,
     }
     Ok(ExitCode::SUCCESS)
-}
-
-/// Counts the lines of one input.
-fn count(
-    tally: &mut Tally,
-    reader: Box<dyn BufRead>,
-    path: &std::path::Path,
-) -> Result<(), Failure> {
-    let mut lines = Lines::new(reader, MAX_LINE_BYTES);
-    // Line numbers count from 1 in each input.
-    let mut number = 0u64;
-    loop {
-        let line = lines.next_line().map_err(|e| {
-            Failure::Error(format!(
-                "error: cannot read line {} of `{}`: {e}",
-                number + 1,
-                io::shown(path)
-            ))
-        })?;
-        let Some(line) = line else {
-            return Ok(());
-        };
-        number += 1;
-        tally.lines += 1;
-        match line {
-            Line::Text(bytes) => match std::str::from_utf8(&bytes) {
-                Ok(text) if text.trim().is_empty() => tally.blank += 1,
-                Ok(text) => tally.add_line(number, text),
-                Err(e) => tally.reject(
-                    number,
-                    format!(
-                        "the line is not valid UTF-8 (first bad byte at offset {})",
-                        e.valid_up_to()
-                    ),
-                ),
-            },
-            Line::TooLong(length) => tally.reject(
-                number,
-                format!(
-                    "the line is {length} bytes long, more than the limit of {MAX_LINE_BYTES} bytes"
-                ),
-            ),
-        }
-    }
 }
 
 /// What the user should know about the input: rulesets mixed, records of

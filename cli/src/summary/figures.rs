@@ -292,7 +292,7 @@ pub fn figures(tally: Tally, options: &Options<'_>) -> Figures {
         Some(text) => Some(Period::Text(text.to_string())),
         None => match (&tally.first_at, &tally.last_at) {
             (Some(first), Some(last)) if public => {
-                match (super::tally::month(first), super::tally::month(last)) {
+                match (super::by::month(first), super::by::month(last)) {
                     (Some(_), Some(_)) => Some(Period::Range(
                         first.get(..10).unwrap_or_default().to_string(),
                         last.get(..10).unwrap_or_default().to_string(),
