@@ -98,7 +98,7 @@ pub(super) fn index_of<V>(map: &IndexMap<String, V>, name: &str) -> Option<usize
 /// [`index_of`], searching a small map from index `hint` on, then from the
 /// start.
 #[inline(always)]
-fn index_from<V>(map: &IndexMap<String, V>, name: &str, hint: usize) -> Option<usize> {
+pub(super) fn index_from<V>(map: &IndexMap<String, V>, name: &str, hint: usize) -> Option<usize> {
     if map.len() > 32 {
         return map.get_index_of(name);
     }
@@ -130,7 +130,7 @@ impl Seen {
     }
 
     /// Marks field `i` as given; false if it already was.
-    fn insert(&mut self, i: usize) -> bool {
+    pub(super) fn insert(&mut self, i: usize) -> bool {
         if let Some(given) = self.more.get_mut(i) {
             return !std::mem::replace(given, true);
         }
