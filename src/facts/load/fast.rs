@@ -108,13 +108,9 @@ impl<'t> Scan<'t, '_> {
         }
         loop {
             self.ws();
-            let guessed = guesses.guess(after).filter(|&guess| {
-                let name = fields.get_index(guess).map_or(ID_KEY, |(name, _)| name);
-                self.at_key(name)
-            });
-            let index = match guessed {
-                Some(index) => index,
-                None => {
+            let index = match guesses.guess(after) {
+                Some((guess, key)) if self.at_key(key) => guess,
+                _ => {
                     let key = self.key()?;
                     let index = match id {
                         Some(_) if key == ID_KEY => id_index,
@@ -124,8 +120,10 @@ impl<'t> Scan<'t, '_> {
                     index
                 }
             };
-            self.ws();
-            self.expect(b':')?;
+            if !self.eat(b':') {
+                self.ws();
+                self.expect(b':')?;
+            }
             self.ws();
             match id.as_deref_mut() {
                 Some(id) if index == id_index => {
@@ -153,37 +151,39 @@ impl<'t> Scan<'t, '_> {
     }
 
     /// The value of a field of type `ty`, whose slot is `slot` of `frame`.
+    /// Each field is read once (a key given twice is refused), so its slot
+    /// is absent until now and the value goes straight in.
     fn value(&mut self, ty: Type, frame: &mut Frame, slot: usize) -> Option<()> {
-        let first = self.peek()?;
-        if first == b'n' {
+        let value = match (ty, self.peek()?) {
             // `null` is unknown, as absence is: the slot stays absent (and a
             // record's presence slot too).
-            return self.literal(b"null");
-        }
-        match ty {
-            Type::Record(record) => {
+            (_, b'n') => return self.literal(b"null"),
+            (Type::Bool, b't') => self.literal(b"true").map(|()| Value::Bool(true))?,
+            (Type::Bool, b'f') => self.literal(b"false").map(|()| Value::Bool(false))?,
+            (Type::Record(record), _) => {
                 self.open(b'{')?;
                 if let Some(presence) = frame.slots.get_mut(slot) {
                     presence.value = Value::Present;
                 }
-                self.fields(record, frame, slot + 1, None)
+                return self.fields(record, frame, slot + 1, None);
             }
-            Type::List(record) => {
-                let list = self.list(record)?;
-                frame.put(slot, list);
-                Some(())
-            }
-            _ if first == b'{' => {
+            (Type::List(record), _) => self.list(record)?,
+            (_, b'{') => {
                 let wrapped = self.wrapped(ty)?;
                 frame.store(slot, wrapped);
-                Some(())
+                return Some(());
             }
-            _ => {
-                let leaf = self.leaf(ty)?;
-                frame.put(slot, leaf);
-                Some(())
+            _ => self.leaf(ty)?,
+        };
+        match frame.slots.get_mut(slot) {
+            // An absent value holds nothing to drop.
+            Some(stored) if matches!(stored.value, Value::Absent) => {
+                std::mem::forget(std::mem::replace(&mut stored.value, value));
             }
+            Some(stored) => stored.value = value,
+            None => {}
         }
+        Some(())
     }
 
     /// A list of records: an array of objects, each a frame of `record`.

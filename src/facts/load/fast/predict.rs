@@ -29,11 +29,12 @@ pub(in crate::facts) struct Predictions {
 #[derive(Debug)]
 pub(in crate::facts) struct Guesses {
     next: Box<[AtomicU32]>,
-    /// Which guesses may be made: the fields whose names can be compared
+    /// The text of each key that may be guessed, quotes included, by index
+    /// (empty for one that may not): the fields whose names can be compared
     /// with the text as they are (no quote, backslash or control
     /// character, so that the text of the key is the name), and `"id"` at
     /// the root (never a field there).
-    comparable: Box<[bool]>,
+    keys: Box<[Box<[u8]>]>,
 }
 
 /// No guess.
@@ -49,18 +50,25 @@ impl Predictions {
             .map(|(id, record)| {
                 let root = id == schema.root;
                 let fields = record.fields.len();
-                let mut comparable: Vec<bool> = record
+                let quoted = |name: &str| format!("\"{name}\"").into_bytes().into_boxed_slice();
+                let mut keys: Vec<Box<[u8]>> = record
                     .fields
                     .keys()
-                    .map(|name| plain(name) && !(root && name == ID_KEY))
+                    .map(|name| match plain(name) && !(root && name == ID_KEY) {
+                        true => quoted(name),
+                        false => Box::default(),
+                    })
                     .collect();
-                comparable.push(root);
+                keys.push(match root {
+                    true => quoted(ID_KEY),
+                    false => Box::default(),
+                });
                 let next = (0..=fields + 1)
                     .map(|i| AtomicU32::new(u32::try_from(i).unwrap_or(NONE)))
                     .collect();
                 Guesses {
                     next,
-                    comparable: comparable.into_boxed_slice(),
+                    keys: keys.into_boxed_slice(),
                 }
             })
             .collect();
@@ -76,11 +84,13 @@ impl Predictions {
 
 impl Guesses {
     /// The guess for the key after `after` (0 for the first key, the
-    /// previous key's index plus one otherwise), if one may be made.
+    /// previous key's index plus one otherwise), if one may be made: its
+    /// index and its text.
     #[inline(always)]
-    pub(in crate::facts) fn guess(&self, after: usize) -> Option<usize> {
+    pub(in crate::facts) fn guess(&self, after: usize) -> Option<(usize, &[u8])> {
         let guess = usize::try_from(self.next.get(after)?.load(Ordering::Relaxed)).ok()?;
-        self.comparable.get(guess).copied()?.then_some(guess)
+        let key = self.keys.get(guess)?;
+        (!key.is_empty()).then_some((guess, &**key))
     }
 
     /// Remembers that key `key` (an index as [`Guesses::guess`] gives one)

@@ -59,17 +59,16 @@ impl<'t> Scan<'t, '_> {
         self.text.get(start..end)
     }
 
-    /// Whether the key at the position is `name` (a name with no quote,
-    /// backslash or control character), read if so.
+    /// Whether the text at the position is `key` (a key's text, quotes
+    /// included, whose name has no quote, backslash or control character),
+    /// read if so.
     #[inline(always)]
-    pub(super) fn at_key(&mut self, name: &str) -> bool {
-        let end = self.pos + name.len() + 2;
+    pub(super) fn at_key(&mut self, key: &[u8]) -> bool {
+        let end = self.pos + key.len();
         let found = self
             .bytes
             .get(self.pos..end)
-            .and_then(|key| key.strip_prefix(b"\""))
-            .and_then(|key| key.strip_suffix(b"\""))
-            .is_some_and(|key| key == name.as_bytes());
+            .is_some_and(|at| same(at, key));
         if found {
             self.pos = end;
         }
@@ -221,4 +220,44 @@ fn special(word: u64) -> u64 {
     let quote = below(word ^ (ONES * 0x22), 1);
     let backslash = below(word ^ (ONES * 0x5C), 1);
     control | quote | backslash
+}
+
+/// Whether `a` and `b`, of the same length, hold the same bytes: a few word
+/// comparisons, no call (keys are short).
+#[inline(always)]
+fn same(a: &[u8], b: &[u8]) -> bool {
+    let n = b.len();
+    if a.len() != n {
+        return false;
+    }
+    if n >= 8 {
+        let mut i = 0;
+        while i + 8 < n {
+            if word(a, i) != word(b, i) {
+                return false;
+            }
+            i += 8;
+        }
+        word(a, n - 8) == word(b, n - 8)
+    } else if n >= 4 {
+        half(a, 0) == half(b, 0) && half(a, n - 4) == half(b, n - 4)
+    } else {
+        a == b
+    }
+}
+
+/// The eight bytes of `s` from `i` on, as a word (zero if there are fewer).
+#[inline(always)]
+fn word(s: &[u8], i: usize) -> u64 {
+    s.get(i..i + 8)
+        .and_then(|w| <[u8; 8]>::try_from(w).ok())
+        .map_or(0, u64::from_le_bytes)
+}
+
+/// The four bytes of `s` from `i` on, as a word (zero if there are fewer).
+#[inline(always)]
+fn half(s: &[u8], i: usize) -> u32 {
+    s.get(i..i + 4)
+        .and_then(|w| <[u8; 4]>::try_from(w).ok())
+        .map_or(0, u32::from_le_bytes)
 }
