@@ -25,7 +25,7 @@
 use std::borrow::Cow;
 
 use super::ID_KEY;
-use super::keys::{Seen, index_from};
+use super::keys::Seen;
 use crate::decimal::Decimal;
 use crate::facts::schema::{EnumId, RecordId, Schema, Type};
 use crate::facts::{Frame, Provenance, SetBits, Slot, Value, bit};
@@ -108,13 +108,20 @@ impl<'t> Scan<'t, '_> {
         }
         loop {
             self.ws();
-            let index = match guesses.guess(after) {
+            let guess = guesses.guess(after);
+            let index = match guess {
                 Some((guess, key)) if self.at_key(key) => guess,
+                // A key left out of this object: the one after it.
+                _ if let Some((next, key)) = guess.and_then(|(g, _)| guesses.guess(g + 1))
+                    && self.at_key(key) =>
+                {
+                    next
+                }
                 _ => {
                     let key = self.key()?;
                     let index = match id {
                         Some(_) if key == ID_KEY => id_index,
-                        _ => index_from(fields, key, after)?,
+                        _ => guesses.names.find(key.as_bytes())?,
                     };
                     guesses.learn(after, index);
                     index
@@ -152,38 +159,31 @@ impl<'t> Scan<'t, '_> {
 
     /// The value of a field of type `ty`, whose slot is `slot` of `frame`.
     /// Each field is read once (a key given twice is refused), so its slot
-    /// is absent until now and the value goes straight in.
+    /// is absent until now.
     fn value(&mut self, ty: Type, frame: &mut Frame, slot: usize) -> Option<()> {
-        let value = match (ty, self.peek()?) {
+        match (ty, self.peek()?) {
             // `null` is unknown, as absence is: the slot stays absent (and a
             // record's presence slot too).
-            (_, b'n') => return self.literal(b"null"),
-            (Type::Bool, b't') => self.literal(b"true").map(|()| Value::Bool(true))?,
-            (Type::Bool, b'f') => self.literal(b"false").map(|()| Value::Bool(false))?,
+            (_, b'n') => self.literal(b"null"),
             (Type::Record(record), _) => {
                 self.open(b'{')?;
-                if let Some(presence) = frame.slots.get_mut(slot) {
-                    presence.value = Value::Present;
-                }
-                return self.fields(record, frame, slot + 1, None);
+                frame.slots.get_mut(slot)?.value = Value::Present;
+                self.fields(record, frame, slot + 1, None)
             }
-            (Type::List(record), _) => self.list(record)?,
+            (Type::List(record), _) => {
+                frame.slots.get_mut(slot)?.value = self.list(record)?;
+                Some(())
+            }
             (_, b'{') => {
                 let wrapped = self.wrapped(ty)?;
                 frame.store(slot, wrapped);
-                return Some(());
+                Some(())
             }
-            _ => self.leaf(ty)?,
-        };
-        match frame.slots.get_mut(slot) {
-            // An absent value holds nothing to drop.
-            Some(stored) if matches!(stored.value, Value::Absent) => {
-                std::mem::forget(std::mem::replace(&mut stored.value, value));
-            }
-            Some(stored) => stored.value = value,
-            None => {}
+            // Written straight into the slot, not through a value returned:
+            // a value built in parts and then copied whole is read back
+            // before its parts are stored, which stalls the processor.
+            _ => self.leaf(ty, &mut frame.slots.get_mut(slot)?.value),
         }
-        Some(())
     }
 
     /// A list of records: an array of objects, each a frame of `record`.
@@ -218,31 +218,43 @@ impl<'t> Scan<'t, '_> {
         Some(Value::List(frames.into_boxed_slice()))
     }
 
-    /// A leaf value of type `ty`, not `null` and not wrapped.
-    fn leaf(&mut self, ty: Type) -> Option<Value> {
+    /// A leaf value of type `ty`, not `null` and not wrapped, into `out`.
+    #[inline(always)]
+    fn leaf(&mut self, ty: Type, out: &mut Value) -> Option<()> {
         match ty {
             Type::Bool => match self.peek()? {
-                b't' => self.literal(b"true").map(|()| Value::Bool(true)),
-                b'f' => self.literal(b"false").map(|()| Value::Bool(false)),
+                b't' => self.literal(b"true").map(|()| *out = Value::Bool(true)),
+                b'f' => self.literal(b"false").map(|()| *out = Value::Bool(false)),
                 _ => None,
             },
-            Type::Int => int_value(self.number()?),
+            Type::Int => {
+                *out = Value::Int(int_value(self.number()?)?);
+                Some(())
+            }
             Type::Decimal => {
                 let d = Decimal::parse(self.number()?).ok()?;
-                Some(Value::Decimal(Box::new(d)))
+                *out = Value::Decimal(Box::new(d));
+                Some(())
             }
-            Type::String => Some(Value::Str(self.string()?.into())),
+            Type::String => {
+                *out = Value::Str(self.string()?.into());
+                Some(())
+            }
             Type::Enum(e) => {
                 let name = self.string()?;
-                Some(Value::Enum(self.variant(e, &name)?))
+                *out = Value::Enum(self.variant(e, &name)?);
+                Some(())
             }
-            Type::Set(e) => self.set(e),
+            Type::Set(e) => {
+                *out = Value::Set(self.set(e)?);
+                Some(())
+            }
             Type::Record(_) | Type::List(_) => None,
         }
     }
 
     /// A set of values of enum `e`: an array of their names.
-    fn set(&mut self, e: EnumId) -> Option<Value> {
+    fn set(&mut self, e: EnumId) -> Option<SetBits> {
         self.open(b'[')?;
         let mut mask = 0u128;
         self.ws();
@@ -260,7 +272,7 @@ impl<'t> Scan<'t, '_> {
             }
         }
         self.close()?;
-        Some(Value::Set(SetBits::new(mask)))
+        Some(SetBits::new(mask))
     }
 
     /// A leaf with provenance: `{"value": …, "source": …, "as_of": …}`, the
@@ -277,12 +289,12 @@ impl<'t> Scan<'t, '_> {
             self.ws();
             match key {
                 "value" if value.is_none() => {
-                    value = Some(if self.peek()? == b'n' {
-                        self.literal(b"null")?;
-                        Value::Absent
-                    } else {
-                        self.leaf(ty)?
-                    });
+                    let mut read = Value::Absent;
+                    match self.peek()? {
+                        b'n' => self.literal(b"null")?,
+                        _ => self.leaf(ty, &mut read)?,
+                    }
+                    value = Some(read);
                 }
                 "source" if provenance.source.is_none() => {
                     provenance.source = Some(self.string()?.into_owned());
@@ -308,8 +320,8 @@ impl<'t> Scan<'t, '_> {
 
     /// The index of the value of enum `e` named `name`.
     fn variant(&self, e: EnumId, name: &str) -> Option<u16> {
-        let def = self.schema.enums.get(e)?;
-        u16::try_from(index_from(&def.variants, name, 0)?).ok()
+        let index = self.predictions.enum_values(e)?.find(name.as_bytes())?;
+        u16::try_from(index).ok()
     }
 
     /// A string, or `null` for none.
@@ -337,11 +349,11 @@ impl<'t> Scan<'t, '_> {
 
 /// A whole number from its JSON text, as the serde loader reads one: no
 /// fraction or exponent, and within 64 bits.
-fn int_value(number: &str) -> Option<Value> {
+fn int_value(number: &str) -> Option<i64> {
     if number.contains(['.', 'e', 'E']) {
         return None;
     }
-    number.parse::<i64>().ok().map(Value::Int)
+    number.parse::<i64>().ok()
 }
 
 /// A string as the scanner read it: borrowed from the text unless it held

@@ -98,7 +98,7 @@ pub(super) fn index_of<V>(map: &IndexMap<String, V>, name: &str) -> Option<usize
 /// [`index_of`], searching a small map from index `hint` on, then from the
 /// start.
 #[inline(always)]
-pub(super) fn index_from<V>(map: &IndexMap<String, V>, name: &str, hint: usize) -> Option<usize> {
+fn index_from<V>(map: &IndexMap<String, V>, name: &str, hint: usize) -> Option<usize> {
     if map.len() > 32 {
         return map.get_index_of(name);
     }

@@ -308,3 +308,29 @@ fn keys_in_a_new_order_are_found_whatever_was_learnt() {
         }
     }
 }
+
+#[test]
+fn names_are_found_by_hash_and_nothing_else_is() {
+    // Many names alike in length, first, middle and last byte, so that
+    // slots collide and probes run on.
+    let mut names: Vec<String> = Vec::new();
+    for a in ["a", "b", "ab", "ba", "é", "x_y"] {
+        for b in ["", "a", "b", "aa", "ab", "zz", "\u{0}"] {
+            for c in ["", "a", "q", "é"] {
+                let name = format!("{a}{b}{c}");
+                if !names.contains(&name) {
+                    names.push(name);
+                }
+            }
+        }
+    }
+    let table = super::predict::Names::new(names.iter());
+    for (i, name) in names.iter().enumerate() {
+        assert_eq!(table.find(name.as_bytes()), Some(i), "{name}");
+    }
+    for other in ["", "c", "aaaaaaaa", "abq\u{0}", "x_", "éé\u{0}", "zz"] {
+        assert_eq!(table.find(other.as_bytes()), None, "{other}");
+    }
+    let empty = super::predict::Names::new(std::iter::empty());
+    assert_eq!(empty.find(b"a"), None);
+}

@@ -44,9 +44,10 @@ impl<'t> Scan<'t, '_> {
     }
 
     /// Reads `word` (`true`, `false`, `null`), which must be at the position.
+    #[inline(always)]
     pub(super) fn literal(&mut self, word: &[u8]) -> Option<()> {
         let end = self.pos.checked_add(word.len())?;
-        (self.bytes.get(self.pos..end)? == word).then(|| self.pos = end)
+        same(self.bytes.get(self.pos..end)?, word).then(|| self.pos = end)
     }
 
     /// A key: a string with no escape (the serde loader reads the others).
@@ -225,7 +226,7 @@ fn special(word: u64) -> u64 {
 /// Whether `a` and `b`, of the same length, hold the same bytes: a few word
 /// comparisons, no call (keys are short).
 #[inline(always)]
-fn same(a: &[u8], b: &[u8]) -> bool {
+pub(super) fn same(a: &[u8], b: &[u8]) -> bool {
     let n = b.len();
     if a.len() != n {
         return false;
