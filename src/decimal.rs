@@ -74,6 +74,53 @@ impl Decimal {
 
     /// Parses `-?digits(.digits)?`; an exponent (`1e3`) is accepted as in JSON.
     pub fn parse(text: &str) -> Result<Decimal, DecimalError> {
+        match Decimal::parse_short(text) {
+            Some(d) => Ok(d),
+            None => Decimal::parse_general(text),
+        }
+    }
+
+    /// The common case of [`Decimal::parse`]: `-?digits(.digits)?` with at
+    /// most 18 digits in all, read straight into the mantissa with no
+    /// allocation; `None` for any other text, which
+    /// [`Decimal::parse_general`] reads (and refuses, if it must).
+    fn parse_short(text: &str) -> Option<Decimal> {
+        let (negative, rest) = match text.strip_prefix('-') {
+            Some(r) => (true, r),
+            None => (false, text),
+        };
+        let (int_part, frac_part) = match rest.split_once('.') {
+            Some((_, "")) => return None,
+            Some(parts) => parts,
+            None => (rest, ""),
+        };
+        if int_part.is_empty() || int_part.len() + frac_part.len() > 18 {
+            return None;
+        }
+        // At most 18 digits: below 10^18, within an i64.
+        let mut magnitude: i64 = 0;
+        for b in int_part.bytes().chain(frac_part.bytes()) {
+            if !b.is_ascii_digit() {
+                return None;
+            }
+            magnitude = magnitude * 10 + i64::from(b - b'0');
+        }
+        // Trailing zeros after the point carry no value.
+        let mut scale = u32::try_from(frac_part.len()).ok()?;
+        while scale > 0 && magnitude % 10 == 0 {
+            magnitude /= 10;
+            scale -= 1;
+        }
+        let magnitude = i128::from(magnitude);
+        Some(Decimal {
+            mantissa: if negative { -magnitude } else { magnitude },
+            scale,
+        })
+    }
+
+    /// [`Decimal::parse`] in full: exponents, leading zeros, up to
+    /// [`MAX_DIGITS`] significant digits, and the errors.
+    fn parse_general(text: &str) -> Result<Decimal, DecimalError> {
         let (negative, rest) = match text.strip_prefix('-') {
             Some(r) => (true, r),
             None => (false, text),
@@ -337,6 +384,70 @@ impl<'de> serde::Deserialize<'de> for Decimal {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_short_parse_agrees_with_the_general_one() {
+        let mut texts: Vec<String> = [
+            "0",
+            "-0",
+            "00",
+            "0.0",
+            "-0.000",
+            "1",
+            "10",
+            "100",
+            "1.0",
+            "1.50",
+            "-1.50",
+            "0.5",
+            "007.700",
+            "123456789012345678",
+            "12345678901234567.8",
+            "0.000000000000000001",
+            "999999999999999999",
+            "-99999999.999999999",
+            "1.",
+            ".5",
+            "-",
+            "",
+            "1e3",
+            "1.5e-2",
+            "1.2.3",
+            "+1",
+            "1a",
+            "１",
+            "1234567890123456789",
+            "0.0000000000000000001",
+        ]
+        .iter()
+        .map(|t| t.to_string())
+        .collect();
+        // Every split of runs of digits, zeros and nines around a point.
+        for digits in ["0", "1", "9", "10", "90", "100", "123", "900009", "000120"] {
+            for reps in 1..8 {
+                let run = digits.repeat(reps);
+                for at in 0..=run.len() {
+                    let (int, frac) = run.split_at(at);
+                    texts.push(format!("{int}.{frac}"));
+                    texts.push(format!("-{int}.{frac}"));
+                    texts.push(format!("{int}{frac}"));
+                }
+            }
+        }
+        for text in &texts {
+            if let Some(short) = Decimal::parse_short(text) {
+                let general = Decimal::parse_general(text).unwrap();
+                assert_eq!(
+                    (short.mantissa, short.scale),
+                    (general.mantissa, general.scale),
+                    "{text}"
+                );
+            }
+            assert_eq!(Decimal::parse(text), Decimal::parse_general(text), "{text}");
+        }
+        assert!(Decimal::parse_short("123456789012345678").is_some());
+        assert!(Decimal::parse_short("-0.25").is_some());
+    }
 
     #[track_caller]
     fn round_trip(text: &str, shown: &str) {

@@ -1,16 +1,18 @@
 //! `dd-rules eval` on NDJSON: one transaction per line, evaluated a chunk of
 //! lines at a time on all cores, a report or an error record printed for
-//! each line in input order.
+//! each line in input order. The next chunk is read while the last one is
+//! evaluated and written (see [`run`]).
 //!
 //! Memory is bounded whatever the stream holds, however long its lines:
 //!
 //! - **Input.** A chunk ends at [`CHUNK_LINES`] (1,024) lines or once its
-//!   lines hold [`CHUNK_BYTES`] (32 MiB), whichever comes first. A line
+//!   lines hold [`CHUNK_BYTES`] (16 MiB), whichever comes first. A line
 //!   longer than the facts size limit (16 MiB) is never held: it is read
 //!   and dropped 64 KiB at a time up to its line break, and becomes an
 //!   error record. A line kept holds at most 64 KiB more than its bytes
-//!   (`io::lines`). So at most 48 MiB and 64 KiB of input is held at once:
-//!   a chunk just under its budget and one line at the limit.
+//!   (`io::lines`). So a chunk holds at most 32 MiB and 64 KiB (just under
+//!   its budget, and one line at the limit), and two chunks are held at
+//!   once (the one evaluated and the one read): 64 MiB and 128 KiB.
 //! - **Output.** The reports of a chunk are rendered in parallel and held
 //!   until their turn to be written, up to [`OUTPUT_BYTES`] (64 MiB) for the
 //!   chunk. A report rendered past that budget is dropped, with its facts,
@@ -19,7 +21,8 @@
 //!   plus what the ruleset says of its flags, and its explanations at most
 //!   [`EXPLANATION_BYTES`](crate::eval::EXPLANATION_BYTES) (4 MiB). Lines
 //!   are written [`WRITE_BYTES`] (256 KiB) at a time, a system call per
-//!   block rather than per line. Nothing is held from one chunk to the next.
+//!   block rather than per line. Only the chunk being evaluated has
+//!   output; nothing of it is held once it is written.
 //! - **Work in flight.** Each worker thread holds one document's facts and
 //!   report while it renders them (the library bounds facts by the
 //!   document's size and its limits on list fields).
@@ -40,7 +43,7 @@ pub const CHUNK_LINES: usize = 1024;
 
 /// The input a chunk holds at most (allocated bytes of its lines), beyond
 /// its last line.
-pub const CHUNK_BYTES: usize = 32 * 1024 * 1024;
+pub const CHUNK_BYTES: usize = 16 * 1024 * 1024;
 
 /// The rendered output a chunk holds at most before it is written.
 pub const OUTPUT_BYTES: usize = 64 * 1024 * 1024;
@@ -259,71 +262,130 @@ fn read_chunk<R: BufRead>(
 
 /// Evaluates the lines a chunk at a time (on all cores), printing a report
 /// or an error record for each non-blank line, in input order.
+///
+/// Reading and evaluating overlap: this thread reads the next chunk while
+/// another evaluates the last one (on the thread pool) and writes its
+/// output, so that reading leaves no core idle. The reader hands a chunk
+/// over only once the one before is written, so two chunks are held at
+/// once, each within its budgets, and a chunk's output is written as soon
+/// as it is evaluated, as before.
 pub fn run(rules: &RuleSet, reader: Box<dyn BufRead>, how: Printing<'_>) -> Result<Stats, Failure> {
     let mut stats = Stats::default();
     let mut lines = Lines::new(reader, dd_rules::MAX_FACTS_BYTES);
-    let mut pending = String::with_capacity(WRITE_BYTES);
-    while let Some(chunk) = read_chunk(&mut lines, &mut stats)? {
-        let docs: Vec<&str> = chunk
-            .iter()
-            .filter_map(|(_, l)| l.as_ref().ok().map(String::as_str))
-            .collect();
-        let line_of: Vec<usize> = chunk
-            .iter()
-            .filter(|(_, l)| l.is_ok())
-            .map(|(n, _)| *n)
-            .collect();
-        let held = AtomicUsize::new(0);
-        let mut results = rules
-            .evaluate_batch_fast(&docs, |i, result| {
-                let line = line_of.get(i).copied().unwrap_or(0);
-                let (text, reached) = match result {
-                    Ok((facts, outcome)) => match rules.report(facts, outcome) {
-                        Ok(report) => print_line(rules, line, Ok((facts, &report)), how),
-                        Err(e) => print_line(rules, line, Err(e.into()), how),
-                    },
-                    Err(e) => print_line(rules, line, Err(e), how),
-                };
-                let before = held.fetch_add(text.len(), Ordering::Relaxed);
-                if before.saturating_add(text.len()) <= OUTPUT_BYTES {
-                    LineResult::Rendered { text, reached }
-                } else {
-                    held.fetch_sub(text.len(), Ordering::Relaxed);
-                    LineResult::Deferred
+    let (chunks, received) = std::sync::mpsc::sync_channel::<Chunk>(0);
+    let (unread, written) = std::thread::scope(|scope| {
+        let writer = scope.spawn(move || {
+            let mut written = Stats::default();
+            let mut pending = String::with_capacity(WRITE_BYTES);
+            for chunk in received {
+                let results = evaluate_chunk(rules, &chunk, how);
+                write_chunk(rules, chunk, results, how, &mut written, &mut pending)?;
+            }
+            Ok::<Stats, Failure>(written)
+        });
+        let unread = loop {
+            match read_chunk(&mut lines, &mut stats) {
+                Ok(Some(chunk)) => {
+                    // The writer stopped at a failure to write, which it returns.
+                    if chunks.send(chunk).is_err() {
+                        break None;
+                    }
                 }
-            })
-            .into_iter();
-        for (line, text) in chunk {
-            let (text, reached) = match text {
-                Err(error) => (rejected(line, error, how.format), None),
-                Ok(doc) => match results.next() {
-                    Some(LineResult::Rendered { text, reached }) => (text, reached),
-                    Some(LineResult::Deferred) => evaluate_line(rules, line, &doc, how),
-                    None => continue,
-                },
-            };
-            match reached {
-                Some(reached) => {
-                    stats.reports += 1;
-                    stats.reached += usize::from(reached);
-                }
-                None => stats.rejected += 1,
+                Ok(None) => break None,
+                // After the output of the lines read before it.
+                Err(failure) => break Some(failure),
             }
-            if pending.len() + text.len() > WRITE_BYTES && !pending.is_empty() {
-                io::out(&pending)?;
-                pending.clear();
-            }
-            if text.len() >= WRITE_BYTES {
-                io::out(&text)?;
-            } else {
-                pending.push_str(&text);
-            }
+        };
+        drop(chunks);
+        let written = writer
+            .join()
+            .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+        (unread, written)
+    });
+    let written = written?;
+    if let Some(failure) = unread {
+        return Err(failure);
+    }
+    stats.reports = written.reports;
+    stats.rejected = written.rejected;
+    stats.reached = written.reached;
+    Ok(stats)
+}
+
+/// Evaluates the lines of a chunk that are documents, on the thread pool:
+/// what becomes of each, in order.
+fn evaluate_chunk(rules: &RuleSet, chunk: &Chunk, how: Printing<'_>) -> Vec<LineResult> {
+    let docs: Vec<&str> = chunk
+        .iter()
+        .filter_map(|(_, l)| l.as_ref().ok().map(String::as_str))
+        .collect();
+    let line_of: Vec<usize> = chunk
+        .iter()
+        .filter(|(_, l)| l.is_ok())
+        .map(|(n, _)| *n)
+        .collect();
+    let held = AtomicUsize::new(0);
+    rules.evaluate_batch_fast(&docs, |i, result| {
+        let line = line_of.get(i).copied().unwrap_or(0);
+        let (text, reached) = match result {
+            Ok((facts, outcome)) => match rules.report(facts, outcome) {
+                Ok(report) => print_line(rules, line, Ok((facts, &report)), how),
+                Err(e) => print_line(rules, line, Err(e.into()), how),
+            },
+            Err(e) => print_line(rules, line, Err(e), how),
+        };
+        let before = held.fetch_add(text.len(), Ordering::Relaxed);
+        if before.saturating_add(text.len()) <= OUTPUT_BYTES {
+            LineResult::Rendered { text, reached }
+        } else {
+            held.fetch_sub(text.len(), Ordering::Relaxed);
+            LineResult::Deferred
         }
-        // What a chunk printed is out before the next chunk is read.
-        if !pending.is_empty() {
-            io::out(&pending)?;
+    })
+}
+
+/// Writes what became of each line of a chunk, in order: its report, its
+/// error record, or (deferred for the output budget) its report evaluated
+/// now. `pending` gathers the output [`WRITE_BYTES`] at a time.
+fn write_chunk(
+    rules: &RuleSet,
+    chunk: Chunk,
+    results: Vec<LineResult>,
+    how: Printing<'_>,
+    stats: &mut Stats,
+    pending: &mut String,
+) -> Result<(), Failure> {
+    let mut results = results.into_iter();
+    for (line, text) in chunk {
+        let (text, reached) = match text {
+            Err(error) => (rejected(line, error, how.format), None),
+            Ok(doc) => match results.next() {
+                Some(LineResult::Rendered { text, reached }) => (text, reached),
+                Some(LineResult::Deferred) => evaluate_line(rules, line, &doc, how),
+                None => continue,
+            },
+        };
+        match reached {
+            Some(reached) => {
+                stats.reports += 1;
+                stats.reached += usize::from(reached);
+            }
+            None => stats.rejected += 1,
+        }
+        if pending.len() + text.len() > WRITE_BYTES && !pending.is_empty() {
+            io::out(pending)?;
             pending.clear();
         }
+        if text.len() >= WRITE_BYTES {
+            io::out(&text)?;
+        } else {
+            pending.push_str(&text);
+        }
     }
-    Ok(stats)
+    // What a chunk printed is out before the next chunk is written.
+    if !pending.is_empty() {
+        io::out(pending)?;
+        pending.clear();
+    }
+    Ok(())
 }

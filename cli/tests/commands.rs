@@ -2,7 +2,7 @@
 
 mod common;
 
-use common::{Run, TempDir, dd_with_stdin, examples, workspace};
+use common::{Run, TempDir, bounded, dd_with_stdin, examples, workspace};
 
 /// Runs `dd-rules` with `args`, with `stdin` as its input.
 #[track_caller]
@@ -435,4 +435,48 @@ fn invalid_utf8_files_of_the_hostile_corpus_are_refused_with_their_offset() {
             .contains("not valid UTF-8")
     );
     assert_eq!(lines[2]["transaction"], "c");
+}
+
+#[test]
+fn ndjson_over_many_chunks_keeps_input_order() {
+    // Five chunks of 1,024 lines and part of a sixth, read while the one
+    // before is evaluated: reports, error records (a wrong type, a line that
+    // is not UTF-8) and blank lines come out in input order.
+    let dir = TempDir::new("many-chunks");
+    let mut input = Vec::new();
+    for line in 1..=5_500usize {
+        match line {
+            l if l % 997 == 0 => input.extend_from_slice(b"{\"id\": 1}"),
+            l if l % 1_499 == 0 => input.extend_from_slice(b"{\"id\": \"\xff\"}"),
+            l if l % 500 == 0 => {}
+            l => input.extend_from_slice(format!("{{\"id\": \"t{l}\"}}").as_bytes()),
+        }
+        input.push(b'\n');
+    }
+    let path = dir.write("many.ndjson", &input);
+    for args in [
+        vec!["eval", "--format", "decision", path.to_str().unwrap()],
+        vec!["eval", "--ndjson", "--format", "decision", "-"],
+    ] {
+        // Bounded, as every run; the file on stdin for `-`.
+        let out = bounded(&args)
+            .stdin(std::fs::File::open(&path).unwrap())
+            .output()
+            .unwrap();
+        let out = Run::of(out);
+        out.code(1)
+            .stderr_has("5500 line(s): 5481 report(s), 8 rejected");
+        let mut expected =
+            (1..=5_500usize).filter(|l| l % 500 != 0 || l % 997 == 0 || l % 1_499 == 0);
+        for record in out.stdout.lines() {
+            let record: serde_json::Value = serde_json::from_str(record).unwrap();
+            let line = expected.next().unwrap();
+            if line % 997 == 0 || line % 1_499 == 0 {
+                assert_eq!(record["line"], line, "{record}");
+            } else {
+                assert_eq!(record["transaction"], format!("t{line}"), "{record}");
+            }
+        }
+        assert_eq!(expected.next(), None);
+    }
 }

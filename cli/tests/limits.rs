@@ -134,8 +134,8 @@ fn ndjson_lines_over_the_facts_limit_are_error_records_never_held() {
 #[test]
 fn ndjson_chunks_end_at_their_byte_budget_not_only_their_line_count() {
     // 180 lines of 12 MB, each under the facts limit: a chunk of up to
-    // 1,024 such lines would hold them all (over 2 GB); a chunk of 32 MiB
-    // holds three.
+    // 1,024 such lines would hold them all (over 2 GB); a chunk of 16 MiB
+    // holds two.
     const LEN: usize = 12_000_000;
     let run = run_fed(bounded(["eval", "--ndjson", "-"]), |stdin| {
         let line = too_deep_line(LEN);

@@ -4,6 +4,7 @@
 
 use std::cell::{Cell, RefCell};
 use std::fmt;
+use std::sync::Arc;
 
 use serde::de::{self, Deserializer, MapAccess, Visitor};
 
@@ -11,12 +12,14 @@ use super::schema::{RecordId, Schema};
 use super::{Facts, FactsError, Frame};
 use crate::limits::{MAX_FACT_SLOTS, MAX_FACTS_BYTES, MAX_FACTS_DEPTH, facts_too_deep};
 
+mod fast;
 mod keys;
 mod leaves;
 mod messages;
 mod numbers;
 mod records;
 
+pub(super) use fast::Predictions;
 pub(super) use keys::{Key, KeySeed, Seen, unknown_field, with_field};
 pub(super) use leaves::{LeafVisitor, variant};
 use messages::{char_position, serde_message};
@@ -204,7 +207,7 @@ impl<'s> Ctx<'s> {
 
 /// Loads `text` as the facts of one transaction.
 pub(crate) fn load_json(
-    schema: &std::sync::Arc<Schema>,
+    schema: &Arc<Schema>,
     fingerprint: u64,
     text: &str,
 ) -> Result<Facts, FactsError> {
@@ -231,24 +234,53 @@ fn load(
     if text.len() > MAX_FACTS_BYTES {
         return (Err(FactsError::too_large(text.len())), false);
     }
+    // A byte-order mark, as some editors write, is not part of the document.
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    // A document that loads is read once, by the fast path; the serde
+    // loader reads any other, and says what is wrong and where. The fast
+    // path does not watch keys: a load that must (`diff` across a schema
+    // change) is serde's.
+    if watch.is_none()
+        && let Some((root, id)) = fast::load(schema, text)
+    {
+        return (Ok(loaded(schema, fingerprint, text, root, id)), false);
+    }
     let mut ctx = Ctx::new(schema);
     ctx.watch = watch;
-    let facts = read(&ctx, schema, fingerprint, text);
+    let facts = load_with_serde(&ctx, schema, fingerprint, text);
     (facts, ctx.watched.get())
 }
 
-/// Reads `text` with the context of [`load`].
-fn read(
+/// The facts loaded from `text`: its root frame and id.
+fn loaded(
+    schema: &Arc<Schema>,
+    fingerprint: u64,
+    text: &str,
+    root: Frame,
+    id: Option<String>,
+) -> Facts {
+    Facts {
+        root: Arc::new(root),
+        id: id.map(Arc::from),
+        fingerprint,
+        schema: Arc::clone(schema),
+        serial: super::next_serial(),
+        len: text.len(),
+    }
+}
+
+/// Loads `text` (within the size limit, without a byte-order mark) with
+/// serde's visitors and the context `ctx`: the loader of record, whose
+/// errors say what is wrong and where.
+fn load_with_serde(
     ctx: &Ctx<'_>,
-    schema: &std::sync::Arc<Schema>,
+    schema: &Arc<Schema>,
     fingerprint: u64,
     text: &str,
 ) -> Result<Facts, FactsError> {
     let root_size = schema.record(schema.root).map_or(0, |r| r.size);
     let mut root = Frame::absent(root_size);
     let mut id = None;
-    // A byte-order mark, as some editors write, is not part of the document.
-    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let mut de = serde_json::Deserializer::from_str(text);
     let result = de
         .deserialize_any(DocVisitor {
@@ -276,14 +308,7 @@ fn read(
         });
     }
     match result {
-        Ok(()) => Ok(Facts {
-            root: std::sync::Arc::new(root),
-            id: id.map(std::sync::Arc::from),
-            fingerprint,
-            schema: std::sync::Arc::clone(schema),
-            serial: super::next_serial(),
-            len: text.len(),
-        }),
+        Ok(()) => Ok(loaded(schema, fingerprint, text, root, id)),
         Err(e) => {
             let message = match ctx.error.borrow_mut().take() {
                 Some(m) => m,

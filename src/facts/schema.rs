@@ -72,6 +72,34 @@ pub(crate) struct Schema {
     /// Fields left out because their type is wrong: the checker reports no
     /// use of them, since their declaration is already reported.
     pub poisoned: Vec<(RecordId, String)>,
+    /// What the facts loader learns of the documents it reads, made the
+    /// first time it loads one.
+    pub loader: LoaderCache,
+}
+
+/// What the fast facts loader learns of the order of keys (see
+/// `facts/load/fast/predict.rs`), made once the schema is complete, the
+/// first time a document is loaded. A clone of the schema starts afresh.
+#[derive(Default)]
+pub(crate) struct LoaderCache(std::sync::OnceLock<super::load::Predictions>);
+
+impl LoaderCache {
+    /// The guesses for `schema`, whose cache this is.
+    pub(super) fn get(&self, schema: &Schema) -> &super::load::Predictions {
+        self.0.get_or_init(|| super::load::Predictions::new(schema))
+    }
+}
+
+impl Clone for LoaderCache {
+    fn clone(&self) -> LoaderCache {
+        LoaderCache::default()
+    }
+}
+
+impl std::fmt::Debug for LoaderCache {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("LoaderCache")
+    }
 }
 
 impl Schema {

@@ -37,11 +37,8 @@ impl<R: BufRead> Lines<R> {
             .unwrap_or(u64::MAX)
             .saturating_add(1);
         let mut text = Vec::new();
-        // `read_until` finds the line break with the platform's `memchr`;
-        // `take` stops it one byte past the limit.
-        let n = (&mut self.reader)
-            .take(bound)
-            .read_until(b'\n', &mut text)?;
+        // One byte past the limit at most.
+        let n = read_line(&mut self.reader, bound, &mut text)?;
         if n == 0 {
             return Ok(None);
         }
@@ -72,6 +69,38 @@ impl<R: BufRead> Lines<R> {
         }
         Ok(Some(Line::TooLong(length)))
     }
+}
+
+/// Reads up to and including the next line break into `out`, but no more
+/// than `bound` bytes, as `read_until(b'\n')` on `reader.take(bound)` does:
+/// how many bytes it read (0 at the end of the stream). The line break is
+/// searched for with `memchr`'s vectorised search, a block of the reader's
+/// buffer at a time.
+fn read_line<R: BufRead>(reader: &mut R, bound: u64, out: &mut Vec<u8>) -> std::io::Result<usize> {
+    let mut read = 0usize;
+    let mut left = bound;
+    while left > 0 {
+        let available = match reader.fill_buf() {
+            Ok(available) => available,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(e),
+        };
+        let window = &available[..available
+            .len()
+            .min(usize::try_from(left).unwrap_or(usize::MAX))];
+        let (used, done) = match memchr::memchr(b'\n', window) {
+            Some(at) => (at + 1, true),
+            None => (window.len(), window.is_empty()),
+        };
+        out.extend_from_slice(&window[..used]);
+        reader.consume(used);
+        read += used;
+        left -= used as u64;
+        if done {
+            break;
+        }
+    }
+    Ok(read)
 }
 
 /// A line's buffer without the spare room its growth left (up to as much
@@ -126,6 +155,37 @@ mod tests {
         };
         assert_eq!(text.len(), input.len() - 1);
         assert!(text.capacity() - text.len() <= SKIP_BLOCK as usize);
+    }
+
+    #[test]
+    fn read_line_reads_what_read_until_on_take_reads() {
+        let inputs: [&[u8]; 7] = [
+            b"",
+            b"\n",
+            b"abc",
+            b"abc\n",
+            b"abc\ndef\n\n",
+            b"a\nbb\nccc\ndddd",
+            b"\n\nxyz\n\n",
+        ];
+        for input in inputs {
+            // Buffers smaller than a line, so that a line spans blocks.
+            for capacity in [1, 2, 3, 64] {
+                for bound in [0, 1, 2, 3, 4, 5, 100] {
+                    let mut ours = std::io::BufReader::with_capacity(capacity, input);
+                    let mut std = std::io::BufReader::with_capacity(capacity, input);
+                    loop {
+                        let (mut a, mut b) = (Vec::new(), Vec::new());
+                        let n = read_line(&mut ours, bound, &mut a).unwrap();
+                        let m = (&mut std).take(bound).read_until(b'\n', &mut b).unwrap();
+                        assert_eq!((n, &a), (m, &b), "{input:?} {capacity} {bound}");
+                        if n == 0 {
+                            break;
+                        }
+                    }
+                }
+            }
+        }
     }
 
     #[test]

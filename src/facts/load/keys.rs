@@ -130,7 +130,7 @@ impl Seen {
     }
 
     /// Marks field `i` as given; false if it already was.
-    fn insert(&mut self, i: usize) -> bool {
+    pub(super) fn insert(&mut self, i: usize) -> bool {
         if let Some(given) = self.more.get_mut(i) {
             return !std::mem::replace(given, true);
         }
