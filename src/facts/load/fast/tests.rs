@@ -8,7 +8,7 @@ use proptest::prelude::*;
 
 use super::load;
 use crate::RuleSet;
-use crate::facts::load::{load_json, load_with_serde};
+use crate::facts::load::{Ctx, load_json, load_with_serde};
 
 /// A ruleset over the generator's schema: every type of fact, records in
 /// records, lists in lists.
