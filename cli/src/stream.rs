@@ -30,7 +30,7 @@
 //! The first write that fails ends the run (see `io::out`).
 
 use std::io::BufRead;
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 
 use dd_rules::{DecisionOptions, Facts, Report, RuleSet};
 
@@ -218,13 +218,19 @@ fn rejected(line: usize, error: LineError, format: Format) -> String {
 type Chunk = Vec<(usize, Result<String, LineError>)>;
 
 /// Reads one chunk; `None` at the end of the stream.
+/// `stopped` says that the writer stopped at a failure to write: nothing
+/// more is read, and the run ends with that failure.
 fn read_chunk<R: BufRead>(
     lines: &mut Lines<R>,
     stats: &mut Stats,
+    stopped: &AtomicBool,
 ) -> Result<Option<Chunk>, Failure> {
     let mut chunk = Vec::new();
     let mut held = 0usize;
     while chunk.len() < CHUNK_LINES && held < CHUNK_BYTES {
+        if stopped.load(Ordering::Relaxed) {
+            return Ok(None);
+        }
         let line = lines.next_line().map_err(|e| {
             Failure::Error(format!("error: cannot read line {}: {e}", stats.lines + 1))
         })?;
@@ -273,18 +279,26 @@ pub fn run(rules: &RuleSet, reader: Box<dyn BufRead>, how: Printing<'_>) -> Resu
     let mut stats = Stats::default();
     let mut lines = Lines::new(reader, dd_rules::MAX_FACTS_BYTES);
     let (chunks, received) = std::sync::mpsc::sync_channel::<Chunk>(0);
+    let stopped = AtomicBool::new(false);
     let (unread, written) = std::thread::scope(|scope| {
+        let stopped = &stopped;
         let writer = scope.spawn(move || {
             let mut written = Stats::default();
             let mut pending = String::with_capacity(WRITE_BYTES);
             for chunk in received {
                 let results = evaluate_chunk(rules, &chunk, how);
-                write_chunk(rules, chunk, results, how, &mut written, &mut pending)?;
+                let wrote = write_chunk(rules, chunk, results, how, &mut written, &mut pending);
+                if wrote.is_err() {
+                    // The first failed write ends the run: the reader stops
+                    // at its next line.
+                    stopped.store(true, Ordering::Relaxed);
+                }
+                wrote?;
             }
             Ok::<Stats, Failure>(written)
         });
         let unread = loop {
-            match read_chunk(&mut lines, &mut stats) {
+            match read_chunk(&mut lines, &mut stats, stopped) {
                 Ok(Some(chunk)) => {
                     // The writer stopped at a failure to write, which it returns.
                     if chunks.send(chunk).is_err() {
