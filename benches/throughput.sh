@@ -8,7 +8,7 @@
 # user + system CPU seconds, and peak resident memory (KB, `%M`).
 #
 #   eval --format decision ledger   the ledger to decision records
-#   eval --format json ledger       the ledger to full reports
+#   eval --format ndjson ledger     the ledger to full reports, one per line
 #   summary decisions               the decision records counted
 #   diff OLD THRESHOLD-MOVED ledger  OLD is us-state-2020; the other a copy
 #                            with one threshold moved: the same fact schema,
@@ -89,7 +89,7 @@ measure() {
 
 load_before=$(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null || echo unknown)
 measure "eval --format decision ledger" "$dd" eval -q --format decision "$ledger"
-measure "eval --format json ledger" "$dd" eval -q --format json "$ledger"
+measure "eval --format ndjson ledger" "$dd" eval -q --format ndjson "$ledger"
 decisions=$tmp/decisions.ndjson
 "$dd" eval -q --format decision "$ledger" > "$decisions"
 measure "summary decisions" "$dd" summary -q "$decisions"

@@ -206,19 +206,25 @@ fn print_line_into(
 }
 
 /// The output strings of the chunk last written, cleared, for the next
-/// chunk's lines ([`print_line_into`]); at most [`POOL_STRINGS`] strings of
-/// at most [`WRITE_BYTES`] each are kept.
+/// chunk's lines ([`print_line_into`]): strings of at most [`WRITE_BYTES`]
+/// each, [`OUTPUT_BYTES`] in all at most, what a chunk holds anyway.
 #[derive(Default)]
-struct Pool(std::sync::Mutex<Vec<String>>);
-
-/// The most strings a [`Pool`] keeps.
-const POOL_STRINGS: usize = 64 * 1024;
+struct Pool(std::sync::Mutex<(Vec<String>, usize)>);
 
 impl Pool {
     /// A buffer, empty.
     fn take(&self) -> String {
-        let kept = self.0.lock().ok().and_then(|mut pool| pool.pop());
-        kept.unwrap_or_default()
+        let Ok(mut pool) = self.0.lock() else {
+            return String::new();
+        };
+        let (strings, bytes) = &mut *pool;
+        match strings.pop() {
+            Some(text) => {
+                *bytes = bytes.saturating_sub(text.capacity());
+                text
+            }
+            None => String::new(),
+        }
     }
 
     /// Keeps `text`, emptied, if there is room.
@@ -226,11 +232,13 @@ impl Pool {
         if text.capacity() > WRITE_BYTES {
             return;
         }
-        if let Ok(mut pool) = self.0.lock()
-            && pool.len() < POOL_STRINGS
-        {
-            text.clear();
-            pool.push(text);
+        if let Ok(mut pool) = self.0.lock() {
+            let (strings, bytes) = &mut *pool;
+            if *bytes + text.capacity() <= OUTPUT_BYTES {
+                *bytes += text.capacity();
+                text.clear();
+                strings.push(text);
+            }
         }
     }
 }
@@ -468,7 +476,9 @@ fn write_chunk(
         } else {
             pending.push_str(&text);
         }
-        pool.keep(text);
+        if matches!(how.format, Format::Ndjson | Format::Decision) && !how.explain {
+            pool.keep(text);
+        }
     }
     // What a chunk printed is out before the next chunk is written.
     if !pending.is_empty() {
