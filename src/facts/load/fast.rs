@@ -109,23 +109,23 @@ impl<'t> Scan<'t, '_> {
         loop {
             self.ws();
             let guess = guesses.guess(after);
-            let index = match guess {
-                Some((guess, key)) if self.at_key(key) => guess,
+            let index = if let Some((guess, key)) = guess
+                && self.at_key(key)
+            {
+                guess
+            } else if let Some((next, key)) = guess.and_then(|(g, _)| guesses.guess(g + 1))
+                && self.at_key(key)
+            {
                 // A key left out of this object: the one after it.
-                _ if let Some((next, key)) = guess.and_then(|(g, _)| guesses.guess(g + 1))
-                    && self.at_key(key) =>
-                {
-                    next
-                }
-                _ => {
-                    let key = self.key()?;
-                    let index = match id {
-                        Some(_) if key == ID_KEY => id_index,
-                        _ => guesses.names.find(key.as_bytes())?,
-                    };
-                    guesses.learn(after, index);
-                    index
-                }
+                next
+            } else {
+                let key = self.key()?;
+                let index = match id {
+                    Some(_) if key == ID_KEY => id_index,
+                    _ => guesses.names.find(key.as_bytes())?,
+                };
+                guesses.learn(after, index);
+                index
             };
             if !self.eat(b':') {
                 self.ws();
